@@ -1,0 +1,103 @@
+"""The ``policydiff`` command group and the helpers every command shares.
+
+Commands live in one module per concept (``corpus_cmds``, ``store_cmds``, …) and
+attach themselves to :data:`cli`. They call the library and only format output.
+Exit codes: 0 ok, 1 problems found, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from .. import __version__
+from ..errors import PolicydiffError
+from ..project import Project, find_project
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+class PolicydiffGroup(click.Group):
+    """Turns :class:`PolicydiffError` into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PolicydiffError as exc:
+            click.echo(f"policydiff: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=PolicydiffGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--root", type=click.Path(file_okay=False, path_type=str), default=None,
+              envvar="POLICYDIFF_ROOT",
+              help="Project folder (with corpus/ and alignments/). Default: found from the cwd.")
+@click.version_option(__version__, prog_name="policydiff")
+@click.pass_context
+def cli(ctx: click.Context, root: str | None) -> None:
+    """Compare successive Chinese policies: corpus, alignments, diffs, targets, reports.
+
+    Run without a command to open the terminal UI.
+    """
+    ctx.obj = {"root": root}
+    if ctx.invoked_subcommand is None:
+        tui = cli.get_command(ctx, "tui")
+        if tui is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(tui)
+
+
+def get_project(ctx: click.Context | None = None) -> Project:
+    """The project the command runs on (``--root`` or discovered from the cwd)."""
+    ctx = ctx or click.get_current_context()
+    root = (ctx.find_root().obj or {}).get("root")
+    return find_project(root)
+
+
+def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]:
+    """``--format`` with the given choices; the first is the default."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=default or choices[0],
+        show_default=True, help="Output format.",
+    )
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON with Chinese kept readable (not \\u-escaped)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def console(stderr: bool = False):  # -> rich.console.Console
+    """A rich console; plain when output is not a terminal."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def emit_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None,
+               ) -> None:
+    """Print rows as a rich table (CJK width aware)."""
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    console().print(table)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    """Print one error line and exit with ``code``."""
+    click.echo(f"policydiff: error: {message}", err=True)
+    sys.exit(code)

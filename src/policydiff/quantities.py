@@ -1,0 +1,176 @@
+"""Quantities in Chinese policy text: a number with its multiplier, unit and qualifiers.
+
+One module finds them so that every consumer agrees on what a figure is: the word
+diff keeps each quantity as one token (``4000亿元`` never splits into ``4000`` and
+``亿元``), targets extraction reads value, unit and qualifiers from it, and the
+suggestion engine uses figures as evidence.
+
+Chinese numerals are converted with ``cn2an`` (not by hand). A Chinese numeral only
+counts as a quantity when a multiplier or unit follows it, so ``一是``, ``一批`` and
+``十四五`` are words, not figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Units as they are written after a number; longest first so the regex prefers them.
+UNITS: tuple[str, ...] = (
+    "个百分点", "平方公里", "平方米", "人次", "大类", "万方", "亿元", "万元", "美元",
+    "元", "人", "名", "位", "家", "个", "项", "件", "条", "方", "类", "年", "月", "日", "天",
+    "%", "％", "倍", "届", "所", "座", "台", "套", "款", "户", "次", "章", "部分", "款",
+)
+MULTIPLIER_CHARS = "十百千万亿"
+APPROX_CHARS = "余多"
+PREFIX_QUALIFIERS: tuple[str, ...] = (
+    "不少于", "不低于", "不超过", "超过", "突破", "达到", "升至", "增至", "提高到", "提升至",
+    "力争", "至少", "约", "近", "逾", "达", "超",
+)
+SUFFIX_QUALIFIERS: tuple[str, ...] = ("以上", "以下", "以内", "左右", "上下")
+
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_NUM = f"[{_CN_DIGITS}十百千]+"
+_AR_NUM = r"\d+(?:\.\d+)?"
+_FRACTION = rf"(?:\d+/\d+|[{_CN_DIGITS}十百]+分之[{_CN_DIGITS}十百]+)"
+_UNIT_RE = "|".join(re.escape(u) for u in sorted(set(UNITS), key=len, reverse=True))
+_SEP = r"(?:-|－|–|—|~|～|至|到)"
+_SUFFIX_RE = "|".join(SUFFIX_QUALIFIERS)
+_PREFIX_RE = "|".join(sorted(PREFIX_QUALIFIERS, key=len, reverse=True))
+
+
+def _part(tag: str) -> str:
+    return (
+        rf"(?P<{tag}num>{_FRACTION}|{_AR_NUM}|{_CN_NUM})"
+        rf"(?P<{tag}ap1>[{APPROX_CHARS}])?"
+        rf"(?P<{tag}mult>[{MULTIPLIER_CHARS}]*)"
+        rf"(?P<{tag}ap2>[{APPROX_CHARS}])?"
+        rf"(?P<{tag}unit>{_UNIT_RE})?"
+    )
+
+
+_QUANTITY = re.compile(
+    rf"(?<![A-Za-z0-9.第])"
+    rf"{_part('a')}"
+    rf"(?:{_SEP}{_part('b')})?"
+    rf"(?P<suffix>{_SUFFIX_RE})?"
+    rf"(?:(?<=[0-9.])(?![A-Za-z0-9.])|(?<![0-9.]))"
+)
+_PREFIX_BEFORE = re.compile(rf"(?:{_PREFIX_RE})$")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure found in a text.
+
+    ``start``/``end`` span the token (number, multiplier, approximation, unit and a
+    suffix qualifier such as 以上); ``prefix`` is a qualifier word right before it
+    (超过, 达到, …), kept apart because it is a word of the sentence.
+    """
+
+    start: int
+    end: int
+    text: str
+    number: str
+    value: float
+    value_max: float | None
+    unit: str
+    approx: str
+    suffix: str
+    prefix: str
+
+    @property
+    def figure(self) -> str:
+        """The figure as an analyst quotes it: number and unit, e.g. ``4000亿元``."""
+        return self.text
+
+    @property
+    def qualifier(self) -> str:
+        """Prefix and suffix qualifiers joined, e.g. ``超过`` or ``以上``."""
+        return "".join(q for q in (self.prefix, self.approx and self.approx, self.suffix) if q)
+
+
+def _cn2an():  # imported on first use: cn2an costs ~80 ms at start-up
+    import cn2an
+
+    return cn2an.cn2an
+
+
+@lru_cache(maxsize=4096)
+def parse_number(text: str) -> float | None:
+    """Convert an Arabic or Chinese numeral (or a fraction like 1/3, 三分之一) to a float."""
+    if not text:
+        return None
+    if "/" in text:
+        num, _, den = text.partition("/")
+        try:
+            return int(num) / int(den)
+        except (ValueError, ZeroDivisionError):
+            return None
+    if re.fullmatch(_AR_NUM, text):
+        return float(text)
+    if "分之" in text:
+        den, _, num = text.partition("分之")
+        d, n = parse_number(den), parse_number(num)
+        return n / d if d and n is not None else None
+    if re.fullmatch(f"[{_CN_DIGITS}]{{2,}}", text) and not text.startswith(("两",)):
+        # Digit-by-digit numerals such as 二〇三五 (years).
+        try:
+            return float(_cn2an()(text, "smart"))
+        except ValueError:
+            return None
+    try:
+        return float(_cn2an()(text.replace("两", "二"), "normal"))
+    except (ValueError, KeyError):
+        return None
+
+
+def _is_chinese(num: str) -> bool:
+    return not any(ch.isdigit() for ch in num)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """All quantities in ``text``, left to right, non-overlapping."""
+    found: list[Quantity] = []
+    for m in _QUANTITY.finditer(text):
+        anum, amult, aunit = m["anum"], m["amult"] or "", m["aunit"] or ""
+        has_b = m["bnum"] is not None
+        bmult, bunit = (m["bmult"] or "", m["bunit"] or "") if has_b else ("", "")
+        if _is_chinese(anum) and "分之" not in anum and not (amult or aunit or bmult or bunit):
+            continue  # 一是, 十四五: words, not figures
+        if has_b and _is_chinese(m["bnum"]) != _is_chinese(anum):
+            continue
+        value = parse_number(anum)
+        if value is None:
+            continue
+        value_max = parse_number(m["bnum"]) if has_b else None
+        if has_b and value_max is None:
+            continue
+        aunit_all = amult + aunit
+        approx = m["aap1"] or m["aap2"] or (m["bap1"] or m["bap2"] if has_b else None) or ""
+        if has_b and aunit_all and (bmult + bunit) and aunit_all != bmult + bunit:
+            # 3年至5个 is not one range: keep the first quantity only.
+            end_a = max(m.end(g) for g in ("anum", "aap1", "amult", "aap2", "aunit") if m[g])
+            found.append(_make(text, m.start(), end_a, anum, value, None, aunit_all, approx, ""))
+            continue
+        # 2-3万人: a unit written once, at the end, applies to both ends of the range.
+        unit = (bmult + bunit) if has_b and (bmult or bunit) else aunit_all
+        found.append(_make(text, m.start(), m.end(), anum, value, value_max, unit, approx,
+                           m["suffix"] or ""))
+    return found
+
+
+def _make(text: str, start: int, end: int, number: str, value: float, value_max: float | None,
+          unit: str, approx: str, suffix: str) -> Quantity:
+    pm = _PREFIX_BEFORE.search(text, max(0, start - 4), start)
+    prefix = pm.group(0) if pm else ""
+    return Quantity(
+        start=start, end=end, text=text[start:end], number=number, value=value,
+        value_max=value_max, unit=unit, approx=approx, suffix=suffix, prefix=prefix,
+    )
+
+
+def quantity_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quantities, for tokenizers that must keep each figure whole."""
+    return [(q.start, q.end) for q in find_quantities(text)]
