@@ -90,8 +90,8 @@ def emit_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str
     from rich.table import Table
 
     table = Table(title=title, show_lines=False, header_style="bold")
-    for col in columns:
-        table.add_column(col, overflow="fold")
+    for i, col in enumerate(columns):
+        table.add_column(col, overflow="fold", no_wrap=(i == 0))
     for row in rows:
         table.add_row(*["" if v is None else str(v) for v in row])
     console().print(table)

@@ -1,0 +1,5 @@
+"""``python -m policydiff``."""
+
+from policydiff.cli import main
+
+main()

@@ -1,0 +1,41 @@
+"""Sentence splitting is a partition: no character lost or added; quotes stay intact."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policydiff.sentences import sentence_spans, split_sentences
+
+ALPHABET = st.sampled_from(list("人工智能产业规模到年亿元。！？；，、“”‘’《》（）()[]\n 　AI12%-…"))
+
+
+@given(st.text(alphabet=ALPHABET, max_size=200))
+def test_spans_partition_the_text(text):
+    spans = sentence_spans(text)
+    assert "".join(text[s:e] for s, e in spans) == text
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        assert end == start
+    assert all(e > s for s, e in spans)
+
+
+@given(st.text(max_size=300))
+def test_any_unicode_text_is_partitioned(text):
+    assert "".join(split_sentences(text)) == text
+
+
+def test_splits_on_chinese_terminators_and_line_ends():
+    assert split_sentences("一是推进；二是促进。三是？好！\n末") == [
+        "一是推进；", "二是促进。", "三是？", "好！\n", "末"]
+
+
+def test_quotes_and_brackets_are_kept_intact():
+    text = "“上海作为中国最大的经济中心城市。这些都为发展提供了基础。”吴清说。（以下简称《意见》。）下一句。"
+    assert split_sentences(text) == [
+        "“上海作为中国最大的经济中心城市。这些都为发展提供了基础。”吴清说。",
+        "（以下简称《意见》。）下一句。",
+    ]
+
+
+def test_unbalanced_quote_does_not_swallow_the_next_line():
+    assert split_sentences("他说：“没有结束。\n下一行。") == ["他说：“没有结束。\n", "下一行。"]
