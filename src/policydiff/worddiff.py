@@ -1,0 +1,585 @@
+"""Wording diff of two Chinese passages: what changed, word by word and figure by figure.
+
+A character diff of Chinese is noise (``2020``→``2025`` reads as ``202`` kept, ``0``→``5``)
+and a line diff is useless for prose. So both texts are cut into tokens by
+:mod:`policydiff.segment` (each quantity one token), every distinct token is mapped to
+one character and diff-match-patch diffs the token strings. Its semantic clean-up
+counts characters, which would weigh ``人工智能`` like ``的``; the clean-up here is the
+same algorithm weighted by each token's real length (see :func:`_cleanup_semantic`).
+
+Passages are first split into sentences and the sentences paired (identical ones,
+then by character-bigram similarity, allowing moves, one-to-many splits and
+many-to-one merges), so a reordered sentence shows as moved rather than as a block
+deleted and a block inserted; each pair is then diffed word by word and its changed
+figures listed.
+
+Ops are ``(op, text)`` tuples with op -1 (only in a), 0 (both), 1 (only in b), the
+diff-match-patch convention; the ops of a diff rebuild both sides exactly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .quantities import Quantity, find_quantities
+from .sentences import sentence_spans
+
+DELETE, EQUAL, INSERT = -1, 0, 1
+Op = tuple[int, str]
+
+PAIR_THRESHOLD = 0.3
+"""Minimum bigram Dice similarity for two sentences to be shown as one changed sentence."""
+SPLIT_CONTAINMENT = 0.5
+"""Share of a neighbour sentence's bigrams found in the partner for it to join a split/merge."""
+
+_BASE = 0x4E00  # token codes are CJK ideographs: never whitespace, so dmp treats them alike
+_BASE_LEN = 0x9FFF - 0x4E00 + 1
+
+
+def _code(i: int) -> str:
+    return chr(_BASE + i) if i < _BASE_LEN else chr(0x20000 + i - _BASE_LEN)
+
+
+def _index(c: str) -> int:
+    o = ord(c)
+    return o - _BASE if o < 0x20000 else o - 0x20000 + _BASE_LEN
+
+
+@lru_cache(maxsize=1)
+def _dmp():  # -> diff_match_patch
+    from diff_match_patch import diff_match_patch
+
+    return diff_match_patch()
+
+
+# ---------------------------------------------------------------- token diff
+
+
+def diff_tokens(a: str, b: str) -> list[Op]:
+    """Word-level diff of ``a`` and ``b``; the ops rebuild both exactly, no token is split."""
+    if a == b:
+        return [(EQUAL, a)] if a else []
+    if not a:
+        return [(INSERT, b)]
+    if not b:
+        return [(DELETE, a)]
+    from .segment import tokenize
+
+    codes: dict[str, str] = {}
+    texts: list[str] = []
+
+    def encode(s: str) -> str:
+        out = []
+        for tok in tokenize(s):
+            c = codes.get(tok.text)
+            if c is None:
+                c = codes[tok.text] = _code(len(texts))
+                texts.append(tok.text)
+            out.append(c)
+        return "".join(out)
+
+    ea, eb = encode(a), encode(b)
+    dmp = _dmp()
+    diffs = dmp.diff_main(ea, eb, False)
+    weights = [len(t.strip()) or 1 for t in texts]
+    _cleanup_semantic(diffs, weights)
+    ops = [(op, "".join(texts[_index(c)] for c in s)) for op, s in diffs]
+    return merge_ops(ops)
+
+
+def _cleanup_semantic(diffs: list[Op], weights: Sequence[int]) -> None:
+    """diff-match-patch's ``diff_cleanupSemantic`` equality elimination, in token weights.
+
+    dmp measures an equality by its length in (mapped) characters, so one token
+    ``人工智能`` would count as 1 and vanish between two one-token edits. This is the
+    same loop (Apache-2.0, google/diff-match-patch) with each token weighing its
+    real length. dmp's char-level overlap and lossless passes are left out: they
+    would cut tokens; ``diff_cleanupMerge`` on token codes is safe and is reused.
+    """
+
+    def w(s: str) -> int:
+        return sum(weights[_index(c)] for c in s)
+
+    changes = False
+    equalities: list[int] = []
+    last_equality: str | None = None
+    pointer = 0
+    ins1 = del1 = ins2 = del2 = 0
+    while pointer < len(diffs):
+        op, text = diffs[pointer]
+        if op == EQUAL:
+            equalities.append(pointer)
+            ins1, del1, ins2, del2 = ins2, del2, 0, 0
+            last_equality = text
+        else:
+            if op == INSERT:
+                ins2 += w(text)
+            else:
+                del2 += w(text)
+            if last_equality and w(last_equality) <= max(ins1, del1) and (
+                w(last_equality) <= max(ins2, del2)
+            ):
+                diffs.insert(equalities[-1], (DELETE, last_equality))
+                diffs[equalities[-1] + 1] = (INSERT, last_equality)
+                equalities.pop()
+                if equalities:
+                    equalities.pop()
+                pointer = equalities[-1] if equalities else -1
+                ins1 = del1 = ins2 = del2 = 0
+                last_equality = None
+                changes = True
+        pointer += 1
+    if changes:
+        _dmp().diff_cleanupMerge(diffs)
+
+
+def merge_ops(ops: Iterable[Op]) -> list[Op]:
+    """Join adjacent ops of one kind, drop empty ones, put deletions before insertions.
+
+    Unlike dmp's ``diff_cleanupMerge`` it never factors out common characters, which
+    would split tokens (``2020年``/``2025年`` → ``202`` + …).
+    """
+    out: list[Op] = []
+    dels: list[str] = []
+    inss: list[str] = []
+
+    def flush() -> None:
+        if dels:
+            out.append((DELETE, "".join(dels)))
+            dels.clear()
+        if inss:
+            out.append((INSERT, "".join(inss)))
+            inss.clear()
+
+    for op, text in ops:
+        if not text:
+            continue
+        if op == DELETE:
+            dels.append(text)
+        elif op == INSERT:
+            inss.append(text)
+        else:
+            flush()
+            if out and out[-1][0] == EQUAL:
+                out[-1] = (EQUAL, out[-1][1] + text)
+            else:
+                out.append((EQUAL, text))
+    flush()
+    return out
+
+
+def text_a(ops: Iterable[Op]) -> str:
+    """The first side rebuilt from ops."""
+    return "".join(t for op, t in ops if op != INSERT)
+
+
+def text_b(ops: Iterable[Op]) -> str:
+    """The second side rebuilt from ops."""
+    return "".join(t for op, t in ops if op != DELETE)
+
+
+def _visible(text: str) -> int:
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def similarity(ops: Iterable[Op]) -> float:
+    """Share of visible characters the two sides have in common (0..1, Dice-style)."""
+    same = total = 0
+    for op, text in ops:
+        n = _visible(text)
+        if op == EQUAL:
+            same += 2 * n
+            total += 2 * n
+        else:
+            total += n
+    return same / total if total else 1.0
+
+
+# ---------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """A figure that changed between paired sentences (either side may be missing)."""
+
+    a: Quantity | None
+    b: Quantity | None
+    context_a: str | None
+    context_b: str | None
+
+    @property
+    def context(self) -> str:
+        """The words around the figure, from the newer side when there is one."""
+        return self.context_b if self.context_b is not None else self.context_a or ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a.text if self.a else None,
+            "b": self.b.text if self.b else None,
+            "context": self.context,
+            "context_a": self.context_a,
+            "context_b": self.context_b,
+            "a_value": self.a.value if self.a else None,
+            "b_value": self.b.value if self.b else None,
+            "unit": _family(self.b or self.a),  # type: ignore[arg-type]
+        }
+
+    def __str__(self) -> str:
+        return f"{self.a.text if self.a else '∅'} → {self.b.text if self.b else '∅'}"
+
+
+def _family(q: Quantity) -> str:
+    """What a figure measures, so 1000亿 pairs with 4000亿元 and 2020年 with 2025年."""
+    unit = q.unit.lstrip("十百千万亿")
+    if unit in ("%", "％", "个百分点"):
+        return "%"
+    if unit == "年" and q.number.isdigit() and len(q.number) == 4:
+        return "year"
+    return unit.removesuffix("元")
+
+
+_STOPS = frozenset("。；！？!?;\n")
+
+
+def _context(text: str, q: Quantity, before: int = 8, after: int = 4) -> str:
+    """The figure with whole words around it, within its clause-ending punctuation."""
+    from .segment import tokenize
+
+    toks = tokenize(text)
+    k0 = next(k for k, t in enumerate(toks) if t.end > q.start)
+    k1 = next((k for k, t in enumerate(toks) if t.start >= q.end), len(toks))
+    lo, n = k0, 0
+    while lo > 0 and n < before and toks[lo - 1].text[-1] not in _STOPS:
+        lo -= 1
+        n += len(toks[lo].text)
+    hi, n = k1, 0
+    while hi < len(toks) and n < after and toks[hi].text[0] not in _STOPS:
+        n += len(toks[hi].text)
+        hi += 1
+    return "".join(t.text for t in toks[lo:hi]).strip()
+
+
+def _unchanged_offsets(ops: Sequence[Op]) -> tuple[set[int], set[int]]:
+    """Offsets of a and b characters that sit inside equal ops."""
+    same_a: set[int] = set()
+    same_b: set[int] = set()
+    pa = pb = 0
+    for op, text in ops:
+        n = len(text)
+        if op == EQUAL:
+            same_a.update(range(pa, pa + n))
+            same_b.update(range(pb, pb + n))
+        if op != INSERT:
+            pa += n
+        if op != DELETE:
+            pb += n
+    return same_a, same_b
+
+
+def changed_figures(a: str, b: str, ops: Sequence[Op] | None = None) -> list[FigureChange]:
+    """Figures of ``a`` and ``b`` that the diff does not keep, paired by what they measure.
+
+    Figures in the changed parts are paired in order within a family (years with
+    years, amounts with amounts: ``1000亿`` → ``4000亿元``); a figure with no partner
+    is reported as added or removed.
+    """
+    ops = diff_tokens(a, b) if ops is None else ops
+    same_a, same_b = _unchanged_offsets(ops)
+    gone = [q for q in find_quantities(a) if q.start not in same_a]
+    new = [q for q in find_quantities(b) if q.start not in same_b]
+    changes: list[FigureChange] = []
+    used: set[int] = set()
+    for qa in gone:
+        partner = next((k for k, qb in enumerate(new)
+                        if k not in used and _family(qb) == _family(qa)), None)
+        if partner is None:
+            changes.append(FigureChange(qa, None, _context(a, qa), None))
+        else:
+            used.add(partner)
+            qb = new[partner]
+            changes.append(FigureChange(qa, qb, _context(a, qa), _context(b, qb)))
+    for k, qb in enumerate(new):
+        if k not in used:
+            changes.append(FigureChange(None, qb, None, _context(b, qb)))
+    order = {id(q): i for i, q in enumerate(new)}
+    changes.sort(key=lambda c: order.get(id(c.b), len(new)) if c.b else -1)
+    return changes
+
+
+# ---------------------------------------------------------------- sentences
+
+
+@dataclass
+class SentencePair:
+    """One row of a passage diff: paired sentences (or a lone one) and their word diff.
+
+    ``a``/``b`` are sentence indices (consecutive); ``kind`` is equal, changed,
+    split (one a → several b), merge (several a → one b), deleted or inserted;
+    ``moved`` marks a pair shown out of its original order.
+    """
+
+    kind: str
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    a_text: str
+    b_text: str
+    ops: list[Op]
+    moved: bool = False
+    figures: list[FigureChange] = field(default_factory=list)
+
+    @property
+    def similarity(self) -> float:
+        return similarity(self.ops)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "moved": self.moved, "a": list(self.a), "b": list(self.b),
+            "a_text": self.a_text, "b_text": self.b_text,
+            "ops": [[op, t] for op, t in self.ops],
+            "similarity": round(self.similarity, 4),
+            "figures": [f.to_dict() for f in self.figures],
+        }
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    s = "".join(ch for ch in text if not ch.isspace())
+    if len(s) < 2:
+        return frozenset([s]) if s else frozenset()
+    return frozenset(s[i:i + 2] for i in range(len(s) - 1))
+
+
+def _dice(x: frozenset[str], y: frozenset[str]) -> float:
+    return 2 * len(x & y) / (len(x) + len(y)) if x or y else 1.0
+
+
+def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int, ...],
+                                                                        tuple[int, ...], bool]]:
+    """Pair sentences of two passages: ``[(a_indices, b_indices, moved)]`` in display order.
+
+    Lone sentences appear with an empty side. Moved pairs are placed at their
+    position in ``b``.
+    """
+    n, m = len(a), len(b)
+    norm_a = ["".join(s.split()) for s in a]
+    norm_b = ["".join(s.split()) for s in b]
+    pair_a: dict[int, int] = {}
+    # 1. identical sentences in order: a dmp diff over sentence codes.
+    codes: dict[str, str] = {}
+    ea = "".join(codes.setdefault(s, _code(len(codes))) for s in norm_a)
+    eb = "".join(codes.setdefault(s, _code(len(codes))) for s in norm_b)
+    ia = ib = 0
+    for op, text in _dmp().diff_main(ea, eb, False):
+        if op == EQUAL:
+            for k in range(len(text)):
+                if norm_a[ia + k]:
+                    pair_a[ia + k] = ib + k
+        if op != INSERT:
+            ia += len(text)
+        if op != DELETE:
+            ib += len(text)
+    # 2. the rest by bigram similarity, best first, ties to the closer position.
+    free_a = [i for i in range(n) if i not in pair_a and norm_a[i]]
+    paired_b = set(pair_a.values())
+    free_b = [j for j in range(m) if j not in paired_b and norm_b[j]]
+    bg_a = {i: _bigrams(norm_a[i]) for i in free_a}
+    bg_b = {j: _bigrams(norm_b[j]) for j in free_b}
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j in free_b:
+        for g in bg_b[j]:
+            postings[g].append(j)
+    shared: dict[int, Counter[int]] = {}
+    candidates: list[tuple[float, float, int, int]] = []
+    for i in free_a:
+        counts: Counter[int] = Counter()
+        for g in bg_a[i]:
+            counts.update(postings.get(g, ()))
+        shared[i] = counts
+        for j, k in counts.items():
+            d = 2 * k / (len(bg_a[i]) + len(bg_b[j]))
+            if d >= PAIR_THRESHOLD:
+                candidates.append((-d, abs(i / max(n, 1) - j / max(m, 1)), i, j))
+    candidates.sort()
+    taken_b: set[int] = set()
+    groups_a: dict[int, list[int]] = {}  # anchor a index -> b indices
+    for _, _, i, j in candidates:
+        if i in groups_a or j in taken_b:
+            continue
+        groups_a[i] = [j]
+        taken_b.add(j)
+    # 3. splits (one a → several b) and merges (several a → one b) among neighbours.
+    groups: list[tuple[list[int], list[int]]] = [([i], js) for i, js in groups_a.items()]
+    owner_a = {i: g for g in groups for i in g[0]}
+    lone_b = [j for j in free_b if j not in taken_b]
+    lone_a = [i for i in free_a if i not in groups_a]
+    for j in lone_b:
+        best = None
+        for grp in (owner_a.get(i) for i in free_a):
+            if grp is None or len(grp[0]) != 1:
+                continue
+            js = grp[1]
+            if js[-1] + 1 != j and js[0] - 1 != j:
+                continue
+            i = grp[0][0]
+            c = shared[i].get(j, 0) / max(len(bg_b[j]), 1)
+            if c >= SPLIT_CONTAINMENT and (best is None or c > best[0]):
+                best = (c, grp)
+        if best:
+            best[1][1].append(j)
+            best[1][1].sort()
+            taken_b.add(j)
+    for i in lone_a:
+        best = None
+        for grp in groups:
+            if len(grp[1]) != 1 or (grp[0][-1] + 1 != i and grp[0][0] - 1 != i):
+                continue
+            j = grp[1][0]
+            c = shared[i].get(j, 0) / max(len(bg_a[i]), 1)
+            if c >= SPLIT_CONTAINMENT and (best is None or c > best[0]):
+                best = (c, grp)
+        if best:
+            best[1][0].append(i)
+            best[1][0].sort()
+            owner_a[i] = best[1]
+    all_groups = [([i], [j]) for i, j in pair_a.items()] + groups
+    # 4. pairs outside the longest in-order chain are moves.
+    all_groups.sort(key=lambda g: g[0][0])
+    anchored = _longest_increasing([g[1][0] for g in all_groups])
+    in_a = {i for g in all_groups for i in g[0]}
+    in_b = {j for g in all_groups for j in g[1]}
+    moved_at_b = {g[1][0]: g for k, g in enumerate(all_groups) if k not in anchored}
+    out: list[tuple[tuple[int, ...], tuple[int, ...], bool]] = []
+    ia = ib = 0
+
+    def advance(to_a: int, to_b: int) -> None:
+        nonlocal ia, ib
+        while ia < to_a:
+            if ia not in in_a:
+                out.append(((ia,), (), False))
+            ia += 1
+        while ib < to_b:
+            if ib in moved_at_b:
+                g = moved_at_b[ib]
+                out.append((tuple(g[0]), tuple(g[1]), True))
+            elif ib not in in_b:
+                out.append(((), (ib,), False))
+            ib += 1
+
+    for k in sorted(anchored):
+        ga, gb = all_groups[k]
+        advance(ga[0], gb[0])
+        out.append((tuple(ga), tuple(gb), False))
+        ia, ib = ga[-1] + 1, gb[-1] + 1
+    advance(n, m)
+    return out
+
+
+def _longest_increasing(values: Sequence[int]) -> set[int]:
+    """Indices of one longest strictly increasing subsequence (patience sorting)."""
+    import bisect
+
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    prev = [-1] * len(values)
+    for k, v in enumerate(values):
+        pos = bisect.bisect_left(tails, v)
+        if pos == len(tails):
+            tails.append(v)
+            tail_idx.append(k)
+        else:
+            tails[pos] = v
+            tail_idx[pos] = k
+        prev[k] = tail_idx[pos - 1] if pos else -1
+    result: set[int] = set()
+    k = tail_idx[-1] if tail_idx else -1
+    while k >= 0:
+        result.add(k)
+        k = prev[k]
+    return result
+
+
+# ---------------------------------------------------------------- passages
+
+
+@dataclass
+class PassageDiff:
+    """The diff of two passages: flat ops (rebuild both), sentence rows, figures."""
+
+    a: str
+    b: str
+    ops: list[Op]
+    sentences: list[SentencePair]
+
+    @property
+    def similarity(self) -> float:
+        rows = [op for s in self.sentences for op in s.ops]
+        return similarity(rows)
+
+    @property
+    def figures(self) -> list[FigureChange]:
+        return [f for s in self.sentences for f in s.figures]
+
+    @property
+    def changed(self) -> bool:
+        return any(op != EQUAL for op, _ in self.ops)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ops": [[op, t] for op, t in self.ops],
+            "similarity": round(self.similarity, 4),
+            "figures": [f.to_dict() for f in self.figures],
+            "sentences": [s.to_dict() for s in self.sentences],
+        }
+
+
+def diff_passages(a: str, b: str) -> PassageDiff:
+    """Diff two passages sentence by sentence (moves, splits, merges), then word by word."""
+    spans_a, spans_b = sentence_spans(a), sentence_spans(b)
+    sa = [a[s:e] for s, e in spans_a]
+    sb = [b[s:e] for s, e in spans_b]
+    rows: list[SentencePair] = []
+    for ia, ib, moved in align_sentences(sa, sb):
+        at = "".join(sa[i] for i in ia)
+        bt = "".join(sb[j] for j in ib)
+        ops = diff_tokens(at, bt)
+        if not ib:
+            kind = "deleted"
+        elif not ia:
+            kind = "inserted"
+        elif len(ia) > 1:
+            kind = "merge"
+        elif len(ib) > 1:
+            kind = "split"
+        elif all(op == EQUAL for op, _ in ops):
+            kind = "equal"
+        else:
+            kind = "changed"
+        figures = changed_figures(at, bt, ops) if ia and ib and kind != "equal" else []
+        rows.append(SentencePair(kind, ia, ib, at, bt, ops, moved, figures))
+    return PassageDiff(a, b, _flat_ops(rows, sa, sb), rows)
+
+
+def _flat_ops(rows: Sequence[SentencePair], sa: Sequence[str], sb: Sequence[str]) -> list[Op]:
+    """One op stream that rebuilds both passages: moved rows become delete + insert."""
+    moved_a = {i for r in rows if r.moved for i in r.a}
+    ops: list[Op] = []
+    ia = 0
+    for r in rows:
+        if r.moved:
+            ops.append((INSERT, r.b_text))
+            continue
+        if r.a:
+            while ia < r.a[0]:
+                if ia in moved_a:
+                    ops.append((DELETE, sa[ia]))
+                ia += 1
+            ia = r.a[-1] + 1
+        ops.extend(r.ops)
+    while ia < len(sa):
+        if ia in moved_a:
+            ops.append((DELETE, sa[ia]))
+        ia += 1
+    return merge_ops(ops)
