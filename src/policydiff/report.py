@@ -1,0 +1,476 @@
+"""``policydiff report``: how the policies' goals and wording evolved, for a colleague.
+
+The report is built in two steps: :func:`build_report` gathers a plain data model
+(corpus table, targets, one section per theme with its accepted alignments and the
+diffs between successive documents, provenance) from the core and the store; the
+renderers turn that one model into GitHub-flavoured Markdown or a self-contained
+HTML page. Same inputs, same bytes: nothing depends on the clock unless no date is
+given (and ``SOURCE_DATE_EPOCH`` is honoured).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+from .corpus import Corpus
+from .project import Project
+
+# ---------------------------------------------------------------- model
+
+
+@dataclass
+class Passage:
+    doc: str
+    date: str
+    section: str
+    section_label: str
+    text: str
+    absent: bool = False
+    note: str = ""
+    anchor_status: str = "exact"
+
+
+@dataclass
+class Step:
+    """The diff between two successive passages of an alignment."""
+
+    a: Passage
+    b: Passage
+    ops: list[tuple[int, str]]
+    similarity: float
+    figures: list[dict[str, Any]]
+
+
+@dataclass
+class AlignmentSection:
+    id: str
+    label: str
+    status: str
+    note: str
+    passages: list[Passage]
+    steps: list[Step]
+
+
+@dataclass
+class ThemeSection:
+    id: str
+    name_zh: str
+    name_en: str
+    description: str
+    alignments: list[AlignmentSection]
+
+
+@dataclass
+class TargetRow:
+    metric: str
+    metric_name: str
+    doc: str
+    date: str
+    value: str
+    year: str
+    qualifier: str
+    kind: str
+    text: str
+
+
+@dataclass
+class Report:
+    title: str
+    date: str
+    documents: list[dict[str, Any]]
+    targets: list[TargetRow]
+    baselines: list[TargetRow]
+    themes: list[ThemeSection]
+    provenance: dict[str, Any]
+    status_filter: str = "accepted"
+    problems: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- building
+
+
+def report_date(date: str | None = None) -> str:
+    """The generation date: given, else ``SOURCE_DATE_EPOCH``, else today (UTC)."""
+    if date:
+        return date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).strftime("%Y-%m-%d")
+    return dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d")
+
+
+def _documents_table(corpus: Corpus, docs: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for doc in corpus:
+        if doc.id not in docs:
+            continue
+        meta = doc.meta
+        rows.append({
+            "id": doc.id, "title": meta.title, "policy": meta.policy, "issuer": meta.issuer or "",
+            "publisher": meta.publisher or "", "date": meta.date, "kind": meta.kind,
+            "source": meta.source_url or meta.publisher or meta.issuer or "",
+        })
+    return rows
+
+
+def _format_value(value: float | None, value_max: float | None, unit: str) -> str:
+    def num(x: float) -> str:
+        return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+    if value is None:
+        return ""
+    text = num(value) + (f"-{num(value_max)}" if value_max is not None else "")
+    return text + (unit or "")
+
+
+def _targets(project: Project, corpus: Corpus, docs: list[str]) -> tuple[list[TargetRow],
+                                                                          list[TargetRow]]:
+    from . import targets as targets_mod
+
+    records = targets_mod.extract_corpus(project, corpus)
+    names = targets_mod.metric_names(project)
+    order = {doc_id: i for i, doc_id in enumerate(corpus.ids)}
+    rows: list[TargetRow] = []
+    for t in records:
+        if t.doc not in docs or not t.metric:
+            continue
+        rows.append(TargetRow(
+            metric=t.metric, metric_name=names.get(t.metric, t.metric), doc=t.doc,
+            date=corpus.get(t.doc).date,
+            value=_format_value(t.value, t.value_max, t.unit), year=str(t.year or ""),
+            qualifier=t.qualifier or "", kind=t.kind, text=t.text))
+    metric_order = list(dict.fromkeys(targets_mod.metric_keys(project)))
+    rows.sort(key=lambda r: (metric_order.index(r.metric) if r.metric in metric_order else 99,
+                             r.metric, order.get(r.doc, 99)))
+    return ([r for r in rows if r.kind == "target"], [r for r in rows if r.kind != "target"])
+
+
+def build_report(project: Project, corpus: Corpus, *, themes: list[str] | None = None,
+                 docs: list[str] | None = None, rev: str | None = None,
+                 status: str = "accepted", date: str | None = None) -> Report:
+    """Gather everything the report shows. Raises InputError for unknown themes or docs."""
+    from .errors import InputError
+    from .store import load_store, passage_text
+    from .worddiff import diff_passages
+
+    doc_ids = docs or corpus.ids
+    for doc_id in doc_ids:
+        corpus.get(doc_id)  # unknown ids fail here, with the list of known ones
+    if rev:
+        from .gitstore import load_store_at
+
+        store = load_store_at(project, rev)
+    else:
+        store = load_store(project)
+    known_themes = store.themes()
+    wanted = themes or [t.id for t in known_themes]
+    unknown = [t for t in wanted if t not in {k.id for k in known_themes}]
+    if unknown:
+        raise InputError(f"unknown theme {unknown[0]!r} "
+                         f"(known: {', '.join(t.id for t in known_themes)})")
+    order = {doc_id: i for i, doc_id in enumerate(corpus.ids)}
+    theme_sections = []
+    for theme in known_themes:
+        if theme.id not in wanted:
+            continue
+        sections = []
+        for al in store.alignments(theme=theme.id):
+            if status == "accepted" and al.status != "accepted":
+                continue
+            passages = []
+            for member in sorted(al.members, key=lambda m: order.get(m.doc, 99)):
+                if member.doc not in doc_ids:
+                    continue
+                doc = corpus.get(member.doc)
+                if member.absent:
+                    passages.append(Passage(member.doc, doc.date, "", "", "", absent=True,
+                                            note=member.note))
+                    continue
+                text, resolution = passage_text(member, corpus)
+                section_id = member.section or ""
+                label = ""
+                if section_id:
+                    try:
+                        label = doc.section(section_id).label
+                    except InputError:
+                        label = section_id
+                passages.append(Passage(member.doc, doc.date, section_id, label, text,
+                                        note=member.note, anchor_status=resolution.status))
+            present = [p for p in passages if not p.absent and p.text]
+            steps = []
+            for a, b in zip(present, present[1:], strict=False):
+                d = diff_passages(a.text, b.text)
+                steps.append(Step(a, b, [(op, t) for op, t in d.ops], d.similarity,
+                                  [f.to_dict() for f in d.figures]))
+            sections.append(AlignmentSection(al.id, al.label, al.status, al.note, passages,
+                                             steps))
+        theme_sections.append(ThemeSection(theme.id, theme.name_zh, theme.name_en,
+                                           theme.description, sections))
+    targets, baselines = _targets(project, corpus, doc_ids)
+    return Report(
+        title="上海人工智能政策演变报告 · Policy evolution report",
+        date=report_date(date), documents=_documents_table(corpus, doc_ids), targets=targets,
+        baselines=baselines, themes=theme_sections,
+        provenance=provenance(project, corpus, doc_ids, rev), status_filter=status,
+    )
+
+
+def provenance(project: Project, corpus: Corpus, docs: list[str], rev: str | None) -> dict:
+    """Alignments commit (and dirtiness), corpus hashes, tool version."""
+    info: dict[str, Any] = {"version": __version__, "commit": None, "dirty": None, "rev": rev}
+    try:
+        from .gitstore import alignments_commit
+
+        commit, dirty = alignments_commit(project, rev)
+        info["commit"], info["dirty"] = commit, dirty
+    except Exception as exc:  # no git repo: the report still says so
+        info["git_error"] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    files = []
+    for doc in corpus:
+        if doc.id in docs and doc.path is not None:
+            files.append({"file": f"corpus/{doc.path.name}",
+                          "sha256": hashlib.sha256(doc.path.read_bytes()).hexdigest()})
+    info["corpus"] = files
+    return info
+
+
+# ---------------------------------------------------------------- Markdown
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\-=>])")
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown syntax so quoted policy text cannot break the layout.
+
+    Inline markers (emphasis, links, HTML, table pipes, code) are always escaped;
+    block markers (#, -, +, >, 1.) only where they would start a line. Full-width
+    Chinese punctuation needs no escaping, so the text stays readable as plain text.
+    """
+    text = _MD_INLINE.sub(r"\\\1", text.replace("\n", " "))
+    text = _MD_LINE_START.sub(r"\1\\\2", text)
+    return _MD_ORDERED.sub(r"\1\\\2", text)
+
+
+def md_cell(text: str) -> str:
+    """Text for a table cell: escaped, one line, pipes escaped."""
+    return md_escape(text).strip()
+
+
+def md_ops(ops: list[tuple[int, str]]) -> str:
+    """Inline diff readable as plain text and on GitHub: [-deleted-]{+inserted+} marks."""
+    out = []
+    for op, text in ops:
+        if not text:
+            continue
+        esc = md_escape(text)
+        if op == 0:
+            out.append(esc)
+        elif op < 0:
+            out.append(f"<del>[-{esc}-]</del>")
+        else:
+            out.append(f"<ins>{{+{esc}+}}</ins>")
+    return "".join(out)
+
+
+def render_markdown(report: Report) -> str:
+    lines: list[str] = [f"# {md_escape(report.title)}", ""]
+    prov = report.provenance
+    commit = (prov.get("commit") or "")[:12] or "none"
+    lines += [f"Generated {report.date} by policydiff {prov['version']} · alignments at "
+              f"commit `{commit}`" + (" (uncommitted changes)" if prov.get("dirty") else "")
+              + f" · alignments shown: {report.status_filter}", ""]
+    lines += ["## Contents", ""]
+    lines += ["- [Corpus](#corpus)", "- [Targets](#targets)"]
+    for theme in report.themes:
+        lines.append(f"- {md_escape(theme.name_zh)} · {md_escape(theme.name_en)}")
+    lines += ["- [Provenance](#provenance)", ""]
+
+    lines += ["## Corpus", "", "| id | date | kind | policy | issuer | source |",
+              "|---|---|---|---|---|---|"]
+    for d in report.documents:
+        lines.append(f"| `{d['id']}` | {d['date']} | {d['kind']} | {md_cell(d['policy'])} | "
+                     f"{md_cell(d['issuer'])} | {md_cell(d['source'])} |")
+    lines.append("")
+
+    lines += ["## Targets", "", "Quantitative goals, metric by metric, in date order. "
+              "Figures already reached (baselines) are listed apart below.", ""]
+    lines += _md_target_table(report.targets)
+    if report.baselines:
+        lines += ["### Baselines (figures already reached)", ""]
+        lines += _md_target_table(report.baselines)
+
+    for theme in report.themes:
+        lines += [f"## {md_escape(theme.name_zh)} · {md_escape(theme.name_en)}", ""]
+        if theme.description:
+            lines += [md_escape(theme.description), ""]
+        if not theme.alignments:
+            lines += [f"*No {report.status_filter} alignment for this theme.*", ""]
+        for al in theme.alignments:
+            lines += [f"### {md_escape(al.label)}", "",
+                      f"`{al.id}` · status **{al.status}**", ""]
+            if al.note:
+                lines += [f"Reviewer's note: {md_escape(al.note)}", ""]
+            for p in al.passages:
+                if p.absent:
+                    lines += [f"- **{p.doc}** ({p.date}): *no comparable passage*"
+                              + (f" — {md_escape(p.note)}" if p.note else ""), ""]
+                    continue
+                where = f"§{p.section} {md_escape(p.section_label)}" if p.section else ""
+                flag = "" if p.anchor_status == "exact" else f" *(anchor {p.anchor_status})*"
+                lines += [f"- **{p.doc}** ({p.date}) {where}{flag}", "",
+                          f"  > {md_escape(p.text)}", ""]
+            for step in al.steps:
+                lines += [f"#### {step.a.doc} → {step.b.doc} "
+                          f"(similarity {step.similarity:.2f})", "", md_ops(step.ops), ""]
+                if step.figures:
+                    lines += ["| before | after | context |", "|---|---|---|"]
+                    for f in step.figures:
+                        lines.append(f"| {md_cell(str(f.get('a') or '—'))} | "
+                                     f"{md_cell(str(f.get('b') or '—'))} | "
+                                     f"{md_cell(str(f.get('context') or ''))} |")
+                    lines.append("")
+    lines += ["## Provenance", ""]
+    if prov.get("commit"):
+        lines.append(f"- alignments: commit `{prov['commit']}`"
+                     + (f" (revision `{md_escape(prov['rev'])}`)" if prov.get("rev") else "")
+                     + (", working tree has uncommitted changes" if prov.get("dirty")
+                        else ", clean"))
+    else:
+        lines.append(f"- alignments: not in a git repository "
+                     f"({md_escape(prov.get('git_error', 'unknown'))})")
+    lines.append(f"- policydiff {prov['version']}")
+    lines += ["", "| corpus file | sha256 |", "|---|---|"]
+    for f in prov["corpus"]:
+        lines.append(f"| `{f['file']}` | `{f['sha256']}` |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _md_target_table(rows: list[TargetRow]) -> list[str]:
+    if not rows:
+        return ["*None.*", ""]
+    out = ["| metric | document | date | value | year | qualifier | sentence |",
+           "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        out.append(f"| {md_cell(r.metric_name)} | `{r.doc}` | {r.date} | **{md_cell(r.value)}** | "
+                   f"{r.year} | {md_cell(r.qualifier)} | {md_cell(_shorten(r.text, 80))} |")
+    out.append("")
+    return out
+
+
+def _shorten(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# ---------------------------------------------------------------- HTML
+
+_CSS = """
+body{font-family:-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
+max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.6}
+table{border-collapse:collapse;margin:1em 0;width:100%}th,td{border:1px solid #ccc;
+padding:4px 8px;vertical-align:top;text-align:left}th{background:#f4f4f4}
+del{background:#ffe0e0;color:#a00;text-decoration:line-through}
+ins{background:#ddffdd;color:#060;text-decoration:none}
+.sbs{display:grid;grid-template-columns:1fr 1fr;gap:1em}.sbs div{border:1px solid #ddd;
+padding:.5em;background:#fafafa}.meta{color:#666;font-size:.9em}.absent{color:#888}
+blockquote{margin:.5em 0;padding-left:1em;border-left:3px solid #ccc;color:#333}
+code{background:#f0f0f0;padding:0 3px}
+"""
+
+
+def _h(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def render_html(report: Report) -> str:
+    """One self-contained page (inline CSS, no scripts), side-by-side diffs."""
+    prov = report.provenance
+    parts = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
+             f"<title>{_h(report.title)}</title><style>{_CSS}</style></head><body>",
+             f"<h1>{_h(report.title)}</h1>",
+             f'<p class="meta">Generated {_h(report.date)} by policydiff {_h(prov["version"])}'
+             f' · alignments at commit <code>{_h((prov.get("commit") or "none")[:12])}</code>'
+             + (" (uncommitted changes)" if prov.get("dirty") else "") + "</p>",
+             "<h2>Corpus</h2><table><tr><th>id</th><th>date</th><th>kind</th><th>policy</th>"
+             "<th>issuer</th><th>source</th></tr>"]
+    for d in report.documents:
+        parts.append(f"<tr><td><code>{_h(d['id'])}</code></td><td>{_h(d['date'])}</td>"
+                     f"<td>{_h(d['kind'])}</td><td>{_h(d['policy'])}</td>"
+                     f"<td>{_h(d['issuer'])}</td><td>{_h(d['source'])}</td></tr>")
+    parts.append("</table><h2>Targets</h2>")
+    parts.append(_html_target_table(report.targets))
+    if report.baselines:
+        parts.append("<h3>Baselines (figures already reached)</h3>")
+        parts.append(_html_target_table(report.baselines))
+    for theme in report.themes:
+        parts.append(f"<h2>{_h(theme.name_zh)} · {_h(theme.name_en)}</h2>")
+        if theme.description:
+            parts.append(f"<p>{_h(theme.description)}</p>")
+        if not theme.alignments:
+            parts.append(f"<p><em>No {report.status_filter} alignment for this theme.</em></p>")
+        for al in theme.alignments:
+            parts.append(f"<h3>{_h(al.label)}</h3><p class='meta'><code>{_h(al.id)}</code> · "
+                         f"status <b>{_h(al.status)}</b></p>")
+            if al.note:
+                parts.append(f"<p>Reviewer's note: {_h(al.note)}</p>")
+            parts.append("<ul>")
+            for p in al.passages:
+                if p.absent:
+                    parts.append(f"<li class='absent'><b>{_h(p.doc)}</b> ({_h(p.date)}): "
+                                 f"no comparable passage {_h(p.note)}</li>")
+                else:
+                    parts.append(f"<li><b>{_h(p.doc)}</b> ({_h(p.date)}) §{_h(p.section)} "
+                                 f"{_h(p.section_label)}<blockquote>{_h(p.text)}</blockquote>"
+                                 "</li>")
+            parts.append("</ul>")
+            for step in al.steps:
+                left = "".join(_h(t) if op == 0 else f"<del>{_h(t)}</del>"
+                               for op, t in step.ops if op <= 0)
+                right = "".join(_h(t) if op == 0 else f"<ins>{_h(t)}</ins>"
+                                for op, t in step.ops if op >= 0)
+                parts.append(f"<h4>{_h(step.a.doc)} → {_h(step.b.doc)} "
+                             f"(similarity {step.similarity:.2f})</h4>"
+                             f"<div class='sbs'><div>{left}</div><div>{right}</div></div>")
+                if step.figures:
+                    parts.append("<table><tr><th>before</th><th>after</th><th>context</th></tr>")
+                    for f in step.figures:
+                        parts.append(f"<tr><td>{_h(str(f.get('a') or '—'))}</td>"
+                                     f"<td>{_h(str(f.get('b') or '—'))}</td>"
+                                     f"<td>{_h(str(f.get('context') or ''))}</td></tr>")
+                    parts.append("</table>")
+    parts.append("<h2>Provenance</h2><ul>")
+    if prov.get("commit"):
+        parts.append(f"<li>alignments: commit <code>{_h(prov['commit'])}</code>"
+                     + (", uncommitted changes" if prov.get("dirty") else ", clean") + "</li>")
+    else:
+        parts.append(f"<li>alignments: not in a git repository "
+                     f"({_h(prov.get('git_error', ''))})</li>")
+    parts.append(f"<li>policydiff {_h(prov['version'])}</li></ul><table>"
+                 "<tr><th>corpus file</th><th>sha256</th></tr>")
+    for f in prov["corpus"]:
+        parts.append(f"<tr><td><code>{_h(f['file'])}</code></td>"
+                     f"<td><code>{_h(f['sha256'])}</code></td></tr>")
+    parts.append("</table></body></html>\n")
+    return "\n".join(parts)
+
+
+def _html_target_table(rows: list[TargetRow]) -> str:
+    if not rows:
+        return "<p><em>None.</em></p>"
+    out = ["<table><tr><th>metric</th><th>document</th><th>date</th><th>value</th><th>year</th>"
+           "<th>qualifier</th><th>sentence</th></tr>"]
+    for r in rows:
+        out.append(f"<tr><td>{_h(r.metric_name)}</td><td><code>{_h(r.doc)}</code></td>"
+                   f"<td>{_h(r.date)}</td><td><b>{_h(r.value)}</b></td><td>{_h(r.year)}</td>"
+                   f"<td>{_h(r.qualifier)}</td><td>{_h(r.text)}</td></tr>")
+    out.append("</table>")
+    return "".join(out)
