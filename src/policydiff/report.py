@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import itertools
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__
 from .corpus import Corpus
+from .diffrender import md_escape, ops_markdown
 from .project import Project
 
 # ---------------------------------------------------------------- model
@@ -205,7 +206,7 @@ def build_report(project: Project, corpus: Corpus, *, themes: list[str] | None =
                                         note=member.note, anchor_status=resolution.status))
             present = [p for p in passages if not p.absent and p.text]
             steps = []
-            for a, b in zip(present, present[1:], strict=False):
+            for a, b in itertools.pairwise(present):
                 d = diff_passages(a.text, b.text)
                 steps.append(Step(a, b, [(op, t) for op, t in d.ops], d.similarity,
                                   [f.to_dict() for f in d.figures]))
@@ -243,42 +244,9 @@ def provenance(project: Project, corpus: Corpus, docs: list[str], rev: str | Non
 
 # ---------------------------------------------------------------- Markdown
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#+\-=>])")
-_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
-
-
-def md_escape(text: str) -> str:
-    """Escape Markdown syntax so quoted policy text cannot break the layout.
-
-    Inline markers (emphasis, links, HTML, table pipes, code) are always escaped;
-    block markers (#, -, +, >, 1.) only where they would start a line. Full-width
-    Chinese punctuation needs no escaping, so the text stays readable as plain text.
-    """
-    text = _MD_INLINE.sub(r"\\\1", text.replace("\n", " "))
-    text = _MD_LINE_START.sub(r"\1\\\2", text)
-    return _MD_ORDERED.sub(r"\1\\\2", text)
-
-
 def md_cell(text: str) -> str:
-    """Text for a table cell: escaped, one line, pipes escaped."""
-    return md_escape(text).strip()
-
-
-def md_ops(ops: list[tuple[int, str]]) -> str:
-    """Inline diff readable as plain text and on GitHub: [-deleted-]{+inserted+} marks."""
-    out = []
-    for op, text in ops:
-        if not text:
-            continue
-        esc = md_escape(text)
-        if op == 0:
-            out.append(esc)
-        elif op < 0:
-            out.append(f"<del>[-{esc}-]</del>")
-        else:
-            out.append(f"<ins>{{+{esc}+}}</ins>")
-    return "".join(out)
+    """Text for a table cell: escaped, on one line."""
+    return md_escape(text.replace("\n", " ")).strip()
 
 
 def render_markdown(report: Report) -> str:
@@ -327,10 +295,10 @@ def render_markdown(report: Report) -> str:
                 where = f"§{p.section} {md_escape(p.section_label)}" if p.section else ""
                 flag = "" if p.anchor_status == "exact" else f" *(anchor {p.anchor_status})*"
                 lines += [f"- **{p.doc}** ({p.date}) {where}{flag}", "",
-                          f"  > {md_escape(p.text)}", ""]
+                          f"  > {md_cell(p.text)}", ""]
             for step in al.steps:
                 lines += [f"#### {step.a.doc} → {step.b.doc} "
-                          f"(similarity {step.similarity:.2f})", "", md_ops(step.ops), ""]
+                          f"(similarity {step.similarity:.2f})", "", ops_markdown(step.ops), ""]
                 if step.figures:
                     lines += ["| before | after | context |", "|---|---|---|"]
                     for f in step.figures:
