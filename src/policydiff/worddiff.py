@@ -19,6 +19,8 @@ diff-match-patch convention; the ops of a diff rebuild both sides exactly.
 
 from __future__ import annotations
 
+import bisect
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,10 +33,24 @@ from .sentences import sentence_spans
 DELETE, EQUAL, INSERT = -1, 0, 1
 Op = tuple[int, str]
 
-PAIR_THRESHOLD = 0.3
-"""Minimum bigram Dice similarity for two sentences to be shown as one changed sentence."""
+PAIR_THRESHOLD = 0.12
+"""Minimum rarity-weighted bigram Dice for two sentences in order to be diffed as a pair.
+
+Unrelated sentences of the corpus score under 0.1; a target restated with new
+figures (到2020年…1000亿 / 到2025年…4000亿元) scores 0.15 to 0.3.
+"""
+MOVE_THRESHOLD = 0.5
+"""Minimum similarity for a sentence found out of order to be shown as moved."""
 SPLIT_CONTAINMENT = 0.5
 """Share of a neighbour sentence's bigrams found in the partner for it to join a split/merge."""
+
+KEEP_EQUAL = 2
+"""Longest equality (in characters) the semantic clean-up may fold into the edits around it.
+
+dmp folds any equality no longer than the edits on both sides; between two aligned
+policy sentences that would swallow shared terms such as 人工智能 or 产业规模, which
+are exactly what an analyst reads a diff for. Only chaff (的, 和, a comma) goes.
+"""
 
 _BASE = 0x4E00  # token codes are CJK ideographs: never whitespace, so dmp treats them alike
 _BASE_LEN = 0x9FFF - 0x4E00 + 1
@@ -97,8 +113,9 @@ def _cleanup_semantic(diffs: list[Op], weights: Sequence[int]) -> None:
     dmp measures an equality by its length in (mapped) characters, so one token
     ``人工智能`` would count as 1 and vanish between two one-token edits. This is the
     same loop (Apache-2.0, google/diff-match-patch) with each token weighing its
-    real length. dmp's char-level overlap and lossless passes are left out: they
-    would cut tokens; ``diff_cleanupMerge`` on token codes is safe and is reused.
+    real length, capped at :data:`KEEP_EQUAL`. dmp's char-level overlap and lossless
+    passes are left out: they would cut tokens; ``diff_cleanupMerge`` on token codes is
+    safe and is reused.
     """
 
     def w(s: str) -> int:
@@ -120,8 +137,8 @@ def _cleanup_semantic(diffs: list[Op], weights: Sequence[int]) -> None:
                 ins2 += w(text)
             else:
                 del2 += w(text)
-            if last_equality and w(last_equality) <= max(ins1, del1) and (
-                w(last_equality) <= max(ins2, del2)
+            if last_equality and w(last_equality) <= min(
+                max(ins1, del1), max(ins2, del2), KEEP_EQUAL
             ):
                 diffs.insert(equalities[-1], (DELETE, last_equality))
                 diffs[equalities[-1] + 1] = (INSERT, last_equality)
@@ -381,69 +398,80 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
             ia += len(text)
         if op != DELETE:
             ib += len(text)
-    # 2. the rest by bigram similarity, best first, ties to the closer position.
+    # 2. the rest by bigram similarity (bigrams weighted by rarity, so the 人工/智能
+    #    every sentence shares count for little): the best in-order chain between
+    #    identical anchors, then out-of-order pairs that are close enough to be moves.
     free_a = [i for i in range(n) if i not in pair_a and norm_a[i]]
     paired_b = set(pair_a.values())
     free_b = [j for j in range(m) if j not in paired_b and norm_b[j]]
     bg_a = {i: _bigrams(norm_a[i]) for i in free_a}
     bg_b = {j: _bigrams(norm_b[j]) for j in free_b}
+    df: Counter[str] = Counter()
+    for grams in (*bg_a.values(), *bg_b.values()):
+        df.update(grams)
+    total = len(bg_a) + len(bg_b)
+    idf = {g: math.log((total + 1) / k) for g, k in df.items()}
+    mass_a = {i: sum(idf[g] for g in bg_a[i]) for i in free_a}
+    mass_b = {j: sum(idf[g] for g in bg_b[j]) for j in free_b}
     postings: dict[str, list[int]] = defaultdict(list)
     for j in free_b:
         for g in bg_b[j]:
             postings[g].append(j)
+    anchors_a = sorted(pair_a)
+    gap_a = {i: bisect.bisect_left(anchors_a, i) for i in free_a}
+    anchors_b = sorted(paired_b)
+    gap_b = {j: bisect.bisect_left(anchors_b, j) for j in free_b}
     shared: dict[int, Counter[int]] = {}
-    candidates: list[tuple[float, float, int, int]] = []
+    in_order: list[tuple[int, int, float]] = []
+    moves: list[tuple[float, int, int]] = []
     for i in free_a:
+        weights: Counter[int] = Counter()
         counts: Counter[int] = Counter()
         for g in bg_a[i]:
-            counts.update(postings.get(g, ()))
+            for j in postings.get(g, ()):
+                weights[j] += idf[g]
+                counts[j] += 1
         shared[i] = counts
-        for j, k in counts.items():
-            d = 2 * k / (len(bg_a[i]) + len(bg_b[j]))
-            if d >= PAIR_THRESHOLD:
-                candidates.append((-d, abs(i / max(n, 1) - j / max(m, 1)), i, j))
-    candidates.sort()
+        for j, wsum in weights.items():
+            d = 2 * wsum / ((mass_a[i] + mass_b[j]) or 1)
+            if d >= PAIR_THRESHOLD and gap_a[i] == gap_b[j]:
+                in_order.append((i, j, d))
+            if d >= MOVE_THRESHOLD:
+                moves.append((-d, i, j))
+    groups_a: dict[int, list[int]] = {}  # a index -> b indices
     taken_b: set[int] = set()
-    groups_a: dict[int, list[int]] = {}  # anchor a index -> b indices
-    for _, _, i, j in candidates:
-        if i in groups_a or j in taken_b:
-            continue
+    for i, j in _best_chain(in_order):
         groups_a[i] = [j]
         taken_b.add(j)
+    for _, i, j in sorted(moves):
+        if i not in groups_a and j not in taken_b:
+            groups_a[i] = [j]
+            taken_b.add(j)
     # 3. splits (one a → several b) and merges (several a → one b) among neighbours.
     groups: list[tuple[list[int], list[int]]] = [([i], js) for i, js in groups_a.items()]
     owner_a = {i: g for g in groups for i in g[0]}
-    lone_b = [j for j in free_b if j not in taken_b]
-    lone_a = [i for i in free_a if i not in groups_a]
-    for j in lone_b:
-        best = None
-        for grp in (owner_a.get(i) for i in free_a):
-            if grp is None or len(grp[0]) != 1:
+    owner_b = {j: g for g in groups for j in g[1]}
+
+    def join(k: int, owner: dict, side: int, other: int, grams: dict, shared_of) -> None:
+        best: tuple[float, tuple[list[int], list[int]]] | None = None
+        for nb in (k - 1, k + 1):
+            grp = owner.get(nb)
+            if grp is None or len(grp[other]) != 1 or nb not in (grp[side][0], grp[side][-1]):
                 continue
-            js = grp[1]
-            if js[-1] + 1 != j and js[0] - 1 != j:
-                continue
-            i = grp[0][0]
-            c = shared[i].get(j, 0) / max(len(bg_b[j]), 1)
+            c = shared_of(grp[other][0], k) / max(len(grams[k]), 1)
             if c >= SPLIT_CONTAINMENT and (best is None or c > best[0]):
                 best = (c, grp)
         if best:
-            best[1][1].append(j)
-            best[1][1].sort()
-            taken_b.add(j)
-    for i in lone_a:
-        best = None
-        for grp in groups:
-            if len(grp[1]) != 1 or (grp[0][-1] + 1 != i and grp[0][0] - 1 != i):
-                continue
-            j = grp[1][0]
-            c = shared[i].get(j, 0) / max(len(bg_a[i]), 1)
-            if c >= SPLIT_CONTAINMENT and (best is None or c > best[0]):
-                best = (c, grp)
-        if best:
-            best[1][0].append(i)
-            best[1][0].sort()
-            owner_a[i] = best[1]
+            best[1][side].append(k)
+            best[1][side].sort()
+            owner[k] = best[1]
+
+    for j in free_b:
+        if j not in owner_b:
+            join(j, owner_b, 1, 0, bg_b, lambda i, j: shared[i].get(j, 0))
+    for i in free_a:
+        if i not in owner_a:
+            join(i, owner_a, 0, 1, bg_a, lambda j, i: shared[i].get(j, 0))
     all_groups = [([i], [j]) for i, j in pair_a.items()] + groups
     # 4. pairs outside the longest in-order chain are moves.
     all_groups.sort(key=lambda g: g[0][0])
@@ -477,10 +505,38 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
     return out
 
 
+def _best_chain(candidates: Sequence[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)`` strictly increasing in both, with the largest total weight."""
+    if not candidates:
+        return []
+    order = sorted(range(len(candidates)), key=lambda k: (candidates[k][0], -candidates[k][1]))
+    size = max(c[1] for c in candidates) + 2
+    tree: list[tuple[float, int]] = [(0.0, -1)] * (size + 1)  # Fenwick tree of prefix maxima
+    score = [0.0] * len(candidates)
+    prev = [-1] * len(candidates)
+    best = (0.0, -1)
+    for k in order:
+        _, j, w = candidates[k]
+        q, pos = (0.0, -1), j  # max over chains ending at a column < j
+        while pos > 0:
+            q = max(q, tree[pos])
+            pos -= pos & -pos
+        score[k], prev[k] = q[0] + w, q[1]
+        best = max(best, (score[k], k))
+        pos = j + 1
+        while pos <= size:
+            tree[pos] = max(tree[pos], (score[k], k))
+            pos += pos & -pos
+    chain: list[tuple[int, int]] = []
+    k = best[1]
+    while k >= 0:
+        chain.append((candidates[k][0], candidates[k][1]))
+        k = prev[k]
+    return chain[::-1]
+
+
 def _longest_increasing(values: Sequence[int]) -> set[int]:
     """Indices of one longest strictly increasing subsequence (patience sorting)."""
-    import bisect
-
     tails: list[int] = []
     tail_idx: list[int] = []
     prev = [-1] * len(values)
@@ -557,6 +613,11 @@ def diff_passages(a: str, b: str) -> PassageDiff:
             kind = "equal"
         else:
             kind = "changed"
+        if ia and ib and not moved and not any(op == EQUAL for op, _ in ops):
+            # Paired by bigrams but no word in common: show a deletion and an insertion.
+            rows.append(SentencePair("deleted", ia, (), at, "", [(DELETE, at)]))
+            rows.append(SentencePair("inserted", (), ib, "", bt, [(INSERT, bt)]))
+            continue
         figures = changed_figures(at, bt, ops) if ia and ib and kind != "equal" else []
         rows.append(SentencePair(kind, ia, ib, at, bt, ops, moved, figures))
     return PassageDiff(a, b, _flat_ops(rows, sa, sb), rows)
