@@ -20,7 +20,7 @@ from functools import lru_cache
 UNITS: tuple[str, ...] = (
     "个百分点", "平方公里", "平方米", "人次", "大类", "万方", "亿元", "万元", "美元",
     "元", "人", "名", "位", "家", "个", "项", "件", "条", "方", "类", "年", "月", "日", "天",
-    "%", "％", "倍", "届", "所", "座", "台", "套", "款", "户", "次", "章", "部分", "款",
+    "%", "％", "倍", "届", "所", "座", "台", "套", "款", "户", "次", "章", "部分", "批",
 )
 MULTIPLIER_CHARS = "十百千万亿"
 APPROX_CHARS = "余多"
@@ -32,7 +32,9 @@ SUFFIX_QUALIFIERS: tuple[str, ...] = ("以上", "以下", "以内", "左右", "�
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_NUM = f"[{_CN_DIGITS}十百千]+"
-_AR_NUM = r"\d+(?:\.\d+)?"
+_CN_BEFORE = frozenset(_CN_DIGITS + "十百千万亿第")
+_AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 1,000 or 1000.5
+_PERCENT = f"百分之(?:{_CN_NUM}|\\d+(?:\\.\\d+)?)"  # 百分之十五 = 15%
 _FRACTION = rf"(?:\d+/\d+|[{_CN_DIGITS}十百]+分之[{_CN_DIGITS}十百]+)"
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(set(UNITS), key=len, reverse=True))
 _SEP = r"(?:-|－|–|—|~|～|至|到)"
@@ -42,7 +44,7 @@ _PREFIX_RE = "|".join(sorted(PREFIX_QUALIFIERS, key=len, reverse=True))
 
 def _part(tag: str) -> str:
     return (
-        rf"(?P<{tag}num>{_FRACTION}|{_AR_NUM}|{_CN_NUM})"
+        rf"(?P<{tag}num>{_PERCENT}|{_FRACTION}|{_AR_NUM}|{_CN_NUM})"
         rf"(?P<{tag}ap1>[{APPROX_CHARS}])?"
         rf"(?P<{tag}mult>[{MULTIPLIER_CHARS}]*)"
         rf"(?P<{tag}ap2>[{APPROX_CHARS}])?"
@@ -108,8 +110,10 @@ def parse_number(text: str) -> float | None:
             return int(num) / int(den)
         except (ValueError, ZeroDivisionError):
             return None
+    if text.startswith("百分之"):
+        return parse_number(text[3:])
     if re.fullmatch(_AR_NUM, text):
-        return float(text)
+        return float(text.replace(",", ""))
     if "分之" in text:
         den, _, num = text.partition("分之")
         d, n = parse_number(den), parse_number(num)
@@ -139,6 +143,8 @@ def find_quantities(text: str) -> list[Quantity]:
         bmult, bunit = (m["bmult"] or "", m["bunit"] or "") if has_b else ("", "")
         if _is_chinese(anum) and "分之" not in anum and not (amult or aunit or bmult or bunit):
             continue  # 一是, 十四五: words, not figures
+        if _is_chinese(anum) and m.start() and text[m.start() - 1] in _CN_BEFORE:
+            continue  # 第十四个: the regex restarted inside a longer numeral or an ordinal
         if has_b and _is_chinese(m["bnum"]) != _is_chinese(anum):
             continue
         value = parse_number(anum)
@@ -148,6 +154,8 @@ def find_quantities(text: str) -> list[Quantity]:
         if has_b and value_max is None:
             continue
         aunit_all = amult + aunit
+        if anum.startswith("百分之") and not aunit_all:
+            aunit_all = "%"  # 百分之十五 is written without a unit but means 15%
         approx = m["aap1"] or m["aap2"] or (m["bap1"] or m["bap2"] if has_b else None) or ""
         if has_b and aunit_all and (bmult + bunit) and aunit_all != bmult + bunit:
             # 3年至5个 is not one range: keep the first quantity only.

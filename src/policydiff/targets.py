@@ -1,0 +1,563 @@
+"""Quantitative targets: every figure of a policy, its metric, deadline, and whether it is a goal.
+
+Analysts first ask what each plan promised and how the numbers moved from one policy
+to the next. A figure is a :class:`~policydiff.quantities.Quantity` that measures
+something (not a date, a duration, a bare number or a slogan such as “五个中心”). Each
+gets a metric key (:mod:`policydiff.metrics`), a ``kind`` — ``target`` (a goal, a
+commitment, a projection) or ``baseline`` (a level already reached: 截至, 累计, 已,
+目前, a past year, a section reviewing the previous plan) — and a year: the deadline of
+a target (到2025年; 用3年时间 resolved against the plan's period) or the as-of year of a
+baseline. Reviewers correct any figure in ``alignments/target-overrides.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .metrics import OTHER, MetricSet, check_metrics, load_metrics
+from .problems import Problem
+from .quantities import Quantity, find_quantities, parse_number
+
+KINDS = ("target", "baseline")
+OVERRIDES_FILE = "target-overrides.yaml"
+
+# Units that make a date, a duration or an ordinal, not a figure.
+_NOT_FIGURE_UNITS = frozenset({"年", "月", "日", "天", "周年", "届", "章"})
+_SLOGAN_MAX = 12  # a number inside a quotation this short is a name: “五个中心”
+
+# Words that say a figure is already reached, before it in the sentence…
+BASELINE_WORDS: tuple[str, ...] = (
+    "截至", "截止", "累计", "已经", "已", "目前", "现有", "共有", "数据显示", "统计",
+    "据悉", "当天", "此前", "去年", "以来",
+)
+# …or right after it in its clause (17家…创新中心成立).
+BASELINE_AFTER_WORDS: tuple[str, ...] = ("已经", "已", "成立", "入选", "被授予", "获得")
+# Words that say a figure is a goal or a projection.
+TARGET_WORDS: tuple[str, ...] = (
+    "力争", "将", "预计", "目标", "提出", "计划", "确保", "争取", "拟", "到期",
+)
+# Headings of sections that review the past (一、“十三五”期间…发展情况).
+BASELINE_HEADINGS: tuple[str, ...] = ("发展情况", "发展基础", "回顾", "成效", "现状")
+FIVE_YEAR_PLANS = {"十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
+                   "十五五": (2026, 2030)}
+
+_CN = "零〇一二两三四五六七八九十"
+_N = rf"(?:\d+|[{_CN}]+)"
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|(?=[-~～至到—–]\d{4}年))(?P<month>\d{1,2}月)?")
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
+_DURATION = re.compile(
+    rf"(?:(?P<pre>用|通过|未来|力争){_N}(?:[至到\-~～]{_N})?年"
+    rf"|{_N}(?:[至到\-~～]{_N})?年(?=时间|内|以内|的努力|努力))"
+)
+_DURATION_NUM = re.compile(rf"({_N})(?:[至到\-~～]({_N}))?年")
+_FIVE_YEAR = re.compile("|".join(FIVE_YEAR_PLANS))
+_BRACKETS = {"《": "》", "（": "）", "(": ")"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One figure of one document, as the targets table and JSON show it."""
+
+    doc: str
+    metric: str
+    value: float
+    value_max: float | None
+    unit: str
+    year: int | None
+    qualifier: str
+    kind: str
+    text: str
+    section: str
+    sentence: str
+    figure: str
+    start: int
+    end: int
+    term: str = ""
+    source: str = "extracted"  # extracted | override | added
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: numbers as written (4000, not 4000.0)."""
+        data = asdict(self)
+        data["value"] = _plain(self.value)
+        data["value_max"] = _plain(self.value_max)
+        return data
+
+
+def _plain(x: float | None) -> float | int | None:
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else round(x, 4)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A figure found in one sentence; offsets relative to that sentence."""
+
+    quantity: Quantity
+    metric: str
+    term: str
+    kind: str
+    year: int | None
+    qualifier: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a sentence's figures are read against: the document and its section."""
+
+    doc_year: int
+    period: tuple[int, int] | None = None
+    section_baseline: bool = False
+    section_year: int | None = None
+    carried_year: int | None = None
+
+
+@dataclass(frozen=True)
+class _Cue:
+    pos: int
+    end: int
+    kind: str | None  # None: a date that says nothing about the kind
+    year: int | None = None
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _masked(text: str) -> list[tuple[int, int]]:
+    """Spans inside 《…》 and （…）: titles and asides whose years are not deadlines."""
+    spans = []
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if ch in _BRACKETS:
+            stack.append((_BRACKETS[ch], i))
+        elif stack and ch == stack[-1][0]:
+            _, start = stack.pop()
+            spans.append((start, i + 1))
+    return spans
+
+
+def _inside(pos: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _in_slogan(text: str, q: Quantity) -> bool:
+    open_ = text.rfind("“", 0, q.start)
+    if open_ < 0 or text.rfind("”", 0, q.start) > open_:
+        return False
+    close = text.find("”", q.end)
+    return close >= 0 and close - open_ - 1 <= _SLOGAN_MAX
+
+
+def _in_phrase(text: str, q: Quantity, phrases: Sequence[str]) -> bool:
+    for phrase in phrases:
+        pos = text.find(phrase)
+        while pos >= 0:
+            if pos <= q.start and q.end <= pos + len(phrase) or pos <= q.start < pos + len(phrase):
+                return True
+            pos = text.find(phrase, pos + 1)
+    return False
+
+
+def is_figure(q: Quantity, text: str, metrics: MetricSet | None = None) -> bool:
+    """True if ``q`` measures something: not a date, duration, bare number, slogan or title."""
+    base = q.unit.lstrip("十百千万亿")
+    if q.unit in _NOT_FIGURE_UNITS or base in _NOT_FIGURE_UNITS:
+        return False
+    if not q.unit and "/" not in q.number and "分之" not in q.number:
+        return False  # 5大工程, 30周年, 2024国际: a bare number is not a figure
+    if q.value == 1 and not any(ch.isdigit() for ch in q.number):
+        return False  # 一个, 一批, 一项: "a", not a count
+    if _in_slogan(text, q) or _inside(q.start, [s for s in _masked(text) if text[s[0]] == "《"]):
+        return False
+    return not (metrics and _in_phrase(text, q, metrics.not_figures))
+
+
+# --------------------------------------------------------------------------- kind and year
+
+
+def resolve_duration(years: int, doc_year: int, period: tuple[int, int] | None) -> int:
+    """The deadline of ``用N年时间`` / ``N年内`` in a document of ``doc_year``.
+
+    A plan that runs 2022-2025 and says 用3年时间 means its end, 2025; whether the
+    first year counts differs from text to text, so the period's end wins whenever it is
+    N or N-1 years after the period's start. Without a matching period: doc year + N.
+    """
+    if period and period[1] in (period[0] + years - 1, period[0] + years):
+        return period[1]
+    return doc_year + years
+
+
+def _cues(text: str, ctx: Context) -> list[_Cue]:
+    masked = _masked(text)
+    cues: list[_Cue] = []
+    for words, kind in ((BASELINE_WORDS, "baseline"), (TARGET_WORDS, "target")):
+        if kind == "target" and ctx.section_baseline:
+            continue  # in a review of the past, 将/形成 are not promises
+        for word in words:
+            for m in re.finditer(re.escape(word), text):
+                if not _inside(m.start(), masked):
+                    cues.append(_Cue(m.start(), m.end(), kind))
+    for m in list(_YEAR.finditer(text)) + list(_CN_YEAR.finditer(text)):
+        if _inside(m.start(), masked):
+            continue
+        year = int(m.group(1)) if m.group(1).isdigit() else int(parse_number(m.group(1)) or 0)
+        if year < ctx.doc_year:
+            cues.append(_Cue(m.start(), m.end(), "baseline", year))
+        elif m.re is _YEAR and m.group("month"):
+            cues.append(_Cue(m.start(), m.end(), None, year))  # 2022年2月23日: the event's date
+        else:
+            cues.append(_Cue(m.start(), m.end(), "target", year))
+    for m in _FIVE_YEAR.finditer(text):
+        if _inside(m.start(), masked):
+            continue
+        end = FIVE_YEAR_PLANS[m.group(0)][1]
+        cues.append(_Cue(m.start(), m.end(), "baseline" if end < ctx.doc_year else "target", end))
+    for m in _DURATION.finditer(text):
+        if _inside(m.start(), masked):
+            continue
+        nums = _DURATION_NUM.search(m.group(0))
+        if not nums:
+            continue
+        n = parse_number(nums.group(2) or nums.group(1))
+        if n is None or n > 50:
+            continue
+        cues.append(_Cue(m.start(), m.end(), "target",
+                         resolve_duration(int(n), ctx.doc_year, ctx.period)))
+    cues.sort(key=lambda c: (c.pos, c.end))
+    return cues
+
+
+def _clause_end(text: str, pos: int) -> int:
+    m = re.compile(r"[，,；;。！？!?]").search(text, pos)
+    return m.start() if m else len(text)
+
+
+def _kind_and_year(text: str, q: Quantity, cues: list[_Cue], ctx: Context) -> tuple[str, int | None]:
+    before = [c for c in cues if c.end <= q.start and c.kind]
+    kind: str | None = before[-1].kind if before else None
+    if kind is None:
+        clause = text[q.end:_clause_end(text, q.end)]
+        if any(w in clause for w in BASELINE_AFTER_WORDS):
+            kind = "baseline"
+    if kind is None:
+        kind = "baseline" if ctx.section_baseline else "target"
+    dated = [c for c in cues if c.year is not None and c.kind == kind]
+    prior = [c for c in dated if c.end <= q.start]
+    later = [c for c in dated if c.pos >= q.end]
+    if prior:
+        year = prior[-1].year
+    elif later:
+        year = later[0].year
+    elif kind == "target":
+        year = ctx.carried_year or (ctx.period[1] if ctx.period else None)
+    else:
+        year = ctx.section_year or ctx.doc_year
+    return kind, year
+
+
+def _qualifier(text: str, q: Quantity) -> str:
+    parts = []
+    if "力争" in text[:q.start] and q.prefix != "力争":
+        parts.append("力争")
+    parts.extend(p for p in (q.prefix, q.approx, q.suffix) if p)
+    return " ".join(parts)
+
+
+def figures_in(text: str, metrics: MetricSet, ctx: Context) -> list[Found]:
+    """The figures of one sentence (or heading) with metric, kind and year."""
+    cues = _cues(text, ctx)
+    found = []
+    for q in find_quantities(text):
+        if not is_figure(q, text, metrics):
+            continue
+        match = metrics.classify(text, q.start, q.end, q.unit)
+        if match.ignore:
+            continue
+        kind, year = _kind_and_year(text, q, cues, ctx)
+        found.append(Found(q, match.metric, match.term, kind, year, _qualifier(text, q)))
+    return found
+
+
+def _deadline_in(text: str, ctx: Context) -> int | None:
+    years = [c.year for c in _cues(text, ctx) if c.kind == "target" and c.year]
+    return years[-1] if years else None
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _section_context(doc: Any, section_id: str) -> tuple[bool, int | None]:
+    section = doc.section(section_id)
+    headings = " ".join(section.path)
+    year = None
+    for m in _FIVE_YEAR.finditer(headings):
+        end = FIVE_YEAR_PLANS[m.group(0)][1]
+        if end < doc.meta.year:
+            return True, end
+    if any(word in headings for word in BASELINE_HEADINGS):
+        return True, year
+    return False, None
+
+
+def extract_document(doc: Any, metrics: MetricSet) -> list[Target]:
+    """Every figure of ``doc`` (headings and sentences), in text order."""
+    period = tuple(doc.meta.period) if doc.meta.period else None
+    targets: list[Target] = []
+    for section in doc.sections:
+        baseline, section_year = _section_context(doc, section.id)
+        base = Context(doc.meta.year, period, baseline, section_year)
+        pieces: list[tuple[str, str, int, str]] = []  # (sentence id, text, start, paragraph)
+        if section.heading and section.heading_start is not None:
+            pieces.append((f"{section.id}/heading", section.heading, section.heading_start, ""))
+        for paragraph in section.paragraphs:
+            for sentence in paragraph.sentences:
+                pieces.append((sentence.id, sentence.text, sentence.start, paragraph.id))
+        carried: int | None = None
+        paragraph_now = None
+        for sid, text, start, paragraph_id in pieces:
+            if paragraph_id != paragraph_now:
+                carried, paragraph_now = None, paragraph_id
+            ctx = replace(base, carried_year=carried)
+            for f in figures_in(text, metrics, ctx):
+                q = f.quantity
+                targets.append(Target(
+                    doc=doc.id, metric=f.metric, value=q.value, value_max=q.value_max,
+                    unit=q.unit, year=f.year, qualifier=f.qualifier, kind=f.kind,
+                    text=text.strip(), section=section.id, sentence=sid, figure=q.text,
+                    start=start + q.start, end=start + q.end, term=f.term,
+                ))
+            carried = _deadline_in(text, ctx) or carried
+    return targets
+
+
+def extract_targets(corpus: Any, metrics: MetricSet, docs: Sequence[str] | None = None,
+                    ) -> list[Target]:
+    """Figures of every document of ``corpus`` (or of ``docs``), documents in date order."""
+    chosen = [corpus.get(d) for d in docs] if docs else corpus.documents()
+    return [t for doc in chosen for t in extract_document(doc, metrics)]
+
+
+def load_targets(project: Any, corpus: Any | None = None, docs: Sequence[str] | None = None,
+                 overrides: bool = True) -> list[Target]:
+    """The project's figures with reviewers' overrides applied (the CLI's view)."""
+    from .corpus import load_corpus
+
+    corpus = corpus if corpus is not None else load_corpus(project)
+    metrics = load_metrics(project)
+    targets = extract_targets(corpus, metrics)
+    if overrides:
+        entries, problems = read_overrides(project, corpus, metrics, targets)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise InputError(f"{errors[0]} (run `policydiff check` for all problems)")
+        targets = apply_overrides(targets, entries)
+    if docs:
+        wanted = set(docs)
+        targets = [t for t in targets if t.doc in wanted]
+    return targets
+
+
+# --------------------------------------------------------------------------- overrides
+
+_OVERRIDE_FIELDS = {"metric", "kind", "value", "value_max", "unit", "year", "qualifier"}
+_KEY_FIELDS = {"doc", "figure", "quote", "sentence"}
+_FLAG_FIELDS = {"drop", "add", "note"}
+
+
+@dataclass(frozen=True)
+class Override:
+    """One reviewer correction: which figure (doc + figure + quote/sentence) and what to set."""
+
+    doc: str
+    figure: str
+    quote: str | None = None
+    sentence: str | None = None
+    fields: tuple[tuple[str, Any], ...] = ()
+    drop: bool = False
+    add: bool = False
+    note: str = ""
+    line: int = 0
+
+    def matches(self, t: Target) -> bool:
+        return (t.doc == self.doc and t.figure == self.figure
+                and (self.quote is None or self.quote in t.text)
+                and (self.sentence is None or t.sentence == self.sentence))
+
+
+def overrides_path(project: Any) -> Path:
+    return Path(project.alignments_dir) / OVERRIDES_FILE
+
+
+def parse_overrides(text: str, path: str, metrics: MetricSet,
+                    doc_ids: Iterable[str]) -> tuple[list[Override], list[Problem]]:
+    """Read overrides from YAML text, checking fields and values (not yet the corpus)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="rt").load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return [], [Problem(path, mark.line + 1 if mark else 0, f"invalid YAML: {exc}")]
+    if data is None:
+        return [], []
+    items = data.get("overrides") if isinstance(data, dict) else None
+    if items is None:
+        items = []
+    if not isinstance(items, list):
+        return [], [Problem(path, 1, "expected a mapping with an `overrides:` list")]
+    known_docs = set(doc_ids)
+    result: list[Override] = []
+    problems: list[Problem] = []
+    for item in items:
+        line = item.lc.line + 1 if hasattr(item, "lc") else 0
+        before = len(problems)
+
+        def bad(message: str, line: int = line) -> None:
+            problems.append(Problem(path, line, message))
+
+        if not isinstance(item, dict):
+            bad("an override must be a mapping with doc and figure")
+            continue
+        for extra in sorted(set(item) - _OVERRIDE_FIELDS - _KEY_FIELDS - _FLAG_FIELDS):
+            bad(f"unknown field {extra!r} (allowed: "
+                f"{', '.join(sorted(_OVERRIDE_FIELDS | _KEY_FIELDS | _FLAG_FIELDS))})")
+        doc, figure = item.get("doc"), item.get("figure")
+        if not isinstance(doc, str) or doc not in known_docs:
+            bad(f"unknown document {doc!r} (known: {', '.join(sorted(known_docs))})")
+        if not isinstance(figure, str) or not figure:
+            bad("`figure` must be the figure as written, e.g. 500余家")
+        for key in ("quote", "sentence", "note", "unit", "qualifier"):
+            if key in item and not isinstance(item[key], str):
+                bad(f"`{key}` must be text")
+        if "metric" in item and not metrics.known(str(item["metric"])):
+            bad(f"unknown metric {item['metric']!r} (see alignments/metrics.yaml)")
+        if "kind" in item and item["kind"] not in KINDS:
+            bad(f"kind must be one of {', '.join(KINDS)}, not {item['kind']!r}")
+        for key in ("value", "value_max"):
+            if key in item and item[key] is not None and (
+                    isinstance(item[key], bool) or not isinstance(item[key], int | float)):
+                bad(f"`{key}` must be a number")
+        if "year" in item and item["year"] is not None and (
+                isinstance(item["year"], bool) or not isinstance(item["year"], int)):
+            bad("`year` must be a year such as 2025")
+        drop, add = item.get("drop", False), item.get("add", False)
+        if not isinstance(drop, bool) or not isinstance(add, bool):
+            bad("`drop` and `add` must be true or false")
+        elif drop and (add or set(item) & _OVERRIDE_FIELDS):
+            bad("`drop: true` cannot be combined with `add` or fields to set")
+        elif add and not {"metric", "kind"} <= set(item):
+            bad("`add: true` needs at least metric and kind")
+        elif add and not item.get("quote"):
+            bad("`add: true` needs a `quote` from the sentence that holds the figure")
+        elif not drop and not add and not set(item) & _OVERRIDE_FIELDS:
+            bad("nothing to override: give fields to set, `drop: true` or `add: true`")
+        if len(problems) > before:
+            continue
+        result.append(Override(
+            doc=doc, figure=figure, quote=item.get("quote"), sentence=item.get("sentence"),
+            fields=tuple((k, item[k]) for k in sorted(_OVERRIDE_FIELDS) if k in item),
+            drop=bool(drop), add=bool(add), note=str(item.get("note") or ""), line=line,
+        ))
+    return result, problems
+
+
+def _added_target(o: Override, doc: Any, metrics: MetricSet) -> Target | None:
+    for sentence in doc.sentences():
+        if o.quote and o.quote in sentence.text and o.figure in sentence.text and (
+                o.sentence is None or sentence.id == o.sentence):
+            offset = sentence.text.find(o.figure)
+            quantities = [q for q in find_quantities(sentence.text) if q.text == o.figure]
+            q = quantities[0] if quantities else None
+            fields = dict(o.fields)
+            return Target(
+                doc=doc.id, metric=fields["metric"],
+                value=float(fields.get("value", q.value if q else 0)),
+                value_max=fields.get("value_max", q.value_max if q else None),
+                unit=fields.get("unit", q.unit if q else ""), year=fields.get("year"),
+                qualifier=fields.get("qualifier", q.qualifier if q else ""),
+                kind=fields["kind"], text=sentence.text.strip(), section=sentence.section_id,
+                sentence=sentence.id, figure=o.figure, start=sentence.start + offset,
+                end=sentence.start + offset + len(o.figure), source="added", note=o.note,
+            )
+    return None
+
+
+def read_overrides(project: Any, corpus: Any, metrics: MetricSet,
+                   targets: list[Target]) -> tuple[list[tuple[Override, Target | None]], list[Problem]]:
+    """Overrides paired with the extracted figure each one corrects (or the figure it adds)."""
+    path = overrides_path(project)
+    if not path.exists():
+        return [], []
+    rel = _relative(path, project)
+    entries, problems = parse_overrides(path.read_text(encoding="utf-8"), rel, metrics,
+                                        corpus.ids)
+    paired: list[tuple[Override, Target | None]] = []
+    for o in entries:
+        if o.add:
+            added = _added_target(o, corpus.get(o.doc), metrics)
+            if added is None:
+                problems.append(Problem(rel, o.line, f"{o.doc}: no sentence holds both "
+                                                     f"{o.quote!r} and {o.figure!r}"))
+            else:
+                paired.append((o, added))
+            continue
+        hits = [t for t in targets if o.matches(t)]
+        if not hits:
+            problems.append(Problem(rel, o.line, f"{o.doc}: no extracted figure {o.figure!r}"
+                                                 + (f" in a sentence with {o.quote!r}"
+                                                    if o.quote else "")))
+        elif len(hits) > 1:
+            where = ", ".join(t.sentence for t in hits)
+            problems.append(Problem(rel, o.line, f"{o.doc}: {o.figure!r} matches {len(hits)} "
+                                                 f"figures ({where}); add a quote or sentence"))
+        else:
+            paired.append((o, hits[0]))
+    return paired, problems
+
+
+def apply_overrides(targets: list[Target],
+                    entries: Sequence[tuple[Override, Target | None]]) -> list[Target]:
+    """``targets`` with each override applied: fields set, figures dropped or added."""
+    by_id = {id(t): (o, t) for o, t in entries if not o.add and t is not None}
+    result: list[Target] = []
+    for t in targets:
+        o, _ = by_id.get(id(t), (None, None))
+        if o is None:
+            result.append(t)
+        elif not o.drop:
+            result.append(replace(t, **dict(o.fields), source="override",
+                                  note=o.note or t.note))
+    added = [t for o, t in entries if o.add and t is not None]
+    result.extend(added)
+    order = {doc: i for i, doc in enumerate(dict.fromkeys(t.doc for t in targets))}
+    result.sort(key=lambda t: (order.get(t.doc, len(order)), t.start))
+    return result
+
+
+def check_overrides(project: Any, corpus: Any) -> list[Problem]:
+    """Problems in ``alignments/metrics.yaml`` and ``alignments/target-overrides.yaml``.
+
+    Called by ``policydiff check``: every override must name a known document and
+    metric and match exactly one extracted figure.
+    """
+    problems = check_metrics(project)
+    if any(p.severity == "error" for p in problems):
+        return problems
+    metrics = load_metrics(project)
+    targets = extract_targets(corpus, metrics)
+    problems.extend(read_overrides(project, corpus, metrics, targets)[1])
+    return problems
+
+
+def _relative(path: Path, project: Any) -> str:
+    try:
+        return str(path.relative_to(Path(project.root)))
+    except ValueError:
+        return str(path)
