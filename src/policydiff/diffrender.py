@@ -62,10 +62,20 @@ def ops_text(ops: Iterable[Op], side: str = "both", markers: bool = False) -> Te
         if op == EQUAL:
             text.append(chunk)
         elif op == DELETE and side in ("both", "a"):
-            text.append(f"[-{chunk}-]" if markers else chunk, DELETE_STYLE)
+            _append_change(text, chunk, DELETE_STYLE, "[-", "-]", markers)
         elif op == INSERT and side in ("both", "b"):
-            text.append(f"{{+{chunk}+}}" if markers else chunk, INSERT_STYLE)
+            _append_change(text, chunk, INSERT_STYLE, "{+", "+}", markers)
     return text
+
+
+def _append_change(text: Text, chunk: str, style: str, opener: str, closer: str,
+                   markers: bool) -> None:
+    core = chunk.rstrip()
+    if markers and core:
+        text.append(f"{opener}{core}{closer}", style)
+        text.append(chunk[len(core):])
+    else:
+        text.append(chunk, style)
 
 
 def _row_marker(row: SentencePair) -> str:
@@ -138,15 +148,28 @@ def _side_by_side(diff: PassageDiff, a: Side | None, b: Side | None, markers: bo
     table = Table(expand=True, show_lines=True, header_style="bold", pad_edge=False)
     table.add_column(a.title if a else "a", ratio=1, overflow="fold")
     table.add_column(b.title if b else "b", ratio=1, overflow="fold")
-    for row in diff.sentences:
-        left = ops_text(row.ops, "a", markers)
-        right = ops_text(row.ops, "b", markers)
+    lone: list[SentencePair] = []  # deleted/inserted rows between pairs: one table row
+
+    def flush() -> None:
+        if lone:
+            ops = merge_ops(op for row in lone for op in row.ops)
+            add(ops_text(ops, "a", markers), ops_text(ops, "b", markers), "")
+            lone.clear()
+
+    def add(left: Text, right: Text, mark: str) -> None:
         left.rstrip()
         right.rstrip()
-        mark = _row_marker(row)
         if mark:
             right = Text(mark, MOVED_STYLE) + right
         table.add_row(left, right)
+
+    for row in diff.sentences:
+        if row.kind in ("deleted", "inserted") and not row.moved:
+            lone.append(row)
+            continue
+        flush()
+        add(ops_text(row.ops, "a", markers), ops_text(row.ops, "b", markers), _row_marker(row))
+    flush()
     return table
 
 

@@ -1,0 +1,204 @@
+"""``policydiff diff`` and ``policydiff evolve``: wording diffs on the command line.
+
+Thin adapter: resolves documents, sections and alignments, calls
+:mod:`policydiff.worddiff` / :mod:`policydiff.evolution`, prints with
+:mod:`policydiff.diffrender`. The segmenter is imported only when a diff runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..errors import InputError
+from .app import cli, console, emit_json, format_option, get_project
+
+
+def _split_ref(ref: str) -> tuple[str, str | None]:
+    doc, sep, section = ref.partition(":")
+    if not doc or (sep and not section):
+        raise InputError(f"bad reference {ref!r}: use DOC or DOC:SECTION")
+    return doc, section or None
+
+
+def _print_rich(renderables: list[Any]) -> None:
+    con = console()
+    for k, item in enumerate(renderables):
+        if k:
+            con.print()
+        con.print(item)
+
+
+def _markers() -> bool:
+    """Textual [-…-]/{+…+} marks when colour cannot show the change (pipes, NO_COLOR)."""
+    con = console()
+    return not con.is_terminal or con.no_color
+
+
+def _section_text(doc: Any, section: str | None) -> str:
+    return doc.body if section is None else doc.subtree_text(section)
+
+
+@cli.command("diff")
+@click.argument("ref_a", metavar="DOC_A[:SECTION]")
+@click.argument("ref_b", metavar="DOC_B[:SECTION]")
+@click.option("--theme", "theme", default=None,
+              help="Diff the passages the theme's accepted alignments give for DOC_A and DOC_B.")
+@click.option("--status", default="accepted", show_default=True,
+              type=click.Choice(["accepted", "proposed", "rejected", "any"]),
+              help="Which alignments --theme uses.")
+@format_option("rich", "md", "json")
+@click.option("--side-by-side", is_flag=True, help="Two columns (rich format).")
+def diff_cmd(ref_a: str, ref_b: str, theme: str | None, status: str, fmt: str,
+             side_by_side: bool) -> None:
+    """Word-by-word diff of two passages: sections (DOC:SECTION) or a theme's alignment.
+
+    \b
+    Examples:
+      policydiff diff 2017-opinions:h4 2021-14th-plan:3.3
+      policydiff diff 2017-opinions 2021-14th-plan --theme targets --format md
+    """
+    from ..corpus import load_corpus
+    from ..diffrender import Side, diff_json, render_markdown, render_rich
+    from ..worddiff import diff_passages
+
+    project = get_project()
+    corpus = load_corpus(project)
+    (doc_a, sec_a), (doc_b, sec_b) = _split_ref(ref_a), _split_ref(ref_b)
+    da, db = corpus.get(doc_a), corpus.get(doc_b)
+    pairs: list[tuple[Side, Side, str, str, str]] = []  # side a, side b, text a, text b, title
+    if theme:
+        if sec_a or sec_b:
+            raise InputError("--theme picks the passages itself: give DOC_A DOC_B without :SECTION")
+        pairs = _theme_pairs(project, corpus, theme, doc_a, doc_b, status)
+    else:
+        pairs = [(Side(doc_a, sec_a, _heading(da, sec_a)), Side(doc_b, sec_b, _heading(db, sec_b)),
+                  _section_text(da, sec_a), _section_text(db, sec_b), "")]
+    diffs = [(sa, sb, diff_passages(ta, tb), title) for sa, sb, ta, tb, title in pairs]
+    if fmt == "json":
+        out = []
+        for sa, sb, d, title in diffs:
+            data = diff_json(d, sa, sb)
+            if title:
+                data = {"alignment": title, **data}
+            out.append(data)
+        emit_json(out if theme else out[0])
+    elif fmt == "md":
+        chunks = []
+        for sa, sb, d, title in diffs:
+            md = render_markdown(d, sa, sb)
+            chunks.append(f"## {title}\n\n{md}" if title else md)
+        click.echo("\n".join(chunks), nl=False)
+    else:
+        from rich.text import Text
+
+        markers = _markers()
+        items: list[Any] = []
+        for sa, sb, d, title in diffs:
+            if title:
+                items.append(Text(title, style="bold"))
+            items.append(render_rich(d, sa, sb, side_by_side=side_by_side, markers=markers))
+        _print_rich(items)
+
+
+def _heading(doc: Any, section: str | None) -> str:
+    if section is None:
+        return doc.meta.date
+    return doc.section(section).heading
+
+
+def _store(project: Any) -> Any:
+    try:
+        from ..store import load_store
+    except ImportError as exc:  # the alignment store is not part of this build yet
+        raise InputError("the alignment store (policydiff.store) is not available") from exc
+    return load_store(project)
+
+
+def _theme_pairs(project: Any, corpus: Any, theme: str, doc_a: str, doc_b: str,
+                 status: str) -> list[tuple[Any, Any, str, str, str]]:
+    from ..diffrender import Side
+    from ..store import passage_text
+
+    store = _store(project)
+    known = [t.id for t in store.themes()]
+    if theme not in known:
+        raise InputError(f"unknown theme {theme!r} (known: {', '.join(known) or 'none'})")
+    pairs = []
+    for al in store.alignments(theme=theme, status=None if status == "any" else status):
+        ma = next((m for m in al.members if m.doc == doc_a and not m.absent), None)
+        mb = next((m for m in al.members if m.doc == doc_b and not m.absent), None)
+        if ma is None or mb is None:
+            continue
+        ta, _ = passage_text(ma, corpus)
+        tb, _ = passage_text(mb, corpus)
+        title = f"{al.id} · {al.label}" if al.label else al.id
+        pairs.append((Side(doc_a, ma.section), Side(doc_b, mb.section), ta, tb, title))
+    if not pairs:
+        raise InputError(f"no {status} alignment of theme {theme!r} has passages in both "
+                         f"{doc_a} and {doc_b}")
+    return pairs
+
+
+@cli.command("evolve")
+@click.option("--theme", "theme", required=True, help="Theme id (see `policydiff alignments`).")
+@click.option("--status", default="accepted", show_default=True,
+              type=click.Choice(["accepted", "proposed", "rejected", "any"]),
+              help="Which alignments to follow.")
+@click.option("--docs", default=None, help="Comma-separated document ids to include.")
+@format_option("rich", "md", "json")
+@click.option("--side-by-side", is_flag=True, help="Two columns (rich format).")
+def evolve_cmd(theme: str, status: str, docs: str | None, fmt: str, side_by_side: bool) -> None:
+    """How a theme's wording evolved: each aligned passage against the one before, by date."""
+    from ..corpus import load_corpus
+    from ..diffrender import Side, render_markdown, render_rich
+    from ..evolution import theme_chains
+
+    project = get_project()
+    corpus = load_corpus(project)
+    only = [d.strip() for d in docs.split(",")] if docs else None
+    for d in only or []:
+        corpus.get(d)  # unknown ids fail here, with the known ones listed
+    chains = theme_chains(_store(project), corpus, theme,
+                          status=None if status == "any" else status, docs=only)
+    if not chains:
+        raise InputError(f"theme {theme!r} has no {status} alignments")
+    if fmt == "json":
+        emit_json({"theme": theme, "chains": [c.to_dict() for c in chains]})
+        return
+    if fmt == "md":
+        out = [f"# {theme}\n"]
+        for c in chains:
+            out.append(f"## {c.alignment} · {c.label}\n" if c.label else f"## {c.alignment}\n")
+            out.append(_versions_line(c) + "\n")
+            for s in c.steps:
+                out.append(render_markdown(s.diff, Side(s.a.doc, s.a.section, s.a.date),
+                                           Side(s.b.doc, s.b.section, s.b.date)))
+            if not c.steps:
+                out.append("*(fewer than two documents have a passage: nothing to compare)*\n")
+        click.echo("\n".join(out), nl=False)
+        return
+    from rich.rule import Rule
+    from rich.text import Text
+
+    markers = _markers()
+    items: list[Any] = []
+    for c in chains:
+        items.append(Rule(Text(f"{c.alignment} {c.label}", style="bold"), align="left"))
+        items.append(Text(_versions_line(c), style="dim"))
+        for s in c.steps:
+            items.append(render_rich(s.diff, Side(s.a.doc, s.a.section, s.a.date),
+                                     Side(s.b.doc, s.b.section, s.b.date),
+                                     side_by_side=side_by_side, markers=markers))
+        if not c.steps:
+            items.append(Text("(fewer than two documents have a passage: nothing to compare)"))
+    _print_rich(items)
+
+
+def _versions_line(chain: Any) -> str:
+    parts = []
+    for v in chain.versions:
+        mark = " (silent)" if v.absent else (f" ({v.status})" if v.status != "exact" else "")
+        parts.append(f"{v.doc}{mark}")
+    return " → ".join(parts)
