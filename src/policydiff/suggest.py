@@ -1,0 +1,597 @@
+"""Suggested alignments: passages of different documents that say comparable things.
+
+Reviewers should not find every comparable passage by hand. For each theme this
+module scores every passage against the theme's terms, then groups the passages of
+different documents that speak to the same point into N-way groups, each with a
+score and the evidence a reviewer needs to judge it (theme terms matched, shared
+words, shared figures).
+
+Design choices, and why:
+
+* The passage is the **paragraph**. In these policies a paragraph is one point
+  (one target line, one measure, one answer in an interview); a sentence is too
+  short to share enough words with its counterpart, a section too long to quote.
+  The quote written to the store is trimmed to the paragraph's sentences that
+  carry theme terms, so reviewers read the relevant part.
+* Relevance to a theme is **BM25** with the theme's terms as the query (terms are
+  matched as substrings, because a reviewer's term such as 人才高地 need not be one
+  jieba word). A passage with no theme term is never suggested for that theme.
+* Comparability is the **cosine of TF-IDF vectors** of jieba words (with the
+  project's policy-term dictionary, :mod:`policydiff.segment`) plus one feature per
+  unit of the figures a passage states (亿元, %, 家, 人, 年 …), so two target
+  paragraphs are alike even when their numbers differ.
+* Grouping goes through the index, never all pairs: a group grows around a seed
+  (the most relevant passage not yet used) as a centroid query against the
+  theme's sparse passage matrix; each document contributes its best passage by
+  ``SIM_WEIGHT * cosine + (1 - SIM_WEIGHT) * relevance``; the centroid is then
+  recomputed from the members and the query repeated (a few k-means-like steps).
+  Each query is one sparse matrix-vector product touching only passages that share
+  a word with the centroid, so the cost is O(top x non-zeros), linear in the corpus.
+
+The module is pure: it knows nothing of the terminal or the store files. Progress
+is reported through an optional callback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from .alignment import Alignment, Member, Theme
+from .anchors import make_anchor
+from .corpus import Corpus
+from .document import Document
+from .quantities import find_quantities
+
+#: Share of cosine similarity (vs theme relevance) in a member's score.
+SIM_WEIGHT = 0.5
+#: A document joins a group only if its best passage scores at least this.
+MIN_MEMBER_SCORE = 0.2
+#: Centroid refinement rounds per group.
+ROUNDS = 3
+#: BM25 parameters (the usual defaults).
+BM25_K1 = 1.2
+BM25_B = 0.75
+#: Tokens in more than this share of passages say nothing about comparability.
+MAX_DF_SHARE = 0.5
+#: Evidence lists are cut to this many entries.
+EVIDENCE_LIMIT = 12
+
+#: Function words and policy boilerplate that jieba keeps as words but that do not
+#: make two passages comparable.
+STOPWORDS = frozenset((
+    "我们", "以及", "进一步", "等等", "一批", "一个", "一些", "其中", "同时", "此外",
+    "并且", "通过", "进行", "开展", "推动", "推进", "加快", "加强", "提升", "实现",
+    "形成", "建设", "发展", "打造", "构建", "完善", "持续", "全面", "积极", "重点",
+    "相关", "各类", "方面", "领域", "作用", "能力", "体系", "提出", "表示", "将在",
+    "已经", "目前", "以上", "以下", "左右", "包括", "支持", "促进", "提高", "深化",
+    "强化", "不断", "更加", "具有",
+))
+
+ProgressFn = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``; ``total`` is 0 when unknown."""
+
+
+# --- passages ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph of a document, the unit that is scored and grouped."""
+
+    doc: str
+    section: str
+    paragraph: str
+    start: int
+    end: int
+    text: str
+    sentences: tuple[tuple[int, int], ...]  # sentence spans (body offsets)
+
+
+def passages(documents: Iterable[Document]) -> list[Passage]:
+    """The text paragraphs of ``documents`` (captions excluded: they describe pictures)."""
+    out = []
+    for doc in documents:
+        for para in doc.paragraphs():
+            if para.kind != "text" or not para.text.strip():
+                continue
+            spans = tuple((s.start, s.end) for s in para.sentences) or ((para.start, para.end),)
+            out.append(Passage(doc.id, para.section_id, para.id, para.start, para.end,
+                               para.text, spans))
+    return out
+
+
+def _features(text: str) -> list[str]:
+    """Index terms of a passage: jieba words (2+ characters, no stopwords) and figure units."""
+    from .segment import words
+
+    feats = [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+    feats.extend(f"⟨{q.unit}⟩" for q in find_quantities(text) if q.unit)
+    return feats
+
+
+# --- the index --------------------------------------------------------------
+
+
+@dataclass
+class PassageIndex:
+    """TF-IDF passage-by-term matrix (rows L2-normalised) with its vocabulary.
+
+    Rows are CSR, so ``matrix @ query`` touches only the non-zeros: an inverted
+    index in matrix form.
+    """
+
+    passages: list[Passage]
+    matrix: sparse.csr_matrix
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    doc_of: np.ndarray  # passage row -> document number
+    doc_ids: list[str]
+    tokens: list[list[str]]
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+
+def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) -> PassageIndex:
+    """Tokenise every passage once and build the TF-IDF matrix."""
+    vocabulary: dict[str, int] = {}
+    indptr = [0]
+    indices: list[int] = []
+    counts: list[int] = []
+    tokens: list[list[str]] = []
+    total = len(items)
+    step = max(1, total // 200)
+    for n, passage in enumerate(items, 1):
+        feats = _features(passage.text)
+        tokens.append(feats)
+        for term, count in Counter(feats).items():
+            indices.append(vocabulary.setdefault(term, len(vocabulary)))
+            counts.append(count)
+        indptr.append(len(indices))
+        if progress and (n % step == 0 or n == total):
+            progress("segmenting passages", n, total)
+    shape = (len(items), max(1, len(vocabulary)))
+    tf = sparse.csr_matrix((np.asarray(counts, dtype=np.float32), np.asarray(indices),
+                            np.asarray(indptr)), shape=shape)
+    df = np.bincount(tf.indices, minlength=shape[1]).astype(np.float64)
+    n_rows = max(1, shape[0])
+    idf = np.log((n_rows + 1) / (df + 1)) + 1.0
+    if n_rows >= 20:  # in a tiny corpus every word is frequent; keep them all
+        idf[df > MAX_DF_SHARE * n_rows] = 0.0
+    weights = tf.copy()
+    weights.data = (1.0 + np.log(weights.data)) * idf[weights.indices].astype(np.float32)
+    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    weights = sparse.diags((1.0 / norms).astype(np.float32)) @ weights
+    weights = weights.tocsr()
+    weights.eliminate_zeros()
+    doc_ids = list(dict.fromkeys(p.doc for p in items))
+    number = {d: i for i, d in enumerate(doc_ids)}
+    doc_of = np.fromiter((number[p.doc] for p in items), dtype=np.int64, count=len(items))
+    return PassageIndex(list(items), weights, vocabulary, idf, doc_of, doc_ids, tokens)
+
+
+# --- theme relevance ----------------------------------------------------------
+
+
+def _term_regex(terms: Sequence[str]) -> re.Pattern[str] | None:
+    clean = sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not clean:
+        return None
+    return re.compile("|".join(re.escape(t) for t in clean))
+
+
+@dataclass
+class ThemeScores:
+    """BM25 relevance of every passage to one theme, and which terms matched where."""
+
+    theme: Theme
+    score: np.ndarray  # per passage row; 0 = no theme term
+    matched: dict[int, Counter[str]]  # passage row -> term counts (relevant rows only)
+
+
+def theme_scores(index: PassageIndex, theme: Theme) -> ThemeScores:
+    """Score each passage against ``theme``'s terms with BM25 (terms matched as substrings)."""
+    n = len(index)
+    score = np.zeros(n, dtype=np.float64)
+    matched: dict[int, Counter[str]] = {}
+    pattern = _term_regex(theme.terms)
+    if pattern is None or n == 0:
+        return ThemeScores(theme, score, matched)
+    for row, passage in enumerate(index.passages):
+        found = pattern.findall(passage.text)
+        if found:
+            matched[row] = Counter(found)
+    df = Counter(term for counts in matched.values() for term in counts)
+    lengths = np.fromiter((len(p.text) for p in index.passages), dtype=np.float64, count=n)
+    avg = float(lengths.mean()) or 1.0
+    for row, counts in matched.items():
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[row] / avg)
+        total = 0.0
+        for term, tf in counts.items():
+            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+            total += idf * tf * (BM25_K1 + 1) / (tf + norm)
+        score[row] = total
+    return ThemeScores(theme, score, matched)
+
+
+# --- suggestions --------------------------------------------------------------
+
+
+@dataclass
+class SuggestedMember:
+    """A passage in a suggestion, with why it was picked."""
+
+    passage: Passage
+    start: int  # the quoted span (sentences with theme terms), body offsets
+    end: int
+    score: float
+    similarity: float
+    relevance: float
+    theme_terms: list[str]
+
+
+@dataclass
+class Suggestion:
+    """A proposed alignment: comparable passages of several documents under a theme."""
+
+    id: str
+    theme: str
+    label: str
+    score: float
+    members: list[SuggestedMember]
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def docs(self) -> list[str]:
+        return [m.passage.doc for m in self.members]
+
+    def note(self) -> str:
+        """A one-line reason a reviewer reads in the alignment file."""
+        parts = []
+        if self.evidence.get("theme_terms"):
+            parts.append("theme terms " + "、".join(t["term"] for t in
+                                                   self.evidence["theme_terms"][:5]))
+        if self.evidence.get("shared_terms"):
+            parts.append("shared words " + "、".join(t["term"] for t in
+                                                    self.evidence["shared_terms"][:5]))
+        if self.evidence.get("figures"):
+            parts.append("figures in " + "、".join(f["unit"] for f in
+                                                   self.evidence["figures"][:5]))
+        return f"Suggested (score {self.score:.2f}): " + "; ".join(parts) + "."
+
+    def to_alignment(self, corpus: Corpus) -> Alignment:
+        """The alignment to write to the store, with ``status: proposed``."""
+        members = []
+        for m in self.members:
+            body = corpus.get(m.passage.doc).body
+            members.append(Member(doc=m.passage.doc, section=m.passage.section,
+                                  anchor=make_anchor(body, m.start, m.end)))
+        return Alignment(id=self.id, theme=self.theme, label=self.label, status="proposed",
+                         note=self.note(), members=members,
+                         origin=f"policydiff suggest (score {self.score:.2f})")
+
+    def to_dict(self, corpus: Corpus | None = None) -> dict[str, Any]:
+        """The JSON shape of ``policydiff alignments`` plus ``score`` and ``evidence``."""
+        members = []
+        for m in self.members:
+            quote = (corpus.get(m.passage.doc).body[m.start:m.end] if corpus is not None
+                     else _slice(m))
+            members.append({"doc": m.passage.doc, "section": m.passage.section, "quote": quote,
+                            "start": m.start, "paragraph": m.passage.paragraph,
+                            "score": round(m.score, 3), "similarity": round(m.similarity, 3),
+                            "relevance": round(m.relevance, 3), "theme_terms": m.theme_terms})
+        return {"id": self.id, "theme": self.theme, "label": self.label, "status": "proposed",
+                "note": self.note(), "members": members, "score": round(self.score, 3),
+                "evidence": self.evidence}
+
+
+def _slice(m: SuggestedMember) -> str:
+    offset = m.start - m.passage.start
+    return m.passage.text[offset:offset + (m.end - m.start)]
+
+
+def suggest(corpus: Corpus | Sequence[Document], themes: Sequence[Theme],
+            docs: Sequence[str] | None = None, top: int = 3,
+            progress: ProgressFn | None = None) -> list[Suggestion]:
+    """Up to ``top`` suggestions per theme, best first within each theme.
+
+    ``docs`` restricts the documents considered (all by default). Suggestions with
+    fewer than two documents are not made: an alignment compares.
+    """
+    documents = list(corpus.documents() if isinstance(corpus, Corpus) else corpus)
+    if docs:
+        wanted = set(docs)
+        documents = [d for d in documents if d.id in wanted]
+    index = build_index(passages(documents), progress)
+    out: list[Suggestion] = []
+    for n, theme in enumerate(themes, 1):
+        out.extend(suggest_theme(index, theme, top))
+        if progress:
+            progress("grouping by theme", n, len(themes))
+    return out
+
+
+def suggest_theme(index: PassageIndex, theme: Theme, top: int = 3) -> list[Suggestion]:
+    """Greedy centroid grouping of the passages relevant to ``theme`` (see module doc)."""
+    scores = theme_scores(index, theme)
+    rows = np.flatnonzero(scores.score > 0)
+    if len(rows) == 0 or top <= 0:
+        return []
+    matrix = index.matrix[rows]  # the theme's slice of the index (CSR rows)
+    doc_of = index.doc_of[rows]
+    raw = scores.score[rows]
+    relevance = raw / (raw + float(np.median(raw)))  # saturating: the median passage is 0.5
+    available = np.ones(len(rows), dtype=bool)
+    # A seed that cannot gather a second document is spent; stop after a while.
+    by_relevance = list(np.argsort(-relevance, kind="stable"))
+    groups: list[tuple[float, list[tuple[int, float, float]]]] = []
+    attempts = 0
+    while len(groups) < top and attempts < top * 5 + 10:
+        seed = next((i for i in by_relevance if available[i]), None)
+        if seed is None:
+            break
+        attempts += 1
+        members = _grow(matrix, doc_of, relevance, available, int(seed))
+        if len({int(doc_of[i]) for i, _, _ in members}) < 2:
+            available[seed] = False
+            continue
+        for i, _, _ in members:
+            available[i] = False
+        group_score = _group_score(members, doc_of, relevance)
+        groups.append((group_score, members))
+    groups.sort(key=lambda g: -g[0])
+    return [_suggestion(index, scores, rows, relevance, score, members)
+            for score, members in groups]
+
+
+def _grow(matrix: sparse.csr_matrix, doc_of: np.ndarray, relevance: np.ndarray,
+          available: np.ndarray, seed: int) -> list[tuple[int, float, float]]:
+    """Members (row, combined score, cosine) of the group around ``seed``: one per document.
+
+    A passage is compared with the centroid of the *other* documents' members
+    (leave-one-out), so a member is not similar to the group merely because it is
+    part of it. The centroid sum is one dense vector; ``matrix @ centroid`` and a
+    row-wise product with each document's current member give every leave-one-out
+    cosine in O(non-zeros).
+    """
+    members: dict[int, int] = {int(doc_of[seed]): seed}
+    chosen: list[tuple[int, float, float]] = [(seed, float(relevance[seed]), 0.0)]
+    for round_ in range(ROUNDS):
+        rows = np.fromiter(members.values(), dtype=np.int64)
+        total = np.asarray(matrix[rows].sum(axis=0)).ravel()
+        dots = matrix @ total  # touches only rows sharing a term with the group
+        own = np.full(len(doc_of), -1, dtype=np.int64)  # each row's document member
+        member_of_doc = dict(members)
+        for doc, row in member_of_doc.items():
+            own[doc_of == doc] = row
+        has = own >= 0
+        self_dot = np.zeros(len(doc_of))
+        if has.any():
+            idx = np.flatnonzero(has)
+            self_dot[idx] = np.asarray(
+                matrix[idx].multiply(matrix[own[idx]]).sum(axis=1)).ravel()
+        sq = float(total @ total)
+        member_dot = np.zeros(len(doc_of))
+        member_dot[has] = dots[own[has]]
+        member_sq = np.zeros(len(doc_of))
+        member_sq[has] = 1.0  # rows are unit vectors
+        norm2 = np.maximum(sq - 2 * member_dot + member_sq, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cosine = np.where(norm2 > 1e-12, (dots - self_dot) / np.sqrt(norm2), 0.0)
+        combined = SIM_WEIGHT * cosine + (1 - SIM_WEIGHT) * relevance
+        combined = np.where(available, combined, -np.inf)
+        if round_ == 0:
+            combined[doc_of == doc_of[seed]] = -np.inf  # the seed speaks for its document
+            combined[seed] = SIM_WEIGHT * cosine[seed] + (1 - SIM_WEIGHT) * relevance[seed]
+        best = [i for i in _best_per_document(combined, doc_of)
+                if combined[i] >= MIN_MEMBER_SCORE or i == seed]
+        chosen = [(int(i), float(combined[i]), float(cosine[i])) for i in best]
+        new = {int(doc_of[i]): int(i) for i in best}
+        if new == members:
+            break
+        members = new
+        if len(members) < 2:
+            break
+    return chosen
+
+
+def _best_per_document(values: np.ndarray, doc_of: np.ndarray) -> list[int]:
+    """Row of the highest value in each document (rows with -inf excluded)."""
+    ok = np.flatnonzero(np.isfinite(values))
+    if len(ok) == 0:
+        return []
+    order = ok[np.lexsort((-values[ok], doc_of[ok]))]
+    _, first = np.unique(doc_of[order], return_index=True)
+    return [int(i) for i in order[first]]
+
+
+def _group_score(members: list[tuple[int, float, float]], doc_of: np.ndarray,
+                 relevance: np.ndarray) -> float:
+    """Mean member score, discounted for groups that cover few of the theme's documents."""
+    covered = len(members)
+    candidates = len(np.unique(doc_of))
+    mean = sum(score for _, score, _ in members) / covered
+    return float(mean * math.sqrt(covered / max(covered, candidates)))
+
+
+def _suggestion(index: PassageIndex, scores: ThemeScores, rows: np.ndarray,
+                relevance: np.ndarray, score: float,
+                members: list[tuple[int, float, float]]) -> Suggestion:
+    order = {d: i for i, d in enumerate(index.doc_ids)}
+    picked = []
+    for local, combined, cosine in members:
+        row = int(rows[local])
+        passage = index.passages[row]
+        terms = scores.matched.get(row, Counter())
+        start, end = _quote_span(passage, _term_regex(list(terms)))
+        picked.append((row, SuggestedMember(passage, start, end, combined, cosine,
+                                            float(relevance[local]),
+                                            [t for t, _ in terms.most_common()])))
+    picked.sort(key=lambda rm: (order[rm[1].passage.doc], rm[1].start))
+    evidence = _evidence(index, scores, [row for row, _ in picked])
+    key = "|".join(f"{m.passage.doc}:{m.passage.paragraph}" for _, m in picked)
+    digest = hashlib.sha1(f"{scores.theme.id}|{key}".encode()).hexdigest()[:8]
+    words = [t["term"] for t in evidence["shared_terms"][:3]] or \
+        [t["term"] for t in evidence["theme_terms"][:3]]
+    label = f"{scores.theme.name_zh or scores.theme.id}：{'、'.join(words)}"
+    return Suggestion(id=f"{scores.theme.id}-s{digest}", theme=scores.theme.id, label=label,
+                      score=score, members=[m for _, m in picked], evidence=evidence)
+
+
+def _quote_span(passage: Passage, pattern: re.Pattern[str] | None) -> tuple[int, int]:
+    """The paragraph's sentences from the first to the last one with a theme term."""
+    if pattern is None:
+        return passage.start, passage.end
+    hits = [(s, e) for s, e in passage.sentences
+            if pattern.search(passage.text, s - passage.start, e - passage.start)]
+    if not hits:
+        return passage.start, passage.end
+    return hits[0][0], hits[-1][1]
+
+
+def _evidence(index: PassageIndex, scores: ThemeScores, rows: list[int]) -> dict[str, Any]:
+    """Why the passages belong together: theme terms, shared words, figures."""
+    docs_of_term: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        for term in scores.matched.get(row, ()):
+            docs_of_term[term].add(index.passages[row].doc)
+    theme_terms = sorted(docs_of_term.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+    shared: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        for token in set(index.tokens[row]):
+            if not token.startswith("⟨"):
+                shared[token].add(index.passages[row].doc)
+    weight = {t: float(index.idf[index.vocabulary[t]]) for t in shared}
+    shared_terms = sorted(((t, d) for t, d in shared.items() if len(d) >= 2 and weight[t] > 0),
+                          key=lambda kv: (-len(kv[1]) * weight[kv[0]], kv[0]))
+
+    by_unit: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    by_value: dict[tuple[float, str], set[str]] = defaultdict(set)
+    for row in rows:
+        passage = index.passages[row]
+        for q in find_quantities(passage.text):
+            if not q.unit:
+                continue
+            by_unit[q.unit][passage.doc].append(q.text)
+            by_value[(q.value, q.unit)].add(passage.doc)
+    figures = [{"unit": unit, "docs": len(per_doc),
+                "values": {d: v for d, v in list(per_doc.items())[:EVIDENCE_LIMIT]}}
+               for unit, per_doc in sorted(by_unit.items(), key=lambda kv: -len(kv[1]))
+               if len(per_doc) >= 2]
+    same = [{"value": value, "unit": unit, "docs": sorted(d)}
+            for (value, unit), d in sorted(by_value.items(), key=lambda kv: -len(kv[1]))
+            if len(d) >= 2]
+    return {
+        "theme_terms": [{"term": t, "docs": len(d)} for t, d in theme_terms[:EVIDENCE_LIMIT]],
+        "shared_terms": [{"term": t, "docs": len(d)} for t, d in shared_terms[:EVIDENCE_LIMIT]],
+        "figures": figures[:EVIDENCE_LIMIT],
+        "shared_figures": same[:EVIDENCE_LIMIT],
+    }
+
+
+# --- the store: "same alignment" and writing proposals ---------------------------
+
+Spans = dict[str, list[tuple[int, int]]]
+
+
+def alignment_spans(alignment: Alignment, corpus: Corpus) -> Spans:
+    """Where each member of ``alignment`` is in the corpus now (absent/orphaned skipped)."""
+    from .anchors import resolve_anchor
+
+    spans: Spans = defaultdict(list)
+    for member in alignment.members:
+        if member.absent or member.anchor is None or member.doc not in corpus:
+            continue
+        res = resolve_anchor(member.anchor, corpus.get(member.doc).body)
+        if res.start is not None and res.end is not None:
+            spans[member.doc].append((res.start, res.end))
+    return dict(spans)
+
+
+def suggestion_spans(suggestion: Suggestion) -> Spans:
+    """The quoted span of each member, by document."""
+    spans: Spans = defaultdict(list)
+    for m in suggestion.members:
+        spans[m.passage.doc].append((m.start, m.end))
+    return dict(spans)
+
+
+def same_alignment(a: Spans, b: Spans) -> bool:
+    """Whether two alignments of one theme are the same proposal.
+
+    They are when their passages overlap (share at least one character) in at least
+    half of the documents of the smaller one, and in at least two documents (one if
+    the smaller has a single document). Quotes trimmed differently or a document
+    added or dropped do not make a new alignment; a group that shares one
+    paragraph with another but pairs it with different passages does.
+    """
+    smaller = min(len(a), len(b))
+    if smaller == 0:
+        return False
+    shared = sum(
+        1 for doc, spans in a.items()
+        if any(s < e2 and s2 < e for s, e in spans for s2, e2 in b.get(doc, ()))
+    )
+    return shared >= min(2, smaller) and 2 * shared >= smaller
+
+
+def find_existing(suggestion: Suggestion, existing: Sequence[Alignment],
+                  spans: dict[str, Spans]) -> Alignment | None:
+    """The alignment of the store (any status) that ``suggestion`` duplicates, if any.
+
+    ``spans`` maps alignment ids to :func:`alignment_spans` (resolved once per run).
+    """
+    mine = suggestion_spans(suggestion)
+    for alignment in existing:
+        if alignment.theme == suggestion.theme and same_alignment(mine, spans[alignment.id]):
+            return alignment
+    return None
+
+
+@dataclass
+class WriteResult:
+    """What ``--write`` did: suggestion id -> id written, and suggestions skipped with the
+    alignment they match."""
+
+    added: dict[str, str] = field(default_factory=dict)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (suggestion, id, status)
+
+
+def record(store: Any, corpus: Corpus, suggestions: Sequence[Suggestion]) -> WriteResult:
+    """Add ``suggestions`` to ``store`` as ``proposed``, idempotently.
+
+    A suggestion that matches an alignment already in the store (see
+    :func:`same_alignment`; whatever its status, so a rejected alignment is never
+    proposed again) is skipped, as is one matching a suggestion added earlier in
+    the same call. ``store`` is a :class:`policydiff.store.AlignmentStore`.
+    """
+    existing = list(store.alignments())
+    spans = {a.id: alignment_spans(a, corpus) for a in existing}
+    ids = {a.id for a in existing}
+    result = WriteResult()
+    for suggestion in suggestions:
+        match = find_existing(suggestion, existing, spans)
+        if match is not None:
+            result.skipped.append((suggestion.id, match.id, match.status))
+            continue
+        alignment = suggestion.to_alignment(corpus)
+        base, n = alignment.id, 2
+        while alignment.id in ids:
+            alignment.id = f"{base}-{n}"
+            n += 1
+        store.add(alignment)
+        ids.add(alignment.id)
+        existing.append(alignment)
+        spans[alignment.id] = suggestion_spans(suggestion)
+        result.added[suggestion.id] = alignment.id
+    return result
