@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .metrics import OTHER, MetricSet, check_metrics, load_metrics
+from .metrics import MetricSet, check_metrics, load_metrics
 from .problems import Problem
 from .quantities import Quantity, find_quantities, parse_number
 
@@ -158,7 +158,7 @@ def _in_phrase(text: str, q: Quantity, phrases: Sequence[str]) -> bool:
     for phrase in phrases:
         pos = text.find(phrase)
         while pos >= 0:
-            if pos <= q.start and q.end <= pos + len(phrase) or pos <= q.start < pos + len(phrase):
+            if pos <= q.start < pos + len(phrase):
                 return True
             pos = text.find(phrase, pos + 1)
     return False
@@ -238,7 +238,8 @@ def _clause_end(text: str, pos: int) -> int:
     return m.start() if m else len(text)
 
 
-def _kind_and_year(text: str, q: Quantity, cues: list[_Cue], ctx: Context) -> tuple[str, int | None]:
+def _kind_and_year(text: str, q: Quantity, cues: list[_Cue], ctx: Context,
+                   ) -> tuple[str, int | None]:
     before = [c for c in cues if c.end <= q.start and c.kind]
     kind: str | None = before[-1].kind if before else None
     if kind is None:
@@ -314,7 +315,10 @@ def extract_document(doc: Any, metrics: MetricSet) -> list[Target]:
         base = Context(doc.meta.year, period, baseline, section_year)
         pieces: list[tuple[str, str, int, str]] = []  # (sentence id, text, start, paragraph)
         if section.heading and section.heading_start is not None:
-            pieces.append((f"{section.id}/heading", section.heading, section.heading_start, ""))
+            # heading_start is the Markdown line ("## …"); offsets point at the text itself
+            at = doc.body.find(section.heading, section.heading_start)
+            pieces.append((f"{section.id}/heading", section.heading,
+                           at if at >= 0 else section.heading_start, ""))
         for paragraph in section.paragraphs:
             for sentence in paragraph.sentences:
                 pieces.append((sentence.id, sentence.text, sentence.start, paragraph.id))
@@ -489,8 +493,11 @@ def _added_target(o: Override, doc: Any, metrics: MetricSet) -> Target | None:
     return None
 
 
+Paired = list[tuple["Override", "Target | None"]]
+
+
 def read_overrides(project: Any, corpus: Any, metrics: MetricSet,
-                   targets: list[Target]) -> tuple[list[tuple[Override, Target | None]], list[Problem]]:
+                   targets: list[Target]) -> tuple[Paired, list[Problem]]:
     """Overrides paired with the extracted figure each one corrects (or the figure it adds)."""
     path = overrides_path(project)
     if not path.exists():
