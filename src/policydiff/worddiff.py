@@ -83,6 +83,10 @@ def diff_tokens(a: str, b: str) -> list[Op]:
         return [(INSERT, b)]
     if not b:
         return [(DELETE, a)]
+    head, tail = _shared_clauses(a, b)
+    if head or tail:
+        middle = diff_tokens(a[head:len(a) - tail], b[head:len(b) - tail])
+        return merge_ops([(EQUAL, a[:head]), *middle, (EQUAL, a[len(a) - tail:])])
     from .segment import tokenize
 
     codes: dict[str, str] = {}
@@ -105,6 +109,35 @@ def diff_tokens(a: str, b: str) -> list[Op]:
     _cleanup_semantic(diffs, weights)
     ops = [(op, "".join(texts[_index(c)] for c in s)) for op, s in diffs]
     return merge_ops(ops)
+
+
+_CLAUSE_ENDS = frozenset("，。；：、！？\n")
+
+
+def _shared_clauses(a: str, b: str) -> tuple[int, int]:
+    """Lengths of the leading and trailing clauses ``a`` and ``b`` share word for word.
+
+    Cut only next to Chinese punctuation, which is always a token of its own, so the
+    middle tokenizes as it would in place; only the middle needs the segmenter.
+    """
+    n = min(len(a), len(b))
+    p = 0
+    while p < n and a[p] == b[p]:
+        p += 1
+    head = 0
+    for k in range(p - 1, -1, -1):
+        if a[k] in _CLAUSE_ENDS:
+            head = k + 1
+            break
+    q = 0
+    while q < n - head and a[-1 - q] == b[-1 - q]:
+        q += 1
+    tail = 0
+    for k in range(len(a) - q, len(a)):
+        if a[k] in _CLAUSE_ENDS:
+            tail = len(a) - k
+            break
+    return head, tail
 
 
 def _cleanup_semantic(diffs: list[Op], weights: Sequence[int]) -> None:
@@ -362,15 +395,11 @@ class SentencePair:
         }
 
 
-def _bigrams(text: str) -> frozenset[str]:
-    s = "".join(ch for ch in text if not ch.isspace())
+def _bigrams(s: str) -> frozenset[str]:
+    """Character bigrams of a text with its whitespace already removed."""
     if len(s) < 2:
         return frozenset([s]) if s else frozenset()
     return frozenset(s[i:i + 2] for i in range(len(s) - 1))
-
-
-def _dice(x: frozenset[str], y: frozenset[str]) -> float:
-    return 2 * len(x & y) / (len(x) + len(y)) if x or y else 1.0
 
 
 def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int, ...],
@@ -384,20 +413,24 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
     norm_a = ["".join(s.split()) for s in a]
     norm_b = ["".join(s.split()) for s in b]
     pair_a: dict[int, int] = {}
-    # 1. identical sentences in order: a dmp diff over sentence codes.
+    # 1. identical sentences in order: a dmp diff over sentence codes, run only on the
+    #    sentences both sides contain (the others cannot match; this keeps dmp's
+    #    bisection from exploring two wholly different documents).
+    common_text = set(norm_a) & set(norm_b)
+    keep_a = [i for i in range(n) if norm_a[i] and norm_a[i] in common_text]
+    keep_b = [j for j in range(m) if norm_b[j] and norm_b[j] in common_text]
     codes: dict[str, str] = {}
-    ea = "".join(codes.setdefault(s, _code(len(codes))) for s in norm_a)
-    eb = "".join(codes.setdefault(s, _code(len(codes))) for s in norm_b)
-    ia = ib = 0
-    for op, text in _dmp().diff_main(ea, eb, False):
+    ea = "".join(codes.setdefault(norm_a[i], _code(len(codes))) for i in keep_a)
+    eb = "".join(codes.setdefault(norm_b[j], _code(len(codes))) for j in keep_b)
+    ka = kb = 0
+    for op, text in _dmp().diff_main(ea, eb, False) if ea and eb else ():
         if op == EQUAL:
             for k in range(len(text)):
-                if norm_a[ia + k]:
-                    pair_a[ia + k] = ib + k
+                pair_a[keep_a[ka + k]] = keep_b[kb + k]
         if op != INSERT:
-            ia += len(text)
+            ka += len(text)
         if op != DELETE:
-            ib += len(text)
+            kb += len(text)
     # 2. the rest by bigram similarity (bigrams weighted by rarity, so the 人工/智能
     #    every sentence shares count for little): the best in-order chain between
     #    identical anchors, then out-of-order pairs that are close enough to be moves.
@@ -413,24 +446,30 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
     idf = {g: math.log((total + 1) / k) for g, k in df.items()}
     mass_a = {i: sum(idf[g] for g in bg_a[i]) for i in free_a}
     mass_b = {j: sum(idf[g] for g in bg_b[j]) for j in free_b}
+    # Bigrams in over a fifth of the sentences weigh almost nothing but cost the most.
+    common = max(3, total // 5)
     postings: dict[str, list[int]] = defaultdict(list)
     for j in free_b:
         for g in bg_b[j]:
-            postings[g].append(j)
+            if df[g] <= common:
+                postings[g].append(j)
     anchors_a = sorted(pair_a)
     gap_a = {i: bisect.bisect_left(anchors_a, i) for i in free_a}
     anchors_b = sorted(paired_b)
     gap_b = {j: bisect.bisect_left(anchors_b, j) for j in free_b}
-    shared: dict[int, Counter[int]] = {}
+    shared: dict[int, dict[int, int]] = {}
     in_order: list[tuple[int, int, float]] = []
     moves: list[tuple[float, int, int]] = []
     for i in free_a:
-        weights: Counter[int] = Counter()
-        counts: Counter[int] = Counter()
+        weights: dict[int, float] = {}
+        counts: dict[int, int] = {}
         for g in bg_a[i]:
-            for j in postings.get(g, ()):
-                weights[j] += idf[g]
-                counts[j] += 1
+            post = postings.get(g)
+            if post:
+                w = idf[g]
+                for j in post:
+                    weights[j] = weights.get(j, 0.0) + w
+                    counts[j] = counts.get(j, 0) + 1
         shared[i] = counts
         for j, wsum in weights.items():
             d = 2 * wsum / ((mass_a[i] + mass_b[j]) or 1)
@@ -458,7 +497,8 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
             grp = owner.get(nb)
             if grp is None or len(grp[other]) != 1 or nb not in (grp[side][0], grp[side][-1]):
                 continue
-            c = shared_of(grp[other][0], k) / max(len(grams[k]), 1)
+            rare = sum(1 for g in grams[k] if df[g] <= common)
+            c = shared_of(grp[other][0], k) / max(rare, 1)
             if c >= SPLIT_CONTAINMENT and (best is None or c > best[0]):
                 best = (c, grp)
         if best:

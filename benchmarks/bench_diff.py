@@ -1,0 +1,174 @@
+"""Benchmark the wording diff beside ``git diff --no-index --word-diff`` on the same files.
+
+Cases: the full 十四五 plan against an edited copy of itself, two whole documents
+against each other, and a 20,000-character pair. Each is timed in the same run as
+git (median of several runs; the token cache is cleared before every run, the
+segmenter is loaded once, as in a long-lived process). Segmenter start-up and the
+end-to-end ``policydiff diff`` command are measured separately, because they are
+part of what a user waits for.
+
+    python benchmarks/bench_diff.py            # print a table
+    python benchmarks/bench_diff.py --write    # also update "## Wording diff" in RESULTS.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+HEADING = "## Wording diff"
+RUNS = 7
+
+
+def edited_copy(text: str) -> str:
+    """A plausible revision: figures changed, a sentence moved, one deleted, one added."""
+    from policydiff.sentences import split_sentences
+
+    out = text.replace("4000亿元", "5000亿元").replace("12%", "15%").replace("2025年", "2026年", 5)
+    sents = split_sentences(out)
+    if len(sents) > 40:
+        moved = sents.pop(10)
+        sents.insert(30, moved)
+        del sents[20]
+        sents.insert(35, "新增：支持建设人工智能开源社区，打造3个以上开放平台。")
+        for k in range(0, len(sents), 9):
+            sents[k] = sents[k].replace("人工智能", "AI", 1)
+    return "".join(sents)
+
+
+def median_time(fn: Callable[[], object], runs: int = RUNS) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def git_time(a: Path, b: Path, *extra: str) -> float:
+    cmd = ["git", "diff", "--no-index", "--word-diff", *extra, "--", str(a), str(b)]
+    return median_time(lambda: subprocess.run(cmd, capture_output=True, check=False))
+
+
+def ours_time(a: str, b: str) -> float:
+    from policydiff import segment
+    from policydiff.worddiff import diff_passages
+
+    def run() -> None:
+        segment._tokenize_cached.cache_clear()
+        diff_passages(a, b)
+
+    return median_time(run)
+
+
+def startup_time() -> tuple[float, float]:
+    """Seconds to import policydiff.segment and to load jieba, in a fresh process."""
+    code = (
+        "import time; t=time.perf_counter(); from policydiff import segment;"
+        "t1=time.perf_counter(); segment.load(); t2=time.perf_counter();"
+        "print(t1-t, t2-t1)"
+    )
+    samples = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True).stdout.split() for _ in range(3)]
+    return (statistics.median(float(s[0]) for s in samples),
+            statistics.median(float(s[1]) for s in samples))
+
+
+def cli_time(*args: str) -> float:
+    exe = shutil.which("policydiff") or "policydiff"
+    return median_time(lambda: subprocess.run([exe, "--root", str(ROOT), *args],
+                                              capture_output=True, check=True), runs=3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    args = parser.parse_args()
+
+    from policydiff import segment
+    from policydiff.corpus import load_corpus
+
+    corpus = load_corpus(ROOT)
+    plan = corpus.get("2021-14th-plan").body
+    others = [d.body for d in corpus if d.id != "2021-14th-plan"]
+    pool = plan + "\n\n" + "\n\n".join(others)
+    big = (pool + "\n\n" + pool)[:20000]
+    cases = [
+        ("十四五 plan vs edited copy", plan, edited_copy(plan)),
+        ("2021-14th-plan vs 2017-opinions", plan, corpus.get("2017-opinions").body),
+        ("20,000-char pair (edited copy)", big, edited_copy(big)),
+    ]
+    segment.load()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, a, b in cases:
+            fa, fb = Path(tmp, "a.md"), Path(tmp, "b.md")
+            fa.write_text(a, encoding="utf-8")
+            fb.write_text(b, encoding="utf-8")
+            g = git_time(fa, fb)
+            gc = git_time(fa, fb, "--word-diff-regex=.")
+            ours = ours_time(a, b)
+            rows.append((name, len(a), len(b), ours, g, gc))
+    imp, load = startup_time()
+    cli_sections = cli_time("diff", "2017-opinions:h4", "2021-14th-plan:3.3", "--format", "json")
+    cli_help = cli_time("--help")
+
+    lines = [
+        HEADING,
+        "",
+        f"`python benchmarks/bench_diff.py --write` on {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.machine()}, median of {RUNS} runs, "
+        "git and policydiff timed in the same run on the same files. policydiff time is "
+        "`diff_passages` in-process (sentence pairing + word diff + figures), jieba already "
+        "loaded, token cache cleared; git time is the `git diff --no-index --word-diff` "
+        "process. `git (char)` adds `--word-diff-regex=.`: Chinese has no spaces, so plain "
+        "`--word-diff` compares whole lines.",
+        "",
+        "| case | chars a | chars b | policydiff | git word-diff | ratio | git (char) | ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, la, lb, ours, g, gc in rows:
+        lines.append(f"| {name} | {la} | {lb} | {ours * 1000:.1f} ms | {g * 1000:.1f} ms | "
+                     f"{ours / g:.1f}× | {gc * 1000:.1f} ms | {ours / gc:.1f}× |")
+    lines += [
+        "",
+        f"- Segmenter start-up (fresh process): import `policydiff.segment` {imp * 1000:.0f} ms, "
+        f"load jieba + policy terms {load * 1000:.0f} ms. Paths without Chinese text to cut "
+        "(identical passages, empty sides, `--help`, JSON of other commands) never load it.",
+        f"- End to end, `policydiff diff 2017-opinions:h4 2021-14th-plan:3.3 --format json`: "
+        f"{cli_sections * 1000:.0f} ms (Python start-up + corpus + jieba + diff); "
+        f"`policydiff --help`: {cli_help * 1000:.0f} ms.",
+        "",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    if args.write:
+        write_section(report)
+
+
+def write_section(section: str) -> None:
+    """Replace (or append) only the ``## Wording diff`` section of RESULTS.md."""
+    from policydiff.fsutil import atomic_write_text
+
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n\n"
+    start = text.find(HEADING + "\n")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + len(HEADING))
+        text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
+    atomic_write_text(RESULTS, text.rstrip("\n") + "\n")
+
+
+if __name__ == "__main__":
+    main()
