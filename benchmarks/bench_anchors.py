@@ -1,0 +1,47 @@
+"""How anchors survive random corpus edits: recovered, orphaned, wrongly placed.
+
+Run: ``python benchmarks/bench_anchors.py [--trials N] [--seed S]``. Uses the
+simulation of ``tests/test_anchors_robustness.py`` on the bundled corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from policydiff.corpus import load_corpus  # noqa: E402
+from test_anchors_robustness import simulate  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=200)
+    parser.add_argument("--anchors", type=int, default=20, help="anchors per trial")
+    parser.add_argument("--max-edits", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    bodies = {doc.id: doc.body for doc in load_corpus(ROOT)}
+    began = time.perf_counter()
+    outcomes, statuses = simulate(bodies, trials=args.trials, anchors_per_trial=args.anchors,
+                                  max_edits=args.max_edits, seed=args.seed)
+    seconds = time.perf_counter() - began
+    total = outcomes["recovered"] + outcomes["orphaned"] + outcomes["wrong"]
+    print(f"anchors: {total} ({args.trials} trials x {args.anchors}, 1-{args.max_edits} edits, "
+          f"seed {args.seed}), {seconds:.1f} s, {1000 * seconds / total:.1f} ms/anchor")
+    for key in ("recovered", "orphaned", "wrong"):
+        print(f"  {key:10} {outcomes[key]:6}  {100 * outcomes[key] / total:5.1f}%")
+    print("  statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
+    for kind in ("orphaned", "wrong"):
+        extra = {k.split(":")[1]: v for k, v in sorted(outcomes.items())
+                 if k.startswith(kind + ":")}
+        if extra:
+            print(f"  {kind}: " + ", ".join(f"{k} {v}" for k, v in extra.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""Find an anchored passage again after the corpus text changed.
+
+Alignments must follow corrections of the corpus without ever pointing at the
+wrong place. Resolution goes from cheap and certain to expensive and careful:
+
+1. the quote verbatim, disambiguated by its context (and the offset hint);
+2. otherwise diff-match-patch's fuzzy matcher near the offset hint. Its Bitap
+   matcher takes patterns of at most ``Match_MaxBits`` (32) characters, so several
+   32-character probes of the quote-with-context vote for a location, and a diff
+   of the whole selector against that stretch of the body maps the quote's start
+   and end onto it;
+3. the candidate is kept only if the quote (and its context) is similar enough;
+   below the thresholds the anchor is *orphaned* and reported, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .alignment import Anchor
+from .errors import InputError
+
+#: A fuzzy match must keep at least this share of the quote (1 - edit distance / length).
+QUOTE_THRESHOLD = 0.75
+#: ... and, unless the quote is almost intact, this share of its context.
+CONTEXT_THRESHOLD = 0.5
+#: Quote similarity above which a match stands even if its context was rewritten.
+STRONG_QUOTE = 0.9
+#: Quotes shorter than this are only found verbatim (fuzzy matches of a few
+#: characters are too easy to find in the wrong place).
+MIN_FUZZY_LENGTH = 8
+#: How far from the hint (in characters) the fuzzy matcher looks before giving up.
+MATCH_DISTANCE = 1000
+#: Context needed, in matching characters, to trust a verbatim quote whose recorded
+#: context changed.
+MIN_CONTEXT_CHARS = 8
+#: A passage whose context changed is only trusted this close to its offset hint;
+#: farther away, text repeated elsewhere (a headline, a lead paragraph) could be it.
+NEAR = 64
+#: Characters that must match at each boundary of a fuzzy match (inside the quote or
+#: in the context next to it), so a quote cut short or run on is not taken as found.
+BOUNDARY_CHARS = 3
+#: The first and last EDGE_CHARS characters of a fuzzy match must be at least this
+#: similar to the quote's.
+EDGE_CHARS = 12
+EDGE_THRESHOLD = 0.6
+MAX_CONTEXT = 64
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where an anchor is in a body now.
+
+    ``status`` is ``"exact"`` (the quote is there verbatim), ``"drifted"`` (the text
+    changed but the passage was found with ``similarity`` >= the threshold) or
+    ``"orphaned"`` (not found; ``start``/``end`` are None). ``drift`` is how far the
+    passage moved from the offset hint. ``context`` is the similarity of the text
+    around it to the recorded prefix/suffix; ``reason`` says why it was orphaned.
+    """
+
+    status: str
+    start: int | None
+    end: int | None
+    drift: int
+    similarity: float
+    context: float = 1.0
+    reason: str = ""
+
+    @property
+    def found(self) -> bool:
+        return self.start is not None
+
+    @property
+    def stale(self) -> bool:
+        """Found, but the stored anchor no longer describes it exactly (quote, context or hint)."""
+        return self.found and (self.status != "exact" or self.drift != 0 or self.context < 1.0)
+
+
+def make_anchor(body: str, start: int, end: int, context: int = 16) -> Anchor:
+    """An anchor for ``body[start:end]``.
+
+    The context grows beyond ``context`` characters (up to 64) until prefix + quote +
+    suffix occur only once in the body, so the anchor is unambiguous when written.
+    """
+    if not 0 <= start < end <= len(body):
+        raise InputError(f"passage {start}-{end} is outside the text (0-{len(body)})")
+    exact = body[start:end]
+    size = max(0, context)
+    while True:
+        prefix = body[max(0, start - size):start]
+        suffix = body[end:end + size]
+        selector = prefix + exact + suffix
+        first = body.find(selector)
+        unique = body.find(selector, first + 1) < 0
+        if unique or size >= MAX_CONTEXT or (start - size <= 0 and end + size >= len(body)):
+            return Anchor(exact=exact, prefix=prefix, suffix=suffix, start=start)
+        size += 8
+
+
+def resolve_anchor(anchor: Anchor, body: str) -> Resolution:
+    """Find ``anchor`` in ``body``: exact, drifted (fuzzy, similar enough) or orphaned."""
+    if not anchor.exact:
+        return _orphan(anchor, "empty quote")
+    hint = max(0, min(anchor.start, len(body)))
+    found = _resolve_exact(anchor, body, hint)
+    if found is not None:
+        return found
+    return _resolve_fuzzy(anchor, body, hint)
+
+
+def refresh_anchor(anchor: Anchor, body: str, resolution: Resolution | None = None) -> Anchor:
+    """A new anchor for the passage ``anchor`` resolves to (for ``check --fix``).
+
+    Raises :class:`InputError` when the anchor is orphaned: an orphan is never re-aimed.
+    """
+    res = resolution or resolve_anchor(anchor, body)
+    if res.start is None or res.end is None:
+        raise InputError(f"cannot re-anchor an orphaned quote: {anchor.exact[:30]!r}")
+    size = max(16, len(anchor.prefix), len(anchor.suffix))
+    return make_anchor(body, res.start, res.end, context=min(size, MAX_CONTEXT))
+
+
+# --- exact --------------------------------------------------------------------
+
+
+def _occurrences(body: str, text: str, limit: int = 2000) -> list[int]:
+    found = []
+    pos = body.find(text)
+    while pos >= 0 and len(found) < limit:
+        found.append(pos)
+        pos = body.find(text, pos + 1)
+    return found
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(reversed(a), reversed(b), strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _context_chars(anchor: Anchor, body: str, start: int) -> tuple[int, int]:
+    """How many context characters match right before and right after a quote at ``start``."""
+    lp, ls = len(anchor.prefix), len(anchor.suffix)
+    end = start + len(anchor.exact)
+    before = _common_suffix(body[max(0, start - lp):start], anchor.prefix)
+    after = _common_prefix(body[end:end + ls], anchor.suffix)
+    return before, after
+
+
+def _resolve_exact(anchor: Anchor, body: str, hint: int) -> Resolution | None:
+    positions = _occurrences(body, anchor.exact)
+    if not positions:
+        return None
+    lp, ls = len(anchor.prefix), len(anchor.suffix)
+    scored = []
+    for pos in positions:
+        before, after = _context_chars(anchor, body, pos)
+        # At the very start/end of the body a shorter context is all there can be.
+        room_after = len(body) - pos - len(anchor.exact)
+        full = before in (lp, pos) and after in (ls, room_after)
+        scored.append((full, before + after, -abs(pos - hint), pos))
+    scored.sort(reverse=True)
+    full, chars, _, pos = scored[0]
+    if not full:
+        runner_up = scored[1] if len(scored) > 1 else None
+        needed = min(lp + ls, MIN_CONTEXT_CHARS)
+        if (chars < needed or abs(pos - hint) > NEAR
+                or (runner_up is not None and runner_up[1] == chars)):
+            return None  # context too weak to tell; let the fuzzy matcher weigh it
+    context = 1.0 if full else chars / max(1, lp + ls)
+    return Resolution("exact", pos, pos + len(anchor.exact), pos - anchor.start, 1.0, context)
+
+
+# --- fuzzy --------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _dmp():
+    from diff_match_patch import diff_match_patch
+
+    dmp = diff_match_patch()
+    dmp.Match_Distance = MATCH_DISTANCE
+    dmp.Match_Threshold = 0.5
+    dmp.Diff_Timeout = 0.5
+    return dmp
+
+
+def similarity(a: str, b: str) -> float:
+    """1 - Levenshtein distance / length of the longer text (1.0 for two empty texts)."""
+    if a == b:
+        return 1.0
+    longest = max(len(a), len(b))
+    dmp = _dmp()
+    return 1.0 - dmp.diff_levenshtein(dmp.diff_main(a, b, False)) / longest
+
+
+def _probe_offsets(length: int, width: int, count: int = 8) -> list[int]:
+    if length <= width:
+        return [0]
+    last = length - width
+    n = min(count, -(-length // width) + 1)
+    return sorted({round(i * last / (n - 1)) for i in range(n)})
+
+
+def _vote(estimates: Sequence[int], expected: int, tolerance: int) -> int | None:
+    """The location most probes agree on (ties: the one nearest the hint)."""
+    if not estimates:
+        return None
+    ordered = sorted(estimates)
+    best: tuple[int, int, int] | None = None  # (votes, -distance, median)
+    for i, first in enumerate(ordered):
+        group = [e for e in ordered[i:] if e - first <= tolerance]
+        median = group[len(group) // 2]
+        key = (len(group), -abs(median - expected), median)
+        if best is None or key > best:
+            best = key
+    return best[2] if best else None
+
+
+def _resolve_fuzzy(anchor: Anchor, body: str, hint: int) -> Resolution:
+    exact, prefix, suffix = anchor.exact, anchor.prefix, anchor.suffix
+    if len(exact) < MIN_FUZZY_LENGTH:
+        return _orphan(anchor, "short quote not found verbatim")
+    dmp = _dmp()
+    selector = prefix + exact + suffix
+    expected = hint - len(prefix)
+    width = min(dmp.Match_MaxBits, len(selector))
+    estimates = []
+    for offset in _probe_offsets(len(selector), width):
+        probe = selector[offset:offset + width]
+        loc = dmp.match_main(body, probe, max(0, expected + offset))
+        if loc >= 0:
+            estimates.append(loc - offset)
+    where = _vote(estimates, expected, max(8, len(selector) // 8))
+    if where is None:
+        return _orphan(anchor, "no similar text near the offset hint")
+
+    slack = 8 + len(selector) // 4
+    lo = max(0, where - slack)
+    hi = min(len(body), where + len(selector) + slack)
+    diffs = dmp.diff_main(selector, body[lo:hi], False)
+    dmp.diff_cleanupSemantic(diffs)
+    start = lo + dmp.diff_xIndex(diffs, len(prefix))
+    end = lo + dmp.diff_xIndex(diffs, len(prefix) + len(exact))
+    if end <= start:
+        return _orphan(anchor, "quote deleted")
+    found = body[start:end]
+    quote_sim = similarity(exact, found)
+    before, after = _context_similarities(anchor, body, start, end)
+    lp, ls = len(prefix), len(suffix)
+    context = (before * lp + after * ls) / (lp + ls) if lp + ls else 1.0
+    if quote_sim < QUOTE_THRESHOLD or (quote_sim < STRONG_QUOTE and context < CONTEXT_THRESHOLD):
+        return _orphan(anchor, f"best match only {quote_sim:.0%} similar", quote_sim)
+    if not _boundaries_hold(anchor, body, start, end):
+        return _orphan(anchor, "the quote's start or end is no longer there", quote_sim)
+    if abs(start - hint) > NEAR and min(before, after) < 1.0:
+        # Far from the hint only an intact context vouches for the place: headlines and
+        # lead paragraphs repeat sentences almost word for word.
+        return _orphan(anchor, f"similar text {start - hint:+d} characters away, context "
+                       "changed", quote_sim)
+    status = "exact" if found == exact else "drifted"
+    return Resolution(status, start, end, start - anchor.start, round(quote_sim, 4),
+                      round(context, 4))
+
+
+def _context_similarities(anchor: Anchor, body: str, start: int, end: int,
+                          ) -> tuple[float, float]:
+    """Similarity of the recorded prefix and suffix to the text around ``start:end``."""
+    lp, ls = len(anchor.prefix), len(anchor.suffix)
+    before = similarity(anchor.prefix, body[max(0, start - lp):start]) if lp else 1.0
+    after = similarity(anchor.suffix, body[end:end + ls]) if ls else 1.0
+    return before, after
+
+
+def _boundaries_hold(anchor: Anchor, body: str, start: int, end: int) -> bool:
+    """Each end of the match is confirmed by the quote's own edge or by the context,
+    and the text just inside each end still mostly reads like the quote there (an
+    edit that rewrote a quote's edge leaves its boundary a guess)."""
+    k = BOUNDARY_CHARS
+    exact, prefix, suffix = anchor.exact, anchor.prefix, anchor.suffix
+    found = body[start:end]
+    start_ok = (found[:k] == exact[:k]
+                or (bool(prefix) and body[max(0, start - k):start] == prefix[-k:])
+                or (start == 0 and not prefix))
+    end_ok = (found[-k:] == exact[-k:]
+              or (bool(suffix) and body[end:end + k] == suffix[:k])
+              or (end == len(body) and not suffix))
+    edge = max(k, min(EDGE_CHARS, len(exact) // 2))
+    return (start_ok and end_ok
+            and similarity(exact[:edge], found[:edge]) >= EDGE_THRESHOLD
+            and similarity(exact[-edge:], found[-edge:]) >= EDGE_THRESHOLD)
+
+
+def _orphan(anchor: Anchor, reason: str, similarity_: float = 0.0) -> Resolution:
+    return Resolution("orphaned", None, None, 0, round(similarity_, 4), 0.0, reason)

@@ -1,0 +1,173 @@
+"""Anchors under random corpus edits: recovered, orphaned, and never wrongly placed.
+
+``simulate`` applies random edits (typo fixes, insertions, deletions, restored
+paragraphs), half of them inside anchored quotes, to copies of the real corpus
+bodies while tracking where each quote truly is, then resolves every anchor.
+``benchmarks/bench_anchors.py`` runs it at a larger scale for the figures.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+
+import pytest
+
+from policydiff.anchors import make_anchor, resolve_anchor, similarity
+
+#: A found boundary may be this many characters off the true one and still count
+#: as correct (an edit right next to a boundary makes its exact place a matter of taste).
+TOLERANCE = 2
+
+
+@dataclass
+class Tracked:
+    """A quote's true place after edits: start in [a_lo, a_hi], end in [b_lo, b_hi]."""
+
+    a_lo: int
+    a_hi: int
+    b_lo: int
+    b_hi: int
+
+    @property
+    def deleted(self) -> bool:
+        return self.b_hi <= self.a_lo
+
+
+def _map(x: int, pos: int, dlen: int, ins: int) -> tuple[int, int]:
+    """Where offset ``x`` goes when ``body[pos:pos+dlen]`` becomes ``ins`` characters."""
+    if x < pos:
+        return x, x
+    if x > pos + dlen:
+        return x + ins - dlen, x + ins - dlen
+    return pos, pos + ins  # touched by the edit: anywhere in the new text
+
+
+def apply_edit(tracked: Tracked, pos: int, dlen: int, ins: int) -> None:
+    tracked.a_lo = _map(tracked.a_lo, pos, dlen, ins)[0]
+    tracked.a_hi = _map(tracked.a_hi, pos, dlen, ins)[1]
+    tracked.b_lo = _map(tracked.b_lo, pos, dlen, ins)[0]
+    tracked.b_hi = _map(tracked.b_hi, pos, dlen, ins)[1]
+
+
+def classify(found: tuple[int | None, int | None], truth: Tracked, *, verbatim: bool = False,
+             tol: int = TOLERANCE) -> str:
+    """``recovered`` when both boundaries are where the edits put them (within ``tol``),
+    or when the text found is the quote verbatim and overlaps where the edits put it
+    (an edit can rebuild the quote from neighbouring characters: deleting ``1~202``
+    from ``（2021~2023年`` leaves ``（2023年``)."""
+    start, end = found
+    if start is None or end is None:
+        return "orphaned"
+    if truth.deleted:
+        return "wrong"
+    ok = (truth.a_lo - tol <= start <= truth.a_hi + tol
+          and truth.b_lo - tol <= end <= truth.b_hi + tol)
+    if not ok and verbatim:
+        overlap = min(end, truth.b_hi) - max(start, truth.a_lo)
+        ok = overlap >= 0.8 * min(end - start, truth.b_hi - truth.a_lo)
+    return "recovered" if ok else "wrong"
+
+
+def random_spans(body: str, rng: random.Random, count: int) -> list[tuple[int, int]]:
+    """Quotes as analysts pick them: whole sentences, clauses and short phrases."""
+    spans = []
+    for _ in range(count):
+        length = rng.choice([8, 12, 20, 30, 45, 60, 90, 140])
+        length = min(length, len(body) - 1)
+        start = rng.randrange(0, len(body) - length)
+        spans.append((start, start + length))
+    return spans
+
+
+def random_edit(body: str, rng: random.Random, spans: list[Tracked], donors: list[str],
+                ) -> tuple[int, int, str]:
+    """One edit: (position, characters deleted, inserted text)."""
+    kind = rng.choice(["typo", "typo", "insert", "delete", "delete_long", "restore"])
+    if spans and rng.random() < 0.5:  # inside a quote
+        t = rng.choice(spans)
+        lo, hi = t.a_hi, max(t.a_hi + 1, t.b_lo)
+        pos = rng.randrange(lo, hi) if hi > lo else lo
+    else:
+        pos = rng.randrange(0, max(1, len(body)))
+    pos = min(pos, len(body))
+    sample = lambda n: "".join(rng.choice(body) for _ in range(n))  # noqa: E731
+    if kind == "typo":
+        n = rng.randint(1, 3)
+        return pos, min(n, len(body) - pos), sample(n)
+    if kind == "insert":
+        return pos, 0, sample(rng.randint(1, 8))
+    if kind == "delete":
+        return pos, min(rng.randint(1, 6), len(body) - pos), ""
+    if kind == "delete_long":
+        return pos, min(rng.randint(10, 80), len(body) - pos), ""
+    donor = rng.choice(donors)
+    n = rng.randint(30, 300)
+    at = rng.randrange(0, max(1, len(donor) - n))
+    return pos, 0, donor[at:at + n]
+
+
+def simulate(bodies: dict[str, str], *, trials: int, anchors_per_trial: int, max_edits: int,
+             seed: int) -> tuple[Counter, Counter]:
+    """Run the experiment; returns (outcomes, resolution statuses) over all anchors."""
+    rng = random.Random(seed)
+    outcomes: Counter = Counter()
+    statuses: Counter = Counter()
+    ids = sorted(bodies)
+    for _ in range(trials):
+        doc = rng.choice(ids)
+        body = bodies[doc]
+        donors = [bodies[d] for d in ids if d != doc] or [body]
+        spans = random_spans(body, rng, anchors_per_trial)
+        anchors = [make_anchor(body, a, b) for a, b in spans]
+        tracked = [Tracked(a, a, b, b) for a, b in spans]
+        for _ in range(rng.randint(1, max_edits)):
+            pos, dlen, ins = random_edit(body, rng, tracked, donors)
+            body = body[:pos] + ins + body[pos + dlen:]
+            for t in tracked:
+                apply_edit(t, pos, dlen, len(ins))
+        for anchor, truth in zip(anchors, tracked, strict=True):
+            res = resolve_anchor(anchor, body)
+            statuses[res.status] += 1
+            verbatim = res.start is not None and body[res.start:res.end] == anchor.exact
+            outcome = classify((res.start, res.end), truth, verbatim=verbatim)
+            outcomes[outcome] += 1
+            if outcome == "wrong":
+                outcomes["wrong:" + res.status] += 1
+            elif outcome == "orphaned" and not truth.deleted:
+                # Was the quote still there, recognisably (>= 75% similar)?
+                still = similarity(anchor.exact, body[truth.a_lo:truth.b_hi])
+                outcomes["orphaned:" + ("similar" if still >= 0.75 else "rewritten")] += 1
+            elif outcome == "orphaned":
+                outcomes["orphaned:deleted"] += 1
+    return outcomes, statuses
+
+
+@pytest.fixture(scope="module")
+def corpus_bodies(corpus) -> dict[str, str]:
+    return {doc.id: doc.body for doc in corpus}
+
+
+def test_tracking_maps_offsets_like_the_edit() -> None:
+    t = Tracked(10, 10, 20, 20)
+    apply_edit(t, 0, 2, 5)  # before: shift by +3
+    assert (t.a_lo, t.a_hi, t.b_lo, t.b_hi) == (13, 13, 23, 23)
+    apply_edit(t, 15, 1, 0)  # inside: end moves
+    assert (t.a_lo, t.b_hi) == (13, 22)
+    apply_edit(t, 13, 0, 4)  # insertion at the start: either side is right
+    assert (t.a_lo, t.a_hi) == (13, 17)
+    assert classify((None, None), t) == "orphaned"
+    assert classify((40, 50), t) == "wrong"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_never_misplace_an_anchor(corpus_bodies: dict[str, str], seed: int) -> None:
+    outcomes, statuses = simulate(corpus_bodies, trials=25, anchors_per_trial=12, max_edits=6,
+                                  seed=seed)
+    total = outcomes["recovered"] + outcomes["orphaned"] + outcomes["wrong"]
+    assert total == 25 * 12
+    assert outcomes["wrong"] == 0, outcomes
+    # Edits are heavy (half inside quotes), yet most anchors must survive them.
+    assert outcomes["recovered"] >= 0.8 * total, outcomes
+    assert statuses["drifted"] > 0 and statuses["orphaned"] > 0, statuses
