@@ -31,7 +31,8 @@ PREFIX_QUALIFIERS: tuple[str, ...] = (
 SUFFIX_QUALIFIERS: tuple[str, ...] = ("以上", "以下", "以内", "左右", "上下")
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
-_CN_NUM = f"[{_CN_DIGITS}十百千]+"
+# 一万二千 is one numeral; 两万人 is 两 with the multiplier 万 (kept in the unit, as written)
+_CN_NUM = f"[{_CN_DIGITS}十百千]+(?:[万亿][{_CN_DIGITS}十百千]+)*"
 _CN_BEFORE = frozenset(_CN_DIGITS + "十百千万亿第")
 _AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 1,000 or 1000.5
 _PERCENT = f"百分之(?:{_CN_NUM}|\\d+(?:\\.\\d+)?)"  # 百分之十五 = 15%
@@ -177,6 +178,19 @@ def _make(text: str, start: int, end: int, number: str, value: float, value_max:
         start=start, end=end, text=text[start:end], number=number, value=value,
         value_max=value_max, unit=unit, approx=approx, suffix=suffix, prefix=prefix,
     )
+
+
+def multiplier(unit: str) -> float:
+    """The factor of the multipliers leading ``unit``: 10**8 for 亿元, 10**4 for 万人, 1 for 家."""
+    factor = 1.0
+    for ch in unit:
+        if ch not in _MULTIPLIER_VALUES:
+            break
+        factor *= _MULTIPLIER_VALUES[ch]
+    return factor
+
+
+_MULTIPLIER_VALUES = {"十": 10.0, "百": 100.0, "千": 1000.0, "万": 1e4, "亿": 1e8}
 
 
 def quantity_spans(text: str) -> list[tuple[int, int]]:
