@@ -486,6 +486,21 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
         if i not in groups_a and j not in taken_b:
             groups_a[i] = [j]
             taken_b.add(j)
+    # A lone sentence facing a lone sentence between the same anchors (two aligned
+    # one-sentence passages, say) is the same sentence rewritten: pair it.
+    lone_a_gap: dict[int, list[int]] = defaultdict(list)
+    lone_b_gap: dict[int, list[int]] = defaultdict(list)
+    for i in free_a:
+        if i not in groups_a:
+            lone_a_gap[gap_a[i]].append(i)
+    for j in free_b:
+        if j not in taken_b:
+            lone_b_gap[gap_b[j]].append(j)
+    for gap, ia in lone_a_gap.items():
+        jb = lone_b_gap.get(gap, [])
+        if len(ia) == 1 and len(jb) == 1 and _gap_is_free(ia[0], jb[0], groups_a):
+            groups_a[ia[0]] = [jb[0]]
+            taken_b.add(jb[0])
     # 3. splits (one a → several b) and merges (several a → one b) among neighbours.
     groups: list[tuple[list[int], list[int]]] = [([i], js) for i, js in groups_a.items()]
     owner_a = {i: g for g in groups for i in g[0]}
@@ -543,6 +558,11 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
         ia, ib = ga[-1] + 1, gb[-1] + 1
     advance(n, m)
     return out
+
+
+def _gap_is_free(i: int, j: int, groups: dict[int, list[int]]) -> bool:
+    """Whether pairing a[i] with b[j] keeps every in-gap pair on the same side of it."""
+    return all((i < gi) == (j < gj[0]) for gi, gj in groups.items())
 
 
 def _best_chain(candidates: Sequence[tuple[int, int, float]]) -> list[tuple[int, int]]:
