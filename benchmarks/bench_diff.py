@@ -144,7 +144,7 @@ def main() -> None:
         "",
         f"- Segmenter start-up (fresh process): import `policydiff.segment` {imp * 1000:.0f} ms, "
         f"load jieba + policy terms {load * 1000:.0f} ms. Paths without Chinese text to cut "
-        "(identical passages, empty sides, `--help`, JSON of other commands) never load it.",
+        "(identical passages, empty sides, ASCII-only text, `policydiff --help`) never load it.",
         f"- End to end, `policydiff diff 2017-opinions:h4 2021-14th-plan:3.3 --format json`: "
         f"{cli_sections * 1000:.0f} ms (Python start-up + corpus + jieba + diff); "
         f"`policydiff --help`: {cli_help * 1000:.0f} ms.",
