@@ -87,7 +87,7 @@ def _table(rows: list[dict], metrics) -> None:
     table = Table(title=f"{len(rows)} figures", header_style="bold", show_lines=False)
     for col in ("metric", "document", "date", "kind", "value", "unit", "year", "qualifier",
                 "figure"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, overflow="fold", no_wrap=col != "figure")
     previous = None
     for i, r in enumerate(rows):
         last_of_group = i + 1 == len(rows) or rows[i + 1]["metric"] != r["metric"]
@@ -98,7 +98,10 @@ def _table(rows: list[dict], metrics) -> None:
             figure += f" ({r['source']})"
         table.add_row(label, r["doc"], r["date"], r["kind"], r["value"], r["unit"], r["year"],
                       r["qualifier"], figure, end_section=last_of_group)
-    console().print(table)
+    out = console()
+    if not out.is_terminal:
+        out.width = max(out.width, 140)  # piped: keep one row per line rather than folding ids
+    out.print(table)
 
 
 def _markdown(rows: list[dict], metrics) -> str:
