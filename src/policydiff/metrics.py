@@ -70,7 +70,7 @@ class MetricSet:
         for metric in self.metrics:
             if metric.key == key:
                 return metric
-        raise InputError(f"unknown metric {key!r}; known: {', '.join(self.keys + [OTHER])}")
+        raise InputError(f"unknown metric {key!r}; known: {', '.join([*self.keys, OTHER])}")
 
     def known(self, key: str) -> bool:
         return key == OTHER or key in self.keys
@@ -144,7 +144,7 @@ def parse_metrics(text: str, path: str = METRICS_FILE) -> tuple[MetricSet, list[
     for item in data.get("metrics") or []:
         line = _line(item, data)
         if not isinstance(item, dict):
-            problems.append(Problem(path, line, "a metric must be a mapping with key, terms, units"))
+            problems.append(Problem(path, line, "a metric must be a mapping (key, terms, units)"))
             continue
         for extra in sorted(set(item) - _FIELDS):
             problems.append(Problem(path, line, f"unknown field {extra!r} in metric"))
@@ -169,7 +169,8 @@ def parse_metrics(text: str, path: str = METRICS_FILE) -> tuple[MetricSet, list[
                                                 "list of units"))
             continue
         metrics.append(Metric(
-            key=key, name_zh=str(item.get("name_zh") or key), name_en=str(item.get("name_en") or key),
+            key=key, name_zh=str(item.get("name_zh") or key),
+            name_en=str(item.get("name_en") or key),
             terms=tuple(terms), units=tuple(str(u) for u in units),
             ignore=bool(item.get("ignore", False)), line=line,
         ))
