@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import itertools
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,23 +132,23 @@ def _format_value(value: float | None, value_max: float | None, unit: str) -> st
 
 def _targets(project: Project, corpus: Corpus, docs: list[str]) -> tuple[list[TargetRow],
                                                                           list[TargetRow]]:
-    from . import targets as targets_mod
+    """Targets and baselines with a metric, metric by metric (metrics.yaml order), by date."""
+    from .metrics import load_metrics
+    from .targets import load_targets
 
-    records = targets_mod.extract_corpus(project, corpus)
-    names = targets_mod.metric_names(project)
+    metrics = load_metrics(project)
     order = {doc_id: i for i, doc_id in enumerate(corpus.ids)}
+    keys = metrics.keys()
     rows: list[TargetRow] = []
-    for t in records:
-        if t.doc not in docs or not t.metric:
+    for t in load_targets(project, corpus, docs=docs):
+        if not t.metric or not metrics.known(t.metric) or metrics.get(t.metric).ignore:
             continue
         rows.append(TargetRow(
-            metric=t.metric, metric_name=names.get(t.metric, t.metric), doc=t.doc,
-            date=corpus.get(t.doc).date,
-            value=_format_value(t.value, t.value_max, t.unit), year=str(t.year or ""),
-            qualifier=t.qualifier or "", kind=t.kind, text=t.text))
-    metric_order = list(dict.fromkeys(targets_mod.metric_keys(project)))
-    rows.sort(key=lambda r: (metric_order.index(r.metric) if r.metric in metric_order else 99,
-                             r.metric, order.get(r.doc, 99)))
+            metric=t.metric, metric_name=metrics.name(t.metric), doc=t.doc,
+            date=corpus.get(t.doc).date, value=_format_value(t.value, t.value_max, t.unit),
+            year=str(t.year or ""), qualifier=t.qualifier or "", kind=t.kind, text=t.text))
+    rows.sort(key=lambda r: (keys.index(r.metric) if r.metric in keys else len(keys),
+                             order.get(r.doc, len(order))))
     return ([r for r in rows if r.kind == "target"], [r for r in rows if r.kind != "target"])
 
 
@@ -158,8 +157,8 @@ def build_report(project: Project, corpus: Corpus, *, themes: list[str] | None =
                  status: str = "accepted", date: str | None = None) -> Report:
     """Gather everything the report shows. Raises InputError for unknown themes or docs."""
     from .errors import InputError
-    from .store import load_store, passage_text
-    from .worddiff import diff_passages
+    from .evolution import theme_chains
+    from .store import load_store
 
     doc_ids = docs or corpus.ids
     for doc_id in doc_ids:
@@ -176,42 +175,27 @@ def build_report(project: Project, corpus: Corpus, *, themes: list[str] | None =
     if unknown:
         raise InputError(f"unknown theme {unknown[0]!r} "
                          f"(known: {', '.join(t.id for t in known_themes)})")
-    order = {doc_id: i for i, doc_id in enumerate(corpus.ids)}
     theme_sections = []
     for theme in known_themes:
         if theme.id not in wanted:
             continue
         sections = []
-        for al in store.alignments(theme=theme.id):
-            if status == "accepted" and al.status != "accepted":
-                continue
-            passages = []
-            for member in sorted(al.members, key=lambda m: order.get(m.doc, 99)):
-                if member.doc not in doc_ids:
-                    continue
-                doc = corpus.get(member.doc)
-                if member.absent:
-                    passages.append(Passage(member.doc, doc.date, "", "", "", absent=True,
-                                            note=member.note))
-                    continue
-                text, resolution = passage_text(member, corpus)
-                section_id = member.section or ""
-                label = ""
-                if section_id:
-                    try:
-                        label = doc.section(section_id).label
-                    except InputError:
-                        label = section_id
-                passages.append(Passage(member.doc, doc.date, section_id, label, text,
-                                        note=member.note, anchor_status=resolution.status))
-            present = [p for p in passages if not p.absent and p.text]
-            steps = []
-            for a, b in itertools.pairwise(present):
-                d = diff_passages(a.text, b.text)
-                steps.append(Step(a, b, [(op, t) for op, t in d.ops], d.similarity,
-                                  [f.to_dict() for f in d.figures]))
-            sections.append(AlignmentSection(al.id, al.label, al.status, al.note, passages,
-                                             steps))
+        chains = theme_chains(store, corpus, theme.id,
+                              status="accepted" if status == "accepted" else None, docs=doc_ids)
+        for chain in chains:
+            al = store.get(chain.alignment)
+            notes = {m.doc: m.note for m in al.members}
+            passages = {}
+            for v in chain.versions:
+                passages[v.doc] = Passage(v.doc, v.date, v.section or "",
+                                          _section_label(corpus, v.doc, v.section), v.text,
+                                          absent=v.absent, note=notes.get(v.doc, ""),
+                                          anchor_status=v.status)
+            steps = [Step(passages[st.a.doc], passages[st.b.doc], list(st.diff.ops),
+                          st.diff.similarity, [f.to_dict() for f in st.diff.figures])
+                     for st in chain.steps]
+            sections.append(AlignmentSection(al.id, al.label, al.status, al.note,
+                                             list(passages.values()), steps))
         theme_sections.append(ThemeSection(theme.id, theme.name_zh, theme.name_en,
                                            theme.description, sections))
     targets, baselines = _targets(project, corpus, doc_ids)
@@ -221,6 +205,17 @@ def build_report(project: Project, corpus: Corpus, *, themes: list[str] | None =
         baselines=baselines, themes=theme_sections,
         provenance=provenance(project, corpus, doc_ids, rev), status_filter=status,
     )
+
+
+def _section_label(corpus: Corpus, doc_id: str, section_id: str | None) -> str:
+    from .errors import InputError
+
+    if not section_id:
+        return ""
+    try:
+        return corpus.get(doc_id).section(section_id).label
+    except InputError:
+        return section_id
 
 
 def provenance(project: Project, corpus: Corpus, docs: list[str], rev: str | None) -> dict:
