@@ -1,0 +1,14 @@
+"""``policydiff tui`` (and ``policydiff`` with no arguments): the terminal UI."""
+
+from __future__ import annotations
+
+from .app import cli, get_project
+
+
+@cli.command("tui")
+def tui_cmd() -> None:
+    """Open the terminal UI: themes, compare, targets, reader, review (? lists every key)."""
+    from ..tui.app import PolicydiffApp
+
+    project = get_project()
+    PolicydiffApp(project.root).run()

@@ -1,0 +1,1 @@
+"""One screen per view; modal screens for search, help and the review dialogs."""

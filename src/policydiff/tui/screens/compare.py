@@ -1,0 +1,160 @@
+"""Compare: the selected alignment's passages as a chain of diffs (or two chosen sections).
+
+Diffs need the segmenter, so they are computed in a thread worker: the screen paints
+at once with a "computing" line and fills in when the chain is ready.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+
+from ...errors import PolicydiffError
+from ..widgets.diff_view import DiffView
+from .base import AlignmentScreen
+
+
+class CompareScreen(AlignmentScreen):
+    """Inline or side-by-side diffs; ] and [ move between changes, . and , between pairs."""
+
+    VIEW = "compare"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right_square_bracket", "change(1)", "Next change", key_display="]"),
+        Binding("left_square_bracket", "change(-1)", "Prev change", key_display="["),
+        Binding("s", "toggle_side_by_side", "Side by side"),
+        Binding("full_stop", "step(1)", "Next pair", key_display="."),
+        Binding("comma", "step(-1)", "Prev pair", key_display=",", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.side_by_side = False
+        self.step = -1  # -1: the whole chain, else one pair
+        self.chain: Any = None
+        self._key: Any = None
+        self._cache: dict[Any, Any] = {}
+
+    def compose_view(self) -> ComposeResult:
+        yield Static(id="compare-title")
+        yield Static(id="compare-status")
+        yield DiffView(id="diff")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(DiffView).focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def show_alignment(self, alignment_id: str | None) -> None:
+        if self.app.compare_sections is None:  # type: ignore[attr-defined]
+            self.load()
+
+    def load(self) -> None:
+        """Show what the app asks for: two sections, else the selected alignment."""
+        app = self.app
+        sections = app.compare_sections  # type: ignore[attr-defined]
+        title = self.query_one("#compare-title", Static)
+        if sections is not None:
+            key: Any = ("sections", sections)
+            title.update(Text(" ↔ ".join(f"{d}:{s}" if s else d for d, s in sections), "bold"))
+        else:
+            alignment_id = app.selected_alignment  # type: ignore[attr-defined]
+            al = self.workspace.alignment(alignment_id) if alignment_id else None
+            if al is None:
+                title.update(Text("No alignment selected — choose one in Themes (1).", "dim"))
+                self.query_one(DiffView).show_message("Nothing to compare.")
+                self.chain, self._key = None, None
+                return
+            key = ("alignment", al.id)
+            head = Text()
+            head.append(f"{al.id} ", "bold")
+            head.append(f"[{al.status}] ", "dim")
+            head.append(al.label or "")
+            title.update(head)
+        if key == self._key and self.chain is not None:
+            return
+        self._key = key
+        if key in self._cache:
+            self._show(self._cache[key])
+            return
+        self.chain = None
+        self.query_one(DiffView).show_message("Computing the diff (loading the segmenter)…")
+        self._compute(key)
+
+    @work(thread=True, exclusive=True, group="diff", exit_on_error=False)
+    def _compute(self, key: Any) -> None:
+        ws = self.workspace
+        try:
+            chain = ws.chain(key[1]) if key[0] == "alignment" else ws.section_chain(*key[1])
+        except PolicydiffError as exc:
+            self.app.call_from_thread(self.query_one(DiffView).show_message, str(exc))
+            return
+        self.app.call_from_thread(self._ready, key, chain)
+
+    def _ready(self, key: Any, chain: Any) -> None:
+        self._cache[key] = chain
+        if key == self._key:
+            self._show(chain)
+
+    def _show(self, chain: Any) -> None:
+        self.chain = chain
+        if self.step >= len(chain.steps):
+            self.step = -1
+        self.run_worker(self._redraw, exclusive=True, group="render")
+
+    async def _redraw(self) -> None:
+        chain = self.chain
+        view = self.query_one(DiffView)
+        if chain is None:
+            return
+        if not chain.steps:
+            view.show_message("Fewer than two documents have a passage: nothing to compare.")
+            self._status()
+            return
+        steps = chain.steps if self.step < 0 else [chain.steps[self.step]]
+        await view.show_steps(steps, self.side_by_side)
+        self._status()
+
+    def _status(self, change: tuple[int, int] | None = None) -> None:
+        chain = self.chain
+        text = Text()
+        if chain is not None:
+            versions = " → ".join(
+                f"{v.doc}{' (silent)' if v.absent else ''}" for v in chain.versions)
+            text.append(versions, "dim")
+            text.append("\n")
+            labels = ["all"] + [f"{s.a.date[:4]}→{s.b.date[:4]}" for s in chain.steps]
+            for k, label in enumerate(labels):
+                style = "reverse bold" if k - 1 == self.step else ""
+                text.append(f" {label} ", style)
+            text.append("  ")
+        text.append("side by side" if self.side_by_side else "inline", "cyan")
+        if change:
+            text.append(f"   change {change[0]}/{change[1]}", "yellow")
+        self.query_one("#compare-status", Static).update(text)
+
+    def on_diff_view_change_moved(self, event: DiffView.ChangeMoved) -> None:
+        self._status((event.index, event.total))
+
+    def action_change(self, delta: int) -> None:
+        self.query_one(DiffView).move_change(delta)
+
+    def action_toggle_side_by_side(self) -> None:
+        self.side_by_side = not self.side_by_side
+        if self.chain is not None:
+            self.run_worker(self._redraw, exclusive=True, group="render")
+        else:
+            self._status()
+
+    def action_step(self, delta: int) -> None:
+        if self.chain is None or not self.chain.steps:
+            return
+        n = len(self.chain.steps)
+        self.step = (self.step + 1 + delta) % (n + 1) - 1
+        self.run_worker(self._redraw, exclusive=True, group="render")

@@ -1,0 +1,82 @@
+"""Help (?): every key of every view, read from the bindings the classes declare."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+INTRO = (
+    "policydiff — compare successive policies. Views: 1 Themes · 2 Compare · 3 Targets · "
+    "4 Reader · 5 Review. Mouse: click view names, tree nodes, rows and buttons; wheel scrolls. "
+    "Badges: ✓ accepted  ? proposed  ✗ rejected. In Compare, red struck text was deleted, "
+    "green was inserted; ↕ marks a moved sentence."
+)
+
+
+def key_name(binding: Binding) -> str:
+    if binding.key_display:
+        return binding.key_display
+    names = {"slash": "/", "question_mark": "?", "full_stop": ".", "comma": ",",
+             "right_square_bracket": "]", "left_square_bracket": "["}
+    return ", ".join(names.get(k, k) for k in binding.key.split(","))
+
+
+def bindings_of(cls: type) -> list[Binding]:
+    """The bindings a class declares, its bases' included (as Textual merges them)."""
+    seen: dict[str, Binding] = {}
+    for base in reversed(cls.__mro__):
+        for b in base.__dict__.get("BINDINGS", []):
+            binding = b if isinstance(b, Binding) else Binding(*b)
+            seen[binding.key] = binding
+    return list(seen.values())
+
+
+def help_table() -> Table:
+    from ..app import PolicydiffApp
+    from .dialogs import CommitDialog, NoteDialog
+    from .search import SearchScreen
+
+    table = Table(show_header=True, header_style="bold", box=None, expand=True, pad_edge=False)
+    table.add_column("view", style="cyan", no_wrap=True)
+    table.add_column("key", style="bold yellow", no_wrap=True)
+    table.add_column("does")
+    groups: list[tuple[str, list[Binding]]] = [("everywhere", [
+        *[b for b in bindings_of(PolicydiffApp)]])]
+    for mode, screen in PolicydiffApp.MODES.items():
+        groups.append((mode, bindings_of(screen)))  # type: ignore[arg-type]
+    groups += [("search", bindings_of(SearchScreen)), ("note dialog", bindings_of(NoteDialog)),
+               ("commit dialog", [*bindings_of(CommitDialog), Binding("enter", "", "Commit")])]
+    for name, bindings in groups:
+        first = True
+        for b in bindings:
+            does = b.description or b.action
+            if b.tooltip:
+                does = f"{does} — {b.tooltip}"
+            table.add_row(name if first else "", key_name(b), does)
+            first = False
+    table.add_row("trees, lists", "↑ ↓ enter", "move, choose (open compare / open passage)")
+    table.add_row("", "tab", "next pane")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """All keys; escape or ? closes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close", key_display="esc"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-dialog"):
+            yield Static(Text(INTRO), id="help-intro")
+            yield Static(help_table(), id="help-keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Widgets of the TUI, one module each; they talk to their screen through messages."""

@@ -1,0 +1,136 @@
+"""A wording diff, inline or side by side, one row per sentence pair; rows with changes marked.
+
+Rendering goes through :mod:`policydiff.diffrender` (``ops_text``, ``figures_table``) so
+a deletion looks the same here as on the CLI and in the report; this widget only
+lays the rows out so that next/previous change can move between them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+
+from ...diffrender import MOVED_STYLE, figures_table, ops_text
+from ...worddiff import EQUAL, Op, PassageDiff, merge_ops
+
+
+@dataclass(frozen=True)
+class Row:
+    """One displayed row: a sentence pair, or neighbouring lone deletions/insertions merged."""
+
+    mark: str
+    ops: list[Op]
+
+    @property
+    def changed(self) -> bool:
+        return any(op != EQUAL for op, _ in self.ops)
+
+
+def display_rows(diff: PassageDiff) -> list[Row]:
+    """Rows of a passage diff: one per pair; lone deleted/inserted sentences merged."""
+    rows: list[Row] = []
+    lone: list[Op] = []
+    for pair in diff.sentences:
+        if pair.kind in ("deleted", "inserted") and not pair.moved:
+            lone.extend(pair.ops)
+            continue
+        if lone:
+            rows.append(Row("", merge_ops(lone)))
+            lone = []
+        mark = "↕ moved " if pair.moved else (f"⇹ {pair.kind} " if pair.kind in ("split", "merge")
+                                              else "")
+        rows.append(Row(mark, list(pair.ops)))
+    if lone:
+        rows.append(Row("", merge_ops(lone)))
+    return rows
+
+
+def _cell(row: Row, side: str) -> Text:
+    text = Text(row.mark, MOVED_STYLE) if row.mark and side != "a" else Text()
+    text.append_text(ops_text(row.ops, side))
+    text.rstrip()
+    return text
+
+
+class DiffView(VerticalScroll):
+    """The steps of an evolution chain (or one of them), rows focusable by next/previous."""
+
+    can_focus = True
+
+    class ChangeMoved(Message):
+        """The current change moved: ``index`` of ``total`` (1-based)."""
+
+        def __init__(self, index: int, total: int) -> None:
+            super().__init__()
+            self.index = index
+            self.total = total
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.current = -1
+
+    @property
+    def changes(self) -> list:
+        return list(self.query(".change"))
+
+    async def show_steps(self, steps: list, side_by_side: bool) -> None:
+        """Replace the content with ``steps`` (evolution Steps), inline or in two columns."""
+        await self.remove_children()
+        self.current = -1
+        widgets = []
+        for step in steps:
+            widgets.append(Static(self._heading(step), classes="step-head"))
+            for row in display_rows(step.diff):
+                classes = "row change" if row.changed else "row"
+                if side_by_side:
+                    widgets.append(Horizontal(Static(_cell(row, "a"), classes="cell side-a"),
+                                              Static(_cell(row, "b"), classes="cell side-b"),
+                                              classes=classes + " sbs"))
+                else:
+                    widgets.append(Static(_cell(row, "both"), classes=classes))
+            if step.diff.figures:
+                widgets.append(Static(figures_table(step.diff.figures), classes="figures"))
+            if not step.diff.changed:
+                widgets.append(Static(Text("(no change in wording)", "dim"), classes="row"))
+        await self.mount_all(widgets)
+        self.scroll_home(animate=False)
+        self.post_message(self.ChangeMoved(0, len(self.changes)))
+
+    def show_message(self, message: str) -> None:
+        self.remove_children()
+        self.mount(Static(Text(message, "dim italic"), classes="row"))
+
+    @staticmethod
+    def _heading(step) -> Text:
+        head = Text()
+        head.append(f"--- {step.a.date} {step.a.doc}", "bold red")
+        if step.a.section:
+            head.append(f" § {step.a.section}", "red")
+        head.append("\n")
+        head.append(f"+++ {step.b.date} {step.b.doc}", "bold green")
+        if step.b.section:
+            head.append(f" § {step.b.section}", "green")
+        head.append(f"   similarity {step.diff.similarity:.0%}", "dim")
+        if step.diff.figures:
+            head.append(f"   {len(step.diff.figures)} figure(s) changed", "bold yellow")
+        if step.skipped:
+            head.append(f"\n(silent in between: {', '.join(v.doc for v in step.skipped)})",
+                        "dim")
+        return head
+
+    def move_change(self, delta: int) -> None:
+        changes = self.changes
+        if not changes:
+            self.notify("No change here.", severity="information")
+            return
+        if 0 <= self.current < len(changes):
+            changes[self.current].remove_class("-current")
+        self.current = max(0, min(len(changes) - 1, self.current + delta))
+        target = changes[self.current]
+        target.add_class("-current")
+        self.scroll_to_widget(target, animate=False, top=False)
+        self.post_message(self.ChangeMoved(self.current + 1, len(changes)))

@@ -1,0 +1,65 @@
+"""The corpus outline: documents in date order, each with its sections nested by heading."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Tree
+
+Ref = tuple[str, str | None]  # (document id, section id or None for the whole document)
+
+
+class Outline(Tree[Ref]):
+    """Highlight a section to scroll the reader to it."""
+
+    class SectionHighlighted(Message):
+        def __init__(self, doc: str, section: str | None) -> None:
+            super().__init__()
+            self.doc = doc
+            self.section = section
+
+    def __init__(self, **kwargs):
+        super().__init__("corpus", **kwargs)
+        self.show_root = False
+        self.guide_depth = 2
+
+    def populate(self, documents: list) -> None:
+        self.clear()
+        for doc in documents:
+            label = Text(f"{doc.date[:4]} ", "cyan") + Text(doc.id, "bold")
+            node = self.root.add(label, data=(doc.id, None), expand=False)
+            nodes = {}
+            for section in doc.sections:
+                parent = nodes.get(section.parent, node)
+                text = Text(f"{section.id} ", "dim") + Text(section.label)
+                has_children = any(s.parent == section.id for s in doc.sections)
+                if has_children:
+                    nodes[section.id] = parent.add(text, data=(doc.id, section.id), expand=True)
+                else:
+                    nodes[section.id] = parent.add_leaf(text, data=(doc.id, section.id))
+
+    def focus_ref(self, doc: str, section: str | None) -> None:
+        """Expand ``doc`` (collapsing the others) and put the cursor on ``section``."""
+        for node in self.root.children:
+            if node.data and node.data[0] == doc:
+                node.expand()
+                target = node
+                if section:
+                    stack = list(node.children)
+                    while stack:
+                        n = stack.pop(0)
+                        if n.data == (doc, section):
+                            target = n
+                            break
+                        stack.extend(n.children)
+                self.call_after_refresh(self.move_cursor, target)
+            else:
+                node.collapse()
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        event.stop()
+        if event.node.data:
+            self.post_message(self.SectionHighlighted(*event.node.data))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()

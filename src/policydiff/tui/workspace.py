@@ -1,0 +1,287 @@
+"""The TUI's one adapter to the core: loads the project and keeps the app alive on bad input.
+
+Every screen asks the :class:`Workspace` for data. It calls the corpus, the alignment
+store, the evolution chain, the targets table and git; a failure there (a broken
+alignment file, no git repository, a store not yet part of the build) becomes a
+``file:line: message`` problem line for the banner and an empty result, never a
+traceback, so the rest of the app keeps working.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..corpus import Corpus, load_corpus
+from ..errors import InputError, PolicydiffError, StoreError
+from ..project import Project, find_project
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One member of an alignment as the views show it (date order, text resolved)."""
+
+    doc: str
+    date: str
+    section: str | None
+    text: str
+    absent: bool
+    note: str
+    status: str  # how the anchor resolved: exact | drifted | orphaned | absent
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True)
+class Span:
+    """An aligned passage inside a document body, for highlighting in the reader."""
+
+    start: int
+    end: int
+    alignment: str
+    status: str  # the alignment's review status
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A match of a search in a document body, with the words around it."""
+
+    doc: str
+    section: str
+    start: int
+    end: int
+    context: str
+
+
+class Workspace:
+    """Project, corpus, store and git for one TUI session; problems collected as lines."""
+
+    def __init__(self, project: Project, corpus: Corpus):
+        self.project = project
+        self.corpus = corpus
+        self.store: Any = None
+        self.store_problems: list[str] = []
+        self.git_problems: list[str] = []
+        self._passages: dict[str, list[Passage]] = {}
+        self.reload_store()
+        self._check_git()
+
+    @classmethod
+    def open(cls, root: str | Path | None = None) -> Workspace:
+        """Load the project at ``root`` (or found from the cwd). Raises PolicydiffError."""
+        project = find_project(root)
+        return cls(project, load_corpus(project))
+
+    # ------------------------------------------------------------------ problems
+
+    @property
+    def problems(self) -> list[str]:
+        return [*self.store_problems, *self.git_problems]
+
+    def _rel(self, path: str | Path | None) -> str:
+        if not path:
+            return ""
+        p = Path(path)
+        try:
+            return str(p.resolve().relative_to(self.project.root.resolve()))
+        except ValueError:
+            return str(p)
+
+    def _describe(self, exc: PolicydiffError) -> str:
+        if exc.path:
+            where = self._rel(exc.path) + (f":{exc.line}" if exc.line else "")
+            return f"{where}: {exc.message}"
+        return exc.message
+
+    # ------------------------------------------------------------------ store
+
+    def reload_store(self) -> None:
+        """(Re)read alignments/; a broken file becomes a problem line, not an exception."""
+        self._passages.clear()
+        self.store_problems = []
+        try:
+            from ..store import load_store
+        except ImportError:
+            self.store = None
+            self.store_problems = ["alignments/: the alignment store is not part of this build"]
+            return
+        try:
+            self.store = load_store(self.project, strict=False)  # broken files skipped, listed
+        except PolicydiffError as exc:
+            self.store = None
+            self.store_problems = [self._describe(exc)]
+            return
+        self.store_problems = [self._describe_problem(p) for p in self._store_file_problems()]
+
+    def _store_file_problems(self) -> list[Any]:
+        """Problems the store recorded while skipping broken files."""
+        return [p for p in self.store.problems if p.severity == "error"]
+
+    def _describe_problem(self, problem: Any) -> str:
+        return str(problem)
+
+    @property
+    def has_store(self) -> bool:
+        return self.store is not None
+
+    def themes(self) -> list[Any]:
+        return list(self.store.themes()) if self.store else []
+
+    def alignments(self, theme: str | None = None) -> list[Any]:
+        return list(self.store.alignments(theme=theme)) if self.store else []
+
+    def alignment(self, alignment_id: str) -> Any | None:
+        if not self.store:
+            return None
+        try:
+            return self.store.get(alignment_id)
+        except PolicydiffError:
+            return None
+
+    def passages(self, alignment_id: str) -> list[Passage]:
+        """The alignment's members in date order, each with its current text (cached)."""
+        if alignment_id in self._passages:
+            return self._passages[alignment_id]
+        al = self.alignment(alignment_id)
+        if al is None:
+            return []
+        from ..store import passage_text
+
+        out: list[Passage] = []
+        for m in al.members:
+            date = self.corpus.get(m.doc).date if m.doc in self.corpus else "?"
+            if m.absent or m.anchor is None:
+                out.append(Passage(m.doc, date, m.section, "", True, m.note, "absent", None,
+                                   None))
+                continue
+            try:
+                text, res = passage_text(m, self.corpus)
+            except PolicydiffError as exc:
+                out.append(Passage(m.doc, date, m.section, "", False, str(exc), "orphaned",
+                                   None, None))
+                continue
+            out.append(Passage(m.doc, date, m.section, text, False, m.note, res.status,
+                               res.start, res.end))
+        out.sort(key=lambda p: (p.date, p.doc))
+        self._passages[alignment_id] = out
+        return out
+
+    def spans(self, doc_id: str) -> list[Span]:
+        """Where the alignments' passages sit in one document, in text order."""
+        out = []
+        for al in self.alignments():
+            for p in self.passages(al.id):
+                if p.doc == doc_id and p.start is not None and p.end is not None:
+                    out.append(Span(p.start, p.end, al.id, al.status))
+        return sorted(out, key=lambda s: (s.start, s.end))
+
+    def chain(self, alignment_id: str) -> Any:
+        """The alignment's evolution chain (diffs; loads the segmenter: call in a worker)."""
+        from ..evolution import Version, build_chain
+
+        al = self.alignment(alignment_id)
+        if al is None:
+            raise InputError(f"unknown alignment {alignment_id!r}")
+        versions = [Version(p.doc, p.date, p.text, p.section, absent=p.absent or not p.text,
+                            status=p.status) for p in self.passages(alignment_id)]
+        return build_chain(versions, al.theme, al.label, al.id)
+
+    def section_chain(self, a: tuple[str, str | None], b: tuple[str, str | None]) -> Any:
+        """Two sections (or whole documents) as a one-step chain (call in a worker)."""
+        from ..evolution import Version, build_chain
+
+        versions = []
+        for doc_id, section in (a, b):
+            doc = self.corpus.get(doc_id)
+            text = doc.subtree_text(section) if section else doc.body
+            versions.append(Version(doc_id, doc.date, text, section))
+        label = " ↔ ".join(f"{d}:{s}" if s else d for d, s in (a, b))
+        return build_chain(versions, "", label, "")
+
+    def set_status(self, alignment_id: str, status: str) -> Path:
+        path = self.store.set_status(alignment_id, status)
+        self._passages.pop(alignment_id, None)
+        return Path(path)
+
+    def set_note(self, alignment_id: str, text: str) -> Path:
+        return Path(self.store.set_note(alignment_id, text))
+
+    # ------------------------------------------------------------------ git
+
+    def _check_git(self) -> None:
+        self.git_problems = []
+        try:
+            import git
+
+            git.Repo(self.project.root, search_parent_directories=True)
+        except Exception:  # gitpython raises several kinds; any means "no usable repository"
+            self.git_problems = [
+                f"{self.project.root}: not a git repository — edits are saved to the files "
+                "but cannot be committed or shown in history"
+            ]
+
+    @property
+    def has_git(self) -> bool:
+        return not self.git_problems
+
+    def pending_files(self) -> list[str]:
+        """Alignment files with uncommitted changes (relative to the project)."""
+        if not self.has_git:
+            return []
+        from .. import gitstore
+
+        return [self._rel(p) for p in gitstore.changed_files(self.project)]
+
+    def commit(self, message: str, paths: list[str] | None = None) -> str:
+        """Commit the alignment files (only those); returns the new commit's short hash."""
+        if not self.has_git:
+            raise StoreError(self.git_problems[0])
+        from .. import gitstore
+
+        files = [self.project.root / p for p in (paths or self.pending_files())]
+        if not files:
+            raise StoreError("no changed alignment files to commit")
+        return str(gitstore.commit_files(self.project, files, message))
+
+    def history(self, alignment_id: str | None = None, limit: int = 50) -> list[Any]:
+        """Semantic history entries of the alignment (or of every alignment)."""
+        if not self.has_git:
+            return []
+        from .. import history
+
+        return list(history.history(self.project, alignment_id))[:limit]
+
+    # ------------------------------------------------------------------ targets, search
+
+    def targets(self) -> tuple[list[Any], dict[str, str]]:
+        """Every figure (overrides applied) and metric display names."""
+        from ..metrics import load_metrics
+        from ..targets import load_targets
+
+        metrics = load_metrics(self.project)
+        names = {m.key: f"{m.name_zh} {m.name_en}" for m in metrics.metrics}
+        return load_targets(self.project, self.corpus), names
+
+    def search(self, query: str, limit: int = 200, context: int = 30) -> list[SearchHit]:
+        """Occurrences of ``query`` (case-insensitive) in the corpus bodies, date order."""
+        query = query.strip()
+        if not query:
+            return []
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        hits: list[SearchHit] = []
+        for doc in self.corpus:
+            body = doc.body
+            for m in pattern.finditer(body):
+                line_start = body.rfind("\n", 0, m.start()) + 1
+                line_end = body.find("\n", m.end())
+                line_end = len(body) if line_end < 0 else line_end
+                lo, hi = max(line_start, m.start() - context), min(line_end, m.end() + context)
+                snippet = ("…" if lo > line_start else "") + body[lo:hi] + (
+                    "…" if hi < line_end else "")
+                hits.append(SearchHit(doc.id, doc.section_at(m.start()).id, m.start(), m.end(),
+                                      snippet.lstrip("#> ")))
+                if len(hits) >= limit:
+                    return hits
+        return hits

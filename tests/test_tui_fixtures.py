@@ -1,0 +1,148 @@
+"""A TUI test project (copy of the corpus + alignments built through the store), and tests
+of the TUI's workspace adapter: broken files and a missing git repository become banner
+lines, search finds corpus sentences, passages come back in date order."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from policydiff.alignment import Alignment, Member
+from policydiff.anchors import make_anchor
+from policydiff.corpus import load_corpus
+from policydiff.project import Project
+
+REPO = Path(__file__).resolve().parents[1]
+
+THEMES_YAML = """\
+themes:
+  - id: targets
+    name_zh: 发展目标
+    name_en: Targets
+    description: Quantitative goals of each plan.
+    terms: [产业规模, 亿元]
+  - id: talent
+    name_zh: 人才
+    name_en: Talent
+    description: Talent goals.
+    terms: [人才]
+"""
+
+# (id, theme, label, status, [(doc, quote) or (doc, None, absent note)])
+ALIGNMENTS = [
+    ("targets-scale", "targets", "Industry scale goal", "proposed", [
+        ("2017-opinions", "到2020年，上海将实现人工智能重点产业规模超过1000亿"),
+        ("2021-14th-plan", "到2025年，上海人工智能规上产业规模年均增长12%以上，达到4000亿元。"),
+        ("2022-pudong-plan", "到2023年，浦东新区将实现人工智能相关产业规模突破2000亿元"),
+        ("2022-lingang-plan", "临港新片区力争用3年时间，集聚AI人才2-3万人，汇集企业500家，"
+                              "产业规模升至500亿元"),
+    ]),
+    ("talent-hub", "talent", "Talent hub", "accepted", [
+        ("2017-opinions", "到2020年，基本建成人工智能人才高地，培育10家具有相当影响力的人工智能"
+                          "创新标杆企业。"),
+        ("2021-14th-plan", "加快完善人才支撑体系。"),
+        ("2022-pudong-plan", None, "no talent figure in the Pudong report"),
+    ]),
+    ("talent-training", "talent", "Training system", "rejected", [
+        ("2021-14th-plan", "人才培养体系成型。"),
+        ("2021-14th-plan-news", "上海也集聚了一批批人工智能企业家和专业人才。"),
+    ]),
+]
+
+
+def build_alignments(root: Path) -> None:
+    """themes.yaml and three alignments written through the store (real anchors)."""
+    from policydiff.store import load_store
+
+    project = Project(root)
+    (root / "alignments" / "themes.yaml").write_text(THEMES_YAML, encoding="utf-8")
+    corpus = load_corpus(project)
+    store = load_store(project)
+    for al_id, theme, label, status, members in ALIGNMENTS:
+        built = []
+        for doc_id, quote, *absent in members:
+            doc = corpus.get(doc_id)
+            if quote is None:
+                built.append(Member(doc_id, None, None, absent=True, note=absent[0]))
+                continue
+            start = doc.body.index(quote)
+            built.append(Member(doc_id, doc.section_at(start).id,
+                                make_anchor(doc.body, start, start + len(quote))))
+        store.add(Alignment(al_id, theme, label, status, f"why {label}", built))
+        store = load_store(project)
+
+
+def make_project(dest: Path, git: bool = True) -> Path:
+    """A project in ``dest``: the repo's corpus, targets files, test alignments; a git repo."""
+    shutil.copytree(REPO / "corpus", dest / "corpus")
+    (dest / "alignments").mkdir()
+    for name in ("metrics.yaml", "target-overrides.yaml"):
+        if (REPO / "alignments" / name).exists():
+            shutil.copy(REPO / "alignments" / name, dest / "alignments" / name)
+    build_alignments(dest)
+    if git:
+        import git as gitpython
+
+        repo = gitpython.Repo.init(dest)
+        with repo.config_writer() as cw:
+            cw.set_value("user", "name", "Test Reviewer")
+            cw.set_value("user", "email", "reviewer@example.org")
+        repo.index.add([str(p.relative_to(dest)) for p in dest.rglob("*")
+                        if p.is_file() and ".git" not in p.parts])
+        repo.index.commit("initial corpus and alignments")
+    return dest
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "proj")
+
+
+def test_passages_in_date_order_with_absent_member(project_dir: Path) -> None:
+    from policydiff.tui.workspace import Workspace
+
+    ws = Workspace.open(project_dir)
+    assert ws.problems == []
+    passages = ws.passages("talent-hub")
+    assert [p.doc for p in passages] == ["2017-opinions", "2021-14th-plan", "2022-pudong-plan"]
+    assert passages[-1].absent and "Pudong" in passages[-1].note
+    assert passages[0].text.startswith("到2020年，基本建成") and passages[0].status == "exact"
+
+
+def test_broken_file_is_a_banner_line_and_the_rest_loads(project_dir: Path) -> None:
+    from policydiff.tui.workspace import Workspace
+
+    path = project_dir / "alignments" / "talent.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5] + " : : ["
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ws = Workspace.open(project_dir)
+    assert len(ws.problems) >= 1
+    assert ws.problems[0].startswith("alignments/talent.yaml:")
+    assert [a.id for a in ws.alignments()] == ["targets-scale"]  # the other file still loads
+    assert ws.search("4000亿元")
+
+
+def test_missing_git_repository_is_a_banner_line(tmp_path: Path) -> None:
+    from policydiff.tui.workspace import Workspace
+
+    root = make_project(tmp_path / "nogit", git=False)
+    ws = Workspace.open(root)
+    assert not ws.has_git
+    assert "not a git repository" in ws.problems[0]
+    assert ws.history("talent-hub") == []
+
+
+def test_search_finds_every_occurrence_in_date_order(project_dir: Path) -> None:
+    from policydiff.tui.workspace import Workspace
+
+    ws = Workspace.open(project_dir)
+    hits = ws.search("产业规模")
+    docs = [h.doc for h in hits]
+    assert docs == sorted(docs, key=ws.corpus.ids.index)
+    for h in hits:
+        assert ws.corpus.get(h.doc).body[h.start:h.end] == "产业规模"
+    expected = sum(d.body.count("产业规模") for d in ws.corpus)
+    assert len(hits) == expected
