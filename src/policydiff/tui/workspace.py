@@ -85,9 +85,10 @@ class Workspace:
             return ""
         p = Path(path)
         try:
-            return str(p.resolve().relative_to(self.project.root.resolve()))
+            rel = p.resolve().relative_to(self.project.root.resolve())
         except ValueError:
             return str(p)
+        return str(self.project.root) if str(rel) == "." else rel.as_posix()
 
     def _describe(self, exc: PolicydiffError) -> str:
         if exc.path:
@@ -213,14 +214,14 @@ class Workspace:
     def _check_git(self) -> None:
         self.git_problems = []
         try:
-            import git
-
-            git.Repo(self.project.root, search_parent_directories=True)
-        except Exception:  # gitpython raises several kinds; any means "no usable repository"
-            self.git_problems = [
-                f"{self.project.root}: not a git repository — edits are saved to the files "
-                "but cannot be committed or shown in history"
-            ]
+            from ..gitstore import open_repo
+        except ImportError:
+            self.git_problems = ["git support (policydiff.gitstore) is not part of this build"]
+            return
+        try:
+            open_repo(self.project)
+        except PolicydiffError as exc:
+            self.git_problems = [self._describe(exc)]
 
     @property
     def has_git(self) -> bool:
@@ -249,9 +250,11 @@ class Workspace:
         """Semantic history entries of the alignment (or of every alignment)."""
         if not self.has_git:
             return []
-        from .. import history
-
-        return list(history.history(self.project, alignment_id))[:limit]
+        try:
+            from .. import history
+        except ImportError:
+            raise StoreError("history (policydiff.history) is not part of this build") from None
+        return history.history(self.project, alignment_id, limit=limit)
 
     # ------------------------------------------------------------------ targets, search
 

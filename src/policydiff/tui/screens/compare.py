@@ -19,6 +19,14 @@ from ..widgets.diff_view import DiffView
 from .base import AlignmentScreen
 
 
+def _step_label(step: Any) -> str:
+    """``2017→2021``; months added when both documents are of the same year."""
+    a, b = step.a.date, step.b.date
+    if a[:4] == b[:4] and a != b:
+        return f"{a[:7]}→{b[:7]}"
+    return f"{a[:4]}→{b[:4]}"
+
+
 class CompareScreen(AlignmentScreen):
     """Inline or side-by-side diffs; ] and [ move between changes, . and , between pairs."""
 
@@ -129,7 +137,7 @@ class CompareScreen(AlignmentScreen):
                 f"{v.doc}{' (silent)' if v.absent else ''}" for v in chain.versions)
             text.append(versions, "dim")
             text.append("\n")
-            labels = ["all"] + [f"{s.a.date[:4]}→{s.b.date[:4]}" for s in chain.steps]
+            labels = ["all"] + [_step_label(s) for s in chain.steps]
             for k, label in enumerate(labels):
                 style = "reverse bold" if k - 1 == self.step else ""
                 text.append(f" {label} ", style)

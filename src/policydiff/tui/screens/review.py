@@ -81,7 +81,7 @@ class ReviewScreen(AlignmentScreen):
 
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def _history(self, alignment_id: str) -> None:
-        try:
+        try:  # git failures become a line in the panel
             entries = self.workspace.history(alignment_id)
         except PolicydiffError as exc:
             self.app.call_from_thread(self.query_one(HistoryPanel).show, [], str(exc))

@@ -11,16 +11,13 @@ from textual.widgets import Static
 def entry_text(entry: Any) -> Text:
     """One history entry: short hash, date, author, message, then its semantic events."""
     text = Text()
-    commit = str(getattr(entry, "short", "") or getattr(entry, "sha", "") or "")[:8]
-    text.append(f"{commit} ", "yellow")
-    date = str(getattr(entry, "date", "") or "")
-    text.append(f"{date[:16]} ", "dim")
-    text.append(f"{getattr(entry, 'author', '')} ", "cyan")
-    text.append(str(getattr(entry, "message", "")).splitlines()[0] if getattr(
-        entry, "message", "") else "", "bold")
-    for event in getattr(entry, "events", None) or []:
+    text.append(f"{entry.short} ", "yellow")
+    text.append(f"{entry.date[:16].replace('T', ' ')} ", "dim")
+    text.append(f"{entry.author} ", "cyan")
+    text.append(entry.message.splitlines()[0] if entry.message else "", "bold")
+    for change in entry.changes:
         text.append("\n    • ")
-        text.append(str(event))
+        text.append(change.summary)
     return text
 
 
