@@ -369,10 +369,9 @@ def _grow(matrix: sparse.csr_matrix, doc_of: np.ndarray, relevance: np.ndarray,
         rows = np.fromiter(members.values(), dtype=np.int64)
         total = np.asarray(matrix[rows].sum(axis=0)).ravel()
         dots = matrix @ total  # touches only rows sharing a term with the group
-        own = np.full(len(doc_of), -1, dtype=np.int64)  # each row's document member
-        member_of_doc = dict(members)
-        for doc, row in member_of_doc.items():
-            own[doc_of == doc] = row
+        by_doc = np.full(int(doc_of.max()) + 1, -1, dtype=np.int64)
+        by_doc[np.fromiter(members.keys(), dtype=np.int64)] = rows
+        own = by_doc[doc_of]  # each row's document member, -1 if none yet
         has = own >= 0
         self_dot = np.zeros(len(doc_of))
         if has.any():

@@ -97,18 +97,15 @@ def suggest_cmd(theme_opt: str | None, docs_opt: str | None, top: int, fmt: str,
         rows = []
         for s in suggestions:
             match = matches[s.id]
-            members = "\n".join(
-                f"{m.passage.doc} §{m.passage.section}: {_short(corpus, m)}" for m in s.members)
-            evidence = "; ".join(filter(None, [
-                "terms " + "、".join(t["term"] for t in s.evidence["theme_terms"][:4]),
-                "shared " + "、".join(t["term"] for t in s.evidence["shared_terms"][:4])
-                if s.evidence["shared_terms"] else "",
-                "figures " + "、".join(f["unit"] for f in s.evidence["figures"][:4])
-                if s.evidence["figures"] else "",
-            ]))
-            status = f"{match.status}: {match.id}" if match is not None else "new"
-            rows.append([s.id, s.theme, f"{s.score:.2f}", members, evidence, status])
-        emit_table(["id", "theme", "score", "members", "evidence", "in store"], rows,
+            status = f"in store: {match.status} {match.id}" if match is not None else "new"
+            for n, m in enumerate(s.members):
+                head = [s.id, s.theme, f"{s.score:.2f}"] if n == 0 else ["", "", ""]
+                if n == 1:
+                    head[0] = status
+                rows.append([*head, f"{m.passage.doc} §{m.passage.section}",
+                             _short(corpus, m)])
+            rows.append(["", "", "", "why", _why(s)])
+        emit_table(["id", "theme", "score", "passage", "quote"], rows,
                    title=f"{len(suggestions)} suggestions")
     if written is not None:
         click.echo(f"wrote {len(written.added)} proposed alignment(s)"
@@ -118,7 +115,17 @@ def suggest_cmd(theme_opt: str | None, docs_opt: str | None, top: int, fmt: str,
                       if written.skipped else ""), err=True)
 
 
-def _short(corpus, member, width: int = 36) -> str:
+def _why(s) -> str:
+    ev = s.evidence
+    parts = ["theme terms " + "、".join(t["term"] for t in ev["theme_terms"][:5])]
+    if ev["shared_terms"]:
+        parts.append("shared " + "、".join(t["term"] for t in ev["shared_terms"][:5]))
+    if ev["figures"]:
+        parts.append("figures " + "、".join(f"{f['unit']}×{f['docs']}" for f in ev["figures"][:4]))
+    return "; ".join(parts)
+
+
+def _short(corpus, member, width: int = 40) -> str:
     text = corpus.get(member.passage.doc).body[member.start:member.end].replace("\n", " ")
     return text if len(text) <= width else text[:width] + "…"
 

@@ -1,0 +1,166 @@
+"""Benchmark ``policydiff suggest`` on synthetic corpora of N documents.
+
+Analysts' corpora grow to thousands of plans. This builds corpora of N documents
+from the real corpus's paragraphs — sampled, shuffled, mutated (characters
+dropped or replaced, figures changed) and recombined (sentences of two paragraphs
+joined) — writes them as corpus files, and times loading plus ``suggest`` for each
+N, each in a fresh process so that peak memory (max RSS) is per run.
+
+    python benchmarks/bench_suggest.py                 # N = 10, 100, 1000
+    python benchmarks/bench_suggest.py --sizes 10,100 --top 3
+
+Prints a Markdown table (paste it into benchmarks/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+HEADINGS = ["一、总体要求", "二、主要任务", "三、空间布局", "四、人才支撑", "五、保障措施",
+            "六、发展目标", "七、治理体系"]
+
+
+def _mutate(text: str, rng: random.Random, alphabet: str) -> str:
+    chars = list(text)
+    for _ in range(max(1, len(chars) // 40)):  # ~2.5% of characters dropped or replaced
+        i = rng.randrange(len(chars))
+        if rng.random() < 0.5:
+            chars[i] = ""
+        else:
+            chars[i] = rng.choice(alphabet)
+    out = "".join(chars)
+    return re.sub(r"\d+", lambda m: str(max(1, int(m.group()) + rng.randint(-5, 50))), out)
+
+
+def synthetic_corpus(folder: Path, n: int, seed: int = 1) -> int:
+    """Write ``n`` synthetic corpus files to ``folder``; returns the number of characters."""
+    from policydiff.corpus import load_corpus
+
+    real = load_corpus(ROOT)
+    pool = [p.text for d in real for p in d.paragraphs() if p.kind == "text" and len(p.text) > 20]
+    alphabet = "".join(sorted({c for t in pool for c in t if "\u4e00" <= c <= "\u9fff"}))
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for k in range(n):
+        count = rng.randint(8, 40)
+        paras = []
+        for _ in range(count):
+            text = rng.choice(pool)
+            if rng.random() < 0.3:  # recombine: first sentences of one, last of another
+                other = rng.choice(pool)
+                cut_a = text.find("。") + 1 or len(text)
+                cut_b = other.find("。") + 1 or 0
+                text = text[:cut_a] + other[cut_b:]
+            paras.append(_mutate(text, rng, alphabet))
+        lines = []
+        for i, para in enumerate(paras):
+            if i % 6 == 0:
+                lines.append(f"# {rng.choice(HEADINGS)}\n")
+            lines.append(para + "\n")
+        doc_id = f"doc-{k:05d}"
+        body = "\n".join(lines)
+        total += len(body)
+        front = (f"---\nid: {doc_id}\ntitle: 合成文件{k}\npolicy: 合成政策{k}\n"
+                 f"date: '{2010 + k % 15}'\nkind: official\n---\n\n")
+        (folder / f"{doc_id}.md").write_text(front + body, encoding="utf-8")
+    return total
+
+
+def _themes():
+    """The project's themes (alignments/themes.yaml through the store)."""
+    from policydiff.project import find_project
+    from policydiff.store import load_store
+
+    return load_store(find_project(ROOT)).themes()
+
+
+
+def child(folder: str, top: int) -> None:
+    """One measured run: load the corpus and suggest; prints JSON on stdout."""
+    from policydiff.corpus import load_corpus
+    from policydiff.suggest import suggest
+
+    themes = _themes()
+    progress = None
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        bar = Progress(console=Console(stderr=True), transient=True)
+        bar.start()
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done)
+
+    t0 = time.perf_counter()
+    corpus = load_corpus(folder)
+    t1 = time.perf_counter()
+    result = suggest(corpus, themes, top=top, progress=progress)
+    t2 = time.perf_counter()
+    if progress is not None:
+        bar.stop()
+    paragraphs = sum(len(d.paragraphs()) for d in corpus)
+    members = sum(len(s.members) for s in result)
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"load": t1 - t0, "suggest": t2 - t1, "paragraphs": paragraphs,
+                      "suggestions": len(result), "members": members, "rss_mb": rss_kb / 1024}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--top", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.top)
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            folder = Path(tmp) / f"corpus-{n}"
+            chars = synthetic_corpus(folder, n, args.seed)
+            env = dict(os.environ, PYTHONHASHSEED="0")
+            out = subprocess.run([sys.executable, __file__, "--child", str(folder),
+                                  "--top", str(args.top)], env=env, check=True,
+                                 stdout=subprocess.PIPE, text=True)
+            data = json.loads(out.stdout.strip().splitlines()[-1])
+            rows.append((n, chars, data))
+            print(f"N={n}: {data}", file=sys.stderr)
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(f"command: python benchmarks/bench_suggest.py --sizes {args.sizes} --top {args.top}\n")
+    print("| N docs | paragraphs | chars | load s | suggest s | total s | "
+          "suggest s / (n log n) x1e6 | suggestions | members | peak RSS MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, chars, d in rows:
+        p = d["paragraphs"]
+        per = d["suggest"] / (p * math.log(p)) * 1e6
+        print(f"| {n} | {p} | {chars} | {d['load']:.2f} | {d['suggest']:.2f} | "
+              f"{d['load'] + d['suggest']:.2f} | {per:.2f} | {d['suggestions']} | "
+              f"{d['members']} | {d['rss_mb']:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
