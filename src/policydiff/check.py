@@ -1,0 +1,210 @@
+"""``policydiff check``: is every alignment file valid, and does it still fit the corpus?
+
+Reports each problem as ``file:line: message``: YAML errors, git conflict markers,
+schema violations, duplicate ids, unknown themes, documents and sections, and
+anchors that drifted or were orphaned by a change of the corpus. ``fix`` re-anchors
+what can be found again (drifted quotes, stale offsets, moved sections) in place and
+never deletes anything; orphans stay for a reviewer to decide.
+
+Other modules' validators run too: ``policydiff.targets.check_overrides`` checks the
+targets files that live beside the alignments.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from .alignment import Alignment, Member
+from .anchors import Resolution, refresh_anchor, resolve_anchor
+from .errors import InputError, PolicydiffError
+from .problems import Problem
+from .project import Project
+from .store import ALIGNMENTS_DIR, THEMES_FILE, AlignmentStore, read_texts
+
+QUOTE_PREVIEW = 24
+
+
+@dataclass
+class Fixable:
+    """A member whose anchor can be rewritten to match the corpus."""
+
+    alignment: str
+    index: int
+    resolution: Resolution
+    section: str | None
+
+
+@dataclass
+class CheckResult:
+    problems: list[Problem] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+    files: int = 0
+    alignments: int = 0
+    members: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        fixed = f", fixed {len(self.fixed)}" if self.fixed else ""
+        return (f"checked {self.files} files, {self.alignments} alignments, {self.members} "
+                f"passages: {len(self.errors)} errors, {len(self.warnings)} warnings{fixed}")
+
+
+def _preview(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= QUOTE_PREVIEW else flat[:QUOTE_PREVIEW] + "…"
+
+
+def check_project(project: Project, corpus: Any = None, *, fix: bool = False) -> CheckResult:
+    """Check the store of ``project`` against the schema and ``corpus`` (loaded if None)."""
+    if corpus is None:
+        from .corpus import load_corpus
+
+        corpus = load_corpus(project)
+    store = AlignmentStore(project.root, read_texts(project), strict=False)
+    result, fixable = check_store(store, corpus)
+    if fix and fixable:
+        for item in fixable:
+            al = store.get(item.alignment)
+            member = al.members[item.index]
+            body = corpus.get(member.doc).body
+            assert member.anchor is not None
+            anchor = refresh_anchor(member.anchor, body, item.resolution)
+            store.set_member_anchor(al.id, item.index, anchor, section=item.section)
+            result.fixed.append(f"{al.file}:{member.line}: re-anchored {al.id} in {member.doc} "
+                                f"(now «{_preview(anchor.exact)}» at {anchor.start})")
+        fixed = result.fixed
+        store = AlignmentStore(project.root, read_texts(project), strict=False)
+        result, _ = check_store(store, corpus)
+        result.fixed = fixed
+    result.problems += _external_checks(project, corpus)
+    result.problems.sort(key=lambda p: (p.path, p.line, p.message))
+    return result
+
+
+def check_store(store: AlignmentStore, corpus: Any) -> tuple[CheckResult, list[Fixable]]:
+    """Problems of a loaded (lenient) store, and the members ``--fix`` can re-anchor."""
+    result = CheckResult(problems=list(store.problems), files=len(store.files()))
+    fixable: list[Fixable] = []
+    theme_ids = {t.id for t in store.themes()}
+    for theme in store.themes():
+        if not theme.terms:
+            result.problems.append(Problem(f"{ALIGNMENTS_DIR}/{THEMES_FILE}", 0,
+                                           f"theme {theme.id!r} has no terms", "warning"))
+    for rel in store.files():
+        data = store.file_data(rel)
+        if rel.endswith("/" + THEMES_FILE) or data is None or "theme" not in data:
+            continue
+        theme = str(data["theme"])
+        line = data.lc.key("theme")[0] + 1 if hasattr(data, "lc") else 1
+        if theme_ids and theme not in theme_ids:
+            known = ", ".join(sorted(theme_ids))
+            result.problems.append(Problem(rel, line, f"unknown theme {theme!r} (known: {known}; "
+                                           f"add it to {ALIGNMENTS_DIR}/{THEMES_FILE})"))
+        if rel.rsplit("/", 1)[-1] != f"{theme}.yaml":
+            result.problems.append(Problem(rel, line, f"theme {theme!r} belongs in "
+                                           f"{ALIGNMENTS_DIR}/{theme}.yaml"))
+    for al in store.alignments():
+        result.alignments += 1
+        found = _check_alignment(al, corpus, result.problems, fixable)
+        result.members += sum(1 for m in al.members if not m.absent)
+        if found < 2 and al.status != "rejected":
+            result.problems.append(Problem(al.file, al.line, f"{al.id}: only {found} passage(s) "
+                                           "found; an alignment compares two or more", "warning"))
+    return result, fixable
+
+
+def _check_alignment(al: Alignment, corpus: Any, problems: list[Problem],
+                     fixable: list[Fixable]) -> int:
+    """Check the members of one alignment; returns how many passages resolve."""
+    found = 0
+    seen: dict[tuple[str, str], int] = {}
+    for index, member in enumerate(al.members):
+        where = (al.file, member.line or al.line)
+        if member.doc not in corpus:
+            known = ", ".join(corpus.ids)
+            problems.append(Problem(*where, f"{al.id}: unknown document {member.doc!r} "
+                                    f"(known: {known})"))
+            continue
+        doc = corpus.get(member.doc)
+        if member.section is not None:
+            try:
+                doc.section(member.section)
+            except InputError:
+                problems.append(Problem(*where, f"{al.id}: unknown section {member.section!r} in "
+                                        f"{member.doc}"))
+        if member.absent or member.anchor is None:
+            continue
+        key = (member.doc, member.anchor.exact)
+        if key in seen:
+            problems.append(Problem(*where, f"{al.id}: the same passage of {member.doc} is listed "
+                                    f"twice (also member {seen[key] + 1})", "warning"))
+        seen.setdefault(key, index)
+        res = resolve_anchor(member.anchor, doc.body)
+        item = _anchor_problem(al, member, res, doc, problems, where)
+        if item is not None:
+            fixable.append(Fixable(al.id, index, res, item))
+        if res.found:
+            found += 1
+    return found
+
+
+def _anchor_problem(al: Alignment, member: Member, res: Resolution, doc: Any,
+                    problems: list[Problem], where: tuple[str, int]) -> str | None:
+    """Report an anchor that is not exactly where the file says; returns the section
+    to write if ``--fix`` can re-anchor it (``""`` keeps the member's section)."""
+    assert member.anchor is not None
+    quote = _preview(member.anchor.exact)
+    if res.start is None or res.end is None:
+        problems.append(Problem(*where, f"{al.id}: quote not found in {member.doc}: «{quote}» "
+                                f"({res.reason}); fix the quote by hand or mark the member "
+                                "absent"))
+        return None
+    section = doc.section_at(res.start).id
+    moved_section = member.section is not None and section != member.section
+    if res.status == "drifted":
+        now = _preview(doc.body[res.start:res.end])
+        problems.append(Problem(*where, f"{al.id}: quote drifted in {member.doc} "
+                                f"({res.similarity:.0%} similar, {res.drift:+d} characters): "
+                                f"«{quote}» now reads «{now}»; run `policydiff check --fix`"))
+    elif res.drift or res.context < 1.0:
+        what = (f"offset hint is {res.drift:+d} characters off" if res.drift
+                else "the text around the quote changed")
+        problems.append(Problem(*where, f"{al.id}: {what} in {member.doc}; "
+                                "`policydiff check --fix` updates the anchor", "warning"))
+    elif moved_section:
+        problems.append(Problem(*where, f"{al.id}: the passage is in section {section} of "
+                                f"{member.doc}, not {member.section}; `policydiff check --fix` "
+                                "updates it", "warning"))
+    else:
+        return None
+    return section if (moved_section or member.section is None) else member.section
+
+
+def _external_checks(project: Project, corpus: Any) -> list[Problem]:
+    """Validators other modules provide for their files in ``alignments/``."""
+    problems: list[Problem] = []
+    try:
+        targets = importlib.import_module("policydiff.targets")
+    except ImportError:
+        return problems
+    check = getattr(targets, "check_overrides", None)
+    if check is None:
+        return problems
+    try:
+        problems.extend(check(project, corpus))
+    except PolicydiffError as exc:
+        problems.append(Problem(exc.path or f"{ALIGNMENTS_DIR}/", exc.line or 0, exc.message))
+    return problems

@@ -1,0 +1,880 @@
+"""The alignment store: ``alignments/themes.yaml`` and one YAML file per theme.
+
+Reviewers edit these files by hand and review them in git, so the tool edits them
+like a careful reviewer would: an edit rewrites only the characters of the values
+it changes (found through ruamel.yaml's node positions), leaves comments, key
+order, quoting and every other line alone, re-reads the result to prove it says
+what was meant, and writes it atomically. An untouched file is never rewritten.
+
+The store knows nothing of git: :mod:`policydiff.gitstore` builds one from the
+files of any revision.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .alignment import STATUSES, Alignment, Anchor, Member, Theme, valid_id
+from .anchors import Resolution, resolve_anchor
+from .errors import InputError, StoreError
+from .fsutil import atomic_write_text
+from .problems import Problem
+from .project import Project
+from .themes import THEMES_FILE, themes_from_data
+
+ALIGNMENTS_DIR = "alignments"
+#: Files in ``alignments/`` that belong to other parts of the tool (targets).
+RESERVED_FILES = frozenset({"metrics.yaml", "target-overrides.yaml"})
+ALIGNMENT_SCHEMA = "alignments.schema.json"
+THEMES_SCHEMA = "themes.schema.json"
+SCHEMA_LINE = "# yaml-language-server: $schema="
+_CONFLICT = re.compile(r"^(<{7}(?: |$)|={7}$|>{7}(?: |$)|\|{7}(?: |$))")
+
+
+# --- schemas --------------------------------------------------------------------
+
+
+def schema_path(name: str) -> Path:
+    """The packaged JSON Schema file ``name`` (shipped in ``policydiff/schemas``)."""
+    return Path(__file__).with_name("schemas") / name
+
+
+@lru_cache(maxsize=4)
+def _validator(name: str):
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(json.loads(schema_path(name).read_text(encoding="utf-8")))
+
+
+# --- YAML -----------------------------------------------------------------------
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _dumper(flow: bool = False):
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.width = 1_000_000  # never fold a long Chinese sentence
+    yaml.allow_unicode = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    if flow:
+        yaml.default_flow_style = True
+    return yaml
+
+
+def plain(data: Any) -> Any:
+    """ruamel's round-trip objects as plain dicts, lists and scalars (for comparing)."""
+    if isinstance(data, Mapping):
+        return {str(k): plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [plain(v) for v in data]
+    if isinstance(data, bool) or data is None:
+        return data
+    if isinstance(data, int):
+        return int(data)
+    if isinstance(data, float):
+        return float(data)
+    return str(data)
+
+
+def conflict_problems(rel: str, text: str) -> list[Problem]:
+    """Git conflict markers left in a file, one problem per marker line."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if _CONFLICT.match(line):
+            found.append(Problem(rel, number, f"git conflict marker {line[:7]!r}: keep the right "
+                                 "side of the conflict and delete the markers"))
+    return found
+
+
+def parse_yaml(rel: str, text: str) -> tuple[Any, list[Problem]]:
+    """Parse ``text``; YAML errors and conflict markers become problems with their line."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    problems = conflict_problems(rel, text)
+    if problems:
+        return None, problems
+    try:
+        return _yaml().load(text), []
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        what = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        return None, [Problem(rel, line, f"YAML error: {what}")]
+    except YAMLError as exc:
+        return None, [Problem(rel, 0, f"YAML error: {' '.join(str(exc).split())}")]
+
+
+def line_of(data: Any, path: Iterable[Any]) -> int:
+    """1-based line of the node at ``path`` (keys and indices) in round-trip data."""
+    line = 1
+    node = data
+    for step in path:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(node, Mapping):
+                if lc is not None and step in node:
+                    line = lc.key(step)[0] + 1
+                node = node[step]
+            elif isinstance(node, list):
+                if lc is not None:
+                    line = lc.item(step)[0] + 1
+                node = node[step]
+            else:
+                break
+        except (KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+def schema_problems(rel: str, data: Any, schema: str) -> list[Problem]:
+    """Schema violations of ``data``, each at the line of the offending node."""
+    problems = []
+    errors = sorted(_validator(schema).iter_errors(plain(data)),
+                    key=lambda e: [str(p) for p in e.absolute_path])
+    for error in errors:
+        path = list(error.absolute_path)
+        where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path)
+        where = where.replace(".[", "[")
+        message = error.message
+        if error.validator == "type" and path and path[-1] == "section":
+            message += " (quote section ids: section: '4.10')"
+        problems.append(Problem(rel, line_of(data, path), f"{where or 'file'}: {message}"))
+    return problems
+
+
+# --- the model from files -------------------------------------------------------
+
+
+@dataclass
+class StoreFile:
+    """One YAML file of the store, as read."""
+
+    rel: str  # path relative to the project root, with "/"
+    text: str
+    data: Any = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _member(item: Mapping[str, Any], line: int) -> Member:
+    anchor = None
+    if item.get("anchor") is not None:
+        a = item["anchor"]
+        anchor = Anchor(exact=_str(a.get("exact")), prefix=_str(a.get("prefix")),
+                        suffix=_str(a.get("suffix")), start=int(a.get("start") or 0))
+    section = item.get("section")
+    return Member(doc=str(item["doc"]), section=None if section is None else str(section),
+                  anchor=anchor, absent=bool(item.get("absent", False)),
+                  note=_str(item.get("note")), line=line)
+
+
+def alignments_from_data(rel: str, data: Any) -> list[Alignment]:
+    """Alignments of a schema-valid alignment file, in file order."""
+    theme = str(data["theme"])
+    found = []
+    items = data.get("alignments") or []
+    for i, item in enumerate(items):
+        members = []
+        for j, m in enumerate(item.get("members") or []):
+            members.append(_member(m, line_of(data, ["alignments", i, "members", j])))
+        found.append(Alignment(
+            id=str(item["id"]), theme=theme, label=str(item["label"]),
+            status=str(item["status"]), note=_str(item.get("note")), members=members,
+            origin=_str(item.get("origin")), file=rel,
+            line=line_of(data, ["alignments", i, "id"]),
+        ))
+    return found
+
+
+def is_alignment_file(name: str) -> bool:
+    return name.endswith(".yaml") and name != THEMES_FILE and name not in RESERVED_FILES
+
+
+class AlignmentStore:
+    """Themes and alignments of one project (or of one git revision of it).
+
+    ``texts`` maps paths relative to the project root (``alignments/x.yaml``) to file
+    contents. Broken files (YAML errors, conflict markers, schema violations) are
+    skipped and listed in :attr:`problems`; ``strict`` stores raise instead.
+    Edits need a ``writable`` store (the working tree, not a git revision).
+    """
+
+    def __init__(self, root: Path, texts: Mapping[str, str], *, writable: bool = True,
+                 strict: bool = True, label: str = "",
+                 parsed: Mapping[str, StoreFile] | None = None):
+        self.root = Path(root)
+        self.writable = writable
+        self.label = label or "working tree"
+        self.problems: list[Problem] = []
+        self._files: dict[str, StoreFile] = {}
+        self._themes: list[Theme] = []
+        self._alignments: dict[str, Alignment] = {}
+        files = dict(parsed or {})
+        for rel in texts:
+            files[rel] = self._parse(rel, texts[rel])
+        self._files = {rel: files[rel] for rel in sorted(files)}
+        self._rebuild()
+        if strict:
+            self.raise_for_problems()
+
+    # -- reading --------------------------------------------------------------
+
+    @property
+    def folder(self) -> Path:
+        return self.root / ALIGNMENTS_DIR
+
+    def _parse(self, rel: str, text: str) -> StoreFile:
+        name = rel.rsplit("/", 1)[-1]
+        data, problems = parse_yaml(rel, text)
+        if problems:
+            return StoreFile(rel, text, None, problems)
+        if data is None:
+            data = {}
+        if not isinstance(data, Mapping):
+            return StoreFile(rel, text, None, [Problem(rel, 1, "expected a mapping at the top")])
+        schema = THEMES_SCHEMA if name == THEMES_FILE else ALIGNMENT_SCHEMA
+        return StoreFile(rel, text, data, schema_problems(rel, data, schema))
+
+    def _rebuild(self) -> None:
+        self.problems = [p for f in self._files.values() for p in f.problems]
+        themes_rel = f"{ALIGNMENTS_DIR}/{THEMES_FILE}"
+        themes_file = self._files.get(themes_rel)
+        self._themes = themes_from_data(themes_file.data) if themes_file and themes_file.ok else []
+        if themes_file is None:
+            self.problems.append(Problem(themes_rel, 0, "missing: the store needs its themes"))
+        seen_theme: dict[str, int] = {}
+        for i, theme in enumerate(self._themes):
+            if theme.id in seen_theme:
+                line = line_of(themes_file.data, ["themes", i, "id"]) if themes_file else 0
+                self.problems.append(Problem(themes_rel, line, f"duplicate theme id {theme.id!r}"))
+            seen_theme.setdefault(theme.id, i)
+        order = {t.id: i for i, t in enumerate(self._themes)}
+        self._alignments = {}
+        files = [f for rel, f in self._files.items() if rel != themes_rel and f.ok]
+        files.sort(key=lambda f: (order.get(f.data["theme"], len(order)), f.rel))
+        for f in files:
+            for al in alignments_from_data(f.rel, f.data):
+                if al.id in self._alignments:
+                    other = self._alignments[al.id]
+                    self.problems.append(Problem(f.rel, al.line, f"duplicate alignment id "
+                                                 f"{al.id!r} (also {other.file}:{other.line})"))
+                    continue
+                self._alignments[al.id] = al
+
+    def raise_for_problems(self) -> None:
+        """Raise :class:`StoreError` for the first error (with ``file:line``)."""
+        errors = [p for p in self.problems if p.severity == "error"]
+        if errors:
+            first = errors[0]
+            more = (f" (and {len(errors) - 1} more; run `policydiff check`)"
+                    if len(errors) > 1 else "")
+            raise StoreError(first.message + more, path=first.path, line=first.line or None)
+
+    def files(self) -> list[str]:
+        """Paths (relative to the project) of the store's files."""
+        return list(self._files)
+
+    def stored_file(self, rel: str) -> StoreFile:
+        """A file as parsed (text, round-trip data, problems)."""
+        return self._files[rel]
+
+    def file_text(self, rel: str) -> str:
+        return self._files[rel].text
+
+    def file_data(self, rel: str) -> Any:
+        """Round-trip data of a file (None when it does not parse)."""
+        return self._files[rel].data
+
+    def themes(self) -> list[Theme]:
+        """Themes in the order of ``themes.yaml``."""
+        return list(self._themes)
+
+    def theme(self, theme_id: str) -> Theme:
+        for theme in self._themes:
+            if theme.id == theme_id:
+                return theme
+        known = ", ".join(t.id for t in self._themes) or "none"
+        raise InputError(f"unknown theme {theme_id!r} (known: {known})")
+
+    def alignments(self, theme: str | None = None, status: str | None = None) -> list[Alignment]:
+        """Alignments (themes in ``themes.yaml`` order, then file order), optionally filtered."""
+        if status is not None and status not in STATUSES:
+            raise InputError(f"unknown status {status!r} (use {', '.join(STATUSES)})")
+        return [a for a in self._alignments.values()
+                if (theme is None or a.theme == theme) and (status is None or a.status == status)]
+
+    def get(self, alignment_id: str) -> Alignment:
+        """The alignment with this id; :class:`InputError` (with near ids) if there is none."""
+        try:
+            return self._alignments[alignment_id]
+        except KeyError:
+            import difflib
+
+            close = difflib.get_close_matches(alignment_id, list(self._alignments), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            broken = [f.rel for f in self._files.values() if not f.ok]
+            if broken:
+                hint += f"; {', '.join(broken)} could not be read: run `policydiff check`"
+            raise InputError(f"unknown alignment {alignment_id!r}{hint}") from None
+
+    def __contains__(self, alignment_id: object) -> bool:
+        return alignment_id in self._alignments
+
+    def new_id(self, theme: str) -> str:
+        """A free id ``<theme>-<n>`` for a new alignment."""
+        n = 1
+        while f"{theme}-{n}" in self._alignments:
+            n += 1
+        return f"{theme}-{n}"
+
+    def path_for(self, theme: str) -> Path:
+        """The file a theme's alignments live in."""
+        return self.folder / f"{theme}.yaml"
+
+    # -- editing --------------------------------------------------------------
+
+    def set_status(self, alignment_id: str, status: str) -> Path:
+        """Set an alignment's status (proposed, accepted, rejected); returns the file."""
+        if status not in STATUSES:
+            raise InputError(f"unknown status {status!r} (use {', '.join(STATUSES)})")
+        return self._edit_alignment(alignment_id, {"status": status},
+                                    after={"status": ("label", "id")})
+
+    def set_note(self, alignment_id: str, text: str) -> Path:
+        """Replace an alignment's note; returns the file."""
+        note = "\n".join(line.rstrip() for line in text.strip().splitlines())
+        return self._edit_alignment(alignment_id, {"note": _text_value(note)},
+                                    after={"note": ("status", "label", "id")})
+
+    def set_label(self, alignment_id: str, label: str) -> Path:
+        """Replace an alignment's label; returns the file."""
+        if not label.strip():
+            raise InputError("a label cannot be empty")
+        return self._edit_alignment(alignment_id, {"label": label.strip()},
+                                    after={"label": ("id",)})
+
+    def set_member_anchor(self, alignment_id: str, index: int, anchor: Anchor,
+                          section: str | None = None) -> Path:
+        """Re-anchor member ``index`` (0-based) of an alignment (``check --fix``)."""
+        al = self.get(alignment_id)
+        if not 0 <= index < len(al.members) or al.members[index].anchor is None:
+            raise InputError(f"alignment {alignment_id!r} has no anchored member {index + 1}")
+        old = al.members[index]
+        values: dict[str, Any] = {"prefix": anchor.prefix, "exact": anchor.exact,
+                                  "suffix": anchor.suffix, "start": anchor.start}
+
+        def change(node_text: _Doc, item: Any) -> list[_Edit]:
+            members = _get(item, "members")
+            if members is None or index >= len(members[1].value):
+                raise StoreError("the file changed while editing it; run the command again")
+            member = members[1].value[index]
+            doc = _get(member, "doc")
+            if doc is None or doc[1].value != old.doc:
+                raise StoreError("the file changed while editing it; run the command again")
+            edits = []
+            anchor_kv = _get(member, "anchor")
+            if anchor_kv is None or not _is_mapping(anchor_kv[1]):
+                raise StoreError(f"member {index + 1} of {alignment_id!r} has no anchor mapping")
+            order = ("prefix", "exact", "suffix", "start")
+            for key in order:
+                before = order[:order.index(key)]
+                edits += node_text.set_key(anchor_kv[1], key, values[key], after=before[::-1])
+            if section is not None:
+                edits += node_text.set_key(member, "section", section, after=("doc",))
+            return edits
+
+        def expect(data: Any) -> None:
+            member = _find_item(data, alignment_id)["members"][index]
+            member["anchor"].update(values)
+            if section is not None:
+                member["section"] = section
+
+        return self._edit(al, change, expect)
+
+    def add(self, alignment: Alignment) -> Path:
+        """Append a new alignment to its theme's file (created if needed); returns the file."""
+        self._check_new(alignment)
+        path = self.path_for(alignment.theme)
+        rel = self._rel(path)
+        item = alignment_to_yaml(alignment)
+        if rel not in self._files or not _exists(path):
+            text = new_file_text(alignment.theme, path, [item], self._theme_title(alignment.theme))
+            self._write(rel, path, text, expected=None)
+            return path
+        current = self._current_text(rel, path)
+
+        def expect(data: Any) -> None:
+            if data.get("alignments") is None:
+                data["alignments"] = []
+            data["alignments"].append(plain(item))
+
+        doc = _Doc(current)
+        new_text = doc.apply(doc.append_item(item))
+        self._verify_and_write(rel, path, current, new_text, expect)
+        return path
+
+    # -- editing machinery -----------------------------------------------------
+
+    def _theme_title(self, theme_id: str) -> str:
+        for theme in self._themes:
+            if theme.id == theme_id:
+                return f"{theme.name_zh} / {theme.name_en}"
+        return theme_id
+
+    def _check_new(self, alignment: Alignment) -> None:
+        if not valid_id(alignment.id):
+            raise InputError(f"invalid alignment id {alignment.id!r}: use a-z, 0-9 and -")
+        if alignment.id in self._alignments:
+            raise InputError(f"alignment {alignment.id!r} already exists "
+                             f"({self._alignments[alignment.id].file})")
+        if alignment.status not in STATUSES:
+            raise InputError(f"unknown status {alignment.status!r} (use {', '.join(STATUSES)})")
+        if not valid_id(alignment.theme):
+            raise InputError(f"invalid theme id {alignment.theme!r}")
+        if self._themes and alignment.theme not in {t.id for t in self._themes}:
+            self.theme(alignment.theme)  # raises with the known themes
+        if not alignment.label.strip():
+            raise InputError("an alignment needs a label")
+        if not alignment.members:
+            raise InputError("an alignment needs at least one member")
+        for m in alignment.members:
+            if m.absent and not m.note.strip():
+                raise InputError(f"absent member {m.doc!r} needs a note saying why")
+            if not m.absent and (m.anchor is None or not m.anchor.exact):
+                raise InputError(f"member {m.doc!r} needs an anchor (or absent with a note)")
+
+    def _rel(self, path: Path) -> str:
+        return Path(os.path.relpath(path, self.root)).as_posix()
+
+    def _require_writable(self) -> None:
+        if not self.writable:
+            raise StoreError(f"the store at {self.label} is read-only")
+
+    def _current_text(self, rel: str, path: Path) -> str:
+        """The file as it is on disk now (a reviewer may have edited it meanwhile)."""
+        self._require_writable()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise StoreError(f"cannot read: {exc.strerror}", path=rel) from None
+        parsed = self._parse(rel, text)
+        if not parsed.ok:
+            first = next(p for p in parsed.problems if p.severity == "error")
+            raise StoreError(f"cannot edit a broken file: {first.message}", path=rel,
+                             line=first.line or None)
+        return text
+
+    def _edit_alignment(self, alignment_id: str, values: dict[str, Any],
+                        after: dict[str, tuple[str, ...]]) -> Path:
+        al = self.get(alignment_id)
+
+        def change(doc: _Doc, item: Any) -> list[_Edit]:
+            edits = []
+            for key, value in values.items():
+                if value == "" and _get(item, key) is None:
+                    continue  # no note and an empty note are the same
+                edits += doc.set_key(item, key, value, after=after.get(key, ()))
+            return edits
+
+        def expect(data: Any) -> None:
+            item = _find_item(data, alignment_id)
+            item.update({k: v for k, v in values.items() if v != "" or k in item})
+
+        return self._edit(al, change, expect)
+
+    def _edit(self, al: Alignment, change: Callable[[_Doc, Any], list[_Edit]],
+              expect: Callable[[Any], None]) -> Path:
+        rel = al.file
+        path = self.root / rel
+        current = self._current_text(rel, path)
+        doc = _Doc(current)
+        if doc.count_alignment(al.id) > 1:
+            raise StoreError(f"cannot edit: alignment id {al.id!r} appears twice in the file; "
+                             "give one of them another id", path=rel)
+        item = doc.find_alignment(al.id)
+        if item is None:
+            raise StoreError(f"alignment {al.id!r} is no longer in the file; run the command "
+                             "again", path=rel)
+        new_text = doc.apply(change(doc, item))
+        if new_text != current:
+            self._verify_and_write(rel, path, current, new_text, expect)
+        else:
+            self._refresh(rel, current)
+        return path
+
+    def _verify_and_write(self, rel: str, path: Path, old_text: str, new_text: str,
+                          expect: Callable[[Any], None]) -> None:
+        expected = plain(_yaml().load(old_text))
+        expect(expected)
+        self._write(rel, path, new_text, expected=expected)
+
+    def _write(self, rel: str, path: Path, text: str, expected: Any) -> None:
+        self._require_writable()
+        parsed = self._parse(rel, text)
+        if not parsed.ok or (expected is not None and plain(parsed.data) != expected):
+            detail = parsed.problems[0].message if parsed.problems else "content differs"
+            raise StoreError(f"internal error: the edit would not read back as intended "
+                             f"({detail}); the file was left unchanged", path=rel)
+        atomic_write_text(path, text)
+        self._files[rel] = parsed
+        self._rebuild()
+
+    def _refresh(self, rel: str, text: str) -> None:
+        if self._files.get(rel) is None or self._files[rel].text != text:
+            self._files[rel] = self._parse(rel, text)
+            self._rebuild()
+
+
+def _exists(path: Path) -> bool:
+    return path.is_file()
+
+
+def _find_item(data: Any, alignment_id: str) -> dict:
+    for item in data.get("alignments") or []:
+        if item.get("id") == alignment_id:
+            return item
+    raise StoreError(f"alignment {alignment_id!r} not found while editing")
+
+
+# --- rendering ------------------------------------------------------------------
+
+
+def alignment_to_yaml(alignment: Alignment) -> Any:
+    """An alignment as round-trip YAML data, keys in the order reviewers read them."""
+    from ruamel.yaml.comments import CommentedMap
+
+    item = CommentedMap()
+    item["id"] = alignment.id
+    item["label"] = alignment.label
+    item["status"] = alignment.status
+    if alignment.origin:
+        item["origin"] = alignment.origin
+    if alignment.note:
+        item["note"] = _text_value(alignment.note)
+    members = []
+    for m in alignment.members:
+        entry = CommentedMap()
+        entry["doc"] = m.doc
+        if m.section is not None:
+            entry["section"] = str(m.section)
+        if m.absent:
+            entry["absent"] = True
+        elif m.anchor is not None:
+            anchor = CommentedMap()
+            if m.anchor.prefix:
+                anchor["prefix"] = m.anchor.prefix
+            anchor["exact"] = m.anchor.exact
+            if m.anchor.suffix:
+                anchor["suffix"] = m.anchor.suffix
+            anchor["start"] = int(m.anchor.start)
+            entry["anchor"] = anchor
+        if m.note:
+            entry["note"] = _text_value(m.note)
+        members.append(entry)
+    item["members"] = members
+    return item
+
+
+def _text_value(text: str) -> Any:
+    """Prose (notes) with line breaks as a literal block, everything else as is."""
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    return LiteralScalarString(text) if "\n" in text else text
+
+
+def _dump(data: Any, flow: bool = False) -> str:
+    out = io.StringIO()
+    _dumper(flow).dump(data, out)
+    return out.getvalue()
+
+
+def render_value(value: Any, *, flow: bool, indent: int) -> str:
+    """``value`` as YAML text to put after ``key: `` at column ``indent``.
+
+    Multi-line renderings (block scalars, mappings) have their continuation lines
+    indented for that column; no trailing newline.
+    """
+    if flow:
+        text = _dump([value], flow=True).strip()
+        return text[1:-1].strip()
+    text = _dump({"k": value})
+    assert text.startswith("k:")
+    body = text[2:].rstrip("\n")
+    body = body[1:] if body.startswith(" ") else body
+    lines = body.split("\n")
+    return "\n".join([lines[0]] + [(" " * indent + ln) if ln else ln for ln in lines[1:]])
+
+
+def new_file_text(theme: str, path: Path, items: list[Any], title: str = "") -> str:
+    """A new alignment file: schema line, a comment, ``theme`` and the items."""
+    from ruamel.yaml.comments import CommentedMap
+
+    schema = Path(os.path.relpath(schema_path(ALIGNMENT_SCHEMA), path.parent)).as_posix()
+    data = CommentedMap()
+    data["theme"] = theme
+    data["alignments"] = items
+    header = (f"{SCHEMA_LINE}{schema}\n"
+              f"# Alignments of the theme {theme!r}{f' ({title})' if title else ''}: "
+              "passages that speak to the same point.\n"
+              "# Edit by hand or with policydiff accept/reject/note; "
+              "check with policydiff check.\n")
+    return header + _dump(data)
+
+
+# --- minimal edits of YAML text ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Edit:
+    start: int
+    end: int
+    text: str
+
+
+def _is_mapping(node: Any) -> bool:
+    return type(node).__name__ == "MappingNode"
+
+
+def _is_scalar(node: Any) -> bool:
+    return type(node).__name__ == "ScalarNode"
+
+
+def _get(node: Any, key: str) -> tuple[Any, Any] | None:
+    if not _is_mapping(node):
+        return None
+    for k, v in node.value:
+        if _is_scalar(k) and k.value == key:
+            return k, v
+    return None
+
+
+class _Doc:
+    """A YAML text and its node tree (with character positions), for splicing edits."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.root = _yaml().compose(text)
+
+    def find_alignment(self, alignment_id: str) -> Any:
+        seq = _get(self.root, "alignments")
+        if seq is None or type(seq[1]).__name__ != "SequenceNode":
+            return None
+        for item in seq[1].value:
+            kv = _get(item, "id")
+            if kv is not None and _is_scalar(kv[1]) and kv[1].value == alignment_id:
+                return item
+        return None
+
+    def count_alignment(self, alignment_id: str) -> int:
+        seq = _get(self.root, "alignments")
+        if seq is None or type(seq[1]).__name__ != "SequenceNode":
+            return 0
+        return sum(1 for item in seq[1].value
+                   if (kv := _get(item, "id")) is not None and kv[1].value == alignment_id)
+
+    def _last_index(self, node: Any) -> int:
+        """Index just after the last character of a node's own text."""
+        if _is_scalar(node):
+            end = node.end_mark.index
+            while end > node.start_mark.index and self.text[end - 1] in " \t\r\n":
+                end -= 1
+            return end
+        if getattr(node, "flow_style", False) or not node.value:
+            return node.end_mark.index
+        last = node.value[-1]
+        return self._last_index(last[1] if isinstance(last, tuple) else last)
+
+    def _line_end(self, index: int) -> int:
+        nl = self.text.find("\n", index)
+        return len(self.text) if nl < 0 else nl + 1
+
+    def _after_colon(self, key_node: Any) -> int:
+        colon = self.text.index(":", key_node.end_mark.index)
+        return colon + 1
+
+    def set_key(self, mapping: Any, key: str, value: Any, after: Iterable[str] = ()) -> list[_Edit]:
+        """Edits that give ``key`` the scalar ``value`` in ``mapping`` (added if missing)."""
+        if not _is_mapping(mapping):
+            raise StoreError("cannot edit: expected a mapping")
+        flow = bool(getattr(mapping, "flow_style", False))
+        kv = _get(mapping, key)
+        if kv is not None:
+            key_node, value_node = kv
+            if not _is_scalar(value_node):
+                raise StoreError(f"cannot edit {key!r}: it is not a plain value",)
+            if value_node.tag.endswith(":null") and value_node.start_mark.index == \
+                    value_node.end_mark.index:
+                at = self._after_colon(key_node)
+                rendered = render_value(value, flow=flow, indent=key_node.start_mark.column)
+                return [_Edit(at, at, " " + rendered)]
+            if _scalar_equals(value_node, value):
+                return []
+            start = value_node.start_mark.index
+            end = self._last_index(value_node)
+            rendered = render_value(value, flow=flow, indent=key_node.start_mark.column)
+            if "\n" in rendered:
+                rest_end = self._line_end(end)
+                rest = self.text[end:rest_end].rstrip("\n")
+                if rest.strip().startswith("#"):  # keep a trailing comment on the header line
+                    head, body = rendered.split("\n", 1)
+                    rendered = head + rest + "\n" + body
+                    end = end + len(rest)
+            return [_Edit(start, end, rendered)]
+        if flow:
+            close = mapping.end_mark.index - 1
+            sep = ", " if mapping.value else ""
+            return [_Edit(close, close, f"{sep}{key}: {render_value(value, flow=True, indent=0)}")]
+        keys = [k.value for k, _ in mapping.value]
+        present = [k for k in keys if k in set(after)]
+        previous = present[-1] if present else None  # after the last of its neighbours
+        column = mapping.value[0][0].start_mark.column if mapping.value else 0
+        line = " " * column + f"{key}: {render_value(value, flow=False, indent=column)}\n"
+        if previous is None:
+            first = mapping.value[0][0].start_mark.index
+            line_start = self.text.rfind("\n", 0, first) + 1
+            if self.text[line_start:first].strip():  # "- id: x": insert after the first key
+                previous = keys[0]
+            else:
+                return [_Edit(line_start, line_start, line)]
+        prev_value = _get(mapping, previous)[1]
+        at = self._line_end(self._last_index(prev_value))
+        prefix = "" if at == 0 or self.text[at - 1] == "\n" else "\n"
+        return [_Edit(at, at, prefix + line)]
+
+    def append_item(self, item: Any) -> list[_Edit]:
+        """Edits that append ``item`` to the top-level ``alignments`` list."""
+        kv = _get(self.root, "alignments")
+        if kv is None:
+            text = _dump({"alignments": [item]})
+            at = len(self.text)
+            prefix = "" if not self.text or self.text.endswith("\n") else "\n"
+            return [_Edit(at, at, prefix + _indent_items(text, 2, header=True))]
+        key_node, seq = kv
+        if type(seq).__name__ == "SequenceNode" and not seq.flow_style and seq.value:
+            last = seq.value[-1]
+            line_start = self.text.rfind("\n", 0, last.start_mark.index) + 1
+            dash = self.text.find("-", line_start, last.start_mark.index)
+            column = dash - line_start if dash >= 0 else key_node.start_mark.column + 2
+            at = self._line_end(self._last_index(last))
+            prefix = "" if self.text[at - 1] == "\n" else "\n"
+            return [_Edit(at, at, prefix + _indent_items(_dump([item]), column))]
+        # `alignments: []` or `alignments:` (null): replace the value with a block list.
+        start = self._after_colon(key_node)
+        end = seq.end_mark.index if type(seq).__name__ == "SequenceNode" else start
+        column = key_node.start_mark.column + 2
+        block = _indent_items(_dump([item]), column).rstrip("\n")
+        return [_Edit(start, end, "\n" + block)]
+
+    def apply(self, edits: list[_Edit]) -> str:
+        text = self.text
+        # Back to front; of two insertions at one place, the first given ends up first.
+        ordered = sorted(enumerate(edits), key=lambda ie: (ie[1].start, ie[1].end, ie[0]),
+                         reverse=True)
+        for _, edit in ordered:
+            text = text[:edit.start] + edit.text + text[edit.end:]
+        return text
+
+
+def _scalar_equals(node: Any, value: Any) -> bool:
+    if isinstance(value, bool):
+        return node.value in (("true", "True", "TRUE") if value else ("false", "False", "FALSE"))
+    if isinstance(value, int):
+        return node.value == str(value) and not node.style
+    return node.value == str(value) and node.tag.endswith(":str")
+
+
+def _indent_items(dumped: str, column: int, header: bool = False) -> str:
+    """Re-indent ruamel's ``  - item`` block (dash at column 2) to put the dash at ``column``."""
+    lines = dumped.split("\n")
+    shift = column - 2
+    out = []
+    for i, line in enumerate(lines):
+        if (header and i == 0) or not line:
+            out.append(line)
+        elif shift >= 0:
+            out.append(" " * shift + line)
+        else:
+            out.append(line[-shift:] if line[:-shift].strip() == "" else line)
+    return "\n".join(out)
+
+
+# --- loading ------------------------------------------------------------------------
+
+
+def read_texts(project: Project) -> dict[str, str]:
+    """The store's files in the working tree (relative path -> text)."""
+    folder = project.alignments_dir
+    texts: dict[str, str] = {}
+    if not folder.is_dir():
+        return texts
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name in RESERVED_FILES:
+            continue
+        rel = f"{ALIGNMENTS_DIR}/{path.name}"
+        try:
+            texts[rel] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            texts[rel] = ""
+            raise StoreError("not UTF-8 text", path=rel) from None
+    return texts
+
+
+def load_store(project: Project, *, strict: bool = True) -> AlignmentStore:
+    """The project's alignment store from the working tree.
+
+    ``strict`` (the default) raises :class:`StoreError` with ``file:line`` when a
+    file is broken; ``strict=False`` skips broken files and lists them in
+    ``store.problems`` (for views that must keep working).
+    """
+    if not project.alignments_dir.is_dir():
+        raise StoreError("no alignments/ folder in the project", path=str(project.root))
+    return AlignmentStore(project.root, read_texts(project), writable=True, strict=strict)
+
+
+def passage_text(member: Member, corpus: Any) -> tuple[str, Resolution]:
+    """The member's passage as the corpus reads now, and how its anchor resolved.
+
+    Absent members give ``("", Resolution("absent", ...))``; a member whose document
+    is not in the corpus or whose anchor is orphaned gives ``""`` and an orphaned
+    resolution (``reason`` says which).
+    """
+    if member.absent or member.anchor is None:
+        return "", Resolution("absent", None, None, 0, 0.0, 0.0, "no passage in this document")
+    if member.doc not in corpus:
+        return "", Resolution("orphaned", None, None, 0, 0.0, 0.0,
+                              f"unknown document {member.doc!r}")
+    body = corpus.get(member.doc).body
+    res = resolve_anchor(member.anchor, body)
+    if res.start is None or res.end is None:
+        return "", res
+    return body[res.start:res.end], res
+
+
+def copy_alignment(alignment: Alignment) -> Alignment:
+    """A deep copy (for callers that edit a model before writing it)."""
+    return copy.deepcopy(alignment)
