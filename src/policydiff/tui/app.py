@@ -72,11 +72,15 @@ class PolicydiffApp(App[None]):
         "review": ReviewScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "switch_mode('themes')", "Themes", tooltip="Themes and their alignments"),
-        Binding("2", "switch_mode('compare')", "Compare", tooltip="Wording diff"),
-        Binding("3", "switch_mode('targets')", "Targets", tooltip="Figures by metric"),
-        Binding("4", "switch_mode('reader')", "Reader", tooltip="Read a document"),
-        Binding("5", "switch_mode('review')", "Review", tooltip="Review and history"),
+        # The view keys are on the view bar at the top, so the footer leaves them out.
+        Binding("1", "switch_mode('themes')", "Themes", show=False,
+                tooltip="Themes and their alignments"),
+        Binding("2", "switch_mode('compare')", "Compare", show=False, tooltip="Wording diff"),
+        Binding("3", "switch_mode('targets')", "Targets", show=False,
+                tooltip="Figures by metric"),
+        Binding("4", "switch_mode('reader')", "Reader", show=False, tooltip="Read a document"),
+        Binding("5", "switch_mode('review')", "Review", show=False,
+                tooltip="Review and history"),
         Binding("slash", "search", "Search", key_display="/"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+p", "command_palette", "Palette", show=False),

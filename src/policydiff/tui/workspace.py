@@ -88,7 +88,7 @@ class Workspace:
             rel = p.resolve().relative_to(self.project.root.resolve())
         except ValueError:
             return str(p)
-        return str(self.project.root) if str(rel) == "." else rel.as_posix()
+        return f"{self.project.root.name}/" if str(rel) == "." else rel.as_posix()
 
     def _describe(self, exc: PolicydiffError) -> str:
         if exc.path:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -33,15 +31,19 @@ class ViewScreen(Screen[None]):
         return self.app.workspace  # type: ignore[attr-defined]
 
 
+REVIEW_BINDINGS: list[BindingType] = [
+    Binding("a", "set_status('accepted')", "Accept"),
+    Binding("r", "set_status('rejected')", "Reject"),
+    Binding("n", "edit_note", "Note"),
+    Binding("c", "commit", "Commit"),
+]
+"""Review keys; each view lists them after its own so its own come first in the footer."""
+
+
 class AlignmentScreen(ViewScreen):
     """A view of the selected alignment, with the review keys (accept, reject, note, commit)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "set_status('accepted')", "Accept"),
-        Binding("r", "set_status('rejected')", "Reject"),
-        Binding("n", "edit_note", "Note"),
-        Binding("c", "commit", "Commit"),
-    ]
+    # Subclasses add *REVIEW_BINDINGS at the end of their own BINDINGS.
 
     def on_mount(self) -> None:
         self.watch(self.app, "selected_alignment", self.show_alignment, init=True)

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from ...errors import PolicydiffError
 from ..widgets.diff_view import DiffView
-from .base import AlignmentScreen
+from .base import REVIEW_BINDINGS, AlignmentScreen
 
 
 def _step_label(step: Any) -> str:
@@ -37,6 +37,7 @@ class CompareScreen(AlignmentScreen):
         Binding("s", "toggle_side_by_side", "Side by side"),
         Binding("full_stop", "step(1)", "Next pair", key_display="."),
         Binding("comma", "step(-1)", "Prev pair", key_display=",", show=False),
+        *REVIEW_BINDINGS,
     ]
 
     def __init__(self) -> None:

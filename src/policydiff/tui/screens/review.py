@@ -19,7 +19,7 @@ from ...errors import PolicydiffError
 from ..widgets.alignment_header import AlignmentHeader
 from ..widgets.history_panel import HistoryPanel
 from ..widgets.passage_list import PassageList
-from .base import AlignmentScreen
+from .base import REVIEW_BINDINGS, AlignmentScreen
 
 
 class ReviewScreen(AlignmentScreen):
@@ -28,6 +28,7 @@ class ReviewScreen(AlignmentScreen):
     VIEW = "review"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "refresh_history", "Refresh history"),
+        *REVIEW_BINDINGS,
     ]
 
     def compose_view(self) -> ComposeResult:

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from ..widgets.alignment_header import AlignmentHeader
 from ..widgets.alignment_tree import AlignmentTree
 from ..widgets.passage_list import PassageList
-from .base import AlignmentScreen
+from .base import REVIEW_BINDINGS, AlignmentScreen
 
 
 class ThemesScreen(AlignmentScreen):
@@ -24,6 +24,7 @@ class ThemesScreen(AlignmentScreen):
         Binding("v", "open_review", "Review"),
         Binding("o", "open_reader", "Read"),
         Binding("ctrl+r", "reload", "Reload", show=False),
+        *REVIEW_BINDINGS,
     ]
 
     last_switch_ms: float = 0.0

@@ -1,0 +1,87 @@
+"""Snapshot tests (pytest-textual-snapshot) of the main screens at 80×24 and 160×48.
+
+The project is the test project of ``test_tui_fixtures`` (the repo's corpus, fixed test
+alignments) so a snapshot changes only when the UI or the corpus does. Review is shot
+outside git so the banner shows and no commit hash or date enters the picture.
+Update after an intended change with ``pytest tests/test_tui_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policydiff.tui.app import PolicydiffApp
+from test_tui_fixtures import make_project
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_project(tmp_path_factory.mktemp("snap") / "proj", git=False)
+
+
+def app_for(root: Path) -> PolicydiffApp:
+    return PolicydiffApp(root, preload_segmenter=False)
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def keys(*pressed: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in pressed:
+            await pilot.press(key)
+            await settle(pilot)
+        await pilot.pause(0.2)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_themes(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size, run_before=keys("down", "down"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_compare_inline(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size,
+                        run_before=keys("d", "right_square_bracket"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_compare_side_by_side(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size, run_before=keys("d", "s"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_targets(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size, run_before=keys("3"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_reader(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size,
+                        run_before=keys("4", "right_square_bracket"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_without_git(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size, run_before=keys("5"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size, run_before=keys("question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size,
+                        run_before=keys("slash", *"产业规模"))
