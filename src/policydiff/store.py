@@ -600,11 +600,36 @@ def alignment_to_yaml(alignment: Alignment) -> Any:
     return item
 
 
-def _text_value(text: str) -> Any:
-    """Prose (notes) with line breaks as a literal block, everything else as is."""
-    from ruamel.yaml.scalarstring import LiteralScalarString
+#: Notes longer than this (in display columns) are folded over several lines.
+NOTE_WIDTH = 80
 
-    return LiteralScalarString(text) if "\n" in text else text
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _text_value(text: str) -> Any:
+    """Prose (notes) as a reviewer would type it: a literal block if it has line
+    breaks, a folded block (wrapped at spaces) if it is long, else a plain scalar."""
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+    if "\n" in text:
+        return LiteralScalarString(text)
+    if _width(text) <= NOTE_WIDTH or text != text.strip():
+        return text
+    folds, line_start = [], 0
+    for i, ch in enumerate(text):
+        if (ch == " " and text[i - 1] != " " and text[i + 1] != " "
+                and _width(text[line_start:i]) > NOTE_WIDTH - 12):
+            folds.append(i)
+            line_start = i + 1
+    if not folds:
+        return text
+    folded = FoldedScalarString(text)
+    folded.fold_pos = folds  # type: ignore[attr-defined]
+    return folded
 
 
 def _dump(data: Any, flow: bool = False) -> str:
@@ -639,10 +664,9 @@ def new_file_text(theme: str, path: Path, items: list[Any], title: str = "") -> 
     data["theme"] = theme
     data["alignments"] = items
     header = (f"{SCHEMA_LINE}{schema}\n"
-              f"# Alignments of the theme {theme!r}{f' ({title})' if title else ''}: "
-              "passages that speak to the same point.\n"
-              "# Edit by hand or with policydiff accept/reject/note; "
-              "check with policydiff check.\n")
+              f"# Theme {theme!r}{f' ({title})' if title else ''}: alignments of passages,\n"
+              "# one or more per document, that speak to the same point. Edit by hand or with\n"
+              "# policydiff align/accept/reject/note; validate with `policydiff check`.\n")
     return header + _dump(data)
 
 
