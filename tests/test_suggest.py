@@ -245,6 +245,9 @@ def test_existing_alignment_with_other_quotes_is_the_same(project_copy, themes):
 
     corpus = load_corpus(project_copy)
     top = suggest(corpus, themes, top=1)[0]
+    curated = project_copy.alignments_dir / f"{top.theme}.yaml"
+    if curated.exists():  # only the hand-made alignment below may match
+        curated.unlink()
     members = []
     for m in top.members[:3]:  # three of its documents, a few characters of each
         body = corpus.get(m.passage.doc).body
