@@ -62,7 +62,7 @@ class PolicydiffApp(App[None]):
     """Browse themes, compare wording, read targets and documents, review alignments."""
 
     TITLE = "policydiff"
-    CSS_PATH = "policydiff.tcss"
+    CSS_PATH = Path(__file__).with_name("policydiff.tcss")  # absolute: subclasses work anywhere
     COMMANDS: ClassVar = App.COMMANDS | {PolicydiffCommands}
     MODES: ClassVar = {
         "themes": ThemesScreen,

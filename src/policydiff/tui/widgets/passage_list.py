@@ -23,21 +23,29 @@ def passage_heading(p: Passage) -> Text:
     return head
 
 
+def passage_text(p: Passage) -> Text:
+    """Heading line, then the passage (or why the document is silent), then its note."""
+    text = passage_heading(p)
+    text.append("\n")
+    if p.absent:
+        text.append(f"silent — {p.note}" if p.note else "silent", "dim italic")
+    else:
+        text.append(p.text)
+        if p.note:
+            text.append(f"\n{p.note}", "italic")
+    return text
+
+
 class PassageItem(ListItem):
     def __init__(self, passage: Passage):
-        super().__init__(classes="passage absent" if passage.absent else "passage")
+        super().__init__(Static(passage_text(passage), classes="passage-text"),
+                         classes="passage absent" if passage.absent else "passage")
         self.passage = passage
 
-    def compose(self):
-        p = self.passage
-        yield Static(passage_heading(p), classes="passage-head")
-        if p.absent:
-            yield Static(Text(f"silent — {p.note}" if p.note else "silent", "dim italic"),
-                         classes="passage-text")
-        else:
-            yield Static(Text(p.text), classes="passage-text")
-            if p.note:
-                yield Static(Text(p.note, "italic"), classes="passage-note")
+    def set_passage(self, passage: Passage) -> None:
+        self.passage = passage
+        self.set_class(passage.absent, "absent")
+        self.query_one(Static).update(passage_text(passage))
 
 
 class PassageList(ListView):
@@ -49,8 +57,15 @@ class PassageList(ListView):
             self.passage = passage
 
     def show(self, passages: list[Passage]) -> None:
-        self.clear()
-        self.extend(PassageItem(p) for p in passages)
+        """Show ``passages``, reusing the items already mounted (fast alignment switch)."""
+        items = list(self.query_children(PassageItem))
+        for item, passage in zip(items, passages, strict=False):
+            item.set_passage(passage)
+        for item in items[len(passages):]:
+            item.remove()
+        if len(passages) > len(items):
+            self.extend(PassageItem(p) for p in passages[len(items):])
+        self.index = 0 if passages else None
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         event.stop()
