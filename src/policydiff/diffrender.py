@@ -179,9 +179,14 @@ _MD_ALWAYS = re.compile(r"([\\`*_\[\]<>|~&])")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 
 
+def md_escape_inline(text: str) -> str:
+    """Escape inline Markdown (emphasis, links, HTML, pipes, code): enough for table cells."""
+    return _MD_ALWAYS.sub(r"\\\1", text)
+
+
 def md_escape(text: str) -> str:
     """Escape Markdown syntax so the text renders literally (CommonMark/GFM)."""
-    text = _MD_ALWAYS.sub(r"\\\1", text)
+    text = md_escape_inline(text)
     return _MD_LINE_START.sub(lambda m: m.group(1) + re.sub(r"([#>+=.)-])", r"\\\1",
                                                             m.group(2)), text)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import __version__
 from .corpus import Corpus
-from .diffrender import md_escape, ops_markdown
+from .diffrender import md_escape, md_escape_inline, ops_markdown
 from .project import Project
 
 # ---------------------------------------------------------------- model
@@ -78,6 +78,14 @@ class TargetRow:
     qualifier: str
     kind: str
     text: str
+    figure: str = ""
+    section: str = ""
+
+    @property
+    def cell(self) -> str:
+        """The figure as the policy words it, with its deadline: 超过1000亿 (2020)."""
+        words = "".join(w for w in self.qualifier.split() if w not in self.figure)
+        return f"{words}{self.figure or self.value}" + (f" ({self.year})" if self.year else "")
 
 
 @dataclass
@@ -138,15 +146,21 @@ def _targets(project: Project, corpus: Corpus, docs: list[str]) -> tuple[list[Ta
 
     metrics = load_metrics(project)
     order = {doc_id: i for i, doc_id in enumerate(corpus.ids)}
-    keys = metrics.keys()
+    keys = metrics.keys
     rows: list[TargetRow] = []
+    seen: set[tuple[str, ...]] = set()
     for t in load_targets(project, corpus, docs=docs):
-        if not t.metric or not metrics.known(t.metric) or metrics.get(t.metric).ignore:
-            continue
+        if t.metric not in keys or metrics.get(t.metric).ignore:
+            continue  # "other" and ignored metrics (the plan's own structure) stay out
+        key = (t.metric, t.doc, t.figure, str(t.year), t.kind)
+        if key in seen:
+            continue  # a report repeats its figure in the headline and the text
+        seen.add(key)
         rows.append(TargetRow(
             metric=t.metric, metric_name=metrics.name(t.metric), doc=t.doc,
             date=corpus.get(t.doc).date, value=_format_value(t.value, t.value_max, t.unit),
-            year=str(t.year or ""), qualifier=t.qualifier or "", kind=t.kind, text=t.text))
+            year=str(t.year or ""), qualifier=t.qualifier or "", kind=t.kind, text=t.text,
+            figure=t.figure, section=t.section))
     rows.sort(key=lambda r: (keys.index(r.metric) if r.metric in keys else len(keys),
                              order.get(r.doc, len(order))))
     return ([r for r in rows if r.kind == "target"], [r for r in rows if r.kind != "target"])
@@ -240,8 +254,8 @@ def provenance(project: Project, corpus: Corpus, docs: list[str], rev: str | Non
 # ---------------------------------------------------------------- Markdown
 
 def md_cell(text: str) -> str:
-    """Text for a table cell: escaped, on one line."""
-    return md_escape(text.replace("\n", " ")).strip()
+    """Text for a table cell: inline syntax escaped, on one line (cells hold no blocks)."""
+    return md_escape_inline(text.replace("\n", " ")).strip()
 
 
 def render_markdown(report: Report) -> str:
@@ -266,10 +280,13 @@ def render_markdown(report: Report) -> str:
 
     lines += ["## Targets", "", "Quantitative goals, metric by metric, in date order. "
               "Figures already reached (baselines) are listed apart below.", ""]
-    lines += _md_target_table(report.targets)
+    lines += _md_target_table(report.targets, report.documents)
     if report.baselines:
         lines += ["### Baselines (figures already reached)", ""]
-        lines += _md_target_table(report.baselines)
+        lines += _md_target_table(report.baselines, report.documents)
+    if report.targets or report.baselines:
+        lines += ["### Where each figure comes from", ""]
+        lines += _md_sources_table(report.targets + report.baselines)
 
     for theme in report.themes:
         lines += [f"## {md_escape(theme.name_zh)} · {md_escape(theme.name_en)}", ""]
@@ -318,14 +335,38 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _md_target_table(rows: list[TargetRow]) -> list[str]:
+def _matrix(rows: list[TargetRow], documents: list[dict[str, Any]]
+            ) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Metric × document (date order): the documents that have figures, and one row a metric."""
+    docs = [d["id"] for d in documents if any(r.doc == d["id"] for r in rows)]
+    by_metric: dict[str, dict[str, list[str]]] = {}
+    names: dict[str, str] = {}
+    for r in rows:
+        names[r.metric] = r.metric_name
+        by_metric.setdefault(r.metric, {}).setdefault(r.doc, []).append(r.cell)
+    table = [(names[m], ["; ".join(cells.get(d, [])) for d in docs])
+             for m, cells in by_metric.items()]
+    return docs, table
+
+
+def _md_target_table(rows: list[TargetRow], documents: list[dict[str, Any]]) -> list[str]:
     if not rows:
         return ["*None.*", ""]
-    out = ["| metric | document | date | value | year | qualifier | sentence |",
-           "|---|---|---|---|---|---|---|"]
+    docs, table = _matrix(rows, documents)
+    dates = {d["id"]: d["date"] for d in documents}
+    out = ["| metric | " + " | ".join(f"`{d}` ({dates[d]})" for d in docs) + " |",
+           "|---|" + "---|" * len(docs)]
+    for name, cells in table:
+        out.append(f"| {md_cell(name)} | " + " | ".join(md_cell(c) or "—" for c in cells) + " |")
+    out.append("")
+    return out
+
+
+def _md_sources_table(rows: list[TargetRow]) -> list[str]:
+    out = ["| figure | document | § | sentence |", "|---|---|---|---|"]
     for r in rows:
-        out.append(f"| {md_cell(r.metric_name)} | `{r.doc}` | {r.date} | **{md_cell(r.value)}** | "
-                   f"{r.year} | {md_cell(r.qualifier)} | {md_cell(_shorten(r.text, 80))} |")
+        out.append(f"| {md_cell(r.cell)} | `{r.doc}` | {md_cell(r.section)} | "
+                   f"{md_cell(_shorten(r.text, 90))} |")
     out.append("")
     return out
 
@@ -370,10 +411,10 @@ def render_html(report: Report) -> str:
                      f"<td>{_h(d['kind'])}</td><td>{_h(d['policy'])}</td>"
                      f"<td>{_h(d['issuer'])}</td><td>{_h(d['source'])}</td></tr>")
     parts.append("</table><h2>Targets</h2>")
-    parts.append(_html_target_table(report.targets))
+    parts.append(_html_target_table(report.targets, report.documents))
     if report.baselines:
         parts.append("<h3>Baselines (figures already reached)</h3>")
-        parts.append(_html_target_table(report.baselines))
+        parts.append(_html_target_table(report.baselines, report.documents))
     for theme in report.themes:
         parts.append(f"<h2>{_h(theme.name_zh)} · {_h(theme.name_en)}</h2>")
         if theme.description:
@@ -426,14 +467,15 @@ def render_html(report: Report) -> str:
     return "\n".join(parts)
 
 
-def _html_target_table(rows: list[TargetRow]) -> str:
+def _html_target_table(rows: list[TargetRow], documents: list[dict[str, Any]]) -> str:
     if not rows:
         return "<p><em>None.</em></p>"
-    out = ["<table><tr><th>metric</th><th>document</th><th>date</th><th>value</th><th>year</th>"
-           "<th>qualifier</th><th>sentence</th></tr>"]
-    for r in rows:
-        out.append(f"<tr><td>{_h(r.metric_name)}</td><td><code>{_h(r.doc)}</code></td>"
-                   f"<td>{_h(r.date)}</td><td><b>{_h(r.value)}</b></td><td>{_h(r.year)}</td>"
-                   f"<td>{_h(r.qualifier)}</td><td>{_h(r.text)}</td></tr>")
+    docs, table = _matrix(rows, documents)
+    dates = {d["id"]: d["date"] for d in documents}
+    out = ["<table><tr><th>metric</th>"
+           + "".join(f"<th><code>{_h(d)}</code> ({_h(dates[d])})</th>" for d in docs) + "</tr>"]
+    for name, cells in table:
+        out.append(f"<tr><td>{_h(name)}</td>"
+                   + "".join(f"<td>{_h(c) or '—'}</td>" for c in cells) + "</tr>")
     out.append("</table>")
     return "".join(out)
