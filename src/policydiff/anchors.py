@@ -299,10 +299,16 @@ def _boundaries_hold(anchor: Anchor, body: str, start: int, end: int) -> bool:
     end_ok = (found[-k:] == exact[-k:]
               or (bool(suffix) and body[end:end + k] == suffix[:k])
               or (end == len(body) and not suffix))
+    if not (start_ok and end_ok):
+        return False
+    # Compare each edge of the quote with the stretch of the match it aligns with.
     edge = max(k, min(EDGE_CHARS, len(exact) // 2))
-    return (start_ok and end_ok
-            and similarity(exact[:edge], found[:edge]) >= EDGE_THRESHOLD
-            and similarity(exact[-edge:], found[-edge:]) >= EDGE_THRESHOLD)
+    dmp = _dmp()
+    diffs = dmp.diff_main(exact, found, False)
+    head = found[:dmp.diff_xIndex(diffs, edge)]
+    tail = found[dmp.diff_xIndex(diffs, len(exact) - edge):]
+    return (similarity(exact[:edge], head) >= EDGE_THRESHOLD
+            and similarity(exact[-edge:], tail) >= EDGE_THRESHOLD)
 
 
 def _orphan(anchor: Anchor, reason: str, similarity_: float = 0.0) -> Resolution:

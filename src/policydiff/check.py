@@ -62,6 +62,24 @@ class CheckResult:
                 f"passages: {len(self.errors)} errors, {len(self.warnings)} warnings{fixed}")
 
 
+def _change(old: str, new: str, context: int = 6) -> tuple[str, str]:
+    """The part of two texts that differs, with context: «…达到4000亿元», «…达到4千亿元»."""
+    p = 0
+    while p < min(len(old), len(new)) and old[p] == new[p]:
+        p += 1
+    q = 0
+    while q < min(len(old), len(new)) - p and old[-1 - q] == new[-1 - q]:
+        q += 1
+    a, b = max(0, p - context), q - context
+
+    def cut(text: str) -> str:
+        end = len(text) - max(0, b)
+        part = " ".join(text[a:end].split())
+        return ("…" if a else "") + part + ("…" if end < len(text) else "")
+
+    return cut(old), cut(new)
+
+
 def _preview(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= QUOTE_PREVIEW else flat[:QUOTE_PREVIEW] + "…"
@@ -175,10 +193,10 @@ def _anchor_problem(al: Alignment, member: Member, res: Resolution, doc: Any,
     section = doc.section_at(res.start).id
     moved_section = member.section is not None and section != member.section
     if res.status == "drifted":
-        now = _preview(doc.body[res.start:res.end])
+        was, now = _change(member.anchor.exact, doc.body[res.start:res.end])
         problems.append(Problem(*where, f"{al.id}: quote drifted in {member.doc} "
                                 f"({res.similarity:.0%} similar, {res.drift:+d} characters): "
-                                f"«{quote}» now reads «{now}»; run `policydiff check --fix`"))
+                                f"«{was}» now reads «{now}»; run `policydiff check --fix`"))
     elif res.drift or res.context < 1.0:
         what = (f"offset hint is {res.drift:+d} characters off" if res.drift
                 else "the text around the quote changed")
