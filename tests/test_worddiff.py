@@ -154,3 +154,12 @@ def test_split_sentence_pairs_with_both_parts() -> None:
 def test_identical_passages_need_no_segmenter() -> None:
     d = diff_passages("人工智能。\n\n产业规模。", "人工智能。\n\n产业规模。")
     assert d.similarity == 1.0 and not d.changed and not d.figures
+
+
+def test_bare_numbers_are_not_changed_figures():
+    from policydiff.worddiff import changed_figures
+
+    assert changed_figures("完善“4+X”总体布局。", "深化构建产业布局。") == []
+    changes = changed_figures("占全国三分之一左右。", "集聚30万人。")
+    assert [(c.a.text if c.a else None, c.b.text if c.b else None) for c in changes] == [
+        ("三分之一左右", None), (None, "30万人")]
