@@ -15,7 +15,7 @@ from .alignment import Alignment, Member
 from .project import Project
 from .store import AlignmentStore
 
-PREVIEW = 20
+PREVIEW = 40
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,15 @@ def conflict_problems(rel: str, text: str) -> list[Problem]:
     return found
 
 
+_YAML_HINTS = (
+    ("expected <block end>", " (is this line indented like the keys around it?)"),
+    ("mapping values are not allowed", " (quote a value that contains ': ')"),
+    ("found character '\\t'", " (indent with spaces, not tabs)"),
+    ("could not find expected ':'", " (a key without ':', or an unclosed quote above?)"),
+    ("found unexpected end of stream", " (an unclosed quote or bracket?)"),
+)
+
+
 def parse_yaml(rel: str, text: str) -> tuple[Any, list[Problem]]:
     """Parse ``text``; YAML errors and conflict markers become problems with their line."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -117,7 +126,8 @@ def parse_yaml(rel: str, text: str) -> tuple[Any, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         what = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        return None, [Problem(rel, line, f"YAML error: {what}")]
+        hint = next((h for key, h in _YAML_HINTS if key in what), "")
+        return None, [Problem(rel, line, f"YAML error: {what}{hint}")]
     except YAMLError as exc:
         return None, [Problem(rel, 0, f"YAML error: {' '.join(str(exc).split())}")]
 
