@@ -330,3 +330,30 @@ async def test_cli_tui_command_is_registered() -> None:
     from policydiff.cli import cli
 
     assert "tui" in cli.commands
+
+
+@sync
+async def test_targets_table_chart_and_baselines(project_dir: Path) -> None:
+    app = app_for(project_dir)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one("#target-table")
+        docs = app.workspace.corpus.ids
+        assert [c.value for c in table.columns] == ["metric", *docs]  # date order
+        assert table.get_row_at(0)[0].plain == "industry-scale"
+        chart = plain(app.screen.query_one("#chart"))
+        bars = {}
+        for line in chart.splitlines():
+            for figure in ("1000亿 ", "4000亿元", "2000亿元", "500亿元"):
+                if figure in line:
+                    bars[figure.strip()] = line.count("█")
+        assert bars["1000亿"] < bars["2000亿元"] < bars["4000亿元"]  # 亿 and 亿元 on one scale
+        targets_only = table.row_count
+        caption = plain(app.screen.query_one("#targets-caption"))
+        await pilot.press("b")
+        await settle(pilot)
+        assert "baselines" in plain(app.screen.query_one("#targets-caption"))
+        assert plain(app.screen.query_one("#targets-caption")) != caption
+        assert table.row_count >= targets_only

@@ -35,7 +35,9 @@ class NoteDialog(ModalScreen[str | None]):
                 yield Button("Cancel (esc)", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
+        area = self.query_one(TextArea)
+        area.move_cursor(area.document.end)  # continue writing where the note ends
+        area.focus()
 
     def _value(self) -> str:
         return self.query_one(TextArea).text.strip()

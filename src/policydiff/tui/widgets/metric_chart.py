@@ -8,6 +8,11 @@ from rich.text import Text
 from textual.widgets import Static
 
 
+def scale_unit(unit: str) -> str:
+    """Units drawn on one scale: 亿 and 亿元 are the same amount written two ways."""
+    return unit.removesuffix("元")
+
+
 class MetricChart(Static):
     """Bars scaled per unit (亿元 against 亿元, 万人 against 万人), one per figure."""
 
@@ -18,7 +23,8 @@ class MetricChart(Static):
         top: dict[str, float] = {}
         for t in figures:
             value = t.value_max if t.value_max is not None else t.value
-            top[t.unit] = max(top.get(t.unit, 0.0), value or 0.0)
+            key = scale_unit(t.unit)
+            top[key] = max(top.get(key, 0.0), value or 0.0)
         table = Table(title=Text(f"{name} — {metric}", "bold"), title_justify="left",
                       show_header=False, box=None, pad_edge=False, expand=True)
         table.add_column("doc", no_wrap=True)
@@ -26,7 +32,7 @@ class MetricChart(Static):
         table.add_column("bar", ratio=1)
         for t in sorted(figures, key=lambda t: (dates.get(t.doc, ""), t.year or 0)):
             value = t.value_max if t.value_max is not None else t.value
-            scale = top.get(t.unit) or 1.0
+            scale = top.get(scale_unit(t.unit)) or 1.0
             style = "green" if t.kind == "target" else "grey50"
             when = f"→{t.year}" if t.kind == "target" and t.year else (
                 f"@{t.year}" if t.year else "")
