@@ -148,5 +148,6 @@ def test_html_is_one_self_contained_page(git_project):
     assert result.exit_code == 0, result.output
     page = result.output
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page
-    assert "<script" not in page and "src=" not in page and "href=" not in page
+    assert "<script" not in page and "src=" not in page  # nothing to fetch: self-contained
+    assert not re.search(r"href=(?!['\"]?#)", page)  # links only within the page
     assert "class='sbs'" in page and "4000亿元" in page

@@ -404,19 +404,25 @@ def render_html(report: Report) -> str:
              f'<p class="meta">Generated {_h(report.date)} by policydiff {_h(prov["version"])}'
              f' · alignments at commit <code>{_h((prov.get("commit") or "none")[:12])}</code>'
              + (" (uncommitted changes)" if prov.get("dirty") else "") + "</p>",
-             "<h2>Corpus</h2><table><tr><th>id</th><th>date</th><th>kind</th><th>policy</th>"
+             "<nav><a href='#corpus'>Corpus</a> · <a href='#targets'>Targets</a> · "
+             + " · ".join(f"<a href='#theme-{_h(t.id)}'>{_h(t.name_zh)}</a>"
+                          for t in report.themes)
+             + " · <a href='#provenance'>Provenance</a></nav>",
+             "<h2 id='corpus'>Corpus</h2><table><tr><th>id</th><th>date</th><th>kind</th>"
+             "<th>policy</th>"
              "<th>issuer</th><th>source</th></tr>"]
     for d in report.documents:
         parts.append(f"<tr><td><code>{_h(d['id'])}</code></td><td>{_h(d['date'])}</td>"
                      f"<td>{_h(d['kind'])}</td><td>{_h(d['policy'])}</td>"
                      f"<td>{_h(d['issuer'])}</td><td>{_h(d['source'])}</td></tr>")
-    parts.append("</table><h2>Targets</h2>")
+    parts.append("</table><h2 id='targets'>Targets</h2>")
     parts.append(_html_target_table(report.targets, report.documents))
     if report.baselines:
         parts.append("<h3>Baselines (figures already reached)</h3>")
         parts.append(_html_target_table(report.baselines, report.documents))
     for theme in report.themes:
-        parts.append(f"<h2>{_h(theme.name_zh)} · {_h(theme.name_en)}</h2>")
+        parts.append(f"<h2 id='theme-{_h(theme.id)}'>{_h(theme.name_zh)} · "
+                     f"{_h(theme.name_en)}</h2>")
         if theme.description:
             parts.append(f"<p>{_h(theme.description)}</p>")
         if not theme.alignments:
@@ -451,7 +457,7 @@ def render_html(report: Report) -> str:
                                      f"<td>{_h(str(f.get('b') or '—'))}</td>"
                                      f"<td>{_h(str(f.get('context') or ''))}</td></tr>")
                     parts.append("</table>")
-    parts.append("<h2>Provenance</h2><ul>")
+    parts.append("<h2 id='provenance'>Provenance</h2><ul>")
     if prov.get("commit"):
         parts.append(f"<li>alignments: commit <code>{_h(prov['commit'])}</code>"
                      + (", uncommitted changes" if prov.get("dirty") else ", clean") + "</li>")
