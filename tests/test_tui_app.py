@@ -357,3 +357,37 @@ async def test_targets_table_chart_and_baselines(project_dir: Path) -> None:
         assert "baselines" in plain(app.screen.query_one("#targets-caption"))
         assert plain(app.screen.query_one("#targets-caption")) != caption
         assert table.row_count >= targets_only
+
+
+@sync
+async def test_mouse_view_bar_and_tree(project_dir: Path) -> None:
+    app = app_for(project_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#views", offset=(15, 0))  # " 1 Themes  2 Compare …"
+        await settle(pilot)
+        assert app.current_mode == "compare"
+        await pilot.click("#views", offset=(3, 0))
+        await settle(pilot)
+        assert app.current_mode == "themes"
+        tree = app.screen.query_one(AlignmentTree)
+        leaf = tree.root.children[1].children[1]  # talent-training
+        await pilot.click(AlignmentTree, offset=(6, leaf.line))
+        await settle(pilot)
+        assert app.selected_alignment == "talent-training"
+
+
+@sync
+async def test_diff_failure_is_a_message(project_dir: Path, monkeypatch) -> None:
+    app = app_for(project_dir)
+
+    def broken(*_args):
+        raise RuntimeError("segmenter exploded")
+
+    monkeypatch.setattr(app.workspace, "chain", broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        text = plain(app.screen.query_one(DiffView).query("Static").first())
+        assert "The diff failed: segmenter exploded" in text

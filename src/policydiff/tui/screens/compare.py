@@ -13,6 +13,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from ...errors import PolicydiffError
 from ..widgets.diff_view import DiffView
@@ -105,6 +106,11 @@ class CompareScreen(AlignmentScreen):
             self.app.call_from_thread(self.query_one(DiffView).show_message, str(exc))
             return
         self.app.call_from_thread(self._ready, key, chain)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failure in a diff worker becomes a line on screen, never a traceback."""
+        if event.state == WorkerState.ERROR:
+            self.query_one(DiffView).show_message(f"The diff failed: {event.worker.error}")
 
     def _ready(self, key: Any, chain: Any) -> None:
         self._cache[key] = chain
