@@ -38,7 +38,7 @@ class PolicydiffCommands(Provider):
             out.append((f"Theme: {theme.id} {theme.name_zh} {theme.name_en}",
                         "show the theme's alignments", partial(app.show_theme, theme.id)))
         for al in ws.alignments():
-            out.append((f"Alignment: {al.id} [{al.status}] {al.label}",
+            out.append((f"Alignment: {al.id} ({al.status}) {al.label}",
                         f"theme {al.theme}", partial(app.select_alignment, al.id, "themes")))
         for doc in ws.corpus:
             out.append((f"Document: {doc.id} {doc.meta.title}", f"{doc.date}, open in the reader",

@@ -56,7 +56,9 @@ def help_table() -> Table:
     for name, bindings in groups:
         first = True
         for b in bindings:
-            does = b.description or b.action
+            if not b.description:  # Textual's internal keys (e.g. the ctrl+c quit hint)
+                continue
+            does = b.description
             if b.tooltip:
                 does = f"{does} — {b.tooltip}"
             table.add_row(name if first else "", key_name(b), does)
