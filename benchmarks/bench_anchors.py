@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from policydiff.corpus import load_corpus  # noqa: E402
-from test_anchors_robustness import simulate  # noqa: E402
+from test_anchors_robustness import HEAVY, LIGHT, simulate  # noqa: E402
 
 
 def main() -> None:
@@ -24,15 +24,19 @@ def main() -> None:
     parser.add_argument("--anchors", type=int, default=20, help="anchors per trial")
     parser.add_argument("--max-edits", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--light", action="store_true",
+                        help="only small corrections (typos, a word added or cut)")
     args = parser.parse_args()
     bodies = {doc.id: doc.body for doc in load_corpus(ROOT)}
     began = time.perf_counter()
     outcomes, statuses = simulate(bodies, trials=args.trials, anchors_per_trial=args.anchors,
-                                  max_edits=args.max_edits, seed=args.seed)
+                                  max_edits=args.max_edits, seed=args.seed,
+                                  kinds=LIGHT if args.light else HEAVY)
     seconds = time.perf_counter() - began
     total = outcomes["recovered"] + outcomes["orphaned"] + outcomes["wrong"]
-    print(f"anchors: {total} ({args.trials} trials x {args.anchors}, 1-{args.max_edits} edits, "
-          f"seed {args.seed}), {seconds:.1f} s, {1000 * seconds / total:.1f} ms/anchor")
+    kind = "light" if args.light else "heavy"
+    print(f"anchors: {total} ({args.trials} trials x {args.anchors}, 1-{args.max_edits} {kind} "
+          f"edits, seed {args.seed}), {seconds:.1f} s, {1000 * seconds / total:.1f} ms/anchor")
     for key in ("recovered", "orphaned", "wrong"):
         print(f"  {key:10} {outcomes[key]:6}  {100 * outcomes[key] / total:5.1f}%")
     print("  statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))

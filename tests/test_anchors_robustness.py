@@ -81,10 +81,16 @@ def random_spans(body: str, rng: random.Random, count: int) -> list[tuple[int, i
     return spans
 
 
+#: Edit kinds: corpus corrections as they come (typo fixes, a word added or cut) and
+#: heavier ones (a clause cut, a paragraph restored from elsewhere).
+HEAVY = ("typo", "typo", "insert", "delete", "delete_long", "restore")
+LIGHT = ("typo", "typo", "insert", "delete")
+
+
 def random_edit(body: str, rng: random.Random, spans: list[Tracked], donors: list[str],
-                ) -> tuple[int, int, str]:
+                kinds: tuple[str, ...] = HEAVY) -> tuple[int, int, str]:
     """One edit: (position, characters deleted, inserted text)."""
-    kind = rng.choice(["typo", "typo", "insert", "delete", "delete_long", "restore"])
+    kind = rng.choice(kinds)
     if spans and rng.random() < 0.5:  # inside a quote
         t = rng.choice(spans)
         lo, hi = t.a_hi, max(t.a_hi + 1, t.b_lo)
@@ -109,7 +115,7 @@ def random_edit(body: str, rng: random.Random, spans: list[Tracked], donors: lis
 
 
 def simulate(bodies: dict[str, str], *, trials: int, anchors_per_trial: int, max_edits: int,
-             seed: int) -> tuple[Counter, Counter]:
+             seed: int, kinds: tuple[str, ...] = HEAVY) -> tuple[Counter, Counter]:
     """Run the experiment; returns (outcomes, resolution statuses) over all anchors."""
     rng = random.Random(seed)
     outcomes: Counter = Counter()
@@ -123,7 +129,7 @@ def simulate(bodies: dict[str, str], *, trials: int, anchors_per_trial: int, max
         anchors = [make_anchor(body, a, b) for a, b in spans]
         tracked = [Tracked(a, a, b, b) for a, b in spans]
         for _ in range(rng.randint(1, max_edits)):
-            pos, dlen, ins = random_edit(body, rng, tracked, donors)
+            pos, dlen, ins = random_edit(body, rng, tracked, donors, kinds)
             body = body[:pos] + ins + body[pos + dlen:]
             for t in tracked:
                 apply_edit(t, pos, dlen, len(ins))

@@ -30,7 +30,7 @@ CONTEXT_THRESHOLD = 0.5
 STRONG_QUOTE = 0.9
 #: Quotes shorter than this are only found verbatim (fuzzy matches of a few
 #: characters are too easy to find in the wrong place).
-MIN_FUZZY_LENGTH = 8
+MIN_FUZZY_LENGTH = 12
 #: How far from the hint (in characters) the fuzzy matcher looks before giving up.
 MATCH_DISTANCE = 1000
 #: Context needed, in matching characters, to trust a verbatim quote whose recorded
@@ -205,7 +205,8 @@ def similarity(a: str, b: str) -> float:
         return 1.0
     longest = max(len(a), len(b))
     dmp = _dmp()
-    return 1.0 - dmp.diff_levenshtein(dmp.diff_main(a, b, False)) / longest
+    # diff_main is a shortest-edit diff, so its "Levenshtein" can exceed the length.
+    return max(0.0, 1.0 - dmp.diff_levenshtein(dmp.diff_main(a, b, False)) / longest)
 
 
 def _probe_offsets(length: int, width: int, count: int = 8) -> list[int]:
@@ -265,7 +266,10 @@ def _resolve_fuzzy(anchor: Anchor, body: str, hint: int) -> Resolution:
     context = (before * lp + after * ls) / (lp + ls) if lp + ls else 1.0
     if quote_sim < QUOTE_THRESHOLD or (quote_sim < STRONG_QUOTE and context < CONTEXT_THRESHOLD):
         return _orphan(anchor, f"best match only {quote_sim:.0%} similar", quote_sim)
-    if not _boundaries_hold(anchor, body, start, end):
+    if lp + ls and max(before, after) < CONTEXT_THRESHOLD:
+        # The same words with other text on both sides: another place saying the same.
+        return _orphan(anchor, "similar text found, but not in its context", quote_sim)
+    if not _boundaries_hold(anchor, body, start, end, before, after):
         return _orphan(anchor, "the quote's start or end is no longer there", quote_sim)
     if abs(start - hint) > NEAR and min(before, after) < 1.0:
         # Far from the hint only an intact context vouches for the place: headlines and
@@ -286,10 +290,12 @@ def _context_similarities(anchor: Anchor, body: str, start: int, end: int,
     return before, after
 
 
-def _boundaries_hold(anchor: Anchor, body: str, start: int, end: int) -> bool:
+def _boundaries_hold(anchor: Anchor, body: str, start: int, end: int, before: float,
+                     after: float) -> bool:
     """Each end of the match is confirmed by the quote's own edge or by the context,
-    and the text just inside each end still mostly reads like the quote there (an
-    edit that rewrote a quote's edge leaves its boundary a guess)."""
+    and the text just inside each end still reads like the quote there: almost the
+    same, or fairly similar with the context on that side still in place (an edit
+    that rewrote a quote's edge leaves its boundary a guess)."""
     k = BOUNDARY_CHARS
     exact, prefix, suffix = anchor.exact, anchor.prefix, anchor.suffix
     found = body[start:end]
@@ -307,8 +313,13 @@ def _boundaries_hold(anchor: Anchor, body: str, start: int, end: int) -> bool:
     diffs = dmp.diff_main(exact, found, False)
     head = found[:dmp.diff_xIndex(diffs, edge)]
     tail = found[dmp.diff_xIndex(diffs, len(exact) - edge):]
-    return (similarity(exact[:edge], head) >= EDGE_THRESHOLD
-            and similarity(exact[-edge:], tail) >= EDGE_THRESHOLD)
+
+    def holds(edge_sim: float, context: float) -> bool:
+        return edge_sim >= STRONG_QUOTE or (edge_sim >= EDGE_THRESHOLD
+                                            and context >= CONTEXT_THRESHOLD)
+
+    return (holds(similarity(exact[:edge], head), before if prefix else 1.0)
+            and holds(similarity(exact[-edge:], tail), after if suffix else 1.0))
 
 
 def _orphan(anchor: Anchor, reason: str, similarity_: float = 0.0) -> Resolution:
