@@ -172,15 +172,19 @@ def _resolve_exact(anchor: Anchor, body: str, hint: int) -> Resolution | None:
         # At the very start/end of the body a shorter context is all there can be.
         room_after = len(body) - pos - len(anchor.exact)
         full = before in (lp, pos) and after in (ls, room_after)
-        scored.append((full, before + after, -abs(pos - hint), pos))
+        halves = 2 * before >= min(lp, pos) and 2 * after >= min(ls, room_after)
+        scored.append((full, before + after, -abs(pos - hint), pos, halves))
     scored.sort(reverse=True)
-    full, chars, _, pos = scored[0]
+    full, chars, _, pos, halves = scored[0]
     if not full:
         runner_up = scored[1] if len(scored) > 1 else None
         needed = min(lp + ls, MIN_CONTEXT_CHARS)
-        if (chars < needed or abs(pos - hint) > NEAR
+        if (chars < needed or not halves or abs(pos - hint) > NEAR
                 or (runner_up is not None and runner_up[1] == chars)):
-            return None  # context too weak to tell; let the fuzzy matcher weigh it
+            # The context on either side is too damaged to tell this place from
+            # another saying the same (a headline repeating a sentence); let the
+            # fuzzy matcher weigh the whole selector.
+            return None
     context = 1.0 if full else chars / max(1, lp + ls)
     return Resolution("exact", pos, pos + len(anchor.exact), pos - anchor.start, 1.0, context)
 
