@@ -242,3 +242,11 @@ def test_cli_markdown_and_errors():
     assert bad.exit_code == 2 and "unknown metric 'nope'" in bad.output
     bad = run("targets", "--doc", "nope")
     assert bad.exit_code == 2 and "nope" in bad.output
+
+
+def test_distinct_figures_counts_repeats(project, corpus):
+    from policydiff.targets import distinct_figures, load_targets
+
+    figures = distinct_figures(load_targets(project, corpus, docs=["2017-opinions"]))
+    scale = [(t.figure, n) for t, n in figures if t.metric == "industry-scale"]
+    assert scale == [("1000亿", 3)]  # lead, sub-headline and body say it once each

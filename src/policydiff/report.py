@@ -142,20 +142,15 @@ def _targets(project: Project, corpus: Corpus, docs: list[str]) -> tuple[list[Ta
                                                                           list[TargetRow]]:
     """Targets and baselines with a metric, metric by metric (metrics.yaml order), by date."""
     from .metrics import load_metrics
-    from .targets import load_targets
+    from .targets import distinct_figures, load_targets
 
     metrics = load_metrics(project)
     order = {doc_id: i for i, doc_id in enumerate(corpus.ids)}
     keys = metrics.keys
     rows: list[TargetRow] = []
-    seen: set[tuple[str, ...]] = set()
-    for t in load_targets(project, corpus, docs=docs):
+    for t, _times in distinct_figures(load_targets(project, corpus, docs=docs)):
         if t.metric not in keys or metrics.get(t.metric).ignore:
             continue  # "other" and ignored metrics (the plan's own structure) stay out
-        key = (t.metric, t.doc, t.figure, str(t.year), t.kind)
-        if key in seen:
-            continue  # a report repeats its figure in the headline and the text
-        seen.add(key)
         rows.append(TargetRow(
             metric=t.metric, metric_name=metrics.name(t.metric), doc=t.doc,
             date=corpus.get(t.doc).date, value=_format_value(t.value, t.value_max, t.unit),

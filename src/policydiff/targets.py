@@ -347,6 +347,22 @@ def extract_targets(corpus: Any, metrics: MetricSet, docs: Sequence[str] | None 
     return [t for doc in chosen for t in extract_document(doc, metrics)]
 
 
+def distinct_figures(targets: Iterable[Target]) -> list[tuple[Target, int]]:
+    """Each distinct figure of a document once, with how many times the text repeats it.
+
+    A press report repeats its key figure in the headline, the lead and the body; a
+    table or chart of targets shows it once (the first occurrence).
+    """
+    seen: dict[tuple[Any, ...], list[Any]] = {}
+    for t in targets:
+        key = (t.metric, t.doc, t.kind, t.value, t.value_max, t.unit, t.year, t.qualifier)
+        if key in seen:
+            seen[key][1] += 1
+        else:
+            seen[key] = [t, 1]
+    return [(t, n) for t, n in seen.values()]
+
+
 def load_targets(project: Any, corpus: Any | None = None, docs: Sequence[str] | None = None,
                  overrides: bool = True) -> list[Target]:
     """The project's figures with reviewers' overrides applied (the CLI's view)."""

@@ -22,20 +22,17 @@ def _value(value: float | int | None, value_max: float | int | None) -> str:
 
 def _rows(targets: Iterable, order: list[str], dates: dict[str, str]) -> list[dict]:
     """One row per distinct figure of a document (a figure repeated in a report counts once)."""
-    rows: dict[tuple, dict] = {}
-    for t in targets:
-        key = (t.metric, t.doc, t.kind, t.value, t.value_max, t.unit, t.year, t.qualifier)
-        if key in rows:
-            rows[key]["times"] += 1
-            continue
-        rows[key] = {"metric": t.metric, "doc": t.doc, "date": dates.get(t.doc, ""),
-                     "kind": t.kind, "value": _value(t.value, t.value_max), "unit": t.unit,
-                     "year": "" if t.year is None else str(t.year), "qualifier": t.qualifier,
-                     "figure": t.figure, "section": t.section, "times": 1,
-                     "source": t.source, "start": t.start}
+    from ..targets import distinct_figures
+
+    rows = [{"metric": t.metric, "doc": t.doc, "date": dates.get(t.doc, ""), "kind": t.kind,
+             "value": _value(t.value, t.value_max), "unit": t.unit,
+             "year": "" if t.year is None else str(t.year), "qualifier": t.qualifier,
+             "figure": t.figure, "section": t.section, "times": times, "source": t.source,
+             "start": t.start}
+            for t, times in distinct_figures(targets)]
     rank = {key: i for i, key in enumerate(order)}
     doc_rank = {doc: i for i, doc in enumerate(dates)}
-    return sorted(rows.values(), key=lambda r: (rank.get(r["metric"], len(rank)),
+    return sorted(rows, key=lambda r: (rank.get(r["metric"], len(rank)),
                                                 doc_rank.get(r["doc"], 0), r["start"]))
 
 

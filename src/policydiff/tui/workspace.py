@@ -259,13 +259,14 @@ class Workspace:
     # ------------------------------------------------------------------ targets, search
 
     def targets(self) -> tuple[list[Any], dict[str, str]]:
-        """Every figure (overrides applied) and metric display names."""
+        """Every distinct figure (overrides applied) and metric display names."""
         from ..metrics import load_metrics
-        from ..targets import load_targets
+        from ..targets import distinct_figures, load_targets
 
         metrics = load_metrics(self.project)
         names = {m.key: f"{m.name_zh} {m.name_en}" for m in metrics.metrics}
-        return load_targets(self.project, self.corpus), names
+        figures = distinct_figures(load_targets(self.project, self.corpus))
+        return [t for t, _times in figures], names
 
     def search(self, query: str, limit: int = 200, context: int = 30) -> list[SearchHit]:
         """Occurrences of ``query`` (case-insensitive) in the corpus bodies, date order."""
