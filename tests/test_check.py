@@ -29,6 +29,7 @@ def copy(tmp_path: Path) -> Project:
     root = tmp_path / "proj"
     shutil.copytree(REPO / "corpus", root / "corpus")
     shutil.copytree(REPO / "alignments", root / "alignments")
+    (root / "src").symlink_to(REPO / "src")  # where the files' $schema lines point
     return Project(root)
 
 
@@ -147,6 +148,18 @@ def test_a_corrected_corpus_is_followed_and_fixed_in_place(copy: Project) -> Non
     assert changed and all(re.match(r"\s+(prefix|exact|suffix|start):", ln) for ln in changed)
     assert (copy.alignments_dir / "themes.yaml").read_text(encoding="utf-8") == \
         before["themes.yaml"]
+
+
+def test_a_missing_schema_is_a_warning(copy: Project) -> None:
+    (copy.root / "src").unlink()
+    _edit(copy.alignments_dir / "talent.yaml", "# yaml-language-server", "# yaml language server")
+    result = run(copy.root, "check")
+    assert result.exit_code == 0
+    warnings = result.stdout.splitlines()
+    assert "alignments/talent.yaml:1: warning: no `# yaml-language-server: $schema=…` line: " \
+           "editors cannot validate this file while you type" in warnings
+    assert any(w.startswith("alignments/themes.yaml:1: warning: the schema ") and
+               "themes.schema.json" in w for w in warnings)
 
 
 def test_json_output_lists_problems(copy: Project) -> None:

@@ -21,7 +21,16 @@ from .anchors import Resolution, refresh_anchor, resolve_anchor
 from .errors import InputError, PolicydiffError
 from .problems import Problem
 from .project import Project
-from .store import ALIGNMENTS_DIR, THEMES_FILE, AlignmentStore, read_texts
+from .store import (
+    ALIGNMENT_SCHEMA,
+    ALIGNMENTS_DIR,
+    SCHEMA_LINE,
+    THEMES_FILE,
+    THEMES_SCHEMA,
+    AlignmentStore,
+    read_texts,
+    schema_path,
+)
 
 QUOTE_PREVIEW = 24
 
@@ -122,6 +131,7 @@ def check_store(store: AlignmentStore, corpus: Any) -> tuple[CheckResult, list[F
             result.problems.append(Problem(f"{ALIGNMENTS_DIR}/{THEMES_FILE}", 0,
                                            f"theme {theme.id!r} has no terms", "warning"))
     for rel in store.files():
+        result.problems.extend(_schema_line_problems(store, rel))
         data = store.file_data(rel)
         if rel.endswith("/" + THEMES_FILE) or data is None or "theme" not in data:
             continue
@@ -142,6 +152,20 @@ def check_store(store: AlignmentStore, corpus: Any) -> tuple[CheckResult, list[F
             result.problems.append(Problem(al.file, al.line, f"{al.id}: only {found} passage(s) "
                                            "found; an alignment compares two or more", "warning"))
     return result, fixable
+
+
+def _schema_line_problems(store: AlignmentStore, rel: str) -> list[Problem]:
+    """The ``$schema`` line editors validate with: present, and naming a schema that exists."""
+    for number, line in enumerate(store.file_text(rel).splitlines()[:3], 1):
+        if line.startswith(SCHEMA_LINE):
+            target = line[len(SCHEMA_LINE):].strip()
+            if "://" in target or (store.root / rel).parent.joinpath(target).is_file():
+                return []
+            schema = THEMES_SCHEMA if rel.endswith("/" + THEMES_FILE) else ALIGNMENT_SCHEMA
+            return [Problem(rel, number, f"the schema {target!r} does not exist (the packaged "
+                            f"one is {schema_path(schema)})", "warning")]
+    return [Problem(rel, 1, f"no `{SCHEMA_LINE}…` line: editors cannot validate this file "
+                    "while you type", "warning")]
 
 
 def _check_alignment(al: Alignment, corpus: Any, problems: list[Problem],

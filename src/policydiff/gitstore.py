@@ -17,12 +17,7 @@ from typing import Any
 
 from .errors import InputError, StoreError
 from .project import Project
-from .store import (
-    ALIGNMENTS_DIR,
-    RESERVED_FILES,
-    AlignmentStore,
-    StoreFile,
-)
+from .store import ALIGNMENTS_DIR, AlignmentStore, StoreFile, is_store_file
 
 _LOCK_RETRIES = 20
 
@@ -65,11 +60,6 @@ def store_prefix(repo, project: Project) -> str:
     return Path(rel).as_posix()
 
 
-def is_store_path(name: str) -> bool:
-    """Whether a file name in ``alignments/`` is part of the alignment store."""
-    return name.endswith(".yaml") and name not in RESERVED_FILES
-
-
 def resolve_commit(repo, rev: str):
     """The commit ``rev`` names (``InputError`` with the revision if it names none)."""
     import git
@@ -94,7 +84,7 @@ def _tree_files(repo, commit, prefix: str) -> dict[str, tuple[str, Any]]:
         return {}
     files = {}
     for blob in tree.blobs:
-        if is_store_path(blob.name):
+        if is_store_file(blob.name):
             files[f"{ALIGNMENTS_DIR}/{blob.name}"] = (blob.hexsha, blob)
     return files
 
@@ -178,7 +168,7 @@ def changed_files(project: Project) -> list[Path]:
         if code[0] in "RC":
             i += 1  # the rename's source path follows
         path = _workdir(repo) / name
-        if is_store_path(path.name) and path.parent == project.alignments_dir.resolve():
+        if is_store_file(path.name) and path.parent == project.alignments_dir.resolve():
             changed.append(path)
     return sorted(set(changed))
 
@@ -189,7 +179,7 @@ def _store_rels(repo, project: Project, files: Iterable[str | os.PathLike[str]])
     for f in files:
         path = Path(f)
         path = (path if path.is_absolute() else project.root / path).resolve()
-        if path.parent != folder or not is_store_path(path.name):
+        if path.parent != folder or not is_store_file(path.name):
             raise StoreError(f"{f}: not an alignment file; only files of {ALIGNMENTS_DIR}/ "
                              "are committed by policydiff")
         rels.append(Path(os.path.relpath(path, _workdir(repo))).as_posix())

@@ -12,7 +12,6 @@ files of any revision.
 
 from __future__ import annotations
 
-import copy
 import io
 import os
 import re
@@ -221,8 +220,9 @@ def alignments_from_data(rel: str, data: Any) -> list[Alignment]:
     return found
 
 
-def is_alignment_file(name: str) -> bool:
-    return name.endswith(".yaml") and name != THEMES_FILE and name not in RESERVED_FILES
+def is_store_file(name: str) -> bool:
+    """Whether a file of ``alignments/`` belongs to the store (themes and alignments)."""
+    return name.endswith(".yaml") and name not in RESERVED_FILES
 
 
 class AlignmentStore:
@@ -432,7 +432,7 @@ class AlignmentStore:
         path = self.path_for(alignment.theme)
         rel = self._rel(path)
         item = alignment_to_yaml(alignment)
-        if rel not in self._files or not _exists(path):
+        if rel not in self._files or not path.is_file():
             text = new_file_text(alignment.theme, path, [item], self._theme_title(alignment.theme))
             self._write(rel, path, text, expected=None)
             return path
@@ -558,10 +558,6 @@ class AlignmentStore:
         if self._files.get(rel) is None or self._files[rel].text != text:
             self._files[rel] = self._parse(rel, text)
             self._rebuild()
-
-
-def _exists(path: Path) -> bool:
-    return path.is_file()
 
 
 def _find_item(data: Any, alignment_id: str) -> dict:
@@ -867,7 +863,7 @@ def read_texts(project: Project) -> dict[str, str]:
     if not folder.is_dir():
         return texts
     for path in sorted(folder.glob("*.yaml")):
-        if path.name in RESERVED_FILES:
+        if not is_store_file(path.name):
             continue
         rel = f"{ALIGNMENTS_DIR}/{path.name}"
         try:
@@ -908,7 +904,3 @@ def passage_text(member: Member, corpus: Any) -> tuple[str, Resolution]:
         return "", res
     return body[res.start:res.end], res
 
-
-def copy_alignment(alignment: Alignment) -> Alignment:
-    """A deep copy (for callers that edit a model before writing it)."""
-    return copy.deepcopy(alignment)
