@@ -297,9 +297,10 @@ def _context_similarities(anchor: Anchor, body: str, start: int, end: int,
 def _boundaries_hold(anchor: Anchor, body: str, start: int, end: int, before: float,
                      after: float) -> bool:
     """Each end of the match is confirmed by the quote's own edge or by the context,
-    and the text just inside each end still reads like the quote there: almost the
-    same, or fairly similar with the context on that side still in place (an edit
-    that rewrote a quote's edge leaves its boundary a guess)."""
+    and the text just inside each end still reads like the quote there: the same,
+    or fairly similar with the context on that side still in place. An edit at a
+    quote's edge with the context beyond it changed too leaves the boundary a guess
+    (text after a cut often repeats the quote's last words)."""
     k = BOUNDARY_CHARS
     exact, prefix, suffix = anchor.exact, anchor.prefix, anchor.suffix
     found = body[start:end]
@@ -319,8 +320,7 @@ def _boundaries_hold(anchor: Anchor, body: str, start: int, end: int, before: fl
     tail = found[dmp.diff_xIndex(diffs, len(exact) - edge):]
 
     def holds(edge_sim: float, context: float) -> bool:
-        return edge_sim >= STRONG_QUOTE or (edge_sim >= EDGE_THRESHOLD
-                                            and context >= CONTEXT_THRESHOLD)
+        return edge_sim == 1.0 or (edge_sim >= EDGE_THRESHOLD and context >= CONTEXT_THRESHOLD)
 
     return (holds(similarity(exact[:edge], head), before if prefix else 1.0)
             and holds(similarity(exact[-edge:], tail), after if suffix else 1.0))
