@@ -31,6 +31,10 @@ STRONG_QUOTE = 0.9
 #: Quotes shorter than this are only found verbatim (fuzzy matches of a few
 #: characters are too easy to find in the wrong place).
 MIN_FUZZY_LENGTH = 12
+#: A passage with context on one side only must be this close to its offset hint.
+ONE_SIDED_NEAR = 24
+#: Fuzzy matches of quotes shorter than this must be at least STRONG_QUOTE similar.
+SHORT_QUOTE = 16
 #: How far from the hint (in characters) the fuzzy matcher looks before giving up.
 MATCH_DISTANCE = 1000
 #: Context needed, in matching characters, to trust a verbatim quote whose recorded
@@ -273,6 +277,12 @@ def _resolve_fuzzy(anchor: Anchor, body: str, hint: int) -> Resolution:
     if lp + ls and max(before, after) < CONTEXT_THRESHOLD:
         # The same words with other text on both sides: another place saying the same.
         return _orphan(anchor, "similar text found, but not in its context", quote_sim)
+    if lp and ls and min(before, after) < CONTEXT_THRESHOLD and abs(start - hint) > ONE_SIDED_NEAR:
+        # Context on one side only, and moved: a title or lead repeating the quote.
+        return _orphan(anchor, f"similar text {start - hint:+d} characters away, context "
+                       "changed on one side", quote_sim)
+    if len(exact) < SHORT_QUOTE and quote_sim < STRONG_QUOTE:
+        return _orphan(anchor, f"short quote only {quote_sim:.0%} similar", quote_sim)
     if not _boundaries_hold(anchor, body, start, end, before, after):
         return _orphan(anchor, "the quote's start or end is no longer there", quote_sim)
     if abs(start - hint) > NEAR and min(before, after) < 1.0:
