@@ -36,12 +36,21 @@ class Tracked:
 
 
 def _map(x: int, pos: int, dlen: int, ins: int) -> tuple[int, int]:
-    """Where offset ``x`` goes when ``body[pos:pos+dlen]`` becomes ``ins`` characters."""
+    """Where offset ``x`` may go when ``body[pos:pos+dlen]`` becomes ``ins`` characters.
+
+    A boundary touched by the edit may be anywhere in the new text; one right next to
+    it (a character away) may also move across the new text: when ``，子相`` is
+    inserted before a quote's final ``，`` the quote can end at either comma.
+    """
     if x < pos:
-        return x, x
-    if x > pos + dlen:
-        return x + ins - dlen, x + ins - dlen
-    return pos, pos + ins  # touched by the edit: anywhere in the new text
+        exact = x
+    elif x > pos + dlen:
+        exact = x + ins - dlen
+    else:
+        return pos, pos + ins
+    if pos - 1 <= x <= pos + dlen + 1:
+        return min(exact, pos), max(exact, pos + ins)
+    return exact, exact
 
 
 def apply_edit(tracked: Tracked, pos: int, dlen: int, ins: int) -> None:
@@ -163,6 +172,11 @@ def test_tracking_maps_offsets_like_the_edit() -> None:
     assert (t.a_lo, t.b_hi) == (13, 22)
     apply_edit(t, 13, 0, 4)  # insertion at the start: either side is right
     assert (t.a_lo, t.a_hi) == (13, 17)
+    assert (t.b_lo, t.b_hi) == (26, 26)
+    apply_edit(t, 25, 0, 3)  # insertion one character before the end: so is this
+    assert (t.b_lo, t.b_hi) == (25, 29)
+    apply_edit(t, 0, 0, 1)  # far away: an exact shift
+    assert (t.a_lo, t.a_hi, t.b_lo, t.b_hi) == (14, 18, 26, 30)
     assert classify((None, None), t) == "orphaned"
     assert classify((40, 50), t) == "wrong"
 
