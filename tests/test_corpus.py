@@ -84,7 +84,8 @@ def test_fourteenth_plan_outline(corpus):
     assert [s.numbering for s in top] == ["一、", "二、", "三、", "四、", "五、"]
     assert [s.id for s in top] == ["1", "2", "3", "4", "5"]
     tasks = [s for s in doc.sections if s.parent == "4"]
-    assert [s.numbering for s in tasks] == ["（一）", "（二）", "（三）", "（四）", "（五）", "（六）"]
+    assert [s.numbering for s in tasks] == [
+        "（一）", "（二）", "（三）", "（四）", "（五）", "（六）"]
     assert [s.id for s in doc.children("4.3")] == ["4.3.1", "4.3.2", "4.3.3", "4.3.4"]
     goals = doc.section("3.3")
     assert goals.heading == "（三）发展目标"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,7 +16,7 @@ ALPHABET = st.sampled_from(list("人工智能产业规模到年亿元。！？�
 def test_spans_partition_the_text(text):
     spans = sentence_spans(text)
     assert "".join(text[s:e] for s, e in spans) == text
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         assert end == start
     assert all(e > s for s, e in spans)
 
@@ -30,7 +32,8 @@ def test_splits_on_chinese_terminators_and_line_ends():
 
 
 def test_quotes_and_brackets_are_kept_intact():
-    text = "“上海作为中国最大的经济中心城市。这些都为发展提供了基础。”吴清说。（以下简称《意见》。）下一句。"
+    text = ("“上海作为中国最大的经济中心城市。这些都为发展提供了基础。”吴清说。"
+            "（以下简称《意见》。）下一句。")
     assert split_sentences(text) == [
         "“上海作为中国最大的经济中心城市。这些都为发展提供了基础。”吴清说。",
         "（以下简称《意见》。）下一句。",

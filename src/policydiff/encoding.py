@@ -46,7 +46,8 @@ def decode_bytes(data: bytes, name: str = "<input>") -> str:
         text = bom_less
     else:
         if _looks_binary(data):
-            raise InputError("binary file, not text (expected .txt, .md, .html or .docx)", path=name)
+            raise InputError("binary file, not text (expected .txt, .md, .html or .docx)",
+                             path=name)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:

@@ -130,7 +130,8 @@ def ingest_cmd(path: Path, doc_id: str | None, force: bool, period: str | None,
         try:
             a, b = (int(x) for x in period.replace("至", "-").split("-"))
         except ValueError:
-            raise InputError(f"invalid --period {period!r}: use START-END, e.g. 2022-2025") from None
+            raise InputError(
+                f"invalid --period {period!r}: use START-END, e.g. 2022-2025") from None
         span = (a, b)
     target = ingest_file(project, path, doc_id, force=force, period=span, **fields)
     click.echo(f"wrote {target.relative_to(project.root)}")
