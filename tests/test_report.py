@@ -151,3 +151,8 @@ def test_html_is_one_self_contained_page(git_project):
     assert "<script" not in page and "src=" not in page  # nothing to fetch: self-contained
     assert not re.search(r"href=(?!['\"]?#)", page)  # links only within the page
     assert "class='sbs'" in page and "4000亿元" in page
+
+
+def test_a_document_with_two_passages_shows_both(markdown):
+    talent = markdown.split("### 人才规模目标")[1].split("\n### ")[0]
+    assert "集聚AI人才2-3万人" in talent and "约5000名" in talent

@@ -194,13 +194,13 @@ def build_report(project: Project, corpus: Corpus, *, themes: list[str] | None =
         for chain in chains:
             al = store.get(chain.alignment)
             notes = {m.doc: m.note for m in al.members}
-            passages = {}
-            for v in chain.versions:
-                passages[v.doc] = Passage(v.doc, v.date, v.section or "",
-                                          _section_label(corpus, v.doc, v.section), v.text,
-                                          absent=v.absent, note=notes.get(v.doc, ""),
-                                          anchor_status=v.status)
-            steps = [Step(passages[st.a.doc], passages[st.b.doc], list(st.diff.ops),
+            # A document may give several passages (Lingang: a goal and a projection).
+            passages = {id(v): Passage(v.doc, v.date, v.section or "",
+                                       _section_label(corpus, v.doc, v.section), v.text,
+                                       absent=v.absent, note=notes.get(v.doc, ""),
+                                       anchor_status=v.status)
+                        for v in chain.versions}
+            steps = [Step(passages[id(st.a)], passages[id(st.b)], list(st.diff.ops),
                           st.diff.similarity, [f.to_dict() for f in st.diff.figures])
                      for st in chain.steps]
             sections.append(AlignmentSection(al.id, al.label, al.status, al.note,
