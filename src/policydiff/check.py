@@ -29,8 +29,8 @@ from .store import (
     THEMES_SCHEMA,
     AlignmentStore,
     read_texts,
-    schema_path,
 )
+from .yamltext import schema_path
 
 QUOTE_PREVIEW = 24
 

@@ -1,0 +1,389 @@
+"""YAML files that people edit: parse with line numbers, validate, edit minimally.
+
+Reviewers write the alignment files by hand, so problems must point at a line
+(YAML errors, git conflict markers, schema violations), and the tool's own edits
+must touch only the characters of the values they change: :class:`YamlText`
+splices new values into the original text at ruamel.yaml's node positions, so
+comments, key order and quoting survive. Nothing here knows what an alignment is.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import StoreError
+from .problems import Problem
+
+_CONFLICT = re.compile(r"^(<{7}(?: |$)|={7}$|>{7}(?: |$)|\|{7}(?: |$))")
+
+# --- schemas --------------------------------------------------------------------
+
+
+def schema_path(name: str) -> Path:
+    """The packaged JSON Schema file ``name`` (shipped in ``policydiff/schemas``)."""
+    return Path(__file__).with_name("schemas") / name
+
+
+@lru_cache(maxsize=4)
+def _validator(name: str):
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(json.loads(schema_path(name).read_text(encoding="utf-8")))
+
+
+# --- YAML -----------------------------------------------------------------------
+
+
+def round_trip():
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _dumper(flow: bool = False):
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.width = 1_000_000  # never fold a long Chinese sentence
+    yaml.allow_unicode = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    if flow:
+        yaml.default_flow_style = True
+    return yaml
+
+
+def plain(data: Any) -> Any:
+    """ruamel's round-trip objects as plain dicts, lists and scalars (for comparing)."""
+    if isinstance(data, Mapping):
+        return {str(k): plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [plain(v) for v in data]
+    if isinstance(data, bool) or data is None:
+        return data
+    if isinstance(data, int):
+        return int(data)
+    if isinstance(data, float):
+        return float(data)
+    return str(data)
+
+
+def conflict_problems(rel: str, text: str) -> list[Problem]:
+    """Git conflict markers left in a file, one problem per marker line."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if _CONFLICT.match(line):
+            found.append(Problem(rel, number, f"git conflict marker {line[:7]!r}: keep the right "
+                                 "side of the conflict and delete the markers"))
+    return found
+
+
+_YAML_HINTS = (
+    ("expected <block end>", " (is this line indented like the keys around it?)"),
+    ("mapping values are not allowed", " (quote a value that contains ': ')"),
+    ("found character '\\t'", " (indent with spaces, not tabs)"),
+    ("could not find expected ':'", " (a key without ':', or an unclosed quote above?)"),
+    ("found unexpected end of stream", " (an unclosed quote or bracket?)"),
+)
+
+
+def parse_yaml(rel: str, text: str) -> tuple[Any, list[Problem]]:
+    """Parse ``text``; YAML errors and conflict markers become problems with their line."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    problems = conflict_problems(rel, text)
+    if problems:
+        return None, problems
+    try:
+        return round_trip().load(text), []
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        what = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        hint = next((h for key, h in _YAML_HINTS if key in what), "")
+        return None, [Problem(rel, line, f"YAML error: {what}{hint}")]
+    except YAMLError as exc:
+        return None, [Problem(rel, 0, f"YAML error: {' '.join(str(exc).split())}")]
+
+
+def line_of(data: Any, path: Iterable[Any]) -> int:
+    """1-based line of the node at ``path`` (keys and indices) in round-trip data."""
+    line = 1
+    node = data
+    for step in path:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(node, Mapping):
+                if lc is not None and step in node:
+                    line = lc.key(step)[0] + 1
+                node = node[step]
+            elif isinstance(node, list):
+                if lc is not None:
+                    line = lc.item(step)[0] + 1
+                node = node[step]
+            else:
+                break
+        except (KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+def schema_problems(rel: str, data: Any, schema: str) -> list[Problem]:
+    """Schema violations of ``data``, each at the line of the offending node."""
+    problems = []
+    errors = sorted(_validator(schema).iter_errors(plain(data)),
+                    key=lambda e: [str(p) for p in e.absolute_path])
+    for error in errors:
+        path = list(error.absolute_path)
+        where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path)
+        where = where.replace(".[", "[")
+        message = error.message
+        if error.validator == "type" and path and path[-1] == "section":
+            message += " (quote section ids: section: '4.10')"
+        problems.append(Problem(rel, line_of(data, path), f"{where or 'file'}: {message}"))
+    return problems
+
+
+
+# --- values as reviewers write them ----------------------------------------------
+
+
+#: Notes longer than this (in display columns) are folded over several lines.
+NOTE_WIDTH = 80
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def text_value(text: str) -> Any:
+    """Prose (notes) as a reviewer would type it: a literal block if it has line
+    breaks, a folded block (wrapped at spaces) if it is long, else a plain scalar."""
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+    if "\n" in text:
+        return LiteralScalarString(text)
+    if _width(text) <= NOTE_WIDTH or text != text.strip():
+        return text
+    folds, line_start = [], 0
+    for i, ch in enumerate(text):
+        if (ch == " " and text[i - 1] != " " and text[i + 1] != " "
+                and _width(text[line_start:i]) > NOTE_WIDTH - 12):
+            folds.append(i)
+            line_start = i + 1
+    if not folds:
+        return text
+    folded = FoldedScalarString(text)
+    folded.fold_pos = folds  # type: ignore[attr-defined]
+    return folded
+
+
+def dump(data: Any, flow: bool = False) -> str:
+    out = io.StringIO()
+    _dumper(flow).dump(data, out)
+    return out.getvalue()
+
+
+def render_value(value: Any, *, flow: bool, indent: int) -> str:
+    """``value`` as YAML text to put after ``key: `` at column ``indent``.
+
+    Multi-line renderings (block scalars, mappings) have their continuation lines
+    indented for that column; no trailing newline.
+    """
+    if flow:
+        text = dump([value], flow=True).strip()
+        return text[1:-1].strip()
+    text = dump({"k": value})
+    assert text.startswith("k:")
+    body = text[2:].rstrip("\n")
+    body = body[1:] if body.startswith(" ") else body
+    lines = body.split("\n")
+    return "\n".join([lines[0]] + [(" " * indent + ln) if ln else ln for ln in lines[1:]])
+
+
+# --- minimal edits of YAML text ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: int
+    end: int
+    text: str
+
+
+def is_mapping(node: Any) -> bool:
+    return type(node).__name__ == "MappingNode"
+
+
+def is_scalar(node: Any) -> bool:
+    return type(node).__name__ == "ScalarNode"
+
+
+def get_key(node: Any, key: str) -> tuple[Any, Any] | None:
+    if not is_mapping(node):
+        return None
+    for k, v in node.value:
+        if is_scalar(k) and k.value == key:
+            return k, v
+    return None
+
+
+class YamlText:
+    """A YAML text and its node tree (with character positions), for splicing edits."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.root = round_trip().compose(text)
+
+    def find_alignment(self, alignment_id: str) -> Any:
+        seq = get_key(self.root, "alignments")
+        if seq is None or type(seq[1]).__name__ != "SequenceNode":
+            return None
+        for item in seq[1].value:
+            kv = get_key(item, "id")
+            if kv is not None and is_scalar(kv[1]) and kv[1].value == alignment_id:
+                return item
+        return None
+
+    def count_alignment(self, alignment_id: str) -> int:
+        seq = get_key(self.root, "alignments")
+        if seq is None or type(seq[1]).__name__ != "SequenceNode":
+            return 0
+        return sum(1 for item in seq[1].value
+                   if (kv := get_key(item, "id")) is not None and kv[1].value == alignment_id)
+
+    def _last_index(self, node: Any) -> int:
+        """Index just after the last character of a node's own text."""
+        if is_scalar(node):
+            end = node.end_mark.index
+            while end > node.start_mark.index and self.text[end - 1] in " \t\r\n":
+                end -= 1
+            return end
+        if getattr(node, "flow_style", False) or not node.value:
+            return node.end_mark.index
+        last = node.value[-1]
+        return self._last_index(last[1] if isinstance(last, tuple) else last)
+
+    def _line_end(self, index: int) -> int:
+        nl = self.text.find("\n", index)
+        return len(self.text) if nl < 0 else nl + 1
+
+    def _after_colon(self, key_node: Any) -> int:
+        colon = self.text.index(":", key_node.end_mark.index)
+        return colon + 1
+
+    def set_key(self, mapping: Any, key: str, value: Any, after: Iterable[str] = ()) -> list[Edit]:
+        """Edits that give ``key`` the scalar ``value`` in ``mapping`` (added if missing)."""
+        if not is_mapping(mapping):
+            raise StoreError("cannot edit: expected a mapping")
+        flow = bool(getattr(mapping, "flow_style", False))
+        kv = get_key(mapping, key)
+        if kv is not None:
+            key_node, value_node = kv
+            if not is_scalar(value_node):
+                raise StoreError(f"cannot edit {key!r}: it is not a plain value",)
+            if value_node.tag.endswith(":null") and value_node.start_mark.index == \
+                    value_node.end_mark.index:
+                at = self._after_colon(key_node)
+                rendered = render_value(value, flow=flow, indent=key_node.start_mark.column)
+                return [Edit(at, at, " " + rendered)]
+            if _scalar_equals(value_node, value):
+                return []
+            start = value_node.start_mark.index
+            end = self._last_index(value_node)
+            rendered = render_value(value, flow=flow, indent=key_node.start_mark.column)
+            if "\n" in rendered:
+                rest_end = self._line_end(end)
+                rest = self.text[end:rest_end].rstrip("\n")
+                if rest.strip().startswith("#"):  # keep a trailing comment on the header line
+                    head, body = rendered.split("\n", 1)
+                    rendered = head + rest + "\n" + body
+                    end = end + len(rest)
+            return [Edit(start, end, rendered)]
+        if flow:
+            close = mapping.end_mark.index - 1
+            sep = ", " if mapping.value else ""
+            return [Edit(close, close, f"{sep}{key}: {render_value(value, flow=True, indent=0)}")]
+        keys = [k.value for k, _ in mapping.value]
+        present = [k for k in keys if k in set(after)]
+        previous = present[-1] if present else None  # after the last of its neighbours
+        column = mapping.value[0][0].start_mark.column if mapping.value else 0
+        line = " " * column + f"{key}: {render_value(value, flow=False, indent=column)}\n"
+        if previous is None:
+            first = mapping.value[0][0].start_mark.index
+            line_start = self.text.rfind("\n", 0, first) + 1
+            if self.text[line_start:first].strip():  # "- id: x": insert after the first key
+                previous = keys[0]
+            else:
+                return [Edit(line_start, line_start, line)]
+        prev_value = get_key(mapping, previous)[1]
+        at = self._line_end(self._last_index(prev_value))
+        prefix = "" if at == 0 or self.text[at - 1] == "\n" else "\n"
+        return [Edit(at, at, prefix + line)]
+
+    def append_item(self, item: Any) -> list[Edit]:
+        """Edits that append ``item`` to the top-level ``alignments`` list."""
+        kv = get_key(self.root, "alignments")
+        if kv is None:
+            text = dump({"alignments": [item]})
+            at = len(self.text)
+            prefix = "" if not self.text or self.text.endswith("\n") else "\n"
+            return [Edit(at, at, prefix + _indent_items(text, 2, header=True))]
+        key_node, seq = kv
+        if type(seq).__name__ == "SequenceNode" and not seq.flow_style and seq.value:
+            last = seq.value[-1]
+            line_start = self.text.rfind("\n", 0, last.start_mark.index) + 1
+            dash = self.text.find("-", line_start, last.start_mark.index)
+            column = dash - line_start if dash >= 0 else key_node.start_mark.column + 2
+            at = self._line_end(self._last_index(last))
+            prefix = "" if self.text[at - 1] == "\n" else "\n"
+            return [Edit(at, at, prefix + _indent_items(dump([item]), column))]
+        # `alignments: []` or `alignments:` (null): replace the value with a block list.
+        start = self._after_colon(key_node)
+        end = seq.end_mark.index if type(seq).__name__ == "SequenceNode" else start
+        column = key_node.start_mark.column + 2
+        block = _indent_items(dump([item]), column).rstrip("\n")
+        return [Edit(start, end, "\n" + block)]
+
+    def apply(self, edits: list[Edit]) -> str:
+        text = self.text
+        # Back to front; of two insertions at one place, the first given ends up first.
+        ordered = sorted(enumerate(edits), key=lambda ie: (ie[1].start, ie[1].end, ie[0]),
+                         reverse=True)
+        for _, edit in ordered:
+            text = text[:edit.start] + edit.text + text[edit.end:]
+        return text
+
+
+def _scalar_equals(node: Any, value: Any) -> bool:
+    if isinstance(value, bool):
+        return node.value in (("true", "True", "TRUE") if value else ("false", "False", "FALSE"))
+    if isinstance(value, int):
+        return node.value == str(value) and not node.style
+    return node.value == str(value) and node.tag.endswith(":str")
+
+
+def _indent_items(dumped: str, column: int, header: bool = False) -> str:
+    """Re-indent ruamel's ``  - item`` block (dash at column 2) to put the dash at ``column``."""
+    lines = dumped.split("\n")
+    shift = column - 2
+    out = []
+    for i, line in enumerate(lines):
+        if (header and i == 0) or not line:
+            out.append(line)
+        elif shift >= 0:
+            out.append(" " * shift + line)
+        else:
+            out.append(line[-shift:] if line[:-shift].strip() == "" else line)
+    return "\n".join(out)
