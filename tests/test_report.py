@@ -156,3 +156,11 @@ def test_html_is_one_self_contained_page(git_project):
 def test_a_document_with_two_passages_shows_both(markdown):
     talent = markdown.split("### 人才规模目标")[1].split("\n### ")[0]
     assert "集聚AI人才2-3万人" in talent and "约5000名" in talent
+
+
+def test_contents_link_to_theme_headings(markdown):
+    from policydiff.report import github_slug
+
+    assert github_slug("发展目标 · Targets") == "发展目标--targets"
+    html = MarkdownIt("gfm-like").render(markdown)
+    assert 'href="#发展目标--targets"' in html or "href=\"#%E5" in html

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import html
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -248,6 +249,13 @@ def provenance(project: Project, corpus: Corpus, docs: list[str], rev: str | Non
 
 # ---------------------------------------------------------------- Markdown
 
+def github_slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to '-'."""
+    kept = "".join(ch for ch in heading.lower()
+                   if ch.isalnum() or ch in " -_" or unicodedata.category(ch).startswith("M"))
+    return kept.replace(" ", "-")
+
+
 def md_cell(text: str) -> str:
     """Text for a table cell: inline syntax escaped, on one line (cells hold no blocks)."""
     return md_escape_inline(text.replace("\n", " ")).strip()
@@ -263,7 +271,8 @@ def render_markdown(report: Report) -> str:
     lines += ["## Contents", ""]
     lines += ["- [Corpus](#corpus)", "- [Targets](#targets)"]
     for theme in report.themes:
-        lines.append(f"- {md_escape(theme.name_zh)} · {md_escape(theme.name_en)}")
+        heading = f"{theme.name_zh} · {theme.name_en}"
+        lines.append(f"- [{md_escape(heading)}](#{github_slug(heading)})")
     lines += ["- [Provenance](#provenance)", ""]
 
     lines += ["## Corpus", "", "| id | date | kind | policy | issuer | source |",
