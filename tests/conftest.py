@@ -23,11 +23,29 @@ def corpus(project: Project) -> Corpus:
     return load_corpus(project)
 
 
+def copy_project(root: Path, *, alignments: bool = True) -> Project:
+    """The repository's corpus (and its curated alignments) copied to ``root``."""
+    shutil.copytree(REPO / "corpus", root / "corpus")
+    if alignments:
+        shutil.copytree(REPO / "alignments", root / "alignments")
+    return Project(root)
+
+
+def init_git(root: Path, message: str = "import corpus and alignments", *,
+             name: str = "Ada Reviewer", email: str = "ada@example.org"):  # -> git.Repo
+    """A real git repository at ``root`` with every file in it committed."""
+    import git
+
+    repo = git.Repo.init(root)
+    with repo.config_writer() as cfg:
+        cfg.set_value("user", "name", name)
+        cfg.set_value("user", "email", email)
+    repo.git.add("-A")
+    repo.index.commit(message)
+    return repo
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Project:
     """A writable copy of the project's corpus and alignments (no git)."""
-    root = tmp_path / "proj"
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    if (REPO / "alignments").is_dir():
-        shutil.copytree(REPO / "alignments", root / "alignments")
-    return Project(root)
+    return copy_project(tmp_path / "proj")

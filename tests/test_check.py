@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_project
 from policydiff.check import check_project
 from policydiff.cli import cli
 from policydiff.problems import Problem
@@ -26,11 +26,9 @@ def run(root: Path, *args: str):
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Project:
-    root = tmp_path / "proj"
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    shutil.copytree(REPO / "alignments", root / "alignments")
-    (root / "src").symlink_to(REPO / "src")  # where the files' $schema lines point
-    return Project(root)
+    project = copy_project(tmp_path / "proj")
+    (project.root / "src").symlink_to(REPO / "src")  # where the files' $schema lines point
+    return project
 
 
 def _edit(path: Path, old: str, new: str, count: int = 1) -> None:

@@ -3,13 +3,13 @@ revisions are read from git objects, history speaks in semantic events."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import git
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_project, init_git
 from policydiff.cli import cli
 from policydiff.gitstore import changed_files, commit_files, load_store_at
 from policydiff.history import changes, diff_stores, history
@@ -28,17 +28,9 @@ def run(root: Path, *args: str, input: str | None = None):
 def repo(tmp_path: Path) -> git.Repo:
     """A project with the real corpus and alignments, committed, plus a stray file."""
     root = tmp_path / "proj"
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    shutil.copytree(REPO / "alignments", root / "alignments")
+    copy_project(root)
     (root / "notes.txt").write_text("draft\n", encoding="utf-8")
-    r = git.Repo.init(root)
-    with r.config_writer() as cfg:
-        cfg.set_value("user", "name", "Ada Reviewer")
-        cfg.set_value("user", "email", "ada@example.org")
-    r.index.add([str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()
-                 and ".git" not in p.parts])
-    r.index.commit("import corpus and alignments")
-    return r
+    return init_git(root)
 
 
 def _root(repo: git.Repo) -> Path:
@@ -100,8 +92,7 @@ def test_commit_includes_earlier_edits_of_the_same_file_and_says_so(repo: git.Re
 
 def test_commit_outside_git_is_a_clear_error_and_edits_nothing(tmp_path: Path) -> None:
     root = tmp_path / "nogit"
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    shutil.copytree(REPO / "alignments", root / "alignments")
+    copy_project(root)
     before = (root / "alignments" / "talent.yaml").read_text(encoding="utf-8")
     result = run(root, "reject", "talent-base", "--commit")
     assert result.exit_code == 2

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
+from conftest import copy_project, init_git
 from policydiff.cli import cli
 from policydiff.project import Project
 
@@ -25,14 +25,9 @@ def run(root: Path, *args: str, env: dict[str, str] | None = None):
 @pytest.fixture(scope="module")
 def git_project(tmp_path_factory) -> Project:
     """A copy of the project in a real git repository with the alignments committed."""
-    root = tmp_path_factory.mktemp("reportproj")
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    shutil.copytree(REPO / "alignments", root / "alignments")
-    git = ["git", "-c", "user.name=Test", "-c", "user.email=t@example.org"]
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    subprocess.run([*git, "-C", str(root), "add", "."], check=True)
-    subprocess.run([*git, "-C", str(root), "commit", "-qm", "corpus"], check=True)
-    return Project(root)
+    project = copy_project(tmp_path_factory.mktemp("reportproj") / "proj")
+    init_git(project.root)
+    return project
 
 
 @pytest.fixture(scope="module")

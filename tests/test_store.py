@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import copy_project
 from policydiff.alignment import STATUSES, Alignment, Anchor, Member
 from policydiff.anchors import make_anchor
 from policydiff.errors import InputError, StoreError
@@ -68,8 +68,7 @@ def _themes() -> str:
 
 @pytest.fixture
 def proj(tmp_path: Path) -> Project:
-    root = tmp_path / "proj"
-    shutil.copytree(REPO / "corpus", root / "corpus")
+    root = copy_project(tmp_path / "proj", alignments=False).root
     (root / "alignments").mkdir()
     (root / "alignments" / "themes.yaml").write_text(_themes(), encoding="utf-8")
     (root / "alignments" / "targets.yaml").write_text(SAMPLE, encoding="utf-8")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import git
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_project, init_git
 from policydiff.cli import cli
 from policydiff.project import Project
 from policydiff.store import load_store
@@ -24,8 +23,7 @@ def run(root: Path, *args: str, input: str | None = None):
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    shutil.copytree(REPO / "alignments", root / "alignments")
+    copy_project(root)
     return root
 
 
@@ -102,15 +100,9 @@ def test_note_from_stdin_and_unknown_ids(root: Path) -> None:
 def test_project_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
     outer = tmp_path / "outer"
     root = outer / "studies" / "shanghai"
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    shutil.copytree(REPO / "alignments", root / "alignments")
+    copy_project(root)
     (outer / "README").write_text("other work\n", encoding="utf-8")
-    repo = git.Repo.init(outer)
-    with repo.config_writer() as cfg:
-        cfg.set_value("user", "name", "Ada")
-        cfg.set_value("user", "email", "ada@example.org")
-    repo.git.add("-A")
-    repo.index.commit("start")
+    repo = init_git(outer, "start")
     first = repo.head.commit.hexsha
     result = run(root, "reject", "targets-positioning", "--commit")
     assert result.exit_code == 0, result.stderr

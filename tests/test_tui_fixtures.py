@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_project, init_git
 from policydiff.alignment import Alignment, Member
 from policydiff.anchors import make_anchor
 from policydiff.corpus import load_corpus
@@ -76,22 +77,15 @@ def build_alignments(root: Path) -> None:
 
 def make_project(dest: Path, git: bool = True) -> Path:
     """A project in ``dest``: the repo's corpus, targets files, test alignments; a git repo."""
-    shutil.copytree(REPO / "corpus", dest / "corpus")
+    copy_project(dest, alignments=False)
     (dest / "alignments").mkdir()
     for name in ("metrics.yaml", "target-overrides.yaml"):
         if (REPO / "alignments" / name).exists():
             shutil.copy(REPO / "alignments" / name, dest / "alignments" / name)
     build_alignments(dest)
     if git:
-        import git as gitpython
-
-        repo = gitpython.Repo.init(dest)
-        with repo.config_writer() as cw:
-            cw.set_value("user", "name", "Test Reviewer")
-            cw.set_value("user", "email", "reviewer@example.org")
-        repo.index.add([str(p.relative_to(dest)) for p in dest.rglob("*")
-                        if p.is_file() and ".git" not in p.parts])
-        repo.index.commit("initial corpus and alignments")
+        init_git(dest, "initial corpus and alignments", name="Test Reviewer",
+                 email="reviewer@example.org")
     return dest
 
 
