@@ -153,13 +153,6 @@ class Document:
     def subtree_text(self, section_id: str) -> str:
         return "\n\n".join(s.text for s in self.subtree(section_id) if s.text)
 
-    def subtree_span(self, section_id: str) -> tuple[int, int]:
-        """Offsets covering the section's and its descendants' text."""
-        parts = [s for s in self.subtree(section_id) if s.paragraphs]
-        if not parts:
-            section = self.section(section_id)
-            return section.start, section.end
-        return parts[0].start, parts[-1].end
 
 
 _HEADING_LINE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*$")

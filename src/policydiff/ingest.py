@@ -17,7 +17,6 @@ import email.utils
 import hashlib
 import io
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -257,10 +256,3 @@ def ingest_file(project: Project, path: Path, doc_id: str, *, force: bool = Fals
     atomic_write_text(target, rendered.text)
     atomic_write_text(project.manifest_path, manifest_text)
     return target
-
-
-def copy_seeds(seeds: Path, project: Project) -> None:  # pragma: no cover - one-off helper
-    """Copy seed files byte for byte into corpus/raw/."""
-    project.raw_dir.mkdir(parents=True, exist_ok=True)
-    for src in sorted(seeds.glob("*.txt")):
-        shutil.copyfile(src, project.raw_dir / src.name)

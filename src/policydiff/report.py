@@ -15,7 +15,7 @@ import hashlib
 import html
 import os
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
@@ -74,19 +74,18 @@ class TargetRow:
     metric_name: str
     doc: str
     date: str
-    value: str
     year: str
     qualifier: str
     kind: str
     text: str
-    figure: str = ""
-    section: str = ""
+    figure: str
+    section: str
 
     @property
     def cell(self) -> str:
         """The figure as the policy words it, with its deadline: 超过1000亿 (2020)."""
         words = "".join(w for w in self.qualifier.split() if w not in self.figure)
-        return f"{words}{self.figure or self.value}" + (f" ({self.year})" if self.year else "")
+        return f"{words}{self.figure}" + (f" ({self.year})" if self.year else "")
 
 
 @dataclass
@@ -99,7 +98,6 @@ class Report:
     themes: list[ThemeSection]
     provenance: dict[str, Any]
     status_filter: str = "accepted"
-    problems: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- building
@@ -129,16 +127,6 @@ def _documents_table(corpus: Corpus, docs: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _format_value(value: float | None, value_max: float | None, unit: str) -> str:
-    def num(x: float) -> str:
-        return str(int(x)) if float(x).is_integer() else f"{x:g}"
-
-    if value is None:
-        return ""
-    text = num(value) + (f"-{num(value_max)}" if value_max is not None else "")
-    return text + (unit or "")
-
-
 def _targets(project: Project, corpus: Corpus, docs: list[str]) -> tuple[list[TargetRow],
                                                                           list[TargetRow]]:
     """Targets and baselines with a metric, metric by metric (metrics.yaml order), by date."""
@@ -154,11 +142,10 @@ def _targets(project: Project, corpus: Corpus, docs: list[str]) -> tuple[list[Ta
             continue  # "other" and ignored metrics (the plan's own structure) stay out
         rows.append(TargetRow(
             metric=t.metric, metric_name=metrics.name(t.metric), doc=t.doc,
-            date=corpus.get(t.doc).date, value=_format_value(t.value, t.value_max, t.unit),
-            year=str(t.year or ""), qualifier=t.qualifier or "", kind=t.kind, text=t.text,
-            figure=t.figure, section=t.section))
-    rows.sort(key=lambda r: (keys.index(r.metric) if r.metric in keys else len(keys),
-                             order.get(r.doc, len(order))))
+            date=corpus.get(t.doc).date, year=str(t.year or ""), qualifier=t.qualifier or "",
+            kind=t.kind, text=t.text, figure=t.figure, section=t.section))
+    rank = {key: i for i, key in enumerate(keys)}
+    rows.sort(key=lambda r: (rank[r.metric], order[r.doc]))
     return ([r for r in rows if r.kind == "target"], [r for r in rows if r.kind != "target"])
 
 

@@ -8,7 +8,6 @@ Exit codes: 0 ok, 1 problems found, 2 usage or input error.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -95,9 +94,3 @@ def emit_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str
     for row in rows:
         table.add_row(*["" if v is None else str(v) for v in row])
     console().print(table)
-
-
-def fail(message: str, code: int = EXIT_USAGE) -> None:
-    """Print one error line and exit with ``code``."""
-    click.echo(f"policydiff: error: {message}", err=True)
-    sys.exit(code)
