@@ -89,6 +89,12 @@ class Quantity:
         return self.text
 
     @property
+    def is_bare(self) -> bool:
+        """A number without a unit that is not a share (1/3, 三分之一): the 4 of “4+X”,
+        the 2024 of “2024国际…会议”. Such a number names something; it measures nothing."""
+        return not self.unit and "/" not in self.number and "分之" not in self.number
+
+    @property
     def qualifier(self) -> str:
         """Prefix and suffix qualifiers joined, e.g. ``超过`` or ``以上``."""
         return "".join(q for q in (self.prefix, self.approx and self.approx, self.suffix) if q)

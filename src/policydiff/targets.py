@@ -169,7 +169,7 @@ def is_figure(q: Quantity, text: str, metrics: MetricSet | None = None) -> bool:
     base = q.unit.lstrip("十百千万亿")
     if q.unit in _NOT_FIGURE_UNITS or base in _NOT_FIGURE_UNITS:
         return False
-    if not q.unit and "/" not in q.number and "分之" not in q.number:
+    if q.is_bare:
         return False  # 5大工程, 30周年, 2024国际: a bare number is not a figure
     if q.value == 1 and not any(ch.isdigit() for ch in q.number):
         return False  # 一个, 一批, 一项: "a", not a count

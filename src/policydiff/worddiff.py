@@ -292,11 +292,6 @@ def _family(q: Quantity) -> str:
     return unit.removesuffix("元")
 
 
-def _measures(q: Quantity) -> bool:
-    """A figure has a unit or is a share (1/3, 三分之一); a bare 4 in “4+X” is a name."""
-    return bool(q.unit) or "/" in q.number or "分之" in q.number
-
-
 _STOPS = frozenset("。；！？!?;\n")
 
 
@@ -344,8 +339,8 @@ def changed_figures(a: str, b: str, ops: Sequence[Op] | None = None) -> list[Fig
     """
     ops = diff_tokens(a, b) if ops is None else ops
     same_a, same_b = _unchanged_offsets(ops)
-    gone = [q for q in find_quantities(a) if q.start not in same_a and _measures(q)]
-    new = [q for q in find_quantities(b) if q.start not in same_b and _measures(q)]
+    gone = [q for q in find_quantities(a) if q.start not in same_a and not q.is_bare]
+    new = [q for q in find_quantities(b) if q.start not in same_b and not q.is_bare]
     changes: list[FigureChange] = []
     used: set[int] = set()
     for qa in gone:
