@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -136,7 +135,3 @@ def test_load_corpus_from_folder(project):
     assert len(load_corpus(project.root)) == 5
     assert len(load_corpus(Path(project.corpus_dir))) == 5
 
-
-def test_copy_is_independent(project_copy, tmp_path):
-    shutil.rmtree(project_copy.corpus_dir / "raw")
-    assert (REPO / "corpus" / "raw").is_dir()

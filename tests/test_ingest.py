@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -155,4 +154,3 @@ def test_console_script_runs(project):
     out = subprocess.run([sys.executable, "-m", "policydiff", "--help"], capture_output=True,
                          text=True, cwd=project.root, check=False)
     assert out.returncode == 0 and "ingest" in out.stdout
-    assert Path(project.root, "corpus").is_dir()
