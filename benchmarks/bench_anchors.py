@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from policydiff.corpus import load_corpus  # noqa: E402
+from policydiff.store.corpus import load_corpus  # noqa: E402
 from test_anchors_robustness import HEAVY, LIGHT, simulate  # noqa: E402
 
 

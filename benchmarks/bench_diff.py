@@ -32,7 +32,7 @@ RUNS = 7
 
 def edited_copy(text: str) -> str:
     """A plausible revision: figures changed, a sentence moved, one deleted, one added."""
-    from policydiff.sentences import split_sentences
+    from policydiff.core.sentences import split_sentences
 
     out = text.replace("4000亿元", "5000亿元").replace("12%", "15%").replace("2025年", "2026年", 5)
     sents = split_sentences(out)
@@ -61,8 +61,8 @@ def git_time(a: Path, b: Path, *extra: str) -> float:
 
 
 def ours_time(a: str, b: str) -> float:
-    from policydiff import segment
-    from policydiff.worddiff import diff_passages
+    from policydiff.core import segment
+    from policydiff.core.worddiff import diff_passages
 
     def run() -> None:
         segment._tokenize_cached.cache_clear()
@@ -72,7 +72,7 @@ def ours_time(a: str, b: str) -> float:
 
 
 def startup_time() -> tuple[float, float]:
-    """Seconds to import policydiff.segment and to load jieba, in a fresh process."""
+    """Seconds to import policydiff.core.segment and to load jieba, in a fresh process."""
     code = (
         "import time; t=time.perf_counter(); from policydiff import segment;"
         "t1=time.perf_counter(); segment.load(); t2=time.perf_counter();"
@@ -95,8 +95,8 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args()
 
-    from policydiff import segment
-    from policydiff.corpus import load_corpus
+    from policydiff.core import segment
+    from policydiff.store.corpus import load_corpus
 
     corpus = load_corpus(ROOT)
     plan = corpus.get("2021-14th-plan").body
@@ -142,7 +142,7 @@ def main() -> None:
                      f"{ours / g:.1f}× | {gc * 1000:.1f} ms | {ours / gc:.1f}× |")
     lines += [
         "",
-        f"- Segmenter start-up (fresh process): import `policydiff.segment` {imp * 1000:.0f} ms, "
+        f"- Segmenter start-up (fresh process): import `policydiff.core.segment` {imp * 1000:.0f} ms, "
         f"load jieba + policy terms {load * 1000:.0f} ms. Paths without Chinese text to cut "
         "(identical passages, empty sides, ASCII-only text, `policydiff --help`) never load it.",
         f"- End to end, `policydiff diff 2017-opinions:h4 2021-14th-plan:3.3 --format json`: "
@@ -158,7 +158,7 @@ def main() -> None:
 
 def write_section(section: str) -> None:
     """Replace (or append) only the ``## Wording diff`` section of RESULTS.md."""
-    from policydiff.fsutil import atomic_write_text
+    from policydiff.store.fsutil import atomic_write_text
 
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n\n"
     start = text.find(HEADING + "\n")

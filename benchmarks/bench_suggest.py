@@ -49,7 +49,7 @@ def _mutate(text: str, rng: random.Random, alphabet: str) -> str:
 
 def synthetic_corpus(folder: Path, n: int, seed: int = 1) -> int:
     """Write ``n`` synthetic corpus files to ``folder``; returns the number of characters."""
-    from policydiff.corpus import load_corpus
+    from policydiff.store.corpus import load_corpus
 
     real = load_corpus(ROOT)
     pool = [p.text for d in real for p in d.paragraphs() if p.kind == "text" and len(p.text) > 20]
@@ -84,8 +84,8 @@ def synthetic_corpus(folder: Path, n: int, seed: int = 1) -> int:
 
 def _themes():
     """The project's themes (alignments/themes.yaml through the store)."""
-    from policydiff.project import find_project
-    from policydiff.store import load_store
+    from policydiff.store.alignments import load_store
+    from policydiff.store.project import find_project
 
     return load_store(find_project(ROOT)).themes()
 
@@ -93,8 +93,8 @@ def _themes():
 
 def child(folder: str, top: int) -> None:
     """One measured run: load the corpus and suggest; prints JSON on stdout."""
-    from policydiff.corpus import load_corpus
-    from policydiff.suggest import suggest
+    from policydiff.core.suggest import suggest
+    from policydiff.store.corpus import load_corpus
 
     themes = _themes()
     progress = None

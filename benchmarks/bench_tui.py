@@ -33,7 +33,7 @@ CHILD = r"""
 import sys, time, json
 from policydiff.tui.app import PolicydiffApp
 from policydiff.tui.screens.themes import ThemesScreen
-from policydiff import segment
+from policydiff.core import segment
 
 class Timed(PolicydiffApp):
     def on_mount(self):

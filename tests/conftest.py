@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from policydiff.corpus import Corpus, load_corpus
-from policydiff.project import Project
+from policydiff.store.corpus import Corpus, load_corpus
+from policydiff.store.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -6,15 +6,15 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from policydiff.alignment import Anchor
-from policydiff.anchors import (
+from policydiff.core.alignment import Anchor
+from policydiff.core.anchors import (
     Resolution,
     make_anchor,
     refresh_anchor,
     resolve_anchor,
     similarity,
 )
-from policydiff.errors import InputError
+from policydiff.core.errors import InputError
 from test_anchors_robustness import Tracked, apply_edit, classify
 
 FIXTURES = [HealthCheck.function_scoped_fixture]

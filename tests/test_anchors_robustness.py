@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from policydiff.anchors import make_anchor, resolve_anchor, similarity
+from policydiff.core.anchors import make_anchor, resolve_anchor, similarity
 
 #: A found boundary may be this many characters off the true one and still count
 #: as correct (an edit right next to a boundary makes its exact place a matter of taste).

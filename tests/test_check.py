@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import copy_project
-from policydiff.check import check_project
 from policydiff.cli import cli
-from policydiff.problems import Problem
-from policydiff.project import Project
-from policydiff.store import load_store
+from policydiff.core.problems import Problem
+from policydiff.store.alignments import load_store
+from policydiff.store.check import check_project
+from policydiff.store.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 LINE = re.compile(r"^alignments/[a-z-]+\.yaml:\d+: ")
@@ -171,7 +171,7 @@ def test_json_output_lists_problems(copy: Project) -> None:
 
 
 def test_validators_of_other_modules_run_too(copy: Project, corpus, monkeypatch) -> None:
-    import policydiff.targets as targets
+    import policydiff.core.targets as targets
 
     calls = []
 

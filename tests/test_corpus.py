@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from policydiff.corpus import load_corpus
-from policydiff.ingest import regenerate
-from policydiff.project import Project
+from policydiff.store.corpus import load_corpus
+from policydiff.store.ingest import regenerate
+from policydiff.store.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from policydiff.cli import cli
-from policydiff.corpus import load_corpus
-from policydiff.evolution import Version, build_chain
-from policydiff.worddiff import diff_passages
+from policydiff.core.evolution import Version, build_chain
+from policydiff.core.worddiff import diff_passages
+from policydiff.store.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from policydiff.cli import cli
-from policydiff.corpus import load_corpus
+from policydiff.store.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,11 +62,11 @@ def stub_store(monkeypatch: pytest.MonkeyPatch):
             return [a for a in [alignment] if theme in (None, a.theme)
                     and status in (None, a.status)]
 
-    module = types.ModuleType("policydiff.store")
+    module = types.ModuleType("policydiff.store.alignments")
     module.load_store = lambda project: Store()
     module.passage_text = lambda member, corpus: (member.text, types.SimpleNamespace(
         status="exact"))
-    monkeypatch.setitem(sys.modules, "policydiff.store", module)
+    monkeypatch.setitem(sys.modules, "policydiff.store.alignments", module)
     return alignment
 
 

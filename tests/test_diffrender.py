@@ -9,7 +9,8 @@ from markdown_it import MarkdownIt
 from rich.console import Console
 from rich.text import Text
 
-from policydiff.diffrender import (
+from policydiff.core.worddiff import DELETE, EQUAL, INSERT, diff_passages
+from policydiff.render.diff import (
     Side,
     diff_json,
     md_escape,
@@ -18,7 +19,6 @@ from policydiff.diffrender import (
     render_markdown,
     render_rich,
 )
-from policydiff.worddiff import DELETE, EQUAL, INSERT, diff_passages
 
 A = "到2020年实现人工智能重点产业规模超过1000亿。"
 B = "到2025年，上海人工智能规上产业规模年均增长12%以上，达到4000亿元。"

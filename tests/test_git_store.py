@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from conftest import copy_project, init_git
 from policydiff.cli import cli
-from policydiff.gitstore import changed_files, commit_files, load_store_at
-from policydiff.history import changes, diff_stores, history
-from policydiff.project import Project
-from policydiff.store import load_store
+from policydiff.store.alignments import load_store
+from policydiff.store.gitstore import changed_files, commit_files, load_store_at
+from policydiff.store.history import changes, diff_stores, history
+from policydiff.store.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -106,7 +106,7 @@ def test_commit_outside_git_is_a_clear_error_and_edits_nothing(tmp_path: Path) -
 
 def test_commit_files_refuses_other_files(repo: git.Repo) -> None:
     root = _root(repo)
-    from policydiff.errors import StoreError
+    from policydiff.core.errors import StoreError
 
     with pytest.raises(StoreError, match="not an alignment file"):
         commit_files(Project(root), [root / "notes.txt"], "sneaky")

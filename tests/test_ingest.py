@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from policydiff.cli import cli
-from policydiff.document import load_document
-from policydiff.encoding import decode_bytes
-from policydiff.errors import InputError
-from policydiff.project import Project
+from policydiff.core.document import load_document
+from policydiff.core.errors import InputError
+from policydiff.store.encoding import decode_bytes
+from policydiff.store.project import Project
 
 RAW_2017 = "001_5016e73308342d58.txt"
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policydiff.quantities import (
+from policydiff.core.quantities import (
     UNITS,
     find_quantities,
     multiplier,

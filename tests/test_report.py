@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 
 from conftest import copy_project, init_git
 from policydiff.cli import cli
-from policydiff.project import Project
+from policydiff.store.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 THEMES = ("targets", "layout", "talent", "governance")
@@ -56,7 +56,7 @@ def test_targets_section_names_industry_scale_in_date_order(markdown):
 
 
 def test_every_theme_has_a_section(markdown, git_project):
-    from policydiff.store import load_store
+    from policydiff.store.alignments import load_store
 
     names = {t.id: t.name_zh for t in load_store(git_project).themes()}
     for theme in THEMES:
@@ -98,7 +98,7 @@ def test_markdown_parses_and_tables_are_tables(markdown):
 
 
 def test_policy_text_cannot_break_the_layout():
-    from policydiff.report import md_cell
+    from policydiff.render.report import md_cell
 
     nasty = "| a | *b* [c](d) <script>x</script> # e\n- f `g` ~~h~~"
     rendered = MarkdownIt("gfm-like").render(f"| x |\n|---|\n| {md_cell(nasty)} |\n")
@@ -154,7 +154,7 @@ def test_a_document_with_two_passages_shows_both(markdown):
 
 
 def test_contents_link_to_theme_headings(markdown):
-    from policydiff.report import github_slug
+    from policydiff.render.report import github_slug
 
     assert github_slug("发展目标 · Targets") == "发展目标--targets"
     html = MarkdownIt("gfm-like").render(markdown)

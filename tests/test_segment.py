@@ -9,8 +9,8 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydiff.quantities import quantity_spans
-from policydiff.segment import tokenize, words
+from policydiff.core.quantities import quantity_spans
+from policydiff.core.segment import tokenize, words
 
 FRAGMENTS = [
     "人工智能", "产业", "规模", "重点", "规上", "临港新片区", "浦东新区", "应用场景",
@@ -64,7 +64,7 @@ def test_policy_sentence_tokens() -> None:
 
 def test_jieba_not_loaded_for_ascii_and_numbers() -> None:
     code = (
-        "import sys; from policydiff.segment import tokenize, is_loaded;"
+        "import sys; from policydiff.core.segment import tokenize, is_loaded;"
         "tokenize('GPT-4 2020 12% v1.2');"
         "assert not is_loaded() and 'jieba' not in sys.modules;"
         "tokenize('人工智能'); assert is_loaded()"

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policydiff.sentences import sentence_spans, split_sentences
+from policydiff.core.sentences import sentence_spans, split_sentences
 
 ALPHABET = st.sampled_from(list("人工智能产业规模到年亿元。！？；，、“”‘’《》（）()[]\n 　AI12%-…"))
 

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import copy_project
-from policydiff.alignment import STATUSES, Alignment, Anchor, Member
-from policydiff.anchors import make_anchor
-from policydiff.errors import InputError, StoreError
-from policydiff.project import Project
-from policydiff.store import AlignmentStore, load_store, passage_text, read_texts
+from policydiff.core.alignment import STATUSES, Alignment, Anchor, Member
+from policydiff.core.anchors import make_anchor
+from policydiff.core.errors import InputError, StoreError
+from policydiff.store.alignments import AlignmentStore, load_store, passage_text, read_texts
+from policydiff.store.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from conftest import copy_project, init_git
 from policydiff.cli import cli
-from policydiff.project import Project
-from policydiff.store import load_store
+from policydiff.store.alignments import load_store
+from policydiff.store.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -21,11 +21,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from policydiff.alignment import Alignment, Member
-from policydiff.anchors import make_anchor
 from policydiff.cli import cli
-from policydiff.corpus import Corpus
-from policydiff.suggest import (
+from policydiff.core.alignment import Alignment, Member
+from policydiff.core.anchors import make_anchor
+from policydiff.core.suggest import (
     Suggestion,
     alignment_spans,
     build_index,
@@ -35,8 +34,9 @@ from policydiff.suggest import (
     suggest,
     suggestion_spans,
 )
+from policydiff.store.corpus import Corpus
 
-store_mod = pytest.importorskip("policydiff.store", reason="the alignment store (issue 3)")
+store_mod = pytest.importorskip("policydiff.store.alignments", reason="the alignment store (issue 3)")
 
 LABELS = Path(__file__).parent / "labels" / "themes.yaml"
 TOP = 3
@@ -212,7 +212,7 @@ def test_same_alignment_needs_overlap_in_half_the_documents():
 
 
 def test_write_is_idempotent_and_never_reproposes_rejected(project_copy, themes):
-    from policydiff.corpus import load_corpus
+    from policydiff.store.corpus import load_corpus
 
     corpus = load_corpus(project_copy)
     store = store_mod.load_store(project_copy)
@@ -241,7 +241,7 @@ def test_write_is_idempotent_and_never_reproposes_rejected(project_copy, themes)
 
 def test_existing_alignment_with_other_quotes_is_the_same(project_copy, themes):
     """A reviewer's alignment quoting part of the same paragraphs blocks the suggestion."""
-    from policydiff.corpus import load_corpus
+    from policydiff.store.corpus import load_corpus
 
     corpus = load_corpus(project_copy)
     top = suggest(corpus, themes, top=1)[0]

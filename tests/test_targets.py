@@ -9,10 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from policydiff.cli import cli
-from policydiff.corpus import load_corpus
-from policydiff.errors import InputError
-from policydiff.metrics import load_metrics, parse_metrics
-from policydiff.targets import (
+from policydiff.core.errors import InputError
+from policydiff.core.metrics import load_metrics, parse_metrics
+from policydiff.core.targets import (
     Context,
     check_overrides,
     extract_targets,
@@ -20,6 +19,7 @@ from policydiff.targets import (
     load_targets,
     resolve_duration,
 )
+from policydiff.store.corpus import load_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -245,7 +245,7 @@ def test_cli_markdown_and_errors():
 
 
 def test_distinct_figures_counts_repeats(project, corpus):
-    from policydiff.targets import distinct_figures, load_targets
+    from policydiff.core.targets import distinct_figures, load_targets
 
     figures = distinct_figures(load_targets(project, corpus, docs=["2017-opinions"]))
     scale = [(t.figure, n) for t, n in figures if t.metric == "industry-scale"]

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from policydiff.corpus import load_corpus
-from policydiff.metrics import load_metrics
-from policydiff.project import Project
-from policydiff.targets import extract_targets
+from policydiff.core.metrics import load_metrics
+from policydiff.core.targets import extract_targets
+from policydiff.store.corpus import load_corpus
+from policydiff.store.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "labels" / "targets.yaml"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project, init_git
-from policydiff.alignment import Alignment, Member
-from policydiff.anchors import make_anchor
-from policydiff.corpus import load_corpus
-from policydiff.project import Project
+from policydiff.core.alignment import Alignment, Member
+from policydiff.core.anchors import make_anchor
+from policydiff.store.corpus import load_corpus
+from policydiff.store.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -55,7 +55,7 @@ ALIGNMENTS = [
 
 def build_alignments(root: Path) -> None:
     """themes.yaml and three alignments written through the store (real anchors)."""
-    from policydiff.store import load_store
+    from policydiff.store.alignments import load_store
 
     project = Project(root)
     (root / "alignments" / "themes.yaml").write_text(THEMES_YAML, encoding="utf-8")

@@ -7,8 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydiff.quantities import quantity_spans
-from policydiff.worddiff import (
+from policydiff.core.quantities import quantity_spans
+from policydiff.core.worddiff import (
     DELETE,
     EQUAL,
     INSERT,
@@ -157,7 +157,7 @@ def test_identical_passages_need_no_segmenter() -> None:
 
 
 def test_bare_numbers_are_not_changed_figures():
-    from policydiff.worddiff import changed_figures
+    from policydiff.core.worddiff import changed_figures
 
     assert changed_figures("完善“4+X”总体布局。", "深化构建产业布局。") == []
     changes = changed_figures("占全国三分之一左右。", "集聚30万人。")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
-from .app import cli
+from policydiff.cli.app import cli
 
 COMMAND_MODULES = (
     "corpus_cmds",

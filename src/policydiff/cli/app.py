@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 
 import click
 
-from .. import __version__
-from ..errors import PolicydiffError
-from ..project import Project, find_project
+from policydiff import __version__
+from policydiff.core.errors import PolicydiffError
+from policydiff.store.project import Project, find_project
 
 F = TypeVar("F", bound=Callable[..., Any])
 

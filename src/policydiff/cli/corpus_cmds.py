@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from .app import cli, console, emit_json, emit_table, format_option, get_project
+from policydiff.cli.app import cli, console, emit_json, emit_table, format_option, get_project
 
 
 def _corpus():
-    from ..corpus import load_corpus
+    from policydiff.store.corpus import load_corpus
 
     return load_corpus(get_project())
 
@@ -112,8 +112,8 @@ def ingest_cmd(path: Path, doc_id: str | None, force: bool, period: str | None,
     in corpus/sources.yaml byte for byte. Encodings: UTF-8 (with or without BOM),
     UTF-16, GB18030/GBK.
     """
-    from ..errors import InputError
-    from ..ingest import ingest_file, regenerate
+    from policydiff.core.errors import InputError
+    from policydiff.store.ingest import ingest_file, regenerate
 
     project = get_project()
     if path.is_dir():

@@ -1,8 +1,8 @@
 """``policydiff diff`` and ``policydiff evolve``: wording diffs on the command line.
 
 Thin adapter: resolves documents, sections and alignments, calls
-:mod:`policydiff.worddiff` / :mod:`policydiff.evolution`, prints with
-:mod:`policydiff.diffrender`. The segmenter is imported only when a diff runs.
+:mod:`policydiff.core.worddiff` / :mod:`policydiff.core.evolution`, prints with
+:mod:`policydiff.render.diff`. The segmenter is imported only when a diff runs.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from ..errors import InputError
-from .app import cli, console, emit_json, format_option, get_project
+from policydiff.cli.app import cli, console, emit_json, format_option, get_project
+from policydiff.core.errors import InputError
 
 
 def _split_ref(ref: str) -> tuple[str, str | None]:
@@ -59,9 +59,9 @@ def diff_cmd(ref_a: str, ref_b: str, theme: str | None, status: str, fmt: str,
       policydiff diff 2017-opinions:h4 2021-14th-plan:3.3
       policydiff diff 2017-opinions 2021-14th-plan --theme targets --format md
     """
-    from ..corpus import load_corpus
-    from ..diffrender import Side, diff_json, render_markdown, render_rich
-    from ..worddiff import diff_passages
+    from policydiff.core.worddiff import diff_passages
+    from policydiff.render.diff import Side, diff_json, render_markdown, render_rich
+    from policydiff.store.corpus import load_corpus
 
     project = get_project()
     corpus = load_corpus(project)
@@ -110,16 +110,16 @@ def _heading(doc: Any, section: str | None) -> str:
 
 def _store(project: Any) -> Any:
     try:
-        from ..store import load_store
+        from policydiff.store.alignments import load_store
     except ImportError as exc:  # the alignment store is not part of this build yet
-        raise InputError("the alignment store (policydiff.store) is not available") from exc
+        raise InputError("the alignment store (policydiff.store.alignments) is not available") from exc
     return load_store(project)
 
 
 def _theme_pairs(project: Any, corpus: Any, theme: str, doc_a: str, doc_b: str,
                  status: str) -> list[tuple[Any, Any, str, str, str]]:
-    from ..diffrender import Side
-    from ..store import passage_text
+    from policydiff.render.diff import Side
+    from policydiff.store.alignments import passage_text
 
     store = _store(project)
     known = [t.id for t in store.themes()]
@@ -151,9 +151,9 @@ def _theme_pairs(project: Any, corpus: Any, theme: str, doc_a: str, doc_b: str,
 @click.option("--side-by-side", is_flag=True, help="Two columns (rich format).")
 def evolve_cmd(theme: str, status: str, docs: str | None, fmt: str, side_by_side: bool) -> None:
     """How a theme's wording evolved: each aligned passage against the one before, by date."""
-    from ..corpus import load_corpus
-    from ..diffrender import Side, render_markdown, render_rich
-    from ..evolution import theme_chains
+    from policydiff.core.evolution import theme_chains
+    from policydiff.render.diff import Side, render_markdown, render_rich
+    from policydiff.store.corpus import load_corpus
 
     project = get_project()
     corpus = load_corpus(project)

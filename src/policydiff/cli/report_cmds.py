@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .app import cli, get_project
+from policydiff.cli.app import cli, get_project
 
 
 @cli.command("report")
@@ -28,9 +28,9 @@ def report_cmd(output: Path | None, themes: tuple[str, ...], docs: str | None, r
     The same inputs give the same bytes: pass --date (or set SOURCE_DATE_EPOCH) to pin
     the only part that depends on the clock.
     """
-    from ..corpus import load_corpus
-    from ..fsutil import atomic_write_text
-    from ..report import build_report, render_html, render_markdown
+    from policydiff.render.report import build_report, render_html, render_markdown
+    from policydiff.store.corpus import load_corpus
+    from policydiff.store.fsutil import atomic_write_text
 
     project = get_project()
     corpus = load_corpus(project)

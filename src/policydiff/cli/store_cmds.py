@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
-from .app import EXIT_PROBLEMS, cli, emit_json, format_option, get_project
-from .app import emit_table as _emit_table
+from policydiff.cli.app import EXIT_PROBLEMS, cli, emit_json, format_option, get_project
+from policydiff.cli.app import emit_table as _emit_table
+from policydiff.core.errors import InputError
 
 COMMIT_HELP = "Commit the alignment files this command touched (and nothing else)."
 
@@ -36,7 +36,7 @@ def _rel(project, path: Path) -> str:
 
 
 def _commit(project, paths: list[Path], message: str, already_dirty: set[Path]) -> None:
-    from .. import gitstore
+    from policydiff.store import gitstore
 
     short = gitstore.commit_files(project, paths, message)
     files = ", ".join(_rel(project, p) for p in paths)
@@ -51,7 +51,7 @@ def _dirty_before(project, do_commit: bool) -> set[Path]:
     """With --commit, make sure git is usable before editing anything."""
     if not do_commit:
         return set()
-    from .. import gitstore
+    from policydiff.store import gitstore
 
     gitstore.open_repo(project)
     return {p.resolve() for p in gitstore.changed_files(project)}
@@ -71,7 +71,7 @@ def check_cmd(fix: bool, fmt: str) -> None:
     sections, duplicate ids, and quotes that drifted or can no longer be found,
     each as file:line: message. Exit 1 when there are errors.
     """
-    from ..check import check_project
+    from policydiff.store.check import check_project
 
     project = get_project()
     result = check_project(project, fix=fix)
@@ -103,11 +103,11 @@ def alignments_cmd(theme: str | None, status: str | None, rev: str | None, fmt: 
     """List alignments: id, theme, status, label and their passages."""
     project = get_project()
     if rev:
-        from ..gitstore import load_store_at
+        from policydiff.store.gitstore import load_store_at
 
         store = load_store_at(project, rev)
     else:
-        from ..store import load_store
+        from policydiff.store.alignments import load_store
 
         store = load_store(project)
     if theme is not None:
@@ -131,7 +131,7 @@ def alignments_cmd(theme: str | None, status: str | None, rev: str | None, fmt: 
 
 
 def _set_status(ids: tuple[str, ...], status: str, do_commit: bool, message: str | None) -> None:
-    from ..store import load_store
+    from policydiff.store.alignments import load_store
 
     project = get_project()
     dirty = _dirty_before(project, do_commit)
@@ -178,7 +178,7 @@ def reject_cmd(ids: tuple[str, ...], do_commit: bool, message: str | None) -> No
 @_commit_options
 def note_cmd(alignment_id: str, text: str, do_commit: bool, message: str | None) -> None:
     """Replace an alignment's note (TEXT "-" reads it from stdin)."""
-    from ..store import load_store
+    from policydiff.store.alignments import load_store
 
     if text == "-":
         text = sys.stdin.read()
@@ -225,10 +225,10 @@ def align_cmd(theme: str, label: str, alignment_id: str | None, quotes: tuple[st
 
     Members are listed in corpus date order, whatever the order of the options.
     """
-    from ..alignment import Alignment, Member
-    from ..anchors import make_anchor
-    from ..corpus import load_corpus
-    from ..store import load_store
+    from policydiff.core.alignment import Alignment, Member
+    from policydiff.core.anchors import make_anchor
+    from policydiff.store.alignments import load_store
+    from policydiff.store.corpus import load_corpus
 
     project = get_project()
     dirty = _dirty_before(project, do_commit)
@@ -275,7 +275,7 @@ def align_cmd(theme: str, label: str, alignment_id: str | None, quotes: tuple[st
 
 
 def _member(corpus, doc_id: str, anchor):
-    from ..alignment import Member
+    from policydiff.core.alignment import Member
 
     section = corpus.get(doc_id).section_at(anchor.start).id
     return Member(doc=doc_id, section=section, anchor=anchor)
@@ -291,7 +291,7 @@ def _member(corpus, doc_id: str, anchor):
 @format_option("table", "json")
 def history_cmd(target: str | None, since: str | None, limit: int | None, fmt: str) -> None:
     """Commits that changed alignments, with what they changed (not a line diff)."""
-    from ..history import history
+    from policydiff.store.history import history
 
     entries = history(get_project(), target, since=since, limit=limit)
     if fmt == "json":
@@ -314,7 +314,7 @@ def changes_cmd(rev_range: str, fmt: str) -> None:
     REV1..REV2 compares two revisions, REV1.. compares with HEAD, and a single REV
     compares with the working tree (uncommitted edits included).
     """
-    from ..history import changes
+    from policydiff.store.history import changes
 
     old, new, found = changes(get_project(), rev_range)
     if fmt == "json":

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from ..errors import InputError
-from .app import cli, console, emit_json, emit_table, format_option, get_project
+from policydiff.cli.app import cli, console, emit_json, emit_table, format_option, get_project
+from policydiff.core.errors import InputError
 
 
 def _split(value: str | None) -> list[str]:
@@ -52,8 +52,8 @@ def suggest_cmd(theme_opt: str | None, docs_opt: str | None, top: int, fmt: str,
     and its evidence (theme terms, shared words, shared figures). Review them with
     `policydiff accept ID` / `policydiff reject ID` after --write.
     """
-    from ..corpus import load_corpus
-    from ..suggest import alignment_spans, find_existing, record, suggest
+    from policydiff.core.suggest import alignment_spans, find_existing, record, suggest
+    from policydiff.store.corpus import load_corpus
 
     project = get_project()
     corpus = load_corpus(project)
@@ -132,7 +132,7 @@ def _short(corpus, member, width: int = 40) -> str:
 
 def _load_store(project):
     try:
-        from ..store import load_store
+        from policydiff.store.alignments import load_store
     except ImportError as exc:  # the store lands separately (issue 3)
         raise InputError(f"the alignment store is not available: {exc}") from None
     return load_store(project)

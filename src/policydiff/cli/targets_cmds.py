@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import click
 
-from .app import cli, console, emit_json, format_option, get_project
+from policydiff.cli.app import cli, console, emit_json, format_option, get_project
 
 KIND_CHOICES = ("all", "target", "baseline")
 
@@ -22,7 +22,7 @@ def _value(value: float | int | None, value_max: float | int | None) -> str:
 
 def _rows(targets: Iterable, order: list[str], dates: dict[str, str]) -> list[dict]:
     """One row per distinct figure of a document (a figure repeated in a report counts once)."""
-    from ..targets import distinct_figures
+    from policydiff.core.targets import distinct_figures
 
     rows = [{"metric": t.metric, "doc": t.doc, "date": dates.get(t.doc, ""), "kind": t.kind,
              "value": _value(t.value, t.value_max), "unit": t.unit,
@@ -53,9 +53,9 @@ def targets_cmd(metric: str | None, kind: str, docs: tuple[str, ...], raw: bool,
     Each figure has a value (as written, 4000 for 4000亿元), unit, year (deadline of a
     target, as-of year of a baseline) and qualifier (超过, 以上, 左右, 力争 …).
     """
-    from ..corpus import load_corpus
-    from ..metrics import OTHER, load_metrics
-    from ..targets import load_targets
+    from policydiff.core.metrics import OTHER, load_metrics
+    from policydiff.core.targets import load_targets
+    from policydiff.store.corpus import load_corpus
 
     project = get_project()
     corpus = load_corpus(project)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from .app import cli, get_project
+from policydiff.cli.app import cli, get_project
 
 
 @cli.command("tui")
 def tui_cmd() -> None:
     """Open the terminal UI: themes, compare, targets, reader, review (? lists every key)."""
-    from ..tui.app import PolicydiffApp
+    from policydiff.tui.app import PolicydiffApp
 
     project = get_project()
     PolicydiffApp(project.root).run()

@@ -18,12 +18,12 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from .screens.compare import CompareScreen
-from .screens.reader import ReaderScreen
-from .screens.review import ReviewScreen
-from .screens.targets import TargetsScreen
-from .screens.themes import ThemesScreen
-from .workspace import Workspace
+from policydiff.tui.screens.compare import CompareScreen
+from policydiff.tui.screens.reader import ReaderScreen
+from policydiff.tui.screens.review import ReviewScreen
+from policydiff.tui.screens.targets import TargetsScreen
+from policydiff.tui.screens.themes import ThemesScreen
+from policydiff.tui.workspace import Workspace
 
 
 class PolicydiffCommands(Provider):
@@ -114,7 +114,7 @@ class PolicydiffApp(App[None]):
                         exit_on_error=False)
 
     def _load_segmenter(self) -> None:
-        from .. import segment
+        from policydiff.core import segment
 
         segment.load()
         self.call_from_thread(setattr, self, "segmenter_ready", True)
@@ -162,12 +162,12 @@ class PolicydiffApp(App[None]):
     # ------------------------------------------------------------------ actions
 
     def action_search(self) -> None:
-        from .screens.search import SearchScreen
+        from policydiff.tui.screens.search import SearchScreen
 
         self.push_screen(SearchScreen())
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from policydiff.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..corpus import Corpus, load_corpus
-from ..errors import InputError, PolicydiffError, StoreError
-from ..project import Project, find_project
+from policydiff.core.errors import InputError, PolicydiffError, StoreError
+from policydiff.store.corpus import Corpus, load_corpus
+from policydiff.store.project import Project, find_project
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class Workspace:
         self._passages.clear()
         self.store_problems = []
         try:
-            from ..store import load_store
+            from policydiff.store.alignments import load_store
         except ImportError:
             self.store = None
             self.store_problems = ["alignments/: the alignment store is not part of this build"]
@@ -148,7 +148,7 @@ class Workspace:
         al = self.alignment(alignment_id)
         if al is None:
             return []
-        from ..store import passage_text
+        from policydiff.store.alignments import passage_text
 
         out: list[Passage] = []
         for m in al.members:
@@ -180,7 +180,7 @@ class Workspace:
 
     def chain(self, alignment_id: str) -> Any:
         """The alignment's evolution chain (diffs; loads the segmenter: call in a worker)."""
-        from ..evolution import Version, build_chain
+        from policydiff.core.evolution import Version, build_chain
 
         al = self.alignment(alignment_id)
         if al is None:
@@ -191,7 +191,7 @@ class Workspace:
 
     def section_chain(self, a: tuple[str, str | None], b: tuple[str, str | None]) -> Any:
         """Two sections (or whole documents) as a one-step chain (call in a worker)."""
-        from ..evolution import Version, build_chain
+        from policydiff.core.evolution import Version, build_chain
 
         versions = []
         for doc_id, section in (a, b):
@@ -214,9 +214,9 @@ class Workspace:
     def _check_git(self) -> None:
         self.git_problems = []
         try:
-            from ..gitstore import open_repo
+            from policydiff.store.gitstore import open_repo
         except ImportError:
-            self.git_problems = ["git support (policydiff.gitstore) is not part of this build"]
+            self.git_problems = ["git support (policydiff.store.gitstore) is not part of this build"]
             return
         try:
             open_repo(self.project)
@@ -231,7 +231,7 @@ class Workspace:
         """Alignment files with uncommitted changes (relative to the project)."""
         if not self.has_git:
             return []
-        from .. import gitstore
+        from policydiff.store import gitstore
 
         return [self._rel(p) for p in gitstore.changed_files(self.project)]
 
@@ -239,7 +239,7 @@ class Workspace:
         """Commit the alignment files (only those); returns the new commit's short hash."""
         if not self.has_git:
             raise StoreError(self.git_problems[0])
-        from .. import gitstore
+        from policydiff.store import gitstore
 
         files = [self.project.root / p for p in (paths or self.pending_files())]
         if not files:
@@ -251,17 +251,17 @@ class Workspace:
         if not self.has_git:
             return []
         try:
-            from .. import history
+            from policydiff.store import history
         except ImportError:
-            raise StoreError("history (policydiff.history) is not part of this build") from None
+            raise StoreError("history (policydiff.store.history) is not part of this build") from None
         return history.history(self.project, alignment_id, limit=limit)
 
     # ------------------------------------------------------------------ targets, search
 
     def targets(self) -> tuple[list[Any], dict[str, str]]:
         """Every distinct figure (overrides applied) and metric display names."""
-        from ..metrics import load_metrics
-        from ..targets import distinct_figures, load_targets
+        from policydiff.core.metrics import load_metrics
+        from policydiff.core.targets import distinct_figures, load_targets
 
         metrics = load_metrics(self.project)
         names = {m.key: f"{m.name_zh} {m.name_en}" for m in metrics.metrics}

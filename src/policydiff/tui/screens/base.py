@@ -7,9 +7,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from ...errors import PolicydiffError
-from ..widgets.banner import ProblemBanner
-from ..widgets.view_tabs import ViewTabs
+from policydiff.core.errors import PolicydiffError
+from policydiff.tui.widgets.banner import ProblemBanner
+from policydiff.tui.widgets.view_tabs import ViewTabs
 
 
 class ViewScreen(Screen[None]):
@@ -75,7 +75,7 @@ class AlignmentScreen(ViewScreen):
         self.app.mutate_reactive(type(self.app).selected_alignment)  # type: ignore[arg-type]
 
     def action_edit_note(self) -> None:
-        from .dialogs import NoteDialog
+        from policydiff.tui.screens.dialogs import NoteDialog
 
         al = self._selected()
         if al is None:
@@ -99,7 +99,7 @@ class AlignmentScreen(ViewScreen):
         self.app.push_screen(NoteDialog(al.id, start, drafts), done)
 
     def action_commit(self) -> None:
-        from .dialogs import CommitDialog
+        from policydiff.tui.screens.dialogs import CommitDialog
 
         ws = self.workspace
         if not ws.has_git:

@@ -15,9 +15,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from ...errors import PolicydiffError
-from ..widgets.diff_view import DiffView
-from .base import REVIEW_BINDINGS, AlignmentScreen
+from policydiff.core.errors import PolicydiffError
+from policydiff.tui.screens.base import REVIEW_BINDINGS, AlignmentScreen
+from policydiff.tui.widgets.diff_view import DiffView
 
 
 def _step_label(step: Any) -> str:

@@ -39,9 +39,9 @@ def bindings_of(cls: type) -> list[Binding]:
 
 
 def help_table() -> Table:
-    from ..app import PolicydiffApp
-    from .dialogs import CommitDialog, NoteDialog
-    from .search import SearchScreen
+    from policydiff.tui.app import PolicydiffApp
+    from policydiff.tui.screens.dialogs import CommitDialog, NoteDialog
+    from policydiff.tui.screens.search import SearchScreen
 
     table = Table(show_header=True, header_style="bold", box=None, expand=True, pad_edge=False)
     table.add_column("view", style="cyan", no_wrap=True)

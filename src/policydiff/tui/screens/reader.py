@@ -16,9 +16,9 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Static
 
-from ..widgets.document_view import DocumentView
-from ..widgets.outline import Outline
-from .base import ViewScreen
+from policydiff.tui.screens.base import ViewScreen
+from policydiff.tui.widgets.document_view import DocumentView
+from policydiff.tui.widgets.outline import Outline
 
 
 class ReaderScreen(ViewScreen):

@@ -15,11 +15,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from ...errors import PolicydiffError
-from ..widgets.alignment_header import AlignmentHeader
-from ..widgets.history_panel import HistoryPanel
-from ..widgets.passage_list import PassageList
-from .base import REVIEW_BINDINGS, AlignmentScreen
+from policydiff.core.errors import PolicydiffError
+from policydiff.tui.screens.base import REVIEW_BINDINGS, AlignmentScreen
+from policydiff.tui.widgets.alignment_header import AlignmentHeader
+from policydiff.tui.widgets.history_panel import HistoryPanel
+from policydiff.tui.widgets.passage_list import PassageList
 
 
 class ReviewScreen(AlignmentScreen):

@@ -10,10 +10,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...errors import PolicydiffError
-from ..widgets.metric_chart import MetricChart
-from ..widgets.target_table import TargetTable
-from .base import ViewScreen
+from policydiff.core.errors import PolicydiffError
+from policydiff.tui.screens.base import ViewScreen
+from policydiff.tui.widgets.metric_chart import MetricChart
+from policydiff.tui.widgets.target_table import TargetTable
 
 
 class TargetsScreen(ViewScreen):

@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 
-from ..widgets.alignment_header import AlignmentHeader
-from ..widgets.alignment_tree import AlignmentTree
-from ..widgets.passage_list import PassageList
-from .base import REVIEW_BINDINGS, AlignmentScreen
+from policydiff.tui.screens.base import REVIEW_BINDINGS, AlignmentScreen
+from policydiff.tui.widgets.alignment_header import AlignmentHeader
+from policydiff.tui.widgets.alignment_tree import AlignmentTree
+from policydiff.tui.widgets.passage_list import PassageList
 
 
 class ThemesScreen(AlignmentScreen):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from .alignment_tree import BADGES
+from policydiff.tui.widgets.alignment_tree import BADGES
 
 
 def alignment_summary(al) -> Text:

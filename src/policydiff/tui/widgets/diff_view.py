@@ -1,6 +1,6 @@
 """A wording diff, inline or side by side, one row per sentence pair; rows with changes marked.
 
-Rendering goes through :mod:`policydiff.diffrender` (``ops_text``, ``figures_table``) so
+Rendering goes through :mod:`policydiff.render.diff` (``ops_text``, ``figures_table``) so
 a deletion looks the same here as on the CLI and in the report; this widget only
 lays the rows out so that next/previous change can move between them.
 """
@@ -14,8 +14,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from ...diffrender import MOVED_STYLE, figures_table, ops_text
-from ...worddiff import EQUAL, Op, PassageDiff, merge_ops
+from policydiff.core.worddiff import EQUAL, Op, PassageDiff, merge_ops
+from policydiff.render.diff import MOVED_STYLE, figures_table, ops_text
 
 
 @dataclass(frozen=True)

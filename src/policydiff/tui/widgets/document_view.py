@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..workspace import Span
+from policydiff.tui.workspace import Span
 
 SPAN_STYLES = {"accepted": "on #1f3d2b", "proposed": "on #3d3a1f", "rejected": "strike dim"}
 CURRENT_STYLE = "reverse"

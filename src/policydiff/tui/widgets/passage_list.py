@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import ListItem, ListView, Static
 
-from ..workspace import Passage
+from policydiff.tui.workspace import Passage
 
 RESOLUTION_STYLE = {"exact": "green", "drifted": "yellow", "orphaned": "bold red",
                     "absent": "dim"}

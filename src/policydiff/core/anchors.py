@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .alignment import Anchor
-from .errors import InputError
+from policydiff.core.alignment import Anchor
+from policydiff.core.errors import InputError
 
 #: A fuzzy match must keep at least this share of the quote (1 - edit distance / length).
 QUOTE_THRESHOLD = 0.75

@@ -4,10 +4,10 @@ Reviewers edit these files by hand and review them in git, so the tool edits the
 like a careful reviewer would: an edit rewrites only the characters of the values
 it changes (found through ruamel.yaml's node positions), leaves comments, key
 order, quoting and every other line alone, re-reads the result to prove it says
-what was meant, and writes it atomically (:mod:`policydiff.yamltext` does the
+what was meant, and writes it atomically (:mod:`policydiff.store.yamltext` does the
 splicing). An untouched file is never rewritten.
 
-The store knows nothing of git: :mod:`policydiff.gitstore` builds one from the
+The store knows nothing of git: :mod:`policydiff.store.gitstore` builds one from the
 files of any revision.
 """
 
@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .alignment import STATUSES, Alignment, Anchor, Member, Theme, valid_id
-from .anchors import Resolution, resolve_anchor
-from .errors import InputError, StoreError
-from .fsutil import atomic_write_text
-from .problems import Problem
-from .project import Project
-from .themes import THEMES_FILE, themes_from_data
-from .yamltext import (
+from policydiff.core.alignment import STATUSES, Alignment, Anchor, Member, Theme, valid_id
+from policydiff.core.anchors import Resolution, resolve_anchor
+from policydiff.core.errors import InputError, StoreError
+from policydiff.core.problems import Problem
+from policydiff.core.themes import THEMES_FILE, themes_from_data
+from policydiff.store.fsutil import atomic_write_text
+from policydiff.store.project import Project
+from policydiff.store.yamltext import (
     Edit,
     YamlText,
     dump,

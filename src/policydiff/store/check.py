@@ -6,7 +6,7 @@ anchors that drifted or were orphaned by a change of the corpus. ``fix`` re-anch
 what can be found again (drifted quotes, stale offsets, moved sections) in place and
 never deletes anything; orphans stay for a reviewer to decide.
 
-Other modules' validators run too: ``policydiff.targets.check_overrides`` checks the
+Other modules' validators run too: ``policydiff.core.targets.check_overrides`` checks the
 targets files that live beside the alignments.
 """
 
@@ -16,12 +16,11 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .alignment import Alignment, Member
-from .anchors import Resolution, refresh_anchor, resolve_anchor
-from .errors import InputError, PolicydiffError
-from .problems import Problem
-from .project import Project
-from .store import (
+from policydiff.core.alignment import Alignment, Member
+from policydiff.core.anchors import Resolution, refresh_anchor, resolve_anchor
+from policydiff.core.errors import InputError, PolicydiffError
+from policydiff.core.problems import Problem
+from policydiff.store.alignments import (
     ALIGNMENT_SCHEMA,
     ALIGNMENTS_DIR,
     SCHEMA_LINE,
@@ -30,7 +29,8 @@ from .store import (
     AlignmentStore,
     read_texts,
 )
-from .yamltext import schema_path
+from policydiff.store.project import Project
+from policydiff.store.yamltext import schema_path
 
 QUOTE_PREVIEW = 24
 
@@ -97,7 +97,7 @@ def _preview(text: str) -> str:
 def check_project(project: Project, corpus: Any = None, *, fix: bool = False) -> CheckResult:
     """Check the store of ``project`` against the schema and ``corpus`` (loaded if None)."""
     if corpus is None:
-        from .corpus import load_corpus
+        from policydiff.store.corpus import load_corpus
 
         corpus = load_corpus(project)
     store = AlignmentStore(project.root, read_texts(project), strict=False)
@@ -239,7 +239,7 @@ def _external_checks(project: Project, corpus: Any) -> list[Problem]:
     """Validators other modules provide for their files in ``alignments/``."""
     problems: list[Problem] = []
     try:
-        targets = importlib.import_module("policydiff.targets")
+        targets = importlib.import_module("policydiff.core.targets")
     except ImportError:
         return problems
     check = getattr(targets, "check_overrides", None)

@@ -17,7 +17,7 @@ Design choices, and why:
   matched as substrings, because a reviewer's term such as 人才高地 need not be one
   jieba word). A passage with no theme term is never suggested for that theme.
 * Comparability is the **cosine of TF-IDF vectors** of jieba words (with the
-  project's policy-term dictionary, :mod:`policydiff.segment`) plus one feature per
+  project's policy-term dictionary, :mod:`policydiff.core.segment`) plus one feature per
   unit of the figures a passage states (亿元, %, 家, 人, 年 …), so two target
   paragraphs are alike even when their numbers differ.
 * Grouping goes through the index, never all pairs: a group grows around a seed
@@ -45,11 +45,11 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from .alignment import Alignment, Member, Theme
-from .anchors import make_anchor
-from .corpus import Corpus
-from .document import Document
-from .quantities import find_quantities
+from policydiff.core.alignment import Alignment, Member, Theme
+from policydiff.core.anchors import make_anchor
+from policydiff.core.document import Document
+from policydiff.core.quantities import find_quantities
+from policydiff.store.corpus import Corpus
 
 #: Share of cosine similarity (vs theme relevance) in a member's score.
 SIM_WEIGHT = 0.5
@@ -111,7 +111,7 @@ def passages(documents: Iterable[Document]) -> list[Passage]:
 
 def _features(text: str) -> list[str]:
     """Index terms of a passage: jieba words (2+ characters, no stopwords) and figure units."""
-    from .segment import words
+    from policydiff.core.segment import words
 
     feats = [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]
     feats.extend(f"⟨{q.unit}⟩" for q in find_quantities(text) if q.unit)
@@ -505,7 +505,7 @@ Spans = dict[str, list[tuple[int, int]]]
 
 def alignment_spans(alignment: Alignment, corpus: Corpus) -> Spans:
     """Where each member of ``alignment`` is in the corpus now (absent/orphaned skipped)."""
-    from .anchors import resolve_anchor
+    from policydiff.core.anchors import resolve_anchor
 
     spans: Spans = defaultdict(list)
     for member in alignment.members:
@@ -572,7 +572,7 @@ def record(store: Any, corpus: Corpus, suggestions: Sequence[Suggestion]) -> Wri
     A suggestion that matches an alignment already in the store (see
     :func:`same_alignment`; whatever its status, so a rejected alignment is never
     proposed again) is skipped, as is one matching a suggestion added earlier in
-    the same call. ``store`` is a :class:`policydiff.store.AlignmentStore`.
+    the same call. ``store`` is a :class:`policydiff.store.alignments.AlignmentStore`.
     """
     existing = list(store.alignments())
     spans = {a.id: alignment_spans(a, corpus) for a in existing}

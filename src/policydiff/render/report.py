@@ -18,10 +18,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from . import __version__
-from .corpus import Corpus
-from .diffrender import md_escape, md_escape_inline, ops_markdown
-from .project import Project
+from policydiff import __version__
+from policydiff.render.diff import md_escape, md_escape_inline, ops_markdown
+from policydiff.store.corpus import Corpus
+from policydiff.store.project import Project
 
 # ---------------------------------------------------------------- model
 
@@ -130,8 +130,8 @@ def _documents_table(corpus: Corpus, docs: list[str]) -> list[dict[str, Any]]:
 def _targets(project: Project, corpus: Corpus, docs: list[str]) -> tuple[list[TargetRow],
                                                                           list[TargetRow]]:
     """Targets and baselines with a metric, metric by metric (metrics.yaml order), by date."""
-    from .metrics import load_metrics
-    from .targets import distinct_figures, load_targets
+    from policydiff.core.metrics import load_metrics
+    from policydiff.core.targets import distinct_figures, load_targets
 
     metrics = load_metrics(project)
     order = {doc_id: i for i, doc_id in enumerate(corpus.ids)}
@@ -153,15 +153,15 @@ def build_report(project: Project, corpus: Corpus, *, themes: list[str] | None =
                  docs: list[str] | None = None, rev: str | None = None,
                  status: str = "accepted", date: str | None = None) -> Report:
     """Gather everything the report shows. Raises InputError for unknown themes or docs."""
-    from .errors import InputError
-    from .evolution import theme_chains
-    from .store import load_store
+    from policydiff.core.errors import InputError
+    from policydiff.core.evolution import theme_chains
+    from policydiff.store.alignments import load_store
 
     doc_ids = docs or corpus.ids
     for doc_id in doc_ids:
         corpus.get(doc_id)  # unknown ids fail here, with the list of known ones
     if rev:
-        from .gitstore import load_store_at
+        from policydiff.store.gitstore import load_store_at
 
         store = load_store_at(project, rev)
     else:
@@ -205,7 +205,7 @@ def build_report(project: Project, corpus: Corpus, *, themes: list[str] | None =
 
 
 def _section_label(corpus: Corpus, doc_id: str, section_id: str | None) -> str:
-    from .errors import InputError
+    from policydiff.core.errors import InputError
 
     if not section_id:
         return ""
@@ -219,7 +219,7 @@ def provenance(project: Project, corpus: Corpus, docs: list[str], rev: str | Non
     """Alignments commit (and dirtiness), corpus hashes, tool version."""
     info: dict[str, Any] = {"version": __version__, "commit": None, "dirty": None, "rev": rev}
     try:
-        from .gitstore import alignments_commit
+        from policydiff.store.gitstore import alignments_commit
 
         commit, dirty = alignments_commit(project, rev)
         info["commit"], info["dirty"] = commit, dirty

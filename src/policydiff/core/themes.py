@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .alignment import Theme
+from policydiff.core.alignment import Theme
 
 THEMES_FILE = "themes.yaml"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .document import Document, load_document
-from .errors import InputError, UnknownDocumentError
-from .project import Project, find_project
+from policydiff.core.document import Document, load_document
+from policydiff.core.errors import InputError, UnknownDocumentError
+from policydiff.store.project import Project, find_project
 
 
 def date_key(doc: Document) -> tuple[str, str]:

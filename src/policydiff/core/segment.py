@@ -3,7 +3,7 @@
 A character diff of Chinese is noise and a whitespace split finds no words, so text
 is cut into tokens: Chinese runs by jieba (with a policy-term dictionary so that
 人工智能 or 临港新片区 stay whole), every quantity found by
-:func:`policydiff.quantities.quantity_spans` as ONE token (``4000亿元``, ``12%以上``,
+:func:`policydiff.core.quantities.quantity_spans` as ONE token (``4000亿元``, ``12%以上``,
 ``2020年``), Latin/digit runs whole, punctuation and whitespace apart.
 
 Tokens tile the text: joining their texts gives the input back exactly. jieba costs
@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from .quantities import quantity_spans
+from policydiff.core.quantities import quantity_spans
 
 TokenKind = Literal["word", "number", "punct", "space"]
 

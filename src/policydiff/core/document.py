@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .extract import HEADING_NUMBERING, split_front_matter
-from .quantities import parse_number
-from .sentences import sentence_spans
+from policydiff.core.errors import InputError
+from policydiff.core.quantities import parse_number
+from policydiff.core.sentences import sentence_spans
+from policydiff.store.extract import HEADING_NUMBERING, split_front_matter
 
 
 @dataclass(frozen=True)

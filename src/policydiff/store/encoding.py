@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 
-from .errors import InputError
+from policydiff.core.errors import InputError
 
 # Legacy encodings accepted for Chinese sources. GB2312 and GBK are read as GB18030,
 # their superset, so a rare character never fails half-way through a file.

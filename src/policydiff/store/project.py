@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from policydiff.core.errors import InputError
 
 
 @dataclass(frozen=True)

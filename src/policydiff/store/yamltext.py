@@ -17,8 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import StoreError
-from .problems import Problem
+from policydiff.core.errors import StoreError
+from policydiff.core.problems import Problem
 
 _CONFLICT = re.compile(r"^(<{7}(?: |$)|={7}$|>{7}(?: |$)|\|{7}(?: |$))")
 
@@ -27,7 +27,7 @@ _CONFLICT = re.compile(r"^(<{7}(?: |$)|={7}$|>{7}(?: |$)|\|{7}(?: |$))")
 
 def schema_path(name: str) -> Path:
     """The packaged JSON Schema file ``name`` (shipped in ``policydiff/schemas``)."""
-    return Path(__file__).with_name("schemas") / name
+    return Path(__file__).parent.parent / "schemas" / name
 
 
 @lru_cache(maxsize=4)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .problems import Problem
+from policydiff.core.errors import InputError
+from policydiff.core.problems import Problem
 
 METRICS_FILE = "metrics.yaml"
 OTHER = "other"

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .worddiff import (
+from policydiff.core.worddiff import (
     DELETE,
     EQUAL,
     INSERT,

@@ -2,7 +2,7 @@
 
 A character diff of Chinese is noise (``2020``→``2025`` reads as ``202`` kept, ``0``→``5``)
 and a line diff is useless for prose. So both texts are cut into tokens by
-:mod:`policydiff.segment` (each quantity one token), every distinct token is mapped to
+:mod:`policydiff.core.segment` (each quantity one token), every distinct token is mapped to
 one character and diff-match-patch diffs the token strings. Its semantic clean-up
 counts characters, which would weigh ``人工智能`` like ``的``; the clean-up here is the
 same algorithm weighted by each token's real length (see :func:`_cleanup_semantic`).
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .quantities import Quantity, find_quantities
-from .sentences import sentence_spans
+from policydiff.core.quantities import Quantity, find_quantities
+from policydiff.core.sentences import sentence_spans
 
 DELETE, EQUAL, INSERT = -1, 0, 1
 Op = tuple[int, str]
@@ -87,7 +87,7 @@ def diff_tokens(a: str, b: str) -> list[Op]:
     if head or tail:
         middle = diff_tokens(a[head:len(a) - tail], b[head:len(b) - tail])
         return merge_ops([(EQUAL, a[:head]), *middle, (EQUAL, a[len(a) - tail:])])
-    from .segment import tokenize
+    from policydiff.core.segment import tokenize
 
     codes: dict[str, str] = {}
     texts: list[str] = []
@@ -297,7 +297,7 @@ _STOPS = frozenset("。；！？!?;\n")
 
 def _context(text: str, q: Quantity, before: int = 8, after: int = 4) -> str:
     """The figure with whole words around it, within its clause-ending punctuation."""
-    from .segment import tokenize
+    from policydiff.core.segment import tokenize
 
     toks = tokenize(text)
     k0 = next(k for k, t in enumerate(toks) if t.end > q.start)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, StoreError
-from .project import Project
-from .store import ALIGNMENTS_DIR, AlignmentStore, StoreFile, is_store_file
+from policydiff.core.errors import InputError, StoreError
+from policydiff.store.alignments import ALIGNMENTS_DIR, AlignmentStore, StoreFile, is_store_file
+from policydiff.store.project import Project
 
 _LOCK_RETRIES = 20
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .worddiff import PassageDiff, diff_passages
+from policydiff.core.worddiff import PassageDiff, diff_passages
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,11 @@ def theme_chains(store: Any, corpus: Any, theme: str, status: str | None = "acce
                  docs: Sequence[str] | None = None) -> list[Chain]:
     """One chain per alignment of ``theme`` with ``status`` (restricted to ``docs``).
 
-    ``store`` is a :class:`policydiff.store.AlignmentStore`; member passages come from
-    :func:`policydiff.store.passage_text`, so a drifted anchor still finds its text.
+    ``store`` is a :class:`policydiff.store.alignments.AlignmentStore`; member passages come from
+    :func:`policydiff.store.alignments.passage_text`, so a drifted anchor still finds its text.
     """
-    from .errors import InputError
-    from .store import passage_text
+    from policydiff.core.errors import InputError
+    from policydiff.store.alignments import passage_text
 
     known = [t.id for t in store.themes()]
     if theme not in known:

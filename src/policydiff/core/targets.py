@@ -1,9 +1,9 @@
 """Quantitative targets: every figure of a policy, its metric, deadline, and whether it is a goal.
 
 Analysts first ask what each plan promised and how the numbers moved from one policy
-to the next. A figure is a :class:`~policydiff.quantities.Quantity` that measures
+to the next. A figure is a :class:`~policydiff.core.quantities.Quantity` that measures
 something (not a date, a duration, a bare number or a slogan such as “五个中心”). Each
-gets a metric key (:mod:`policydiff.metrics`), a ``kind`` — ``target`` (a goal, a
+gets a metric key (:mod:`policydiff.core.metrics`), a ``kind`` — ``target`` (a goal, a
 commitment, a projection) or ``baseline`` (a level already reached: 截至, 累计, 已,
 目前, a past year, a section reviewing the previous plan) — and a year: the deadline of
 a target (到2025年; 用3年时间 resolved against the plan's period) or the as-of year of a
@@ -18,10 +18,10 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .metrics import MetricSet, check_metrics, load_metrics
-from .problems import Problem
-from .quantities import Quantity, find_quantities, parse_number
+from policydiff.core.errors import InputError
+from policydiff.core.metrics import MetricSet, check_metrics, load_metrics
+from policydiff.core.problems import Problem
+from policydiff.core.quantities import Quantity, find_quantities, parse_number
 
 KINDS = ("target", "baseline")
 OVERRIDES_FILE = "target-overrides.yaml"
@@ -366,7 +366,7 @@ def distinct_figures(targets: Iterable[Target]) -> list[tuple[Target, int]]:
 def load_targets(project: Any, corpus: Any | None = None, docs: Sequence[str] | None = None,
                  overrides: bool = True) -> list[Target]:
     """The project's figures with reviewers' overrides applied (the CLI's view)."""
-    from .corpus import load_corpus
+    from policydiff.store.corpus import load_corpus
 
     corpus = corpus if corpus is not None else load_corpus(project)
     metrics = load_metrics(project)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .errors import InputError
+from policydiff.core.errors import InputError
 
 BlockKind = Literal["heading", "paragraph", "caption"]
 
@@ -357,7 +357,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 def extract(data: bytes, filename: str, hints: dict[str, Any] | None = None) -> Extracted:
     """Pick the extractor for ``filename`` and its content."""
-    from .encoding import decode_bytes
+    from policydiff.store.encoding import decode_bytes
 
     lower = filename.lower()
     if lower.endswith(".docx"):

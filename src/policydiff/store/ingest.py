@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .extract import Extracted, extract
-from .fsutil import atomic_write_bytes, atomic_write_text
-from .project import Project
+from policydiff.core.errors import InputError
+from policydiff.store.extract import Extracted, extract
+from policydiff.store.fsutil import atomic_write_bytes, atomic_write_text
+from policydiff.store.project import Project
 
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 KINDS = ("official", "press")

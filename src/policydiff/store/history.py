@@ -3,7 +3,7 @@
 A line diff of YAML shows moved quotes and re-indented notes; reviewers want
 "status proposed → accepted", "passage added in 2021-14th-plan §3.1", "note
 changed". :func:`diff_stores` compares two stores (pure); :func:`history` and
-:func:`changes` apply it to git revisions through :mod:`policydiff.gitstore`.
+:func:`changes` apply it to git revisions through :mod:`policydiff.store.gitstore`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .alignment import Alignment, Member
-from .project import Project
-from .store import AlignmentStore
+from policydiff.core.alignment import Alignment, Member
+from policydiff.store.alignments import AlignmentStore
+from policydiff.store.project import Project
 
 PREVIEW = 40
 
@@ -217,7 +217,7 @@ def _member_change(aid: str, theme: str, before: Member, after: Member) -> Chang
 
 
 def _member_dict(m: Member) -> dict[str, Any]:
-    from .alignment import member_to_dict
+    from policydiff.core.alignment import member_to_dict
 
     return member_to_dict(m)
 
@@ -245,7 +245,7 @@ def history(project: Project, target: str | None = None, since: str | None = Non
     listed, with only its changes. ``since`` excludes that revision and its ancestors.
     Commits that changed only comments or formatting are listed with no changes.
     """
-    from . import gitstore
+    from policydiff.store import gitstore
 
     repo = gitstore.open_repo(project)
     if not repo.head.is_valid():
@@ -272,9 +272,9 @@ def history(project: Project, target: str | None = None, since: str | None = Non
 def changes(project: Project, rev_range: str) -> tuple[str, str, list[Change]]:
     """Semantic changes between two revisions: ``A..B``, ``A..`` (to HEAD), or ``A``
     alone (to the working tree, uncommitted edits included). Returns (from, to, changes)."""
-    from . import gitstore
-    from .errors import InputError
-    from .store import load_store
+    from policydiff.core.errors import InputError
+    from policydiff.store import gitstore
+    from policydiff.store.alignments import load_store
 
     repo = gitstore.open_repo(project)
     if ".." in rev_range:

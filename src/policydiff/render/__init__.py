@@ -1,0 +1,2 @@
+"""Renderers: word diffs and reports as Markdown, HTML and Rich text.
+"""
