@@ -171,7 +171,7 @@ def test_json_output_lists_problems(copy: Project) -> None:
 
 
 def test_validators_of_other_modules_run_too(copy: Project, corpus, monkeypatch) -> None:
-    import policydiff.core.targets as targets
+    import policydiff.store.target_overrides as targets
 
     calls = []
 

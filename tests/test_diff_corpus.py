@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from policydiff.cli import cli
-from policydiff.core.evolution import Version, build_chain
+from policydiff.core.evolution import build_chain
+from policydiff.core.passages import ResolvedPassage
 from policydiff.core.worddiff import diff_passages
 from policydiff.store.corpus import load_corpus
 
@@ -40,11 +41,13 @@ def test_targets_passages_give_the_figure_changes(corpus) -> None:
 
 
 def test_evolution_chain_in_date_order(corpus) -> None:
-    v2017 = Version("2017-opinions", corpus.get("2017-opinions").date,
-                    _sentence(corpus, "2017-opinions", "到2020年实现人工智能重点产业规模"))
-    v2021 = Version("2021-14th-plan", corpus.get("2021-14th-plan").date,
-                    _sentence(corpus, "2021-14th-plan", "4000亿元"))
-    silent = Version("2022-pudong-plan", corpus.get("2022-pudong-plan").date, "", absent=True)
+    v2017 = ResolvedPassage("2017-opinions", corpus.get("2017-opinions").date, None,
+                            _sentence(corpus, "2017-opinions", "到2020年实现人工智能重点产业规模"),
+                            "exact")
+    v2021 = ResolvedPassage("2021-14th-plan", corpus.get("2021-14th-plan").date, None,
+                            _sentence(corpus, "2021-14th-plan", "4000亿元"), "exact")
+    silent = ResolvedPassage("2022-pudong-plan", corpus.get("2022-pudong-plan").date, None, "",
+                             "absent")
     chain = build_chain([v2021, silent, v2017], "targets", "产业规模")
     assert [v.doc for v in chain.versions] == ["2017-opinions", "2021-14th-plan",
                                                "2022-pudong-plan"]

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from policydiff.cli import cli
-from policydiff.core.document import load_document
 from policydiff.core.errors import InputError
+from policydiff.store.corpus import load_document
 from policydiff.store.encoding import decode_bytes
 from policydiff.store.project import Project
 

@@ -14,7 +14,8 @@ from conftest import copy_project
 from policydiff.core.alignment import STATUSES, Alignment, Anchor, Member
 from policydiff.core.anchors import make_anchor
 from policydiff.core.errors import InputError, StoreError
-from policydiff.store.alignments import AlignmentStore, load_store, passage_text, read_texts
+from policydiff.core.passages import resolve_member
+from policydiff.store.alignments import AlignmentStore, load_store, read_texts
 from policydiff.store.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -284,16 +285,16 @@ def test_broken_files_report_file_and_line(proj: Project, case: str) -> None:
     assert path.read_text(encoding="utf-8") == broken
 
 
-def test_passage_text_reads_the_corpus(proj: Project, corpus) -> None:
+def test_resolve_member_reads_the_corpus(proj: Project, corpus) -> None:
     store = load_store(proj)
     scale = store.get("scale")
-    text, res = passage_text(scale.members[1], corpus)
-    assert text == "到2025年，上海人工智能规上产业规模年均增长12%以上，达到4000亿元"
-    assert res.status == "exact"
-    assert passage_text(scale.members[2], corpus)[1].status == "absent"
-    ghost = Member("1999-none", anchor=Anchor("x" * 10))
-    assert passage_text(ghost, corpus) == ("", passage_text(ghost, corpus)[1])
-    assert "unknown document" in passage_text(ghost, corpus)[1].reason
+    passage = resolve_member(scale.members[1], corpus)
+    assert passage.text == "到2025年，上海人工智能规上产业规模年均增长12%以上，达到4000亿元"
+    assert passage.status == "exact" and passage.found
+    assert resolve_member(scale.members[2], corpus).status == "absent"
+    ghost = resolve_member(Member("1999-none", anchor=Anchor("x" * 10)), corpus)
+    assert ghost.status == "orphaned" and ghost.text == "" and not ghost.found
+    assert "not in the corpus" in ghost.reason
 
 
 _NOTE_TEXT = st.text(alphabet=st.sampled_from([*"规模目标人才 :#'\"-[]{},\n|>%@`!&*", "é"]),

@@ -21,22 +21,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+import policydiff.store.alignments as store_mod
 from policydiff.cli import cli
 from policydiff.core.alignment import Alignment, Member
 from policydiff.core.anchors import make_anchor
+from policydiff.core.corpus import Corpus
 from policydiff.core.suggest import (
     Suggestion,
     alignment_spans,
     build_index,
     passages,
-    record,
     same_alignment,
     suggest,
     suggestion_spans,
 )
-from policydiff.store.corpus import Corpus
-
-store_mod = pytest.importorskip("policydiff.store.alignments", reason="the alignment store (issue 3)")
+from policydiff.store.proposals import record
 
 LABELS = Path(__file__).parent / "labels" / "themes.yaml"
 TOP = 3

@@ -10,16 +10,10 @@ from click.testing import CliRunner
 
 from policydiff.cli import cli
 from policydiff.core.errors import InputError
-from policydiff.core.metrics import load_metrics, parse_metrics
-from policydiff.core.targets import (
-    Context,
-    check_overrides,
-    extract_targets,
-    figures_in,
-    load_targets,
-    resolve_duration,
-)
+from policydiff.core.targets import Context, extract_targets, figures_in, resolve_duration
 from policydiff.store.corpus import load_corpus
+from policydiff.store.metrics_file import load_metrics, parse_metrics
+from policydiff.store.target_overrides import check_overrides, load_targets
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -245,7 +239,8 @@ def test_cli_markdown_and_errors():
 
 
 def test_distinct_figures_counts_repeats(project, corpus):
-    from policydiff.core.targets import distinct_figures, load_targets
+    from policydiff.core.targets import distinct_figures
+    from policydiff.store.target_overrides import load_targets
 
     figures = distinct_figures(load_targets(project, corpus, docs=["2017-opinions"]))
     scale = [(t.figure, n) for t, n in figures if t.metric == "industry-scale"]

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from policydiff.core.metrics import load_metrics
 from policydiff.core.targets import extract_targets
 from policydiff.store.corpus import load_corpus
+from policydiff.store.metrics_file import load_metrics
 from policydiff.store.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from policydiff import __version__
+from policydiff.core.alignment import STATUS_FILTERS
 from policydiff.core.errors import PolicydiffError
 from policydiff.store.project import Project, find_project
+
+if TYPE_CHECKING:
+    from policydiff.api import PolicyProject
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,12 +67,61 @@ def get_project(ctx: click.Context | None = None) -> Project:
     return find_project(root)
 
 
+def get_policy_project(rev: str | None = None) -> PolicyProject:
+    """The library façade on the command's project (alignments at ``rev`` if given)."""
+    from policydiff.api import PolicyProject
+
+    return PolicyProject(get_project(), rev=rev)
+
+
+def _split_values(_ctx: click.Context, _param: click.Parameter,
+                  values: tuple[str, ...] | None) -> tuple[str, ...]:
+    """Repeatable options also take comma-separated lists: --doc a --doc b == --doc a,b."""
+    out: list[str] = []
+    for value in values or ():
+        out += [v.strip() for v in value.split(",") if v.strip()]
+    return tuple(dict.fromkeys(out))
+
+
+def theme_option(help: str = "Only this theme (repeatable).") -> Callable[[F], F]:
+    """``--theme T`` (repeatable, or comma-separated); gives a tuple of theme ids."""
+    return click.option("--theme", "themes", multiple=True, metavar="THEME",
+                        callback=_split_values, help=help)
+
+
+def doc_option(help: str = "Only this document (repeatable).") -> Callable[[F], F]:
+    """``--doc D`` (repeatable, or comma-separated; ``--docs`` is the same); a tuple of ids."""
+    return click.option("--doc", "--docs", "docs", multiple=True, metavar="DOC",
+                        callback=_split_values, help=help)
+
+
+def _status(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    return "any" if value == "all" else value
+
+
+def status_option(default: str = "accepted",
+                  help: str = "Which alignments: accepted, proposed, rejected or any.",
+                  ) -> Callable[[F], F]:
+    """``--status accepted|proposed|rejected|any`` — the same vocabulary in every command."""
+    return click.option("--status", type=click.Choice([*STATUS_FILTERS, "all"]),
+                        default=default, show_default=True, callback=_status, help=help)
+
+
+def rev_option(help: str = "Alignments as of this git revision.") -> Callable[[F], F]:
+    return click.option("--rev", default=None, metavar="REV", help=help)
+
+
 def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]:
     """``--format`` with the given choices; the first is the default."""
     return click.option(
         "--format", "fmt", type=click.Choice(list(choices)), default=default or choices[0],
         show_default=True, help="Output format.",
     )
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr (the command goes on)."""
+    click.echo(f"policydiff: warning: {message}", err=True)
 
 
 def emit_json(data: Any) -> None:

@@ -7,12 +7,25 @@ Thin adapter: resolves documents, sections and alignments, calls
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from policydiff.cli.app import cli, console, emit_json, format_option, get_project
+from policydiff.cli.app import (
+    cli,
+    console,
+    doc_option,
+    emit_json,
+    format_option,
+    get_policy_project,
+    status_option,
+    warn,
+)
 from policydiff.core.errors import InputError
+
+if TYPE_CHECKING:
+    from policydiff.core.document import Document
+    from policydiff.core.evolution import Chain
 
 
 def _split_ref(ref: str) -> tuple[str, str | None]:
@@ -36,18 +49,17 @@ def _markers() -> bool:
     return not con.is_terminal or con.no_color
 
 
-def _section_text(doc: Any, section: str | None) -> str:
+def _section_text(doc: Document, section: str | None) -> str:
     return doc.body if section is None else doc.subtree_text(section)
 
 
 @cli.command("diff")
 @click.argument("ref_a", metavar="DOC_A[:SECTION]")
 @click.argument("ref_b", metavar="DOC_B[:SECTION]")
-@click.option("--theme", "theme", default=None,
-              help="Diff the passages the theme's accepted alignments give for DOC_A and DOC_B.")
-@click.option("--status", default="accepted", show_default=True,
-              type=click.Choice(["accepted", "proposed", "rejected", "any"]),
-              help="Which alignments --theme uses.")
+@click.option("--theme", "theme", default=None, metavar="THEME",
+              help="Diff the passages the theme's alignments give for DOC_A and DOC_B "
+                   "(every passage of each document).")
+@status_option(help="Which alignments --theme uses: accepted, proposed, rejected or any.")
 @format_option("rich", "md", "json")
 @click.option("--side-by-side", is_flag=True, help="Two columns (rich format).")
 def diff_cmd(ref_a: str, ref_b: str, theme: str | None, status: str, fmt: str,
@@ -61,17 +73,23 @@ def diff_cmd(ref_a: str, ref_b: str, theme: str | None, status: str, fmt: str,
     """
     from policydiff.core.worddiff import diff_passages
     from policydiff.render.diff import Side, diff_json, render_markdown, render_rich
-    from policydiff.store.corpus import load_corpus
 
-    project = get_project()
-    corpus = load_corpus(project)
+    project = get_policy_project()
     (doc_a, sec_a), (doc_b, sec_b) = _split_ref(ref_a), _split_ref(ref_b)
-    da, db = corpus.get(doc_a), corpus.get(doc_b)
+    da, db = project.document(doc_a), project.document(doc_b)
     pairs: list[tuple[Side, Side, str, str, str]] = []  # side a, side b, text a, text b, title
     if theme:
         if sec_a or sec_b:
             raise InputError("--theme picks the passages itself: give DOC_A DOC_B without :SECTION")
-        pairs = _theme_pairs(project, corpus, theme, doc_a, doc_b, status)
+        found = project.theme_pairs(theme, doc_a, doc_b, status)
+        for p in found.orphaned:
+            warn(f"{p.doc}:{p.section or '?'}: anchor orphaned ({p.reason}); not diffed — "
+                 "run `policydiff check`")
+        if not found.pairs:
+            raise InputError(f"no {status} alignment of theme {theme!r} has passages in both "
+                             f"{doc_a} and {doc_b}")
+        pairs = [(Side(doc_a, pp.a.section), Side(doc_b, pp.b.section), pp.a.text, pp.b.text,
+                  pp.title) for pp in found.pairs]
     else:
         pairs = [(Side(doc_a, sec_a, _heading(da, sec_a)), Side(doc_b, sec_b, _heading(db, sec_b)),
                   _section_text(da, sec_a), _section_text(db, sec_b), "")]
@@ -102,68 +120,39 @@ def diff_cmd(ref_a: str, ref_b: str, theme: str | None, status: str, fmt: str,
         _print_rich(items)
 
 
-def _heading(doc: Any, section: str | None) -> str:
+def _heading(doc: Document, section: str | None) -> str:
     if section is None:
         return doc.meta.date
     return doc.section(section).heading
 
 
-def _store(project: Any) -> Any:
-    try:
-        from policydiff.store.alignments import load_store
-    except ImportError as exc:  # the alignment store is not part of this build yet
-        raise InputError("the alignment store (policydiff.store.alignments) is not available") from exc
-    return load_store(project)
-
-
-def _theme_pairs(project: Any, corpus: Any, theme: str, doc_a: str, doc_b: str,
-                 status: str) -> list[tuple[Any, Any, str, str, str]]:
-    from policydiff.render.diff import Side
-    from policydiff.store.alignments import passage_text
-
-    store = _store(project)
-    known = [t.id for t in store.themes()]
-    if theme not in known:
-        raise InputError(f"unknown theme {theme!r} (known: {', '.join(known) or 'none'})")
-    pairs = []
-    for al in store.alignments(theme=theme, status=None if status == "any" else status):
-        ma = next((m for m in al.members if m.doc == doc_a and not m.absent), None)
-        mb = next((m for m in al.members if m.doc == doc_b and not m.absent), None)
-        if ma is None or mb is None:
-            continue
-        ta, _ = passage_text(ma, corpus)
-        tb, _ = passage_text(mb, corpus)
-        title = f"{al.id} · {al.label}" if al.label else al.id
-        pairs.append((Side(doc_a, ma.section), Side(doc_b, mb.section), ta, tb, title))
-    if not pairs:
-        raise InputError(f"no {status} alignment of theme {theme!r} has passages in both "
-                         f"{doc_a} and {doc_b}")
-    return pairs
-
-
 @cli.command("evolve")
-@click.option("--theme", "theme", required=True, help="Theme id (see `policydiff alignments`).")
-@click.option("--status", default="accepted", show_default=True,
-              type=click.Choice(["accepted", "proposed", "rejected", "any"]),
-              help="Which alignments to follow.")
-@click.option("--docs", default=None, help="Comma-separated document ids to include.")
+@click.option("--theme", "theme", required=True, metavar="THEME",
+              help="Theme id (see `policydiff alignments`).")
+@status_option(help="Which alignments to follow: accepted, proposed, rejected or any.")
+@doc_option("Only this document (repeatable).")
 @format_option("rich", "md", "json")
 @click.option("--side-by-side", is_flag=True, help="Two columns (rich format).")
-def evolve_cmd(theme: str, status: str, docs: str | None, fmt: str, side_by_side: bool) -> None:
-    """How a theme's wording evolved: each aligned passage against the one before, by date."""
-    from policydiff.core.evolution import theme_chains
-    from policydiff.render.diff import Side, render_markdown, render_rich
-    from policydiff.store.corpus import load_corpus
+def evolve_cmd(theme: str, status: str, docs: tuple[str, ...], fmt: str,
+               side_by_side: bool) -> None:
+    """How a theme's wording evolved: each aligned passage against the one before, by date.
 
-    project = get_project()
-    corpus = load_corpus(project)
-    only = [d.strip() for d in docs.split(",")] if docs else None
-    for d in only or []:
-        corpus.get(d)  # unknown ids fail here, with the known ones listed
-    chains = theme_chains(_store(project), corpus, theme,
-                          status=None if status == "any" else status, docs=only)
+    \b
+    Examples:
+      policydiff evolve --theme talent
+      policydiff evolve --theme targets --doc 2017-opinions --doc 2021-14th-plan --format md
+    """
+    from policydiff.render.diff import Side, render_markdown, render_rich
+
+    project = get_policy_project()
+    chains = project.chains(theme, status=status, docs=docs or None)
     if not chains:
         raise InputError(f"theme {theme!r} has no {status} alignments")
+    for c in chains:
+        for v in c.versions:
+            if v.status == "orphaned":
+                warn(f"{c.alignment}: {v.doc}:{v.section or '?'}: anchor orphaned ({v.reason}); "
+                     "not diffed — run `policydiff check`")
     if fmt == "json":
         emit_json({"theme": theme, "chains": [c.to_dict() for c in chains]})
         return
@@ -196,7 +185,7 @@ def evolve_cmd(theme: str, status: str, docs: str | None, fmt: str, side_by_side
     _print_rich(items)
 
 
-def _versions_line(chain: Any) -> str:
+def _versions_line(chain: Chain) -> str:
     parts = []
     for v in chain.versions:
         mark = " (silent)" if v.absent else (f" ({v.status})" if v.status != "exact" else "")

@@ -52,8 +52,9 @@ def suggest_cmd(theme_opt: str | None, docs_opt: str | None, top: int, fmt: str,
     and its evidence (theme terms, shared words, shared figures). Review them with
     `policydiff accept ID` / `policydiff reject ID` after --write.
     """
-    from policydiff.core.suggest import alignment_spans, find_existing, record, suggest
+    from policydiff.core.suggest import alignment_spans, find_existing, suggest
     from policydiff.store.corpus import load_corpus
+    from policydiff.store.proposals import record
 
     project = get_project()
     corpus = load_corpus(project)

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import click
 
-from policydiff.cli.app import cli, console, emit_json, format_option, get_project
+from policydiff.cli.app import (
+    cli,
+    console,
+    doc_option,
+    emit_json,
+    format_option,
+    get_policy_project,
+)
+
+if TYPE_CHECKING:
+    from policydiff.core.metrics import MetricSet
+    from policydiff.core.targets import TargetRow
 
 KIND_CHOICES = ("all", "target", "baseline")
 
@@ -20,20 +32,13 @@ def _value(value: float | int | None, value_max: float | int | None) -> str:
     return fmt(value) + (f"-{fmt(value_max)}" if value_max is not None else "")
 
 
-def _rows(targets: Iterable, order: list[str], dates: dict[str, str]) -> list[dict]:
-    """One row per distinct figure of a document (a figure repeated in a report counts once)."""
-    from policydiff.core.targets import distinct_figures
-
-    rows = [{"metric": t.metric, "doc": t.doc, "date": dates.get(t.doc, ""), "kind": t.kind,
-             "value": _value(t.value, t.value_max), "unit": t.unit,
-             "year": "" if t.year is None else str(t.year), "qualifier": t.qualifier,
-             "figure": t.figure, "section": t.section, "times": times, "source": t.source,
-             "start": t.start}
-            for t, times in distinct_figures(targets)]
-    rank = {key: i for i, key in enumerate(order)}
-    doc_rank = {doc: i for i, doc in enumerate(dates)}
-    return sorted(rows, key=lambda r: (rank.get(r["metric"], len(rank)),
-                                                doc_rank.get(r["doc"], 0), r["start"]))
+def _rows(table: Iterable[TargetRow]) -> list[dict]:
+    """The table's rows as the CLI prints them (one per distinct figure of a document)."""
+    return [{"metric": r.metric, "doc": r.doc, "date": r.date, "kind": r.kind,
+             "value": _value(r.target.value, r.target.value_max), "unit": r.target.unit,
+             "year": r.year, "qualifier": r.target.qualifier, "figure": r.figure,
+             "section": r.section, "times": r.times, "source": r.target.source}
+            for r in table]
 
 
 @cli.command("targets")
@@ -41,8 +46,7 @@ def _rows(targets: Iterable, order: list[str], dates: dict[str, str]) -> list[di
               help="Only this metric (a key from alignments/metrics.yaml, e.g. industry-scale).")
 @click.option("--kind", type=click.Choice(KIND_CHOICES), default="all", show_default=True,
               help="Goals (target), levels already reached (baseline), or both.")
-@click.option("--doc", "docs", multiple=True, metavar="D",
-              help="Only this document (repeatable).")
+@doc_option()
 @click.option("--raw", is_flag=True,
               help="Ignore reviewers' corrections in alignments/target-overrides.yaml.")
 @format_option("table", "json", "md")
@@ -53,32 +57,18 @@ def targets_cmd(metric: str | None, kind: str, docs: tuple[str, ...], raw: bool,
     Each figure has a value (as written, 4000 for 4000亿元), unit, year (deadline of a
     target, as-of year of a baseline) and qualifier (超过, 以上, 左右, 力争 …).
     """
-    from policydiff.core.metrics import OTHER, load_metrics
-    from policydiff.core.targets import load_targets
-    from policydiff.store.corpus import load_corpus
-
-    project = get_project()
-    corpus = load_corpus(project)
-    for doc in docs:
-        corpus.get(doc)  # unknown id: one clear error line
-    metrics = load_metrics(project)
-    if metric is not None and metric != OTHER:
-        metrics.get(metric)
-    targets = load_targets(project, corpus, docs=docs or None, overrides=not raw)
-    targets = [t for t in targets if (metric is None or t.metric == metric)
-               and (kind == "all" or t.kind == kind)]
+    project = get_policy_project()
     if fmt == "json":
-        emit_json([t.to_dict() for t in targets])
+        emit_json([t.to_dict() for t in project.targets(docs, metric, kind, overrides=not raw)])
         return
-    dates = {doc.id: doc.date for doc in corpus.documents()}
-    rows = _rows(targets, [*metrics.keys, OTHER], dates)
+    rows = _rows(project.targets_table(docs, metric, kind, overrides=not raw))
     if fmt == "md":
-        click.echo(_markdown(rows, metrics))
+        click.echo(_markdown(rows, project.metrics))
         return
-    _table(rows, metrics)
+    _table(rows)
 
 
-def _table(rows: list[dict], metrics) -> None:
+def _table(rows: list[dict]) -> None:
     from rich.table import Table
 
     table = Table(title=f"{len(rows)} figures", header_style="bold", show_lines=False)
@@ -101,7 +91,7 @@ def _table(rows: list[dict], metrics) -> None:
     out.print(table)
 
 
-def _markdown(rows: list[dict], metrics) -> str:
+def _markdown(rows: list[dict], metrics: MetricSet) -> str:
     out: list[str] = []
     current = None
     for r in rows:

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
+Status = Literal["proposed", "accepted", "rejected"]
+"""A reviewer's verdict on an alignment."""
 STATUSES: tuple[str, ...] = ("proposed", "accepted", "rejected")
+StatusFilter = Literal["accepted", "proposed", "rejected", "any"]
+"""Which alignments a command looks at; ``any`` means every status."""
+STATUS_FILTERS: tuple[str, ...] = ("accepted", "proposed", "rejected", "any")
 ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
 _ID_RE = re.compile(rf"^{ID_PATTERN}$")
 

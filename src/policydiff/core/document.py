@@ -18,7 +18,6 @@ from typing import Any
 from policydiff.core.errors import InputError
 from policydiff.core.quantities import parse_number
 from policydiff.core.sentences import sentence_spans
-from policydiff.store.extract import HEADING_NUMBERING, split_front_matter
 
 
 @dataclass(frozen=True)
@@ -155,6 +154,15 @@ class Document:
 
 
 
+_CN_ORD = "一二三四五六七八九十"
+HEADING_NUMBERING: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(rf"^([{_CN_ORD}]+)、")),
+    (2, re.compile(rf"^[（(]([{_CN_ORD}]+)[）)]")),
+    (3, re.compile(r"^(\d+)[、.．](?!\d)")),
+    (4, re.compile(r"^[（(](\d+)[）)]")),
+)
+"""Numbered heading styles of Chinese policy documents, by depth: 一、 / （一） / 1、 / （1）."""
+
 _HEADING_LINE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*$")
 
 
@@ -168,9 +176,12 @@ def _numbering(heading: str) -> tuple[str, int | None]:
     return "", None
 
 
-def parse_document(text: str, path: Path | None = None) -> Document:
-    """Parse a corpus file (front matter + Markdown body)."""
-    front, body = split_front_matter(text)
+def document_from_front(front: dict[str, Any], body: str, path: Path | None = None) -> Document:
+    """A document from its front matter (already parsed) and its Markdown body.
+
+    Reading the file and parsing the YAML is the store's job
+    (:func:`policydiff.store.corpus.parse_document`); this keeps the model pure.
+    """
     name = str(path) if path else "<document>"
     if not front.get("id"):
         raise InputError("corpus file has no front matter with an id", path=name)
@@ -293,14 +304,3 @@ def _sections(doc_id: str, body: str) -> list[Section]:
     if current is not None:
         flush(*current, pending)
     return sections
-
-
-def load_document(path: str | Path) -> Document:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError("corpus file is not UTF-8", path=str(path)) from None
-    except FileNotFoundError:
-        raise InputError("no such corpus file", path=str(path)) from None
-    return parse_document(text, path)

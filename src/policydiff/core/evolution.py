@@ -4,7 +4,8 @@ An accepted alignment names the passage each document devotes to a theme (or tha
 the document is silent on it). Reading 2017 → 2021 → 2022 as one chain of diffs,
 each version against the one before, is how an analyst sees a goal sharpen, a
 figure rise or a promise disappear. Building the chain is pure; :func:`theme_chains`
-is the thin bridge to the alignment store and the corpus.
+resolves an alignment's members through :mod:`policydiff.core.passages`, the one
+place that turns a member into its text.
 """
 
 from __future__ import annotations
@@ -13,33 +14,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from policydiff.core.alignment import Alignment
+from policydiff.core.corpus import Corpus
+from policydiff.core.passages import ResolvedPassage, resolve_alignment
 from policydiff.core.worddiff import PassageDiff, diff_passages
 
 
-@dataclass(frozen=True)
-class Version:
-    """One document's passage for the theme (``absent`` when the document is silent)."""
-
-    doc: str
-    date: str
-    text: str
-    section: str | None = None
-    absent: bool = False
-    status: str = "exact"  # how its anchor resolved: exact, drifted, orphaned
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"doc": self.doc, "date": self.date, "section": self.section,
-                "text": self.text, "absent": self.absent, "status": self.status}
+def _version_dict(v: ResolvedPassage) -> dict[str, Any]:
+    data: dict[str, Any] = {"doc": v.doc, "date": v.date, "section": v.section, "text": v.text,
+                            "absent": v.absent, "status": v.status}
+    if v.reason:
+        data["reason"] = v.reason
+    return data
 
 
 @dataclass
 class Step:
     """The diff from one present version to the next."""
 
-    a: Version
-    b: Version
+    a: ResolvedPassage
+    b: ResolvedPassage
     diff: PassageDiff
-    skipped: list[Version] = field(default_factory=list)  # silent documents in between
+    skipped: list[ResolvedPassage] = field(default_factory=list)  # silent or orphaned between
 
     def to_dict(self) -> dict[str, Any]:
         data = self.diff.to_dict()
@@ -57,27 +53,32 @@ class Chain:
 
     theme: str
     label: str
-    versions: list[Version]
+    versions: list[ResolvedPassage]
     steps: list[Step]
     alignment: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "theme": self.theme, "alignment": self.alignment, "label": self.label,
-            "versions": [v.to_dict() for v in self.versions],
+            "versions": [_version_dict(v) for v in self.versions],
             "steps": [s.to_dict() for s in self.steps],
         }
 
 
-def build_chain(versions: Sequence[Version], theme: str = "", label: str = "",
+def build_chain(versions: Sequence[ResolvedPassage], theme: str = "", label: str = "",
                 alignment: str = "") -> Chain:
-    """Sort versions by date and diff each present version against the previous one."""
-    ordered = sorted(versions, key=lambda v: (v.date, v.doc))
+    """Sort versions by date and diff each found version against the previous one.
+
+    Silent (absent) and orphaned versions take no part in a diff; they are kept in
+    :attr:`Chain.versions` and listed in the next step's ``skipped``.
+    """
+    ordered = sorted(versions, key=lambda v: (v.date, v.doc,
+                                              v.start if v.start is not None else -1))
     steps: list[Step] = []
-    previous: Version | None = None
-    skipped: list[Version] = []
+    previous: ResolvedPassage | None = None
+    skipped: list[ResolvedPassage] = []
     for v in ordered:
-        if v.absent:
+        if not v.found:
             skipped.append(v)
             continue
         if previous is not None:
@@ -86,31 +87,8 @@ def build_chain(versions: Sequence[Version], theme: str = "", label: str = "",
     return Chain(theme, label, list(ordered), steps, alignment)
 
 
-def theme_chains(store: Any, corpus: Any, theme: str, status: str | None = "accepted",
-                 docs: Sequence[str] | None = None) -> list[Chain]:
-    """One chain per alignment of ``theme`` with ``status`` (restricted to ``docs``).
-
-    ``store`` is a :class:`policydiff.store.alignments.AlignmentStore`; member passages come from
-    :func:`policydiff.store.alignments.passage_text`, so a drifted anchor still finds its text.
-    """
-    from policydiff.core.errors import InputError
-    from policydiff.store.alignments import passage_text
-
-    known = [t.id for t in store.themes()]
-    if theme not in known:
-        raise InputError(f"unknown theme {theme!r} (known: {', '.join(known) or 'none'})")
-    chains: list[Chain] = []
-    for al in store.alignments(theme=theme, status=status):
-        versions: list[Version] = []
-        for member in al.members:
-            if docs is not None and member.doc not in docs:
-                continue
-            date = corpus.get(member.doc).date
-            if member.absent:
-                versions.append(Version(member.doc, date, "", member.section, absent=True))
-                continue
-            text, res = passage_text(member, corpus)
-            versions.append(Version(member.doc, date, text, member.section,
-                                    status=getattr(res, "status", "exact")))
-        chains.append(build_chain(versions, theme, al.label, al.id))
-    return chains
+def alignment_chain(alignment: Alignment, corpus: Corpus,
+                    docs: Sequence[str] | None = None) -> Chain:
+    """The chain of one alignment's passages (of ``docs`` only, if given)."""
+    return build_chain(resolve_alignment(alignment, corpus, docs), alignment.theme,
+                       alignment.label, alignment.id)

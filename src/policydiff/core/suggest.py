@@ -47,9 +47,10 @@ from scipy import sparse
 
 from policydiff.core.alignment import Alignment, Member, Theme
 from policydiff.core.anchors import make_anchor
+from policydiff.core.corpus import Corpus
 from policydiff.core.document import Document
+from policydiff.core.passages import resolve_alignment, spans_by_doc
 from policydiff.core.quantities import find_quantities
-from policydiff.store.corpus import Corpus
 
 #: Share of cosine similarity (vs theme relevance) in a member's score.
 SIM_WEIGHT = 0.5
@@ -505,16 +506,7 @@ Spans = dict[str, list[tuple[int, int]]]
 
 def alignment_spans(alignment: Alignment, corpus: Corpus) -> Spans:
     """Where each member of ``alignment`` is in the corpus now (absent/orphaned skipped)."""
-    from policydiff.core.anchors import resolve_anchor
-
-    spans: Spans = defaultdict(list)
-    for member in alignment.members:
-        if member.absent or member.anchor is None or member.doc not in corpus:
-            continue
-        res = resolve_anchor(member.anchor, corpus.get(member.doc).body)
-        if res.start is not None and res.end is not None:
-            spans[member.doc].append((res.start, res.end))
-    return dict(spans)
+    return spans_by_doc(resolve_alignment(alignment, corpus))
 
 
 def suggestion_spans(suggestion: Suggestion) -> Spans:
@@ -555,42 +547,3 @@ def find_existing(suggestion: Suggestion, existing: Sequence[Alignment],
         if alignment.theme == suggestion.theme and same_alignment(mine, spans[alignment.id]):
             return alignment
     return None
-
-
-@dataclass
-class WriteResult:
-    """What ``--write`` did: suggestion id -> id written, and suggestions skipped with the
-    alignment they match."""
-
-    added: dict[str, str] = field(default_factory=dict)
-    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (suggestion, id, status)
-
-
-def record(store: Any, corpus: Corpus, suggestions: Sequence[Suggestion]) -> WriteResult:
-    """Add ``suggestions`` to ``store`` as ``proposed``, idempotently.
-
-    A suggestion that matches an alignment already in the store (see
-    :func:`same_alignment`; whatever its status, so a rejected alignment is never
-    proposed again) is skipped, as is one matching a suggestion added earlier in
-    the same call. ``store`` is a :class:`policydiff.store.alignments.AlignmentStore`.
-    """
-    existing = list(store.alignments())
-    spans = {a.id: alignment_spans(a, corpus) for a in existing}
-    ids = {a.id for a in existing}
-    result = WriteResult()
-    for suggestion in suggestions:
-        match = find_existing(suggestion, existing, spans)
-        if match is not None:
-            result.skipped.append((suggestion.id, match.id, match.status))
-            continue
-        alignment = suggestion.to_alignment(corpus)
-        base, n = alignment.id, 2
-        while alignment.id in ids:
-            alignment.id = f"{base}-{n}"
-            n += 1
-        store.add(alignment)
-        ids.add(alignment.id)
-        existing.append(alignment)
-        spans[alignment.id] = suggestion_spans(suggestion)
-        result.added[suggestion.id] = alignment.id
-    return result

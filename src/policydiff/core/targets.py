@@ -15,12 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from policydiff.core.errors import InputError
-from policydiff.core.metrics import MetricSet, check_metrics, load_metrics
-from policydiff.core.problems import Problem
+from policydiff.core.metrics import MetricSet
 from policydiff.core.quantities import Quantity, find_quantities, parse_number
 
 KINDS = ("target", "baseline")
@@ -363,31 +360,8 @@ def distinct_figures(targets: Iterable[Target]) -> list[tuple[Target, int]]:
     return [(t, n) for t, n in seen.values()]
 
 
-def load_targets(project: Any, corpus: Any | None = None, docs: Sequence[str] | None = None,
-                 overrides: bool = True) -> list[Target]:
-    """The project's figures with reviewers' overrides applied (the CLI's view)."""
-    from policydiff.store.corpus import load_corpus
-
-    corpus = corpus if corpus is not None else load_corpus(project)
-    metrics = load_metrics(project)
-    targets = extract_targets(corpus, metrics)
-    if overrides:
-        entries, problems = read_overrides(project, corpus, metrics, targets)
-        errors = [p for p in problems if p.severity == "error"]
-        if errors:
-            raise InputError(f"{errors[0]} (run `policydiff check` for all problems)")
-        targets = apply_overrides(targets, entries)
-    if docs:
-        wanted = set(docs)
-        targets = [t for t in targets if t.doc in wanted]
-    return targets
-
-
 # --------------------------------------------------------------------------- overrides
 
-_OVERRIDE_FIELDS = {"metric", "kind", "value", "value_max", "unit", "year", "qualifier"}
-_KEY_FIELDS = {"doc", "figure", "quote", "sentence"}
-_FLAG_FIELDS = {"drop", "add", "note"}
 
 
 @dataclass(frozen=True)
@@ -408,84 +382,6 @@ class Override:
         return (t.doc == self.doc and t.figure == self.figure
                 and (self.quote is None or self.quote in t.text)
                 and (self.sentence is None or t.sentence == self.sentence))
-
-
-def overrides_path(project: Any) -> Path:
-    return Path(project.alignments_dir) / OVERRIDES_FILE
-
-
-def parse_overrides(text: str, path: str, metrics: MetricSet,
-                    doc_ids: Iterable[str]) -> tuple[list[Override], list[Problem]]:
-    """Read overrides from YAML text, checking fields and values (not yet the corpus)."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        data = YAML(typ="rt").load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return [], [Problem(path, mark.line + 1 if mark else 0, f"invalid YAML: {exc}")]
-    if data is None:
-        return [], []
-    items = data.get("overrides") if isinstance(data, dict) else None
-    if items is None:
-        items = []
-    if not isinstance(items, list):
-        return [], [Problem(path, 1, "expected a mapping with an `overrides:` list")]
-    known_docs = set(doc_ids)
-    result: list[Override] = []
-    problems: list[Problem] = []
-    for item in items:
-        line = item.lc.line + 1 if hasattr(item, "lc") else 0
-        before = len(problems)
-
-        def bad(message: str, line: int = line) -> None:
-            problems.append(Problem(path, line, message))
-
-        if not isinstance(item, dict):
-            bad("an override must be a mapping with doc and figure")
-            continue
-        for extra in sorted(set(item) - _OVERRIDE_FIELDS - _KEY_FIELDS - _FLAG_FIELDS):
-            bad(f"unknown field {extra!r} (allowed: "
-                f"{', '.join(sorted(_OVERRIDE_FIELDS | _KEY_FIELDS | _FLAG_FIELDS))})")
-        doc, figure = item.get("doc"), item.get("figure")
-        if not isinstance(doc, str) or doc not in known_docs:
-            bad(f"unknown document {doc!r} (known: {', '.join(sorted(known_docs))})")
-        if not isinstance(figure, str) or not figure:
-            bad("`figure` must be the figure as written, e.g. 500余家")
-        for key in ("quote", "sentence", "note", "unit", "qualifier"):
-            if key in item and not isinstance(item[key], str):
-                bad(f"`{key}` must be text")
-        if "metric" in item and not metrics.known(str(item["metric"])):
-            bad(f"unknown metric {item['metric']!r} (see alignments/metrics.yaml)")
-        if "kind" in item and item["kind"] not in KINDS:
-            bad(f"kind must be one of {', '.join(KINDS)}, not {item['kind']!r}")
-        for key in ("value", "value_max"):
-            if key in item and item[key] is not None and (
-                    isinstance(item[key], bool) or not isinstance(item[key], int | float)):
-                bad(f"`{key}` must be a number")
-        if "year" in item and item["year"] is not None and (
-                isinstance(item["year"], bool) or not isinstance(item["year"], int)):
-            bad("`year` must be a year such as 2025")
-        drop, add = item.get("drop", False), item.get("add", False)
-        if not isinstance(drop, bool) or not isinstance(add, bool):
-            bad("`drop` and `add` must be true or false")
-        elif drop and (add or set(item) & _OVERRIDE_FIELDS):
-            bad("`drop: true` cannot be combined with `add` or fields to set")
-        elif add and not {"metric", "kind"} <= set(item):
-            bad("`add: true` needs at least metric and kind")
-        elif add and not item.get("quote"):
-            bad("`add: true` needs a `quote` from the sentence that holds the figure")
-        elif not drop and not add and not set(item) & _OVERRIDE_FIELDS:
-            bad("nothing to override: give fields to set, `drop: true` or `add: true`")
-        if len(problems) > before:
-            continue
-        result.append(Override(
-            doc=doc, figure=figure, quote=item.get("quote"), sentence=item.get("sentence"),
-            fields=tuple((k, item[k]) for k in sorted(_OVERRIDE_FIELDS) if k in item),
-            drop=bool(drop), add=bool(add), note=str(item.get("note") or ""), line=line,
-        ))
-    return result, problems
 
 
 def _added_target(o: Override, doc: Any, metrics: MetricSet) -> Target | None:
@@ -509,42 +405,6 @@ def _added_target(o: Override, doc: Any, metrics: MetricSet) -> Target | None:
     return None
 
 
-Paired = list[tuple["Override", "Target | None"]]
-
-
-def read_overrides(project: Any, corpus: Any, metrics: MetricSet,
-                   targets: list[Target]) -> tuple[Paired, list[Problem]]:
-    """Overrides paired with the extracted figure each one corrects (or the figure it adds)."""
-    path = overrides_path(project)
-    if not path.exists():
-        return [], []
-    rel = _relative(path, project)
-    entries, problems = parse_overrides(path.read_text(encoding="utf-8"), rel, metrics,
-                                        corpus.ids)
-    paired: list[tuple[Override, Target | None]] = []
-    for o in entries:
-        if o.add:
-            added = _added_target(o, corpus.get(o.doc), metrics)
-            if added is None:
-                problems.append(Problem(rel, o.line, f"{o.doc}: no sentence holds both "
-                                                     f"{o.quote!r} and {o.figure!r}"))
-            else:
-                paired.append((o, added))
-            continue
-        hits = [t for t in targets if o.matches(t)]
-        if not hits:
-            problems.append(Problem(rel, o.line, f"{o.doc}: no extracted figure {o.figure!r}"
-                                                 + (f" in a sentence with {o.quote!r}"
-                                                    if o.quote else "")))
-        elif len(hits) > 1:
-            where = ", ".join(t.sentence for t in hits)
-            problems.append(Problem(rel, o.line, f"{o.doc}: {o.figure!r} matches {len(hits)} "
-                                                 f"figures ({where}); add a quote or sentence"))
-        else:
-            paired.append((o, hits[0]))
-    return paired, problems
-
-
 def apply_overrides(targets: list[Target],
                     entries: Sequence[tuple[Override, Target | None]]) -> list[Target]:
     """``targets`` with each override applied: fields set, figures dropped or added."""
@@ -564,23 +424,74 @@ def apply_overrides(targets: list[Target],
     return result
 
 
-def check_overrides(project: Any, corpus: Any) -> list[Problem]:
-    """Problems in ``alignments/metrics.yaml`` and ``alignments/target-overrides.yaml``.
+@dataclass(frozen=True)
+class TargetRow:
+    """One distinct figure as every table shows it (CLI, TUI, report).
 
-    Called by ``policydiff check``: every override must name a known document and
-    metric and match exactly one extracted figure.
+    A figure a text repeats (headline, lead, body) is one row with ``times`` > 1.
     """
-    problems = check_metrics(project)
-    if any(p.severity == "error" for p in problems):
-        return problems
-    metrics = load_metrics(project)
-    targets = extract_targets(corpus, metrics)
-    problems.extend(read_overrides(project, corpus, metrics, targets)[1])
-    return problems
+
+    target: Target
+    times: int
+    date: str
+    metric_name: str
+
+    @property
+    def metric(self) -> str:
+        return self.target.metric
+
+    @property
+    def doc(self) -> str:
+        return self.target.doc
+
+    @property
+    def kind(self) -> str:
+        return self.target.kind
+
+    @property
+    def section(self) -> str:
+        return self.target.section
+
+    @property
+    def text(self) -> str:
+        return self.target.text
+
+    @property
+    def figure(self) -> str:
+        return self.target.figure
+
+    @property
+    def year(self) -> str:
+        return "" if self.target.year is None else str(self.target.year)
+
+    @property
+    def cell(self) -> str:
+        """The figure as the policy words it, with its deadline: 超过1000亿 (2020)."""
+        t = self.target
+        words = "".join(w for w in (t.qualifier or "").split() if w not in t.figure)
+        return f"{words}{t.figure}" + (f" ({t.year})" if t.year else "")
 
 
-def _relative(path: Path, project: Any) -> str:
-    try:
-        return str(path.relative_to(Path(project.root)))
-    except ValueError:
-        return str(path)
+def targets_table(targets: Iterable[Target], metrics: MetricSet, dates: dict[str, str],
+                  include_other: bool = True) -> list[TargetRow]:
+    """Distinct figures, metric by metric (the metrics file's order), then date, then position.
+
+    ``dates`` maps document ids to dates, in the corpus's date order.
+    ``include_other=False`` leaves out figures without a metric and metrics marked
+    ``ignore`` (the plan's own structure: 五个部分21条措施).
+    """
+    from policydiff.core.metrics import OTHER
+
+    keys = [*metrics.keys, OTHER]
+    rank = {k: i for i, k in enumerate(keys)}
+    doc_rank = {d: i for i, d in enumerate(dates)}
+    rows = []
+    for t, times in distinct_figures(targets):
+        known = t.metric in metrics.keys
+        if not include_other and (not known or metrics.get(t.metric).ignore):
+            continue
+        name = metrics.name(t.metric) if known else t.metric
+        rows.append(TargetRow(t, times, dates.get(t.doc, ""), name))
+    rows.sort(key=lambda r: (rank.get(r.metric, len(rank)), doc_rank.get(r.doc, 0),
+                             r.target.start))
+    return rows

@@ -16,46 +16,31 @@ import html
 import os
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policydiff import __version__
+from policydiff.core.document import Document
+from policydiff.core.errors import PolicydiffError
+from policydiff.core.evolution import Step
+from policydiff.core.passages import ResolvedPassage
+from policydiff.core.targets import TargetRow
 from policydiff.render.diff import md_escape, md_escape_inline, ops_markdown
-from policydiff.store.corpus import Corpus
-from policydiff.store.project import Project
+
+if TYPE_CHECKING:
+    from policydiff.api import PolicyProject
 
 # ---------------------------------------------------------------- model
 
 
 @dataclass
-class Passage:
-    doc: str
-    date: str
-    section: str
-    section_label: str
-    text: str
-    absent: bool = False
-    note: str = ""
-    anchor_status: str = "exact"
-
-
-@dataclass
-class Step:
-    """The diff between two successive passages of an alignment."""
-
-    a: Passage
-    b: Passage
-    ops: list[tuple[int, str]]
-    similarity: float
-    figures: list[dict[str, Any]]
-
-
-@dataclass
 class AlignmentSection:
+    """One alignment of a theme: its passages in date order and the diffs between them."""
+
     id: str
     label: str
     status: str
     note: str
-    passages: list[Passage]
+    passages: list[ResolvedPassage]
     steps: list[Step]
 
 
@@ -66,26 +51,6 @@ class ThemeSection:
     name_en: str
     description: str
     alignments: list[AlignmentSection]
-
-
-@dataclass
-class TargetRow:
-    metric: str
-    metric_name: str
-    doc: str
-    date: str
-    year: str
-    qualifier: str
-    kind: str
-    text: str
-    figure: str
-    section: str
-
-    @property
-    def cell(self) -> str:
-        """The figure as the policy words it, with its deadline: 超过1000亿 (2020)."""
-        words = "".join(w for w in self.qualifier.split() if w not in self.figure)
-        return f"{words}{self.figure}" + (f" ({self.year})" if self.year else "")
 
 
 @dataclass
@@ -113,11 +78,9 @@ def report_date(date: str | None = None) -> str:
     return dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d")
 
 
-def _documents_table(corpus: Corpus, docs: list[str]) -> list[dict[str, Any]]:
+def _documents_table(documents: list[Document]) -> list[dict[str, Any]]:
     rows = []
-    for doc in corpus:
-        if doc.id not in docs:
-            continue
+    for doc in documents:
         meta = doc.meta
         rows.append({
             "id": doc.id, "title": meta.title, "policy": meta.policy, "issuer": meta.issuer or "",
@@ -127,107 +90,55 @@ def _documents_table(corpus: Corpus, docs: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _targets(project: Project, corpus: Corpus, docs: list[str]) -> tuple[list[TargetRow],
-                                                                          list[TargetRow]]:
-    """Targets and baselines with a metric, metric by metric (metrics.yaml order), by date."""
-    from policydiff.core.metrics import load_metrics
-    from policydiff.core.targets import distinct_figures, load_targets
+def report_title(project: PolicyProject) -> str:
+    """The title from the project file (``project.yaml``), else a neutral one."""
+    from policydiff.store.project import load_project_info
 
-    metrics = load_metrics(project)
-    order = {doc_id: i for i, doc_id in enumerate(corpus.ids)}
-    keys = metrics.keys
-    rows: list[TargetRow] = []
-    for t, _times in distinct_figures(load_targets(project, corpus, docs=docs)):
-        if t.metric not in keys or metrics.get(t.metric).ignore:
-            continue  # "other" and ignored metrics (the plan's own structure) stay out
-        rows.append(TargetRow(
-            metric=t.metric, metric_name=metrics.name(t.metric), doc=t.doc,
-            date=corpus.get(t.doc).date, year=str(t.year or ""), qualifier=t.qualifier or "",
-            kind=t.kind, text=t.text, figure=t.figure, section=t.section))
-    rank = {key: i for i, key in enumerate(keys)}
-    rows.sort(key=lambda r: (rank[r.metric], order[r.doc]))
-    return ([r for r in rows if r.kind == "target"], [r for r in rows if r.kind != "target"])
+    info = load_project_info(project.project)
+    if info.title:
+        return info.title
+    return "Policy evolution report" + (f" · {info.subject}" if info.subject else "")
 
 
-def build_report(project: Project, corpus: Corpus, *, themes: list[str] | None = None,
-                 docs: list[str] | None = None, rev: str | None = None,
-                 status: str = "accepted", date: str | None = None) -> Report:
+def build_report(project: PolicyProject, *, themes: list[str] | None = None,
+                 docs: list[str] | None = None, status: str = "accepted",
+                 date: str | None = None) -> Report:
     """Gather everything the report shows. Raises InputError for unknown themes or docs."""
-    from policydiff.core.errors import InputError
-    from policydiff.core.evolution import theme_chains
-    from policydiff.store.alignments import load_store
-
-    doc_ids = docs or corpus.ids
-    for doc_id in doc_ids:
-        corpus.get(doc_id)  # unknown ids fail here, with the list of known ones
-    if rev:
-        from policydiff.store.gitstore import load_store_at
-
-        store = load_store_at(project, rev)
-    else:
-        store = load_store(project)
-    known_themes = store.themes()
-    wanted = themes or [t.id for t in known_themes]
-    unknown = [t for t in wanted if t not in {k.id for k in known_themes}]
-    if unknown:
-        raise InputError(f"unknown theme {unknown[0]!r} "
-                         f"(known: {', '.join(t.id for t in known_themes)})")
+    documents = project.documents(docs)
+    doc_ids = [d.id for d in documents]
     theme_sections = []
-    for theme in known_themes:
-        if theme.id not in wanted:
-            continue
+    for theme in project.check_themes(themes):
         sections = []
-        chains = theme_chains(store, corpus, theme.id,
-                              status="accepted" if status == "accepted" else None, docs=doc_ids)
-        for chain in chains:
-            al = store.get(chain.alignment)
-            notes = {m.doc: m.note for m in al.members}
-            # A document may give several passages (Lingang: a goal and a projection).
-            passages = {id(v): Passage(v.doc, v.date, v.section or "",
-                                       _section_label(corpus, v.doc, v.section), v.text,
-                                       absent=v.absent, note=notes.get(v.doc, ""),
-                                       anchor_status=v.status)
-                        for v in chain.versions}
-            steps = [Step(passages[id(st.a)], passages[id(st.b)], list(st.diff.ops),
-                          st.diff.similarity, [f.to_dict() for f in st.diff.figures])
-                     for st in chain.steps]
+        for chain in project.chains(theme.id, status=status, docs=doc_ids):
+            al = project.alignment(chain.alignment)
             sections.append(AlignmentSection(al.id, al.label, al.status, al.note,
-                                             list(passages.values()), steps))
+                                             list(chain.versions), list(chain.steps)))
         theme_sections.append(ThemeSection(theme.id, theme.name_zh, theme.name_en,
                                            theme.description, sections))
-    targets, baselines = _targets(project, corpus, doc_ids)
+    rows = project.targets_table(docs=doc_ids, include_other=False)
     return Report(
-        title="上海人工智能政策演变报告 · Policy evolution report",
-        date=report_date(date), documents=_documents_table(corpus, doc_ids), targets=targets,
-        baselines=baselines, themes=theme_sections,
-        provenance=provenance(project, corpus, doc_ids, rev), status_filter=status,
+        title=report_title(project),
+        date=report_date(date), documents=_documents_table(documents),
+        targets=[r for r in rows if r.kind == "target"],
+        baselines=[r for r in rows if r.kind != "target"], themes=theme_sections,
+        provenance=provenance(project, documents), status_filter=status,
     )
 
 
-def _section_label(corpus: Corpus, doc_id: str, section_id: str | None) -> str:
-    from policydiff.core.errors import InputError
-
-    if not section_id:
-        return ""
-    try:
-        return corpus.get(doc_id).section(section_id).label
-    except InputError:
-        return section_id
-
-
-def provenance(project: Project, corpus: Corpus, docs: list[str], rev: str | None) -> dict:
+def provenance(project: PolicyProject, documents: list[Document]) -> dict[str, Any]:
     """Alignments commit (and dirtiness), corpus hashes, tool version."""
+    rev = project.rev
     info: dict[str, Any] = {"version": __version__, "commit": None, "dirty": None, "rev": rev}
     try:
         from policydiff.store.gitstore import alignments_commit
 
-        commit, dirty = alignments_commit(project, rev)
+        commit, dirty = alignments_commit(project.project, rev)
         info["commit"], info["dirty"] = commit, dirty
-    except Exception as exc:  # no git repo: the report still says so
-        info["git_error"] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except PolicydiffError as exc:  # no git repo: the report still says so
+        info["git_error"] = exc.message.splitlines()[0] if exc.message else type(exc).__name__
     files = []
-    for doc in corpus:
-        if doc.id in docs and doc.path is not None:
+    for doc in documents:
+        if doc.path is not None:
             files.append({"file": f"corpus/{doc.path.name}",
                           "sha256": hashlib.sha256(doc.path.read_bytes()).hexdigest()})
     info["corpus"] = files
@@ -295,16 +206,21 @@ def render_markdown(report: Report) -> str:
                     lines += [f"- **{p.doc}** ({p.date}): *no comparable passage*"
                               + (f" — {md_escape(p.note)}" if p.note else ""), ""]
                     continue
+                if p.status == "orphaned":
+                    lines += [f"- **{p.doc}** ({p.date}) §{p.section or '?'}: *anchor orphaned "
+                              f"({md_escape(p.reason)}); run `policydiff check`*", ""]
+                    continue
                 where = f"§{p.section} {md_escape(p.section_label)}" if p.section else ""
-                flag = "" if p.anchor_status == "exact" else f" *(anchor {p.anchor_status})*"
+                flag = "" if p.status == "exact" else f" *(anchor {p.status})*"
                 lines += [f"- **{p.doc}** ({p.date}) {where}{flag}", "",
                           f"  > {md_cell(p.text)}", ""]
             for step in al.steps:
                 lines += [f"#### {step.a.doc} → {step.b.doc} "
-                          f"(similarity {step.similarity:.2f})", "", ops_markdown(step.ops), ""]
-                if step.figures:
+                          f"(similarity {step.diff.similarity:.2f})", "",
+                          ops_markdown(step.diff.ops), ""]
+                if step.diff.figures:
                     lines += ["| before | after | context |", "|---|---|---|"]
-                    for f in step.figures:
+                    for f in (fig.to_dict() for fig in step.diff.figures):
                         lines.append(f"| {md_cell(str(f.get('a') or '—'))} | "
                                      f"{md_cell(str(f.get('b') or '—'))} | "
                                      f"{md_cell(str(f.get('context') or ''))} |")
@@ -428,6 +344,9 @@ def render_html(report: Report) -> str:
                 if p.absent:
                     parts.append(f"<li class='absent'><b>{_h(p.doc)}</b> ({_h(p.date)}): "
                                  f"no comparable passage {_h(p.note)}</li>")
+                elif p.status == "orphaned":
+                    parts.append(f"<li class='orphaned'><b>{_h(p.doc)}</b> ({_h(p.date)}): "
+                                 f"anchor orphaned ({_h(p.reason)})</li>")
                 else:
                     parts.append(f"<li><b>{_h(p.doc)}</b> ({_h(p.date)}) §{_h(p.section)} "
                                  f"{_h(p.section_label)}<blockquote>{_h(p.text)}</blockquote>"
@@ -435,15 +354,15 @@ def render_html(report: Report) -> str:
             parts.append("</ul>")
             for step in al.steps:
                 left = "".join(_h(t) if op == 0 else f"<del>{_h(t)}</del>"
-                               for op, t in step.ops if op <= 0)
+                               for op, t in step.diff.ops if op <= 0)
                 right = "".join(_h(t) if op == 0 else f"<ins>{_h(t)}</ins>"
-                                for op, t in step.ops if op >= 0)
+                                for op, t in step.diff.ops if op >= 0)
                 parts.append(f"<h4>{_h(step.a.doc)} → {_h(step.b.doc)} "
-                             f"(similarity {step.similarity:.2f})</h4>"
+                             f"(similarity {step.diff.similarity:.2f})</h4>"
                              f"<div class='sbs'><div>{left}</div><div>{right}</div></div>")
-                if step.figures:
+                if step.diff.figures:
                     parts.append("<table><tr><th>before</th><th>after</th><th>context</th></tr>")
-                    for f in step.figures:
+                    for f in (fig.to_dict() for fig in step.diff.figures):
                         parts.append(f"<tr><td>{_h(str(f.get('a') or '—'))}</td>"
                                      f"<td>{_h(str(f.get('b') or '—'))}</td>"
                                      f"<td>{_h(str(f.get('context') or ''))}</td></tr>")

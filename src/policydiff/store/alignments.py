@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from policydiff.core.alignment import STATUSES, Alignment, Anchor, Member, Theme, valid_id
-from policydiff.core.anchors import Resolution, resolve_anchor
 from policydiff.core.errors import InputError, StoreError
 from policydiff.core.problems import Problem
 from policydiff.core.themes import THEMES_FILE, themes_from_data
@@ -532,23 +531,3 @@ def load_store(project: Project, *, strict: bool = True) -> AlignmentStore:
     if not project.alignments_dir.is_dir():
         raise StoreError("no alignments/ folder in the project", path=str(project.root))
     return AlignmentStore(project.root, read_texts(project), writable=True, strict=strict)
-
-
-def passage_text(member: Member, corpus: Any) -> tuple[str, Resolution]:
-    """The member's passage as the corpus reads now, and how its anchor resolved.
-
-    Absent members give ``("", Resolution("absent", ...))``; a member whose document
-    is not in the corpus or whose anchor is orphaned gives ``""`` and an orphaned
-    resolution (``reason`` says which).
-    """
-    if member.absent or member.anchor is None:
-        return "", Resolution("absent", None, None, 0, 0.0, 0.0, "no passage in this document")
-    if member.doc not in corpus:
-        return "", Resolution("orphaned", None, None, 0, 0.0, 0.0,
-                              f"unknown document {member.doc!r}")
-    body = corpus.get(member.doc).body
-    res = resolve_anchor(member.anchor, body)
-    if res.start is None or res.end is None:
-        return "", res
-    return body[res.start:res.end], res
-

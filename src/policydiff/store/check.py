@@ -6,13 +6,12 @@ anchors that drifted or were orphaned by a change of the corpus. ``fix`` re-anch
 what can be found again (drifted quotes, stale offsets, moved sections) in place and
 never deletes anything; orphans stay for a reviewer to decide.
 
-Other modules' validators run too: ``policydiff.core.targets.check_overrides`` checks the
+Other modules' validators run too: ``policydiff.store.target_overrides.check_overrides`` checks the
 targets files that live beside the alignments.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,17 +235,10 @@ def _anchor_problem(al: Alignment, member: Member, res: Resolution, doc: Any,
 
 
 def _external_checks(project: Project, corpus: Any) -> list[Problem]:
-    """Validators other modules provide for their files in ``alignments/``."""
-    problems: list[Problem] = []
+    """Validators of the other files in ``alignments/`` (metrics, target overrides)."""
+    from policydiff.store import target_overrides
+
     try:
-        targets = importlib.import_module("policydiff.core.targets")
-    except ImportError:
-        return problems
-    check = getattr(targets, "check_overrides", None)
-    if check is None:
-        return problems
-    try:
-        problems.extend(check(project, corpus))
+        return list(target_overrides.check_overrides(project, corpus))
     except PolicydiffError as exc:
-        problems.append(Problem(exc.path or f"{ALIGNMENTS_DIR}/", exc.line or 0, exc.message))
-    return problems
+        return [Problem(exc.path or f"{ALIGNMENTS_DIR}/", exc.line or 0, exc.message)]

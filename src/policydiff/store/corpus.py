@@ -1,50 +1,34 @@
-"""The corpus: every ``corpus/<id>.md`` of a project, in date order."""
+"""Loading the corpus: every ``corpus/<id>.md`` of a project, in date order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-from policydiff.core.document import Document, load_document
-from policydiff.core.errors import InputError, UnknownDocumentError
+from policydiff.core.corpus import Corpus, date_key
+from policydiff.core.document import Document, document_from_front
+from policydiff.core.errors import InputError
+from policydiff.store.extract import split_front_matter
 from policydiff.store.project import Project, find_project
 
 
-def date_key(doc: Document) -> tuple[str, str]:
-    """Sort key: date (a year sorts before dates within it), then id."""
-    return (doc.date, doc.id)
+def parse_document(text: str, path: Path | None = None) -> Document:
+    """Parse a corpus file: YAML front matter + Markdown body."""
+    front, body = split_front_matter(text)
+    return document_from_front(front, body, path)
 
 
-class Corpus:
-    """Documents by id; iteration and :attr:`ids` are in date order."""
-
-    def __init__(self, documents: list[Document], folder: Path | None = None):
-        self.folder = folder
-        self._docs = {d.id: d for d in sorted(documents, key=date_key)}
-
-    @property
-    def ids(self) -> list[str]:
-        return list(self._docs)
-
-    def get(self, doc_id: str) -> Document:
-        try:
-            return self._docs[doc_id]
-        except KeyError:
-            raise UnknownDocumentError(
-                f"unknown document {doc_id!r} (known: {', '.join(self._docs) or 'none'})"
-            ) from None
-
-    def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._docs
-
-    def documents(self) -> list[Document]:
-        return list(self._docs.values())
-
-    def __iter__(self) -> Iterator[Document]:
-        return iter(self._docs.values())
-
-    def __len__(self) -> int:
-        return len(self._docs)
+def load_document(path: str | Path) -> Document:
+    """Read and parse one ``corpus/<id>.md``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError("corpus file is not UTF-8", path=str(path)) from None
+    except FileNotFoundError:
+        raise InputError("no such corpus file", path=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a corpus file", path=str(path)) from None
+    return parse_document(text, path)
 
 
 def load_corpus(where: Project | str | Path | None = None) -> Corpus:
@@ -73,3 +57,6 @@ def load_corpus(where: Project | str | Path | None = None) -> Corpus:
         seen[doc.id] = path
         documents.append(doc)
     return Corpus(documents, folder)
+
+
+__all__ = ["Corpus", "date_key", "load_corpus", "load_document", "parse_document"]

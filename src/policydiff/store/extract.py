@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from policydiff.core.document import HEADING_NUMBERING
 from policydiff.core.errors import InputError
 
 BlockKind = Literal["heading", "paragraph", "caption"]
@@ -72,15 +73,6 @@ def _meta_line(text: str) -> tuple[str, str] | None:
 
 
 # --- numbered headings (一、 / （一） / 1、) ---------------------------------------
-
-_CN_ORD = "一二三四五六七八九十"
-HEADING_NUMBERING: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^([{_CN_ORD}]+)、")),
-    (2, re.compile(rf"^[（(]([{_CN_ORD}]+)[）)]")),
-    (3, re.compile(r"^(\d+)[、.．](?!\d)")),
-    (4, re.compile(r"^[（(](\d+)[）)]")),
-)
-
 
 def numbered_heading_level(text: str) -> int:
     """The outline level of a numbered heading line, or 0 if it is body text.

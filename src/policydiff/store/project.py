@@ -31,6 +31,55 @@ class Project:
     def alignments_dir(self) -> Path:
         return self.root / "alignments"
 
+    @property
+    def info_path(self) -> Path:
+        return self.root / PROJECT_FILE
+
+
+PROJECT_FILE = "project.yaml"
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """What the project is about (``project.yaml``): the report's title and subject."""
+
+    title: str = ""
+    subject: str = ""
+    region: str = ""
+    extra: tuple[tuple[str, object], ...] = ()
+
+
+def load_project_info(project: Project) -> ProjectInfo:
+    """``project.yaml`` of the project; empty fields when the file is absent."""
+    path = project.info_path
+    if not path.is_file():
+        return ProjectInfo()
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+    except (YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the project file: {str(exc).splitlines()[0]}",
+                         path=str(path)) from None
+    if not isinstance(data, dict):
+        raise InputError("the project file must be a mapping (title, subject, region)",
+                         path=str(path))
+    known = {"title", "subject", "region"}
+    return ProjectInfo(str(data.get("title") or ""), str(data.get("subject") or ""),
+                       str(data.get("region") or ""),
+                       tuple((k, v) for k, v in data.items() if k not in known))
+
+
+def project_relative(path: str | os.PathLike[str], project: Project) -> str:
+    """``path`` as the user sees it in messages: relative to the project root when inside it."""
+    p = Path(path)
+    try:
+        rel = p.resolve().relative_to(project.root.resolve())
+    except (ValueError, OSError):
+        return str(p)
+    return rel.as_posix() if str(rel) != "." else f"{project.root.name}/"
+
 
 def find_project(start: str | os.PathLike[str] | None = None) -> Project:
     """The project containing ``start`` (default: ``$POLICYDIFF_ROOT`` or the cwd).

@@ -14,24 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from policydiff.core.corpus import Corpus
 from policydiff.core.errors import InputError, PolicydiffError, StoreError
-from policydiff.store.corpus import Corpus, load_corpus
-from policydiff.store.project import Project, find_project
-
-
-@dataclass(frozen=True)
-class Passage:
-    """One member of an alignment as the views show it (date order, text resolved)."""
-
-    doc: str
-    date: str
-    section: str | None
-    text: str
-    absent: bool
-    note: str
-    status: str  # how the anchor resolved: exact | drifted | orphaned | absent
-    start: int | None
-    end: int | None
+from policydiff.core.evolution import Chain
+from policydiff.core.passages import ResolvedPassage, resolve_alignment
+from policydiff.core.targets import TargetRow
+from policydiff.store.corpus import load_corpus
+from policydiff.store.project import Project, find_project, project_relative
 
 
 @dataclass(frozen=True)
@@ -64,7 +53,7 @@ class Workspace:
         self.store: Any = None
         self.store_problems: list[str] = []
         self.git_problems: list[str] = []
-        self._passages: dict[str, list[Passage]] = {}
+        self._passages: dict[str, list[ResolvedPassage]] = {}
         self.reload_store()
         self._check_git()
 
@@ -81,14 +70,7 @@ class Workspace:
         return [*self.store_problems, *self.git_problems]
 
     def _rel(self, path: str | Path | None) -> str:
-        if not path:
-            return ""
-        p = Path(path)
-        try:
-            rel = p.resolve().relative_to(self.project.root.resolve())
-        except ValueError:
-            return str(p)
-        return f"{self.project.root.name}/" if str(rel) == "." else rel.as_posix()
+        return project_relative(path, self.project) if path else ""
 
     def _describe(self, exc: PolicydiffError) -> str:
         if exc.path:
@@ -102,12 +84,8 @@ class Workspace:
         """(Re)read alignments/; a broken file becomes a problem line, not an exception."""
         self._passages.clear()
         self.store_problems = []
-        try:
-            from policydiff.store.alignments import load_store
-        except ImportError:
-            self.store = None
-            self.store_problems = ["alignments/: the alignment store is not part of this build"]
-            return
+        from policydiff.store.alignments import load_store
+
         try:
             self.store = load_store(self.project, strict=False)  # broken files skipped, listed
         except PolicydiffError as exc:
@@ -141,31 +119,14 @@ class Workspace:
         except PolicydiffError:
             return None
 
-    def passages(self, alignment_id: str) -> list[Passage]:
+    def passages(self, alignment_id: str) -> list[ResolvedPassage]:
         """The alignment's members in date order, each with its current text (cached)."""
         if alignment_id in self._passages:
             return self._passages[alignment_id]
         al = self.alignment(alignment_id)
         if al is None:
             return []
-        from policydiff.store.alignments import passage_text
-
-        out: list[Passage] = []
-        for m in al.members:
-            date = self.corpus.get(m.doc).date if m.doc in self.corpus else "?"
-            if m.absent or m.anchor is None:
-                out.append(Passage(m.doc, date, m.section, "", True, m.note, "absent", None,
-                                   None))
-                continue
-            try:
-                text, res = passage_text(m, self.corpus)
-            except PolicydiffError as exc:
-                out.append(Passage(m.doc, date, m.section, "", False, str(exc), "orphaned",
-                                   None, None))
-                continue
-            out.append(Passage(m.doc, date, m.section, text, False, m.note, res.status,
-                               res.start, res.end))
-        out.sort(key=lambda p: (p.date, p.doc))
+        out = resolve_alignment(al, self.corpus)
         self._passages[alignment_id] = out
         return out
 
@@ -178,26 +139,24 @@ class Workspace:
                     out.append(Span(p.start, p.end, al.id, al.status))
         return sorted(out, key=lambda s: (s.start, s.end))
 
-    def chain(self, alignment_id: str) -> Any:
+    def chain(self, alignment_id: str) -> Chain:
         """The alignment's evolution chain (diffs; loads the segmenter: call in a worker)."""
-        from policydiff.core.evolution import Version, build_chain
+        from policydiff.core.evolution import build_chain
 
         al = self.alignment(alignment_id)
         if al is None:
             raise InputError(f"unknown alignment {alignment_id!r}")
-        versions = [Version(p.doc, p.date, p.text, p.section, absent=p.absent or not p.text,
-                            status=p.status) for p in self.passages(alignment_id)]
-        return build_chain(versions, al.theme, al.label, al.id)
+        return build_chain(self.passages(alignment_id), al.theme, al.label, al.id)
 
-    def section_chain(self, a: tuple[str, str | None], b: tuple[str, str | None]) -> Any:
+    def section_chain(self, a: tuple[str, str | None], b: tuple[str, str | None]) -> Chain:
         """Two sections (or whole documents) as a one-step chain (call in a worker)."""
-        from policydiff.core.evolution import Version, build_chain
+        from policydiff.core.evolution import build_chain
 
         versions = []
         for doc_id, section in (a, b):
             doc = self.corpus.get(doc_id)
             text = doc.subtree_text(section) if section else doc.body
-            versions.append(Version(doc_id, doc.date, text, section))
+            versions.append(ResolvedPassage(doc_id, doc.date, section, text, "exact"))
         label = " ↔ ".join(f"{d}:{s}" if s else d for d, s in (a, b))
         return build_chain(versions, "", label, "")
 
@@ -213,11 +172,8 @@ class Workspace:
 
     def _check_git(self) -> None:
         self.git_problems = []
-        try:
-            from policydiff.store.gitstore import open_repo
-        except ImportError:
-            self.git_problems = ["git support (policydiff.store.gitstore) is not part of this build"]
-            return
+        from policydiff.store.gitstore import open_repo
+
         try:
             open_repo(self.project)
         except PolicydiffError as exc:
@@ -250,23 +206,17 @@ class Workspace:
         """Semantic history entries of the alignment (or of every alignment)."""
         if not self.has_git:
             return []
-        try:
-            from policydiff.store import history
-        except ImportError:
-            raise StoreError("history (policydiff.store.history) is not part of this build") from None
+        from policydiff.store import history
+
         return history.history(self.project, alignment_id, limit=limit)
 
     # ------------------------------------------------------------------ targets, search
 
-    def targets(self) -> tuple[list[Any], dict[str, str]]:
-        """Every distinct figure (overrides applied) and metric display names."""
-        from policydiff.core.metrics import load_metrics
-        from policydiff.core.targets import distinct_figures, load_targets
+    def targets(self) -> list[TargetRow]:
+        """The targets table (every distinct figure, overrides applied), as the CLI shows it."""
+        from policydiff.api import PolicyProject
 
-        metrics = load_metrics(self.project)
-        names = {m.key: f"{m.name_zh} {m.name_en}" for m in metrics.metrics}
-        figures = distinct_figures(load_targets(self.project, self.corpus))
-        return [t for t, _times in figures], names
+        return PolicyProject(self.project, corpus=self.corpus).targets_table()
 
     def search(self, query: str, limit: int = 200, context: int = 30) -> list[SearchHit]:
         """Occurrences of ``query`` (case-insensitive) in the corpus bodies, date order."""

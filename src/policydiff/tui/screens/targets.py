@@ -40,7 +40,10 @@ class TargetsScreen(ViewScreen):
 
     def on_mount(self) -> None:
         try:
-            self.targets, self.names = self.workspace.targets()
+            rows = self.workspace.targets()
+            self.targets = [r.target for r in rows]
+            self.names = {r.metric: r.metric_name.replace(" / ", " ") for r in rows
+                          if r.metric_name != r.metric}
         except PolicydiffError as exc:
             self.query_one("#targets-caption", Static).update(Text(f"⚠ {exc}", "bold red"))
             return

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import ListItem, ListView, Static
 
-from policydiff.tui.workspace import Passage
+from policydiff.core.passages import ResolvedPassage as Passage
 
 RESOLUTION_STYLE = {"exact": "green", "drifted": "yellow", "orphaned": "bold red",
                     "absent": "dim"}

@@ -1,0 +1,57 @@
+"""Writing suggestions to the alignment store as ``proposed`` alignments, idempotently.
+
+Finding suggestions is pure (:mod:`policydiff.core.suggest`); this is the write side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from policydiff.core.corpus import Corpus
+from policydiff.core.suggest import (
+    Suggestion,
+    alignment_spans,
+    find_existing,
+    suggestion_spans,
+)
+from policydiff.store.alignments import AlignmentStore
+
+
+@dataclass
+class WriteResult:
+    """What ``--write`` did: suggestion id -> id written, and suggestions skipped with the
+    alignment they match."""
+
+    added: dict[str, str] = field(default_factory=dict)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (suggestion, id, status)
+
+
+def record(store: AlignmentStore, corpus: Corpus, suggestions: Sequence[Suggestion]) -> WriteResult:
+    """Add ``suggestions`` to ``store`` as ``proposed``, idempotently.
+
+    A suggestion that matches an alignment already in the store (see
+    :func:`same_alignment`; whatever its status, so a rejected alignment is never
+    proposed again) is skipped, as is one matching a suggestion added earlier in
+    the same call. ``store`` is a :class:`policydiff.store.alignments.AlignmentStore`.
+    """
+    existing = list(store.alignments())
+    spans = {a.id: alignment_spans(a, corpus) for a in existing}
+    ids = {a.id for a in existing}
+    result = WriteResult()
+    for suggestion in suggestions:
+        match = find_existing(suggestion, existing, spans)
+        if match is not None:
+            result.skipped.append((suggestion.id, match.id, match.status))
+            continue
+        alignment = suggestion.to_alignment(corpus)
+        base, n = alignment.id, 2
+        while alignment.id in ids:
+            alignment.id = f"{base}-{n}"
+            n += 1
+        store.add(alignment)
+        ids.add(alignment.id)
+        existing.append(alignment)
+        spans[alignment.id] = suggestion_spans(suggestion)
+        result.added[suggestion.id] = alignment.id
+    return result
