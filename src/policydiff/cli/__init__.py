@@ -8,7 +8,6 @@ registers them. The commands import heavy parts (segmenter, Textual) lazily so
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 from policydiff.cli.app import cli
 
@@ -23,8 +22,7 @@ COMMAND_MODULES = (
 )
 
 for _name in COMMAND_MODULES:
-    if importlib.util.find_spec(f"{__name__}.{_name}") is not None:
-        importlib.import_module(f"{__name__}.{_name}")
+    importlib.import_module(f"{__name__}.{_name}")
 
 
 def main() -> None:

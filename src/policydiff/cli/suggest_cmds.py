@@ -7,12 +7,17 @@ from typing import Any
 
 import click
 
-from policydiff.cli.app import cli, console, emit_json, emit_table, format_option, get_project
+from policydiff.cli.app import (
+    cli,
+    console,
+    doc_option,
+    emit_json,
+    emit_table,
+    format_option,
+    get_policy_project,
+    theme_option,
+)
 from policydiff.core.errors import InputError
-
-
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
 @contextmanager
@@ -35,46 +40,40 @@ def _progress():
 
 
 @cli.command("suggest")
-@click.option("--theme", "theme_opt", metavar="T[,T…]", help="Only these themes (default: all).")
-@click.option("--docs", "docs_opt", metavar="A,B[,…]",
-              help="Only these documents (default: the whole corpus).")
+@theme_option("Only this theme (repeatable; default: all).")
+@doc_option("Only this document (repeatable; default: the whole corpus; at least two).")
 @click.option("--top", type=click.IntRange(min=1), default=3, show_default=True,
               help="Suggestions per theme.")
 @format_option("table", "json")
 @click.option("--write", is_flag=True,
               help="Add the suggestions to the alignment files as status: proposed "
                    "(skips any that match an alignment already there, rejected ones included).")
-def suggest_cmd(theme_opt: str | None, docs_opt: str | None, top: int, fmt: str,
+def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: str,
                 write: bool) -> None:
     """Propose alignments: comparable passages across documents, per theme.
 
     Each suggestion groups one passage from each of several documents, with a score
     and its evidence (theme terms, shared words, shared figures). Review them with
     `policydiff accept ID` / `policydiff reject ID` after --write.
+
+    \b
+    Examples:
+      policydiff suggest --theme talent
+      policydiff suggest --theme talent --doc 2017-opinions --doc 2021-14th-plan --write
     """
     from policydiff.core.suggest import alignment_spans, find_existing, suggest
-    from policydiff.store.corpus import load_corpus
     from policydiff.store.proposals import record
 
-    project = get_project()
-    corpus = load_corpus(project)
-    store = _load_store(project)
-    themes = store.themes()
-    wanted = _split(theme_opt)
-    if wanted:
-        known = {t.id: t for t in themes}
-        unknown = [t for t in wanted if t not in known]
-        if unknown:
-            raise InputError(f"unknown theme {unknown[0]!r} (known: {', '.join(known)})")
-        themes = [known[t] for t in wanted]
-    docs = _split(docs_opt)
-    for doc in docs:
-        corpus.get(doc)  # raises UnknownDocumentError naming the known ids
-    if docs_opt is not None and len(docs) < 2:
-        raise InputError("--docs needs at least two documents to compare")
+    project = get_policy_project()
+    corpus = project.corpus
+    store = project.store
+    chosen = project.check_themes(themes)
+    project.check_docs(docs)
+    if docs and len(docs) < 2:
+        raise InputError("--doc needs at least two documents to compare")
 
     with _progress() as report:
-        suggestions = suggest(corpus, themes, docs=docs or None, top=top, progress=report)
+        suggestions = suggest(corpus, chosen, docs=list(docs) or None, top=top, progress=report)
 
     existing = list(store.alignments())
     spans = {a.id: alignment_spans(a, corpus) for a in existing}
@@ -129,11 +128,3 @@ def _why(s) -> str:
 def _short(corpus, member, width: int = 40) -> str:
     text = corpus.get(member.passage.doc).body[member.start:member.end].replace("\n", " ")
     return text if len(text) <= width else text[:width] + "…"
-
-
-def _load_store(project):
-    try:
-        from policydiff.store.alignments import load_store
-    except ImportError as exc:  # the store lands separately (issue 3)
-        raise InputError(f"the alignment store is not available: {exc}") from None
-    return load_store(project)
