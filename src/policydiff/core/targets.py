@@ -436,29 +436,9 @@ class TargetRow:
     date: str
     metric_name: str
 
-    @property
-    def metric(self) -> str:
-        return self.target.metric
-
-    @property
-    def doc(self) -> str:
-        return self.target.doc
-
-    @property
-    def kind(self) -> str:
-        return self.target.kind
-
-    @property
-    def section(self) -> str:
-        return self.target.section
-
-    @property
-    def text(self) -> str:
-        return self.target.text
-
-    @property
-    def figure(self) -> str:
-        return self.target.figure
+    def __getattr__(self, name: str) -> Any:
+        # metric, doc, kind, section, text, figure … read through to the figure itself.
+        return getattr(self.target, name)
 
     @property
     def year(self) -> str:
