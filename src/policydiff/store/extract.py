@@ -73,13 +73,7 @@ def _meta_line(text: str) -> tuple[str, str] | None:
 
 # --- numbered headings (一、 / （一） / 1、) ---------------------------------------
 
-_CN_ORD = "一二三四五六七八九十"
-HEADING_NUMBERING: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^([{_CN_ORD}]+)、")),
-    (2, re.compile(rf"^[（(]([{_CN_ORD}]+)[）)]")),
-    (3, re.compile(r"^(\d+)[、.．](?!\d)")),
-    (4, re.compile(r"^[（(](\d+)[）)]")),
-)
+from policydiff.core.outline import HEADING_NUMBERING  # noqa: E402  (re-exported)
 
 
 def numbered_heading_level(text: str) -> int:
@@ -92,7 +86,7 @@ def numbered_heading_level(text: str) -> int:
         if m:
             rest = text[m.end():]
             if 0 < len(rest) <= 40 and not rest.rstrip().endswith(("。", "；", "：")) \
-                    and "。" not in rest:
+                    and "。" not in rest and level <= 4:
                 return level
     return 0
 
