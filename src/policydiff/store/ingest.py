@@ -29,9 +29,13 @@ from policydiff.store.project import Project
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 KINDS = ("official", "press")
 DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-FRONT_MATTER_KEYS = ("id", "title", "policy", "issuer", "publisher", "date", "kind", "period",
-                     "source_url", "raw_file", "raw_sha256", "original_title", "byline",
-                     "editor", "shape")
+FRONT_MATTER_KEYS = ("id", "title", "policy", "issuer", "publisher", "number", "date", "status",
+                     "kind", "period", "source_url", "raw_file", "raw_sha256", "original_title",
+                     "byline", "editor", "cites", "shape", "provenance")
+#: Fields read from the text (core.metadata) that an option or the manifest can override.
+INFERRED = ("title", "policy", "issuer", "publisher", "number", "date", "status", "kind",
+            "period")
+STATUSES = ("draft", "final")
 
 
 def validate_id(doc_id: str) -> str:
@@ -138,40 +142,86 @@ def render_corpus_file(meta: dict[str, Any], extracted: Extracted) -> str:
     return "---\n" + buffer.getvalue() + "---\n\n" + "\n\n".join(lines) + "\n"
 
 
-def _date_from_source(extracted: Extracted) -> str | None:
-    raw = extracted.meta.get("source_date")
+def _text_blocks(extracted: Extracted) -> list[Any]:
+    from policydiff.core.textstructure import TextBlock
+
+    return [TextBlock(b.kind if b.kind == "heading" else "paragraph", b.text, b.level,
+                      extracted.roles.get(i, "")) for i, b in enumerate(extracted.blocks)]
+
+
+def _source_meta(extracted: Extracted) -> dict[str, Any]:
+    out = dict(extracted.meta)
+    raw = out.get("source_date")
     if isinstance(raw, dt.datetime | dt.date):
-        return raw.strftime("%Y-%m-%d")
-    if isinstance(raw, str):
+        out["source_date"] = raw.strftime("%Y-%m-%d")
+    elif isinstance(raw, str):
         try:
-            return email.utils.parsedate_to_datetime(raw).strftime("%Y-%m-%d")
+            out["source_date"] = email.utils.parsedate_to_datetime(raw).strftime("%Y-%m-%d")
         except (TypeError, ValueError):
-            m = re.match(r"(\d{4})-(\d{2})-(\d{2})", raw)
-            return m.group(0) if m else None
-    return None
+            pass
+    if extracted.shape == "html" and out.get("title") and not out.get("source_title"):
+        out["source_title"] = out["title"]
+    out.pop("title", None)
+    if out.get("source_author"):
+        out.setdefault("publisher", out["source_author"])
+    return out
 
 
-def build_document(raw: bytes, raw_name: str, entry: dict[str, Any]) -> Rendered:
-    """Extract and render one source from its raw bytes and manifest entry (pure)."""
+@dataclass
+class Built(Rendered):
+    """A rendered document and the warnings its metadata raised."""
+
+    warnings: list[str] | None = None
+
+
+def build_document(raw: bytes, raw_name: str, entry: dict[str, Any]) -> Built:
+    """Extract and render one source from its raw bytes and manifest entry (pure).
+
+    Every metadata field is read from the text (:func:`policydiff.core.metadata.infer`)
+    unless the manifest entry (or the command-line option stored in it) gives it;
+    ``provenance`` in the front matter records where each value came from.
+    """
+    from policydiff.core.metadata import infer, period_of
+
     doc_id = validate_id(str(entry.get("id", "")))
     extracted = extract(raw, raw_name, hints=entry.get("layout"))
-    meta: dict[str, Any] = {"id": doc_id}
-    title = (entry.get("title") or extracted.meta.get("source_title")
-             or extracted.meta.get("title") or extracted.meta.get("original_title")
-             or Path(raw_name).stem)
-    meta["title"] = str(title)
-    meta["policy"] = str(entry.get("policy") or meta["title"])
-    meta["issuer"] = entry.get("issuer")
-    meta["publisher"] = entry.get("publisher") or extracted.meta.get("source_author")
-    date = entry.get("date") or _date_from_source(extracted)
+    source = _source_meta(extracted)
+    inferred = infer(_text_blocks(extracted), extracted.found, source, Path(raw_name).stem)
+    values, provenance = dict(inferred.values), dict(inferred.provenance)
+    if source.get("publisher") and "publisher" not in values:
+        values["publisher"], provenance["publisher"] = source["publisher"], "source:metadata"
+    for key in INFERRED:
+        if entry.get(key) not in (None, ""):
+            values[key] = entry[key]
+            provenance[key] = "option"
+    from policydiff.core.metadata import policy_key
+
+    if not entry.get("policy") and entry.get("title") and \
+            inferred.values.get("policy") == policy_key(str(inferred.values.get("title"))):
+        values["policy"] = policy_key(str(entry["title"]))  # the policy follows the title
+        provenance["policy"] = "option"
+    meta: dict[str, Any] = {"id": doc_id, "title": str(values["title"]),
+                            "policy": str(values.get("policy") or values["title"])}
+    meta["issuer"] = values.get("issuer")
+    meta["publisher"] = values.get("publisher")
+    meta["number"] = values.get("number")
+    date = values.get("date")
     if not date:
-        raise InputError(f"no date for {doc_id}: pass --date YYYY[-MM[-DD]]")
+        raise InputError(f"no date for {doc_id}: nothing in the text gives one; "
+                         "pass --date YYYY[-MM[-DD]]")
     meta["date"] = validate_date(str(date))
-    kind = entry.get("kind") or ("press" if extracted.shape in ("html", "ocr") else "official")
+    status = str(values.get("status") or "final")
+    if status not in STATUSES:
+        raise InputError(f"invalid status {status!r}: use draft or final")
+    meta["status"] = status
+    kind = values.get("kind") or "official"
     if kind not in KINDS:
         raise InputError(f"invalid kind {kind!r}: use official or press")
     meta["kind"] = kind
-    period = entry.get("period")
+    period = values.get("period")
+    if period is None and provenance.get("policy") == "option":
+        found = period_of(meta["policy"])
+        period = list(found) if found else None
     if period is not None:
         if not (isinstance(period, list | tuple) and len(period) == 2
                 and all(isinstance(p, int) for p in period)):
@@ -183,8 +233,12 @@ def build_document(raw: bytes, raw_name: str, entry: dict[str, Any]) -> Rendered
     for key in ("original_title", "byline", "editor"):
         if extracted.meta.get(key):
             meta[key] = extracted.meta[key]
+    if entry.get("cites"):
+        meta["cites"] = [str(c) for c in entry["cites"]]
     meta["shape"] = extracted.shape
-    return Rendered(doc_id, render_corpus_file(meta, extracted), dict(entry))
+    meta["provenance"] = {k: provenance[k] for k in INFERRED if k in provenance
+                          and meta.get(k) is not None}
+    return Built(doc_id, render_corpus_file(meta, extracted), dict(entry), inferred.warnings)
 
 
 # --- commands ----------------------------------------------------------------------
