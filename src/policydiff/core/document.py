@@ -250,9 +250,10 @@ def _blocks(body: str) -> list[_Block]:
 
 
 _SIGNATURE_DATE = re.compile(
-    r"^[（(]?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+    r"^[（(]?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*"
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"(?:\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日)?[）)]?$")
-_ORG_LINE = re.compile(r"^[^，。；：！？,;:\s]{2,40}(政府|办公厅|办公室|委员会|委|厅|局|院|部|署|会|中心|"
+_ORG_LINE = re.compile(r"^[^，。；：！？,;:\s]{2,40}(政府|办公厅|办公室|委员会|委|厅|局|院|部|署|会|中心|"  # noqa: E501
                        r"办|处|集团|公司|银行|常委会|小组)$")
 
 
@@ -364,9 +365,9 @@ def _sections(doc_id: str, body: str) -> list[Section]:
             sid = _PREFIX[kind] + str(legal.value)
             container = next((p for p in reversed(stack) if p[4] in ("part", "chapter",
                                                                      "section")), None)
-            if kind == "section" and container is not None and container[4] == "chapter":
-                sid = f"{container[1]}.{sid}"
-            elif kind in restarts and container is not None:
+            in_chapter = kind == "section" and container is not None \
+                and container[4] == "chapter"
+            if container is not None and (in_chapter or kind in restarts):
                 sid = f"{container[1]}.{sid}"
         elif value is not None and (parent is None or parent[3] is not None):
             kind = "heading"

@@ -34,13 +34,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policydiff.core.normalize import to_simplified
-from policydiff.core.textstructure import DATE_LINE, DATE_TEXT, NUMBER_TEXT, TextBlock, is_org_line
+from policydiff.core.textstructure import (
+    DATE_LINE,
+    DATE_TEXT,
+    NUMBER_TEXT,
+    TextBlock,
+    is_org_line,
+)
 
-_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+             "七": 7,
              "八": 8, "九": 9}
 _DRAFT = re.compile(r"草案|征求意见稿|送审稿|讨论稿|意见稿|修订稿（?征求")
-_DRAFT_SUFFIX = re.compile(r"[（(](?:草案|征求意见稿|送审稿|讨论稿|修订草案|草案征求意见稿)[^）)]{0,8}[）)]"
-                           r"|[（(]?(?:征求意见稿|草案)[）)]?$")
+_DRAFT_SUFFIX = re.compile(r"[（(](?:草案|征求意见稿|送审稿|讨论稿|修订草案|草案征求意见稿)"
+                           r"[^）)]{0,8}[）)]|[（(]?(?:征求意见稿|草案)[）)]?$")
 _PERIOD = re.compile(r"(20\d\d|19\d\d)\s*[-—–~～至到]\s*(20\d\d|19\d\d)")
 _FIVE_YEAR = re.compile(r"“?(十[一二三四五六七八九]?|[一二三四五六七八九])五”?(?:规划|期间|时期)?")
 _PRESS_CUES = (
@@ -230,7 +237,7 @@ def infer(blocks: list[TextBlock], found: dict[str, Any], source: dict[str, Any]
         m = _ADOPTION.match(to_simplified(text))
         if m:
             meta.set("date", parse_date(m.group(1)), "text:adoption")
-            npc = _NPC.search(to_simplified(text))
+            npc = _NPC.search(to_simplified(text), m.end(1))
             if npc:
                 place = text[npc.start(1):npc.end(1)]
                 meta.set("issuer", f"{place}人民代表大会常务委员会", "text:adoption")

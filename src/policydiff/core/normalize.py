@@ -29,7 +29,8 @@ What is folded, and why
    Chinese prose, so ASCII punctuation that stands for it is folded *to the Chinese
    form*: ``,`` ``;`` ``:`` ``!`` ``?`` → ``，`` ``；`` ``：`` ``！`` ``？`` — except between two
    digits, where a comma or colon (either width) is part of a number and becomes
-   ASCII (``1，000`` → ``1,000``, ``10：30`` → ``10:30``); ``(`` ``)`` → ``（`` ``）``; ``「」`` → ``“”`` and
+   ASCII (``1，000`` → ``1,000``, ``10：30`` → ``10:30``); ``(`` ``)`` → ``（`` ``）``;
+   ``「」`` → ``“”`` and
    ``『』`` → ``‘’`` (Traditional quotation marks). ``.`` is left alone (decimal point);
    ``。`` stays distinct from it.
 4. **Whitespace**: zero-width characters go; a run of whitespace (including the
@@ -85,7 +86,8 @@ def to_simplified(text: str) -> str:
 def _is_cjk(ch: str) -> bool:
     code = ord(ch)
     return (0x3000 <= code <= 0x303F or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
-            or 0xFF00 <= code <= 0xFFEF or 0x2E80 <= code <= 0x2FDF or 0x20000 <= code <= 0x3FFFF
+            or 0xFF00 <= code <= 0xFFEF or 0x2E80 <= code <= 0x2FDF
+            or 0x20000 <= code <= 0x3FFFF
             or ch in "“”‘’…—·《》")
 
 

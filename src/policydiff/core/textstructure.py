@@ -21,13 +21,14 @@ when a whole line is chrome (or a ``??`` artefact before an article).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from policydiff.core.normalize import to_simplified
-from policydiff.core.outline import Marker, legal_marker, list_marker, to_int
+from policydiff.core.outline import Marker, legal_marker, list_marker
 
 SENTENCE_END = "。！？；!?;…"
 CLOSERS = "”’」』）)】"
@@ -68,9 +69,9 @@ class Found:
 
 #: Keys of site metadata tables (simplified script; spaces removed before lookup).
 TABLE_KEYS = (
-    "索引号", "主题分类", "发文机关", "发文机构", "发文单位", "成文日期", "成文时间", "标题", "名称",
+    "索引号", "主题分类", "发文机关", "发文机构", "发文单位", "成文日期", "成文时间", "标题", "名称",  # noqa: E501
     "文号", "发文字号", "文件编号", "发文号", "发布日期", "发布时间", "发布机构", "公开类别",
-    "公开方式", "公开范围", "来源", "信息来源", "文章来源", "作者", "访问次数", "浏览次数", "点击数",
+    "公开方式", "公开范围", "来源", "信息来源", "文章来源", "作者", "访问次数", "浏览次数", "点击数",  # noqa: E501
     "阅读次数", "点击量", "效力状态", "有效性", "时效性", "生效日期", "实施日期", "施行日期",
     "废止日期", "体裁", "主题词", "组配分类", "责任编辑", "编辑", "日期", "时间", "信息分类",
     "所属主题", "文种", "公文种类", "统一编号", "登记号",
@@ -87,7 +88,8 @@ _CHROME_TOKENS = {
 _BREADCRUMB_START = re.compile(r"^(首页|当前位置|您的位置|您现在的位置|所在位置|位置)[:：>»›\s]")
 _BREADCRUMB_SEP = re.compile(r"\s*(?:>>|>|›|»|→|/|＞)\s*")
 _PUBLIC = re.compile(r"^[（(]此件.{0,10}[）)]$")
-_PAGE_NUMBER = re.compile(r"^[-—–－~\s]*\d{1,4}[-—–－~\s]*$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
+_PAGE_NUMBER = re.compile(r"^[-—–－~\s]*\d{1,4}[-—–－~\s]*$"
+                          r"|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
 _ARTEFACT = re.compile(r"^[?？]{1,4}(?=[\u4e00-\u9fff（(])")
 _TOC = re.compile(r"^目[ \t\u3000]*录$")
 DATE_TEXT = (r"(?:\d{4}|[〇○零一二三四五六七八九]{4})[ \t]*[年\-/.][ \t]*"
@@ -99,6 +101,9 @@ NUMBER_TEXT = r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*�
 _NUMBER_LINE = re.compile(rf"^({NUMBER_TEXT})$")
 
 
+_KEY_SPACES = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff][ \u3000]*[:：|｜])")
+
+
 def _key(text: str) -> str:
     return re.sub(r"[\s\u3000]+", "", to_simplified(text))
 
@@ -106,14 +111,11 @@ def _key(text: str) -> str:
 def _table_pairs(line: str) -> tuple[str, dict[str, str]] | None:
     """``(text before the table, {key: value})`` if the line holds table fields."""
     simple = to_simplified(line)
-    squeezed_keys = list(_KEY_PAIR.finditer(re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff]"
-                                                    r"[ \u3000]*[:：|｜])", "", simple)))
-    if not squeezed_keys:
-        return None
-    simple = re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff][ \u3000]*[:：|｜])", "",
-                    simple)
-    line_s = simple
+    # 标　　题： → 标题： (keys spaced out to align a table)
+    line_s = _KEY_SPACES.sub("", simple)
     matches = list(_KEY_PAIR.finditer(line_s))
+    if not matches:
+        return None
     before = line_s[:matches[0].start()].strip()
     # A key far into a sentence is prose (“来源：” in a quote), not a table.
     if before and (matches[0].start() > 80 or before.endswith(tuple(SENTENCE_END + "，,"))):
@@ -167,7 +169,7 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], Found]:
                 found.dropped.append(line)
                 continue
             if toc_first is not None and key != toc_first and (
-                    legal_marker(key) and not legal_marker(key).kind == "article"):
+                    legal_marker(key) and legal_marker(key).kind != "article"):
                 found.dropped.append(line)
                 continue
             in_toc = False
@@ -256,10 +258,10 @@ def reflow(lines: list[str]) -> list[str]:
     out: list[str] = []
     carry = False
     for line in lines:
-        if out and (carry or line[0] in "，。、；：）」”’,.;:)%％") and not (
-                _starts_block(line) and not line[0].isdigit()):
-            out[-1] += line
-        elif out and carry and line[0].isdigit() and not re.match(r"^\d+[、.．。](?!\d)", line):
+        continues = carry or line[0] in "，。、；：）」”’,.;:)%％"
+        numbered = _starts_block(line) and not line[0].isdigit()
+        digit_start = line[0].isdigit() and not re.match(r"^\d+[、.．。](?!\d)", line)
+        if out and ((continues and not numbered) or (carry and digit_start)):
             out[-1] += line
         else:
             out.append(line)
@@ -316,7 +318,7 @@ def split_inline(lines: list[str]) -> list[str]:
             points = _split_points(line, state)
             if points:
                 bounds = [0, *points, len(line)]
-                pieces = [line[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if line[a:b]]
+                pieces = [line[a:b] for a, b in itertools.pairwise(bounds) if line[a:b]]
         for piece in pieces:
             m = _SIGNATURE_TAIL.search(piece)
             if m and len(piece) > len(m.group(1)):
@@ -336,8 +338,8 @@ _ORG_END = re.compile(r"(政府|办公厅|办公室|委员会|委|厅|局|院|�
                       r"管理委员会|常委会|人大|政协|小组)$")
 #: Words that end a heading in Chinese policy outlines (总体要求, 主要目标, 重点任务, 保障措施 …):
 #: used to find where a heading run into its text without punctuation ends.
-_HEAD_END = re.compile(r"^[^，。；：！？,;:“”《》]{1,10}?(要求|目标|任务|措施|原则|思想|保障|机制|举措|方向|重点|"
-                       r"布局|基础|意义|形势|背景|思路|定位|路径|行动|工程|领域|环境|体系|部署|安排|"
+_HEAD_END = re.compile(r"^[^，。；：！？,;:“”《》]{1,10}?(要求|目标|任务|措施|原则|思想|保障|机制|举措|"  # noqa: E501
+                       r"方向|重点|布局|基础|意义|形势|背景|思路|定位|路径|行动|工程|领域|环境|体系|部署|安排|"
                        r"实施|分工|附则|说明)(?=[^，。；：、）)\s])")
 _LEAD = re.compile(r"^([^，。；：！？,;:]{1,22}[。：:])(?=\S)")
 

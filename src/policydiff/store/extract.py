@@ -406,7 +406,10 @@ def extract(data: bytes, filename: str, hints: dict[str, Any] | None = None) -> 
     front, body = split_front_matter(text)
     if lower.endswith((".html", ".htm")) or re.search(r"<(p|div|html|body)[\s>]", body, re.I):
         result = extract_html(body)
-    elif looks_like_ocr_columns(body) and not _BOOKMARK.search(body):
+    elif looks_like_ocr_columns(body) and not _BOOKMARK.search(body) \
+            and not _has_numbered_outline(body) and len(re.findall(r"\n\s*\n", body)) >= 3:
+        # Newspaper columns come in blank-line separated blocks; a hard-wrapped policy
+        # text with 一、/二、 headings goes to the plain-text re-flow instead.
         result = extract_ocr(body, hints)
     elif lower.endswith(".md") and re.search(r"^#{1,6} ", body, re.M):
         result = extract_markdown(body)

@@ -12,6 +12,7 @@ write is atomic: a bad source never leaves a half-written corpus file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import hashlib
@@ -155,16 +156,49 @@ def _source_meta(extracted: Extracted) -> dict[str, Any]:
     if isinstance(raw, dt.datetime | dt.date):
         out["source_date"] = raw.strftime("%Y-%m-%d")
     elif isinstance(raw, str):
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             out["source_date"] = email.utils.parsedate_to_datetime(raw).strftime("%Y-%m-%d")
-        except (TypeError, ValueError):
-            pass
     if extracted.shape == "html" and out.get("title") and not out.get("source_title"):
         out["source_title"] = out["title"]
     out.pop("title", None)
     if out.get("source_author"):
         out.setdefault("publisher", out["source_author"])
     return out
+
+
+def check_one_policy_text(extracted: Extracted, name: str) -> None:
+    """Refuse what is not one Chinese policy text: a list page, another script, two texts."""
+    from policydiff.core.outline import legal_marker
+
+    text = "".join(b.text for b in extracted.blocks)
+    letters = [ch for ch in text if ch.isalpha()]
+    cjk = sum(1 for ch in letters if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
+    if letters and cjk / len(letters) < 0.2:
+        raise InputError("the text is not in Chinese script (policydiff reads Chinese policy "
+                         "texts; was the file decoded with the wrong encoding?)", path=name)
+    running = [b for b in extracted.blocks if b.kind == "paragraph"
+               and re.search(r"[。！？；!?;]", b.text)]
+    if not running:
+        raise InputError("no running text (no paragraph with a full sentence): this looks like "
+                         "a site's index or list page, not a policy text", path=name)
+    # Articles are numbered through a whole law (chapters may restart in every 编): 第一条
+    # appearing again means a second text.
+    restarts = 0
+    last = 0
+    for b in extracted.blocks:
+        m = legal_marker(b.text) if b.kind == "heading" else None
+        if m is None:
+            continue
+        if m.kind == "article":
+            if m.value == 1 and last > 1:
+                restarts += 1
+            last = m.value
+    notices = sum(1 for i, role in extracted.roles.items() if role == "notice")
+    if restarts or notices > 1:
+        count = restarts + 1 if restarts else notices
+        raise InputError(f"the file seems to hold {count} documents (第一条 starts again, or a "
+                         "second notice title): split it and ingest each text on its own",
+                         path=name)
 
 
 @dataclass
@@ -185,6 +219,7 @@ def build_document(raw: bytes, raw_name: str, entry: dict[str, Any]) -> Built:
 
     doc_id = validate_id(str(entry.get("id", "")))
     extracted = extract(raw, raw_name, hints=entry.get("layout"))
+    check_one_policy_text(extracted, raw_name)
     source = _source_meta(extracted)
     inferred = infer(_text_blocks(extracted), extracted.found, source, Path(raw_name).stem)
     values, provenance = dict(inferred.values), dict(inferred.provenance)
@@ -268,20 +303,45 @@ def regenerate(project: Project, raw_dir: Path | None = None) -> list[Path]:
     return written
 
 
-def ingest_file(project: Project, path: Path, doc_id: str, *, force: bool = False,
-                **fields: Any) -> Path:
-    """Add one new source: copy it to corpus/raw/, record it in the manifest, render it."""
+SUPPORTED = (".txt", ".md", ".html", ".htm", ".docx")
+
+
+def id_from_name(path: Path, raw: bytes) -> str:
+    """A document id from a file name (``Lingang Plan 2022.txt`` → ``lingang-plan-2022``).
+
+    A name with no Latin letters or digits (``关于印发….txt``) gets ``doc-`` and the start
+    of the file's SHA-256, so the id is stable for the same bytes.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:60].strip("-")
+    if not slug or (not re.search(r"[a-z]", slug) and len(slug) < 4):
+        slug = "doc-" + hashlib.sha256(raw).hexdigest()[:8]
+    return slug
+
+
+@dataclass
+class Planned:
+    """One source ready to be written: raw bytes, manifest entry, rendered corpus file."""
+
+    path: Path
+    raw: bytes
+    entry: Any
+    built: Built
+    replace: int | None  # index of the manifest entry it replaces
+
+
+def plan_ingest(project: Project, path: Path, doc_id: str, manifest: Any, *,
+                force: bool = False, taken: set[str] | None = None, **fields: Any) -> Planned:
+    """Everything about adding one source, computed in memory (raises InputError)."""
     validate_id(doc_id)
     if not path.exists():
         raise InputError("no such file", path=str(path))
     if path.is_dir():
         raise InputError("is a folder; to regenerate the corpus pass corpus/raw/", path=str(path))
     raw = path.read_bytes()
-    manifest = load_manifest(project)
     sources = manifest["sources"]
     existing = [i for i, e in enumerate(sources) if e.get("id") == doc_id]
     target = project.corpus_dir / f"{doc_id}.md"
-    if (existing or target.exists()) and not force:
+    if (existing or target.exists() or doc_id in (taken or set())) and not force:
         raise InputError(f"document id {doc_id!r} already exists; pass --force to replace it")
     raw_target = project.raw_dir / path.name
     if raw_target.exists() and raw_target.resolve() != path.resolve() \
@@ -293,20 +353,46 @@ def ingest_file(project: Project, path: Path, doc_id: str, *, force: bool = Fals
     entry = CommentedMap()
     entry["id"] = doc_id
     entry["raw"] = path.name
-    for key in ("title", "policy", "issuer", "publisher", "date", "kind", "source_url"):
+    for key in ("title", "policy", "issuer", "publisher", "number", "date", "status", "kind",
+                "source_url"):
         if fields.get(key):
             entry[key] = fields[key]
     if fields.get("period"):
         entry["period"] = list(fields["period"])
-    rendered = build_document(raw, path.name, entry)  # raises before anything is written
-    if existing:
-        sources[existing[0]] = entry
-    else:
-        sources.append(entry)
+    try:
+        built = build_document(raw, path.name, entry)
+    except InputError as exc:
+        if exc.path is None:
+            exc.path = str(path)
+        raise
+    return Planned(path, raw, entry, built, existing[0] if existing else None)
+
+
+def write_planned(project: Project, manifest: Any, plans: list[Planned]) -> list[Path]:
+    """Write raw copies and corpus files (each atomically), then the manifest once."""
+    sources = manifest["sources"]
+    written = []
+    for plan in plans:
+        if plan.replace is not None:
+            sources[plan.replace] = plan.entry
+        else:
+            sources.append(plan.entry)
     manifest_text = dump_manifest(manifest)
-    if raw_target.resolve() != path.resolve():
-        project.raw_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(raw_target, raw)
-    atomic_write_text(target, rendered.text)
+    for plan in plans:
+        raw_target = project.raw_dir / plan.path.name
+        if raw_target.resolve() != plan.path.resolve():
+            project.raw_dir.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(raw_target, plan.raw)
+        target = project.corpus_dir / f"{plan.built.doc_id}.md"
+        atomic_write_text(target, plan.built.text)
+        written.append(target)
     atomic_write_text(project.manifest_path, manifest_text)
-    return target
+    return written
+
+
+def ingest_file(project: Project, path: Path, doc_id: str, *, force: bool = False,
+                **fields: Any) -> Path:
+    """Add one new source: copy it to corpus/raw/, record it in the manifest, render it."""
+    manifest = load_manifest(project)
+    plan = plan_ingest(project, path, doc_id, manifest, force=force, **fields)
+    return write_planned(project, manifest, [plan])[0]

@@ -47,3 +47,43 @@ def find_project(start: str | os.PathLike[str] | None = None) -> Project:
         f"no policydiff project found at or above {here} (a folder with corpus/); "
         "use --root or run inside a project"
     )
+
+
+PROJECT_FILE = "project.yaml"
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """What ``project.yaml`` says about a project (the report's title comes from here).
+
+    Every field has a default, so a project without the file (the bundled one, an old
+    checkout) still reads.
+    """
+
+    title: str = "Policy comparison"
+    subject: str = ""
+    region: str = ""
+
+
+def load_project_info(project: Project) -> ProjectInfo:
+    """Read ``project.yaml``; defaults when it is absent; InputError when it is malformed."""
+    path = project.root / PROJECT_FILE
+    if not path.is_file():
+        return ProjectInfo()
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+    except (YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"malformed project file: {str(exc).splitlines()[0]}",
+                         path=str(path)) from None
+    if not isinstance(data, dict):
+        raise InputError("project file must be a mapping (title, subject, region)",
+                         path=str(path))
+    default = ProjectInfo()
+    return ProjectInfo(
+        title=str(data.get("title") or default.title),
+        subject=str(data.get("subject") or ""),
+        region=str(data.get("region") or ""),
+    )
