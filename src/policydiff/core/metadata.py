@@ -139,7 +139,13 @@ def status_of(title: str) -> str:
 
 def policy_key(title: str) -> str:
     """The policy a title names, without its draft marker (a draft and its final share it)."""
-    return _DRAFT_SUFFIX.sub("", title).strip() or title
+    simple = to_simplified(title)  # same length: cut the original where the simplified matches
+    out, last = [], 0
+    for m in _DRAFT_SUFFIX.finditer(simple):
+        out.append(title[last:m.start()])
+        last = m.end()
+    out.append(title[last:])
+    return "".join(out).strip() or title
 
 
 def press_cues(lines: list[str]) -> list[str]:

@@ -186,8 +186,8 @@ def check_one_policy_text(extracted: Extracted, name: str) -> None:
     restarts = 0
     last = 0
     for b in extracted.blocks:
-        m = legal_marker(b.text) if b.kind == "heading" else None
-        if m is None:
+        m = legal_marker(b.text)
+        if m is None or (b.kind != "heading" and m.value != 1):
             continue
         if m.kind == "article":
             if m.value == 1 and last > 1:
