@@ -59,3 +59,15 @@ def test_map_is_monotonic_and_complete(text):
 @given(_TEXT)
 def test_normalize_is_idempotent(text):
     assert normalize(normalize(text)) == normalize(text)
+
+
+def test_anchor_found_in_a_traditional_or_reflowed_copy():
+    from policydiff.core.anchors import make_anchor, resolve_anchor
+
+    body = "前言。到2025年，人工智能产业规模达到4000亿元。其他内容在这里。"
+    start = body.index("人工智能产业规模")
+    anchor = make_anchor(body, start, start + len("人工智能产业规模达到4000亿元"), context=6)
+    copy = "前言。到２０２５年，人工智能產業規模\n達到４０００億元。其他內容在這裡。"
+    res = resolve_anchor(anchor, copy)
+    assert res.found and res.status == "drifted"
+    assert copy[res.start:res.end] == "人工智能產業規模\n達到４０００億元"

@@ -47,9 +47,9 @@ def docs_cmd(fmt: str) -> None:
     table_rows = []
     for members in groups.values():
         for n, r in enumerate(members):
-            table_rows.append([r["policy"] if n == 0 else "  〃", r["id"], r["date"], r["kind"],
-                               r["status"], r["number"] or "", r["sections"]])
-    emit_table(["policy", "id", "date", "kind", "status", "文号", "sections"], table_rows,
+            table_rows.append([r["id"], r["date"], r["kind"], r["status"], r["number"] or "",
+                               r["policy"] if n == 0 else "〃 (same policy)", r["sections"]])
+    emit_table(["id", "date", "kind", "status", "文号", "policy", "sections"], table_rows,
                title=f"{len(rows)} documents, {len(groups)} policies")
 
 
