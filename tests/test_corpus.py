@@ -15,13 +15,41 @@ from policydiff.store.project import Project
 REPO = Path(__file__).resolve().parents[1]
 
 SEEDS = REPO.parent / "shared" / "seeds"
-IDS = ["2017-opinions", "2021-14th-plan", "2021-14th-plan-news", "2022-pudong-plan",
+# The 十四五 plan is dated 2021-12 (its 印发 notice): after the 2021-11-05 press report.
+IDS = ["2017-opinions", "2021-14th-plan-news", "2021-14th-plan", "2022-pudong-plan",
        "2022-lingang-plan"]
 
 
 def test_all_five_documents_in_date_order(corpus):
     assert corpus.ids == IDS
-    assert [d.meta.kind for d in corpus] == ["press", "official", "press", "press", "press"]
+    assert [d.meta.kind for d in corpus] == ["press", "press", "official", "press", "press"]
+    assert corpus.get("2021-14th-plan").date == "2021-12"
+
+
+def test_the_news_item_is_not_about_the_ai_plan(corpus):
+    news = corpus.get("2021-14th-plan-news")
+    assert news.meta.policy != corpus.get("2021-14th-plan").meta.policy
+    assert "战略性新兴产业" in news.meta.policy
+    assert any("算法" in c for c in news.meta.extra["cites"])
+
+
+def test_partial_dates_sort_after_the_days_they_cover(tmp_path):
+    from policydiff.store.corpus import parse_document
+    from policydiff.store.corpus import Corpus
+
+    def doc(doc_id, date):
+        return parse_document(f"---\nid: {doc_id}\ndate: '{date}'\n---\n\ntext。\n")
+
+    corpus = Corpus([doc("y", "2021"), doc("m", "2021-12"), doc("d", "2021-12-05"),
+                     doc("e", "2021-11-30"), doc("n", "2022-01-01")])
+    assert corpus.ids == ["e", "d", "m", "y", "n"]
+
+
+def test_sections_have_kinds(corpus):
+    plan = corpus.get("2021-14th-plan")
+    assert plan.section("h1").kind == "notice"
+    assert plan.section("1").kind == "heading"
+    assert corpus.get("2022-lingang-plan").section("p1").kind == "paragraph"
 
 
 @pytest.mark.parametrize("doc_id", IDS)

@@ -210,7 +210,8 @@ def test_cli_industry_scale_row_group_in_date_order():
     lines = [ln for ln in result.output.splitlines() if "20" in ln and "│" in ln]
     docs = [d for ln in lines for d in ("2017-opinions", "2021-14th-plan ", "2021-14th-plan-news",
                                         "2022-pudong-plan", "2022-lingang-plan") if d in ln + " "]
-    assert docs == ["2017-opinions", "2021-14th-plan ", "2021-14th-plan-news",
+    # The 十四五 plan is dated 2021-12, after the 2021-11-05 press report.
+    assert docs == ["2017-opinions", "2021-14th-plan-news", "2021-14th-plan ",
                     "2022-pudong-plan", "2022-lingang-plan"]
     assert result.output.count("industry-scale") == 1  # one row group
 
@@ -231,7 +232,7 @@ def test_cli_json_fields_and_kind_filter():
 def test_cli_markdown_and_errors():
     result = run("targets", "--metric", "talent", "--format", "md")
     assert result.exit_code == 0
-    assert "| 2021-14th-plan | 2021 | target | 30 | 万人 | 2025 |" in result.output
+    assert "| 2021-14th-plan | 2021-12 | target | 30 | 万人 | 2025 |" in result.output
     bad = run("targets", "--metric", "nope")
     assert bad.exit_code == 2 and "unknown metric 'nope'" in bad.output
     bad = run("targets", "--doc", "nope")

@@ -111,7 +111,38 @@ def resolve_anchor(anchor: Anchor, body: str) -> Resolution:
     found = _resolve_exact(anchor, body, hint)
     if found is not None:
         return found
+    found = _resolve_normalized(anchor, body, hint)
+    if found is not None:
+        return found
     return _resolve_fuzzy(anchor, body, hint)
+
+
+def _resolve_normalized(anchor: Anchor, body: str, hint: int) -> Resolution | None:
+    """The quote is there but for script, width or spacing (a Traditional repost, a
+    re-flowed copy, full-width digits): found through :mod:`policydiff.core.normalize`
+    and mapped back to the original text. Only a single occurrence near the offset hint
+    whose recorded context (normalised too) still matches on both sides is accepted."""
+    from policydiff.core.normalize import normalize, normalize_map, original_span
+
+    quote = normalize(anchor.exact)
+    if len(quote) < 4:
+        return None
+    norm, mapping = normalize_map(body)
+    hits = _occurrences(norm, quote, limit=3)
+    if len(hits) != 1:
+        return None
+    hit = hits[0]
+    prefix, suffix = normalize(anchor.prefix), normalize(anchor.suffix)
+    k_before, k_after = min(8, len(prefix)), min(8, len(suffix))
+    before_ok = (norm[max(0, hit - k_before):hit] == prefix[-k_before:]) if prefix \
+        else hit == 0
+    after_ok = (norm[hit + len(quote):hit + len(quote) + k_after] == suffix[:k_after]) \
+        if suffix else hit + len(quote) == len(norm)
+    start, end = original_span(mapping, hit, hit + len(quote))
+    # Both sides of the recorded context, and near the hint: nothing else vouches for it.
+    if not (before_ok and after_ok) or abs(start - hint) > NEAR:
+        return None
+    return Resolution("drifted", start, end, start - anchor.start, 1.0, 1.0)
 
 
 def refresh_anchor(anchor: Anchor, body: str, resolution: Resolution | None = None) -> Anchor:

@@ -12,9 +12,24 @@ from policydiff.core.document import Document
 from policydiff.core.errors import UnknownDocumentError
 
 
-def date_key(doc: Document) -> tuple[str, str]:
-    """Sort key: date (a year sorts before dates within it), then id."""
-    return (doc.date, doc.id)
+def date_key(doc: Document) -> tuple[str, int, str]:
+    """Sort key: the last day a date can mean, then precision, then id.
+
+    A date known only to the year (``2021``) or month (``2021-12``) is not "before" the
+    days it covers: ``2021`` sorts as 2021-12-31 and ``2021-12`` as 2021-12-31, after
+    every document dated on a day of that span (day < month < year at the same end).
+    """
+    import calendar
+
+    parts = doc.date.split("-") if doc.date else []
+    if len(parts) == 1 and parts[0].isdigit():
+        end, rank = f"{parts[0]}-12-31", 2
+    elif len(parts) == 2 and all(p.isdigit() for p in parts):
+        last = calendar.monthrange(int(parts[0]), int(parts[1]))[1]
+        end, rank = f"{parts[0]}-{parts[1]}-{last:02d}", 1
+    else:
+        end, rank = doc.date, 0
+    return (end, rank, doc.id)
 
 
 class Corpus:

@@ -2,10 +2,34 @@
 
 Every element carries a stable id and character offsets into :attr:`Document.body`
 (the Markdown body after the front matter), so alignments, diffs and targets can
-point at exact text. Section ids follow the document's own numbering where it has
-one (``4.3.2`` for 四、/（三）/2、), ``h1``, ``h2`` … for unnumbered headings, ``0``
-for text before the first heading, and ``p1``, ``p2`` … — one section a
-paragraph — for a press report without any headings.
+point at exact text.
+
+Section ids follow the document's own numbering (other modules and stored
+alignments depend on this scheme; docs/ingest.md has examples):
+
+* list numbering: ``4.3.2`` for 四、/（三）/2、 — the chain of numbers from the
+  outermost numbered heading; under a chapter or article the chain starts from its
+  id (``ch2.1``);
+* legal structure: parts (编) ``pt1``; chapters (章) ``ch1``; sections within a
+  chapter (节) ``ch1.s2`` (``s2`` outside any chapter); articles (条) ``a12``, since
+  articles are numbered through the whole law, so ``a12`` is unique and stable even
+  if chapters change. Where a text restarts a numbering (chapters in every 编,
+  articles in every chapter), the id is prefixed by its parent's: ``pt2.ch1``,
+  ``ch3.a1``;
+* ``h1``, ``h2`` … for unnumbered headings (the title, the 印发 notice's heading),
+  ``0`` for text before the first heading, and ``p1``, ``p2`` … — one section a
+  paragraph — for a press report without any headings.
+
+An article is stored as a heading holding its number and caption (``### 第一条（立法
+目的）``); its 款 are the section's paragraphs (款 2 of article 1 is paragraph
+``a1/2``) and each 项 ``（一）`` line is a paragraph of its own. The Section's
+``parent`` and ``path`` keep the chain (part, chapter, section, article).
+
+:attr:`Section.kind` says what a section is: ``title``, ``notice`` (a 印发 notice's
+heading), ``part``, ``chapter``, ``section``, ``article``, ``heading`` (a numbered or
+other heading), ``preamble`` (text before the first heading) or ``paragraph`` (a
+press report's paragraph). A paragraph's ``kind`` is ``text``, ``caption`` or
+``signature`` (the issuer and date lines under a notice or at the end).
 """
 
 from __future__ import annotations
@@ -16,7 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from policydiff.core.errors import InputError
-from policydiff.core.quantities import parse_number
+from policydiff.core.outline import LEGAL_KINDS, legal_marker
+from policydiff.core.outline import numbering as _list_numbering
 from policydiff.core.sentences import sentence_spans
 
 
@@ -34,6 +59,9 @@ class DocumentMeta:
     raw_file: str | None
     raw_sha256: str | None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    number: str | None = None  # 文号, e.g. 沪府办发〔2017〕66号
+    status: str = "final"  # draft (草案, 征求意见稿) or final
+    provenance: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def year(self) -> int:
@@ -45,7 +73,8 @@ class DocumentMeta:
             "publisher": self.publisher, "date": self.date, "kind": self.kind,
             "period": list(self.period) if self.period else None,
             "source_url": self.source_url, "raw_file": self.raw_file,
-            "raw_sha256": self.raw_sha256, **self.extra,
+            "raw_sha256": self.raw_sha256, "number": self.number, "status": self.status,
+            "provenance": dict(self.provenance), **self.extra,
         }
 
 
@@ -65,7 +94,7 @@ class Paragraph:
     text: str
     start: int
     end: int
-    kind: str  # "text" | "caption"
+    kind: str  # "text" | "caption" | "signature"
     sentences: tuple[Sentence, ...]
     section_id: str
 
@@ -82,6 +111,7 @@ class Section:
     paragraphs: tuple[Paragraph, ...]
     parent: str | None
     heading_start: int | None = None
+    kind: str = "heading"
 
     @property
     def text(self) -> str:
@@ -154,26 +184,12 @@ class Document:
 
 
 
-_CN_ORD = "一二三四五六七八九十"
-HEADING_NUMBERING: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^([{_CN_ORD}]+)、")),
-    (2, re.compile(rf"^[（(]([{_CN_ORD}]+)[）)]")),
-    (3, re.compile(r"^(\d+)[、.．](?!\d)")),
-    (4, re.compile(r"^[（(](\d+)[）)]")),
-)
-"""Numbered heading styles of Chinese policy documents, by depth: 一、 / （一） / 1、 / （1）."""
-
 _HEADING_LINE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*$")
 
 
 def _numbering(heading: str) -> tuple[str, int | None]:
-    """The numbering as written (``四、``) and its value (4), if the heading has one."""
-    for _level, pattern in HEADING_NUMBERING:
-        m = pattern.match(heading)
-        if m:
-            value = parse_number(m.group(1))
-            return m.group(0), int(value) if value is not None else None
-    return "", None
+    """The list numbering as written (``四、``) and its value (4), if the heading has one."""
+    return _list_numbering(heading)
 
 
 def document_from_front(front: dict[str, Any], body: str, path: Path | None = None) -> Document:
@@ -187,7 +203,7 @@ def document_from_front(front: dict[str, Any], body: str, path: Path | None = No
         raise InputError("corpus file has no front matter with an id", path=name)
     period = front.get("period")
     known = {"id", "title", "policy", "issuer", "publisher", "date", "kind", "period",
-             "source_url", "raw_file", "raw_sha256"}
+             "source_url", "raw_file", "raw_sha256", "number", "status", "provenance"}
     meta = DocumentMeta(
         id=str(front["id"]),
         title=str(front.get("title") or front["id"]),
@@ -201,6 +217,9 @@ def document_from_front(front: dict[str, Any], body: str, path: Path | None = No
         raw_file=front.get("raw_file"),
         raw_sha256=front.get("raw_sha256"),
         extra={k: v for k, v in front.items() if k not in known},
+        number=str(front["number"]) if front.get("number") else None,
+        status=str(front.get("status") or "final"),
+        provenance=dict(front.get("provenance") or {}),
     )
     return Document(meta, body, _sections(meta.id, body), path)
 
@@ -232,7 +251,33 @@ def _blocks(body: str) -> list[_Block]:
     return blocks
 
 
-def _paragraph(block: _Block, section_id: str, index: int) -> Paragraph:
+_SIGNATURE_DATE = re.compile(
+    r"^[（(]?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*"
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+    r"(?:\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日)?[）)]?$")
+_ORG_LINE = re.compile(r"^[^，。；：！？,;:\s]{2,40}(政府|办公厅|办公室|委员会|委|厅|局|院|部|署|会|中心|"  # noqa: E501
+                       r"办|处|集团|公司|银行|常委会|小组)$")
+
+
+def _signature_indexes(blocks: list[_Block]) -> set[int]:
+    """Paragraphs that are a signature: issuer lines followed by a date line."""
+    out: set[int] = set()
+    for i, block in enumerate(blocks):
+        if block.kind != "text" or not _SIGNATURE_DATE.match(block.text):
+            continue
+        j = i - 1
+        orgs = []
+        while j >= 0 and blocks[j].kind == "text" and _ORG_LINE.match(blocks[j].text) \
+                and len(orgs) < 4:
+            orgs.append(j)
+            j -= 1
+        if orgs:
+            out.update([i, *orgs])
+    return out
+
+
+def _paragraph(block: _Block, section_id: str, index: int, signature: bool = False
+               ) -> Paragraph:
     pid = f"{section_id}/{index}"
     sentences = []
     for n, (s, e) in enumerate(sentence_spans(block.text), 1):
@@ -240,67 +285,117 @@ def _paragraph(block: _Block, section_id: str, index: int) -> Paragraph:
         stripped = text.rstrip()
         sentences.append(Sentence(f"{pid}.{n}", stripped, block.start + s,
                                   block.start + s + len(stripped), pid, section_id))
-    kind = "caption" if block.kind == "caption" else "text"
+    kind = "caption" if block.kind == "caption" else ("signature" if signature else "text")
     return Paragraph(pid, block.text, block.start, block.end, kind, tuple(sentences), section_id)
+
+
+_NOTICE_HEADING = re.compile(r"(印发|转发).{0,80}(通知|决定)$|的通知$")
+_PREFIX = {"part": "pt", "chapter": "ch", "section": "s", "article": "a"}
+
+
+def _restarts(blocks: list[_Block]) -> set[str]:
+    """Legal kinds whose numbers repeat in this text (chapters per 编, articles per 章)."""
+    seen: dict[str, set[int]] = {}
+    out: set[str] = set()
+    for block in blocks:
+        if block.kind == "heading":
+            m = legal_marker(block.text)
+            if m is not None:
+                if m.value in seen.setdefault(m.kind, set()):
+                    out.add(m.kind)
+                seen[m.kind].add(m.value)
+    return out
 
 
 def _sections(doc_id: str, body: str) -> list[Section]:
     blocks = _blocks(body)
+    signature = _signature_indexes(blocks)
     if not any(b.kind == "heading" for b in blocks):
         # A press report without headings: each paragraph is a section of its own.
         sections = []
         for n, block in enumerate(blocks, 1):
             sid = f"p{n}"
-            para = _paragraph(block, sid, 1)
+            para = _paragraph(block, sid, 1, n - 1 in signature)
             sections.append(Section(sid, "", 1, "", (f"¶{n}",), block.start, block.end,
-                                    (para,), None))
+                                    (para,), None, kind="paragraph"))
         return sections
 
+    restarts = _restarts(blocks)
     sections: list[Section] = []
-    # Open headings by level: (level, id, heading, numeric path or None)
-    stack: list[tuple[int, str, str, tuple[int, ...] | None]] = []
+    # Open headings by level: (level, id, heading, numeric path or None, kind)
+    stack: list[tuple[int, str, str, tuple[int, ...] | None, str]] = []
     unnumbered = 0
     used: set[str] = set()
 
     def flush(head: _Block | None, sid: str, numbering: str, parent: str | None,
-              path: tuple[str, ...], paras: list[_Block]) -> None:
-        paragraphs = tuple(_paragraph(b, sid, i) for i, b in enumerate(paras, 1))
+              path: tuple[str, ...], kind: str, paras: list[tuple[int, _Block]]) -> None:
+        paragraphs = tuple(_paragraph(b, sid, i, index in signature)
+                           for i, (index, b) in enumerate(paras, 1))
         if paragraphs:
             start, end = paragraphs[0].start, paragraphs[-1].end
         else:
             start = end = (head.end if head else 0)
         sections.append(Section(sid, head.text if head else "", head.level if head else 0,
                                 numbering, path, start, end, paragraphs, parent,
-                                head.start if head else None))
+                                head.start if head else None, kind))
 
-    current: tuple[_Block | None, str, str, str | None, tuple[str, ...]] | None = None
-    pending: list[_Block] = []
-    for block in blocks:
+    current: tuple[_Block | None, str, str, str | None, tuple[str, ...], str] | None = None
+    pending: list[tuple[int, _Block]] = []
+    previous_kind = ""
+    for index, block in enumerate(blocks):
         if block.kind != "heading":
             if current is None:
-                current = (None, "0", "", None, ())
-            pending.append(block)
+                current = (None, "0", "", None, (), "preamble")
+            pending.append((index, block))
             continue
         if current is not None:
             flush(*current, pending)
         pending = []
         while stack and stack[-1][0] >= block.level:
             stack.pop()
+        legal = legal_marker(block.text)
+        if legal is not None:
+            # The nearest open part/chapter/section/article above this heading.
+            while stack and stack[-1][4] in ("article",) and legal.kind != "article":
+                stack.pop()
         parent = stack[-1] if stack else None
         numbering, value = _numbering(block.text)
-        if value is not None and (parent is None or parent[3] is not None):
+        numeric: tuple[int, ...] | None = None
+        if legal is not None:
+            kind = legal.kind
+            numbering = block.text[:legal.end]
+            sid = _PREFIX[kind] + str(legal.value)
+            container = next((p for p in reversed(stack) if p[4] in ("part", "chapter",
+                                                                     "section")), None)
+            in_chapter = kind == "section" and container is not None \
+                and container[4] == "chapter"
+            if container is not None and (in_chapter or kind in restarts):
+                sid = f"{container[1]}.{sid}"
+        elif value is not None and (parent is None or parent[3] is not None):
+            kind = "heading"
             numeric = (*(parent[3] if parent else ()), value)
             sid = ".".join(str(v) for v in numeric)
-        else:
+        elif value is not None and parent is not None and parent[4] in LEGAL_KINDS:
+            kind = "heading"
             numeric = None
+            sid = f"{parent[1]}.{value}"
+        else:
             unnumbered += 1
             sid = f"h{unnumbered}"
+            if not sections and not stack and _NOTICE_HEADING.search(block.text):
+                kind = "notice"
+            elif not stack and (not sections or previous_kind == "notice"
+                                or (len(sections) == 1 and sections[0].id == "0")):
+                kind = "title"
+            else:
+                kind = "heading"
         while sid in used:  # a numbering repeated by mistake still gets a unique id
             sid += "'"
         used.add(sid)
         path = (*(p[2] for p in stack), block.text)
-        stack.append((block.level, sid, block.text, numeric))
-        current = (block, sid, numbering, parent[1] if parent else None, path)
+        stack.append((block.level, sid, block.text, numeric, kind))
+        current = (block, sid, numbering, parent[1] if parent else None, path, kind)
+        previous_kind = kind
     if current is not None:
         flush(*current, pending)
     return sections

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from policydiff.core.document import HEADING_NUMBERING
 from policydiff.core.errors import InputError
+from policydiff.core.outline import HEADING_NUMBERING
 
 BlockKind = Literal["heading", "paragraph", "caption"]
 
@@ -34,6 +34,48 @@ class Extracted:
     blocks: list[Block]
     meta: dict[str, Any] = field(default_factory=dict)
     shape: str = "text"  # html | ocr | word | docx | markdown | text
+    #: What the text says about itself outside the body (metadata table, dateline, 文号
+    #: line), for :func:`policydiff.core.metadata.infer`.
+    found: dict[str, Any] = field(default_factory=dict)
+    #: Heading roles (title, notice, article …) by block index, for metadata inference.
+    roles: dict[int, str] = field(default_factory=dict)
+
+
+def extract_plain_text(text: str, shape: str = "text") -> Extracted:
+    """Any plain-text policy source: a site copy, a PDF copy, a web copy in chunks.
+
+    Site chrome goes (into :attr:`Extracted.found` when it is metadata), hard line
+    breaks and page chunks are re-flowed, run-in headings split out, and every line
+    classified (:mod:`policydiff.core.textstructure`). A press report's headline and
+    its 原标题/记者/责任编辑 lines go to the metadata, not the body.
+    """
+    from policydiff.core.metadata import press_cues
+    from policydiff.core.textstructure import structure_lines
+
+    meta: dict[str, Any] = {}
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        line = _BOOKMARK.sub("", raw).replace("\u200b", "").replace("\ufeff", "")
+        line = _RUNS_OF_SPACE.sub(" ", line).strip(" \t\u00a0\u3000")
+        if not line:
+            continue
+        found_line = _meta_line(line)
+        if found_line and found_line[0] in ("original_title", "editor"):
+            meta.setdefault(found_line[0], found_line[1])
+            continue
+        lines.append(line)
+    blocks, found = structure_lines(lines)
+    found_meta = found.as_meta()
+    if blocks and blocks[0].kind == "heading" and blocks[0].role == "title" and (
+            press_cues([b.text for b in blocks[1:5]]) or meta.get("original_title")):
+        meta["headline"] = blocks.pop(0).text
+        found_meta["lead_lines"] = [b.text for b in blocks[:3]]
+    out = [Block("heading" if b.kind == "heading" else "paragraph", b.text, b.level)
+           for b in blocks]
+    roles = {i: b.role for i, b in enumerate(blocks) if b.role}
+    if out and out[0].kind == "heading" and roles.get(0) in ("title", "notice"):
+        meta["title"] = out[0].text
+    return Extracted(out, meta, shape, found_meta, roles)
 
 
 # --- normalization shared by every shape -------------------------------------------
@@ -84,7 +126,7 @@ def numbered_heading_level(text: str) -> int:
         if m:
             rest = text[m.end():]
             if 0 < len(rest) <= 40 and not rest.rstrip().endswith(("。", "；", "：")) \
-                    and "。" not in rest:
+                    and "。" not in rest and level <= 4:
                 return level
     return 0
 
@@ -362,15 +404,15 @@ def extract(data: bytes, filename: str, hints: dict[str, Any] | None = None) -> 
     front, body = split_front_matter(text)
     if lower.endswith((".html", ".htm")) or re.search(r"<(p|div|html|body)[\s>]", body, re.I):
         result = extract_html(body)
-    elif _BOOKMARK.search(body) or _has_numbered_outline(body):
-        result = extract_word_text(body)
-    elif looks_like_ocr_columns(body):
+    elif looks_like_ocr_columns(body) and not _BOOKMARK.search(body) \
+            and not _has_numbered_outline(body) and len(re.findall(r"\n\s*\n", body)) >= 3:
+        # Newspaper columns come in blank-line separated blocks; a hard-wrapped policy
+        # text with 一、/二、 headings goes to the plain-text re-flow instead.
         result = extract_ocr(body, hints)
-    elif lower.endswith(".md"):
+    elif lower.endswith(".md") and re.search(r"^#{1,6} ", body, re.M):
         result = extract_markdown(body)
     else:
-        result = _blocks_from_lines([clean_text(x) for x in body.split("\n") if clean_text(x)],
-                                    "text")
+        result = extract_plain_text(body, "word" if _BOOKMARK.search(body) else "text")
     for key, value in front.items():
         result.meta.setdefault(f"source_{key}", value)
     if not any(b.kind == "paragraph" for b in result.blocks):

@@ -12,6 +12,7 @@ write is atomic: a bad source never leaves a half-written corpus file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import hashlib
@@ -29,9 +30,13 @@ from policydiff.store.project import Project
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 KINDS = ("official", "press")
 DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-FRONT_MATTER_KEYS = ("id", "title", "policy", "issuer", "publisher", "date", "kind", "period",
-                     "source_url", "raw_file", "raw_sha256", "original_title", "byline",
-                     "editor", "shape")
+FRONT_MATTER_KEYS = ("id", "title", "policy", "issuer", "publisher", "number", "date", "status",
+                     "kind", "period", "source_url", "raw_file", "raw_sha256", "original_title",
+                     "byline", "editor", "cites", "shape", "provenance")
+#: Fields read from the text (core.metadata) that an option or the manifest can override.
+INFERRED = ("title", "policy", "issuer", "publisher", "number", "date", "status", "kind",
+            "period")
+STATUSES = ("draft", "final")
 
 
 def validate_id(doc_id: str) -> str:
@@ -138,40 +143,120 @@ def render_corpus_file(meta: dict[str, Any], extracted: Extracted) -> str:
     return "---\n" + buffer.getvalue() + "---\n\n" + "\n\n".join(lines) + "\n"
 
 
-def _date_from_source(extracted: Extracted) -> str | None:
-    raw = extracted.meta.get("source_date")
+def _text_blocks(extracted: Extracted) -> list[Any]:
+    from policydiff.core.textstructure import TextBlock
+
+    return [TextBlock(b.kind if b.kind == "heading" else "paragraph", b.text, b.level,
+                      extracted.roles.get(i, "")) for i, b in enumerate(extracted.blocks)]
+
+
+def _source_meta(extracted: Extracted) -> dict[str, Any]:
+    out = dict(extracted.meta)
+    raw = out.get("source_date")
     if isinstance(raw, dt.datetime | dt.date):
-        return raw.strftime("%Y-%m-%d")
-    if isinstance(raw, str):
-        try:
-            return email.utils.parsedate_to_datetime(raw).strftime("%Y-%m-%d")
-        except (TypeError, ValueError):
-            m = re.match(r"(\d{4})-(\d{2})-(\d{2})", raw)
-            return m.group(0) if m else None
-    return None
+        out["source_date"] = raw.strftime("%Y-%m-%d")
+    elif isinstance(raw, str):
+        with contextlib.suppress(TypeError, ValueError):
+            out["source_date"] = email.utils.parsedate_to_datetime(raw).strftime("%Y-%m-%d")
+    if extracted.shape == "html" and out.get("title") and not out.get("source_title"):
+        out["source_title"] = out["title"]
+    out.pop("title", None)
+    if out.get("source_author"):
+        out.setdefault("publisher", out["source_author"])
+    return out
 
 
-def build_document(raw: bytes, raw_name: str, entry: dict[str, Any]) -> Rendered:
-    """Extract and render one source from its raw bytes and manifest entry (pure)."""
+def check_one_policy_text(extracted: Extracted, name: str) -> None:
+    """Refuse what is not one Chinese policy text: a list page, another script, two texts."""
+    from policydiff.core.outline import legal_marker
+
+    text = "".join(b.text for b in extracted.blocks)
+    letters = [ch for ch in text if ch.isalpha()]
+    cjk = sum(1 for ch in letters if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
+    if letters and cjk / len(letters) < 0.2:
+        raise InputError("the text is not in Chinese script (policydiff reads Chinese policy "
+                         "texts; was the file decoded with the wrong encoding?)", path=name)
+    running = [b for b in extracted.blocks if b.kind == "paragraph"
+               and re.search(r"[。！？；!?;]", b.text)]
+    if not running:
+        raise InputError("no running text (no paragraph with a full sentence): this looks like "
+                         "a site's index or list page, not a policy text", path=name)
+    # Articles are numbered through a whole law (chapters may restart in every 编): 第一条
+    # appearing again means a second text.
+    restarts = 0
+    last = 0
+    for b in extracted.blocks:
+        m = legal_marker(b.text)
+        if m is None or (b.kind != "heading" and m.value != 1):
+            continue
+        if m.kind == "article":
+            if m.value == 1 and last > 1:
+                restarts += 1
+            last = m.value
+    notices = sum(1 for i, role in extracted.roles.items() if role == "notice")
+    if restarts or notices > 1:
+        count = restarts + 1 if restarts else notices
+        raise InputError(f"the file seems to hold {count} documents (第一条 starts again, or a "
+                         "second notice title): split it and ingest each text on its own",
+                         path=name)
+
+
+@dataclass
+class Built(Rendered):
+    """A rendered document and the warnings its metadata raised."""
+
+    warnings: list[str] | None = None
+
+
+def build_document(raw: bytes, raw_name: str, entry: dict[str, Any]) -> Built:
+    """Extract and render one source from its raw bytes and manifest entry (pure).
+
+    Every metadata field is read from the text (:func:`policydiff.core.metadata.infer`)
+    unless the manifest entry (or the command-line option stored in it) gives it;
+    ``provenance`` in the front matter records where each value came from.
+    """
+    from policydiff.core.metadata import infer, period_of
+
     doc_id = validate_id(str(entry.get("id", "")))
     extracted = extract(raw, raw_name, hints=entry.get("layout"))
-    meta: dict[str, Any] = {"id": doc_id}
-    title = (entry.get("title") or extracted.meta.get("source_title")
-             or extracted.meta.get("title") or extracted.meta.get("original_title")
-             or Path(raw_name).stem)
-    meta["title"] = str(title)
-    meta["policy"] = str(entry.get("policy") or meta["title"])
-    meta["issuer"] = entry.get("issuer")
-    meta["publisher"] = entry.get("publisher") or extracted.meta.get("source_author")
-    date = entry.get("date") or _date_from_source(extracted)
+    check_one_policy_text(extracted, raw_name)
+    source = _source_meta(extracted)
+    inferred = infer(_text_blocks(extracted), extracted.found, source, Path(raw_name).stem)
+    values, provenance = dict(inferred.values), dict(inferred.provenance)
+    if source.get("publisher") and "publisher" not in values:
+        values["publisher"], provenance["publisher"] = source["publisher"], "source:metadata"
+    for key in INFERRED:
+        if entry.get(key) not in (None, ""):
+            values[key] = entry[key]
+            provenance[key] = "option"
+    from policydiff.core.metadata import policy_key
+
+    if not entry.get("policy") and entry.get("title") and \
+            inferred.values.get("policy") == policy_key(str(inferred.values.get("title"))):
+        values["policy"] = policy_key(str(entry["title"]))  # the policy follows the title
+        provenance["policy"] = "option"
+    meta: dict[str, Any] = {"id": doc_id, "title": str(values["title"]),
+                            "policy": str(values.get("policy") or values["title"])}
+    meta["issuer"] = values.get("issuer")
+    meta["publisher"] = values.get("publisher")
+    meta["number"] = values.get("number")
+    date = values.get("date")
     if not date:
-        raise InputError(f"no date for {doc_id}: pass --date YYYY[-MM[-DD]]")
+        raise InputError(f"no date for {doc_id}: nothing in the text gives one; "
+                         "pass --date YYYY[-MM[-DD]]")
     meta["date"] = validate_date(str(date))
-    kind = entry.get("kind") or ("press" if extracted.shape in ("html", "ocr") else "official")
+    status = str(values.get("status") or "final")
+    if status not in STATUSES:
+        raise InputError(f"invalid status {status!r}: use draft or final")
+    meta["status"] = status
+    kind = values.get("kind") or "official"
     if kind not in KINDS:
         raise InputError(f"invalid kind {kind!r}: use official or press")
     meta["kind"] = kind
-    period = entry.get("period")
+    period = values.get("period")
+    if period is None and provenance.get("policy") == "option":
+        found = period_of(meta["policy"])
+        period = list(found) if found else None
     if period is not None:
         if not (isinstance(period, list | tuple) and len(period) == 2
                 and all(isinstance(p, int) for p in period)):
@@ -183,8 +268,12 @@ def build_document(raw: bytes, raw_name: str, entry: dict[str, Any]) -> Rendered
     for key in ("original_title", "byline", "editor"):
         if extracted.meta.get(key):
             meta[key] = extracted.meta[key]
+    if entry.get("cites"):
+        meta["cites"] = [str(c) for c in entry["cites"]]
     meta["shape"] = extracted.shape
-    return Rendered(doc_id, render_corpus_file(meta, extracted), dict(entry))
+    meta["provenance"] = {k: provenance[k] for k in INFERRED if k in provenance
+                          and meta.get(k) is not None}
+    return Built(doc_id, render_corpus_file(meta, extracted), dict(entry), inferred.warnings)
 
 
 # --- commands ----------------------------------------------------------------------
@@ -214,20 +303,45 @@ def regenerate(project: Project, raw_dir: Path | None = None) -> list[Path]:
     return written
 
 
-def ingest_file(project: Project, path: Path, doc_id: str, *, force: bool = False,
-                **fields: Any) -> Path:
-    """Add one new source: copy it to corpus/raw/, record it in the manifest, render it."""
+SUPPORTED = (".txt", ".md", ".html", ".htm", ".docx")
+
+
+def id_from_name(path: Path, raw: bytes) -> str:
+    """A document id from a file name (``Lingang Plan 2022.txt`` → ``lingang-plan-2022``).
+
+    A name with no Latin letters or digits (``关于印发….txt``) gets ``doc-`` and the start
+    of the file's SHA-256, so the id is stable for the same bytes.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:60].strip("-")
+    if not slug or (not re.search(r"[a-z]", slug) and len(slug) < 4):
+        slug = "doc-" + hashlib.sha256(raw).hexdigest()[:8]
+    return slug
+
+
+@dataclass
+class Planned:
+    """One source ready to be written: raw bytes, manifest entry, rendered corpus file."""
+
+    path: Path
+    raw: bytes
+    entry: Any
+    built: Built
+    replace: int | None  # index of the manifest entry it replaces
+
+
+def plan_ingest(project: Project, path: Path, doc_id: str, manifest: Any, *,
+                force: bool = False, taken: set[str] | None = None, **fields: Any) -> Planned:
+    """Everything about adding one source, computed in memory (raises InputError)."""
     validate_id(doc_id)
     if not path.exists():
         raise InputError("no such file", path=str(path))
     if path.is_dir():
         raise InputError("is a folder; to regenerate the corpus pass corpus/raw/", path=str(path))
     raw = path.read_bytes()
-    manifest = load_manifest(project)
     sources = manifest["sources"]
     existing = [i for i, e in enumerate(sources) if e.get("id") == doc_id]
     target = project.corpus_dir / f"{doc_id}.md"
-    if (existing or target.exists()) and not force:
+    if (existing or target.exists() or doc_id in (taken or set())) and not force:
         raise InputError(f"document id {doc_id!r} already exists; pass --force to replace it")
     raw_target = project.raw_dir / path.name
     if raw_target.exists() and raw_target.resolve() != path.resolve() \
@@ -239,20 +353,46 @@ def ingest_file(project: Project, path: Path, doc_id: str, *, force: bool = Fals
     entry = CommentedMap()
     entry["id"] = doc_id
     entry["raw"] = path.name
-    for key in ("title", "policy", "issuer", "publisher", "date", "kind", "source_url"):
+    for key in ("title", "policy", "issuer", "publisher", "number", "date", "status", "kind",
+                "source_url"):
         if fields.get(key):
             entry[key] = fields[key]
     if fields.get("period"):
         entry["period"] = list(fields["period"])
-    rendered = build_document(raw, path.name, entry)  # raises before anything is written
-    if existing:
-        sources[existing[0]] = entry
-    else:
-        sources.append(entry)
+    try:
+        built = build_document(raw, path.name, entry)
+    except InputError as exc:
+        if exc.path is None:
+            exc.path = str(path)
+        raise
+    return Planned(path, raw, entry, built, existing[0] if existing else None)
+
+
+def write_planned(project: Project, manifest: Any, plans: list[Planned]) -> list[Path]:
+    """Write raw copies and corpus files (each atomically), then the manifest once."""
+    sources = manifest["sources"]
+    written = []
+    for plan in plans:
+        if plan.replace is not None:
+            sources[plan.replace] = plan.entry
+        else:
+            sources.append(plan.entry)
     manifest_text = dump_manifest(manifest)
-    if raw_target.resolve() != path.resolve():
-        project.raw_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(raw_target, raw)
-    atomic_write_text(target, rendered.text)
+    for plan in plans:
+        raw_target = project.raw_dir / plan.path.name
+        if raw_target.resolve() != plan.path.resolve():
+            project.raw_dir.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(raw_target, plan.raw)
+        target = project.corpus_dir / f"{plan.built.doc_id}.md"
+        atomic_write_text(target, plan.built.text)
+        written.append(target)
     atomic_write_text(project.manifest_path, manifest_text)
-    return target
+    return written
+
+
+def ingest_file(project: Project, path: Path, doc_id: str, *, force: bool = False,
+                **fields: Any) -> Path:
+    """Add one new source: copy it to corpus/raw/, record it in the manifest, render it."""
+    manifest = load_manifest(project)
+    plan = plan_ingest(project, path, doc_id, manifest, force=force, **fields)
+    return write_planned(project, manifest, [plan])[0]
