@@ -112,6 +112,21 @@ class Unit:
     nmap: list[int]
     index: int = 0
 
+    @property
+    def label(self) -> str:
+        """The heading without the caption the text already starts with: 第十二条, （二）."""
+        first = self.text.split("\n", 1)[0]
+        own = self.heading
+        if self.kind in ("article", "section") and first and self.heading.endswith(first) \
+                and self.heading != first:
+            own = self.heading[: len(self.heading) - len(first)].strip()
+        if self.kind == "section":
+            # （二） alone does not say where: prefix the parents' numbering, 三（二）
+            parents = [m.group(0).strip().rstrip("、") for h in self.path
+                       if (m := _NUMBERING_RE.match(h.strip()))]
+            return "".join(parents) + own
+        return own
+
     def ref(self) -> dict[str, Any]:
         return {"section": self.sections[0] if self.sections else self.key, "key": self.key,
                 "heading": self.heading, "kind": self.kind, "path": list(self.path)}
