@@ -84,8 +84,9 @@ def compare_cmd(docs: tuple[str, ...], fmt: str, output: Path | None, mode: str,
             raise InputError("--mode report compares two documents (a report and its source)")
         result = compare_chain(resolved)
         notes = [n for c in result.steps for n in c.notes]
-    for note in notes:
-        click.echo(f"policydiff: note: {note}", err=True)
+    if fmt == "json" or output is not None:  # md, html and rich show them in the output
+        for note in notes:
+            click.echo(f"policydiff: note: {note}", err=True)
     chain = len(resolved) > 2
     if fmt == "json":
         import json

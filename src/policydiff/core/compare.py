@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from itertools import pairwise
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,7 +46,6 @@ from policydiff.core.normalize import normalize_map
 from policydiff.core.quantities import Quantity, find_quantities, multiplier, parse_number
 from policydiff.core.worddiff import (
     DELETE,
-    EQUAL,
     INSERT,
     FigureChange,
     Op,
@@ -81,11 +81,18 @@ OBLIGATION_WORDS = ("应当", "必须", "不得", "禁止", "严禁", "务必")
 SOFT_WORDS = ("鼓励", "支持", "引导", "倡导", "可以", "探索", "逐步", "原则上", "积极")
 """Words of encouragement or discretion: an 应当 turned into 鼓励 is a softened rule."""
 ACTOR_SUFFIXES = ("人民政府", "政府", "委员会", "部门", "机关", "机构", "协会", "办公室",
-                  "领导小组", "管理局", "局", "厅", "委", "办")
+                  "领导小组", "管理局")
 """Endings of the names of bodies that act in a policy (市经济信息化部门, 区人民政府)."""
-_ACTOR_STOP = frozenset(
-    "会同 由 和 与 及 以及 或者 对 向 的 等 各 有关 设立 应当 负责 组织 指导 按照 其他 相关 加强 在 为 "
-    "并 经 报 同 联合 协调 牵头 依法 支持 鼓励 推动 是 将 建立 成立 本市 所在地 所在 从 其 该 由其".split())
+ACTOR_WORDS = frozenset(("局", "厅", "委", "办"))
+"""One-character ends of body names (市经济信息化委): only as a token of their own, so
+布局, 格局 and 举办 are not bodies."""
+_ACTOR_STOP = frozenset((
+    "会同", "由", "和", "与", "及", "以及", "或者", "对", "向", "的", "等", "各", "有关", "设立",
+    "应当", "负责", "组织", "指导", "按照", "其他", "相关", "加强", "在", "为", "并", "经", "报",
+    "同", "联合", "协调", "牵头", "依法", "支持", "鼓励", "推动", "是", "将", "建立", "成立",
+    "本市", "所在地", "所在", "从", "其", "该", "由其",
+))
+"""Words that end a body's name when reading backwards from its suffix (会同, 由, 设立…)."""
 
 
 # ---------------------------------------------------------------- units
@@ -189,7 +196,10 @@ def _is_article(section: Section) -> bool:
 
 
 def _caption(heading: str) -> str:
-    """A heading without its numbering: 第一条（立法目的） → （立法目的）; （二）发展目标 → 发展目标."""
+    """A heading without its numbering.
+
+    第一条（立法目的） → （立法目的）; （二）发展目标 → 发展目标.
+    """
     h = heading.strip()
     m = ARTICLE_RE.match(normalize_map(h)[0]) or _CONTAINER_RE.match(normalize_map(h)[0])
     if m:
@@ -659,13 +669,22 @@ def _is_date_part(text: str, q: Quantity) -> bool:
         .isdigit() and "月" in text[q.end:q.end + 3]
 
 
+def _is_determiner(q: Quantity) -> bool:
+    """一个, 一批, 一项: the article 'a', not a figure."""
+    return q.number == "一" and len(q.unit) == 1
+
+
+def _policy_figures(text: str) -> list[Quantity]:
+    """Figures worth comparing: no bare numbers, parts of dates or determiners."""
+    return [q for q in find_quantities(text)
+            if not (q.is_bare or _is_date_part(text, q) or _is_determiner(q))]
+
+
 def _lone_notes(units: Sequence[Unit], op: int) -> list[FigureNote]:
     """The figures of an added or deleted unit (dates of adoption left out)."""
     notes = []
     for u in units:
-        for q in find_quantities(u.norm):
-            if q.is_bare or _is_date_part(u.norm, q):
-                continue
+        for q in _policy_figures(u.norm):
             ctx = _context(u.norm, q)
             change = FigureChange(q, None, ctx, None) if op == DELETE else \
                 FigureChange(None, q, None, ctx)
@@ -767,13 +786,10 @@ def _amount(q: Quantity) -> tuple[float, str]:
 def _report_figures(press: Unit, official: Unit | None, all_official: Sequence[Unit],
                     press_is_a: bool) -> list[FigureNote]:
     notes: list[FigureNote] = []
-    local = [q for q in find_quantities(official.norm) if not q.is_bare] if official else []
-    everywhere = [(u, q) for u in all_official for q in find_quantities(u.norm)
-                  if not q.is_bare]
+    local = _policy_figures(official.norm) if official else []
+    everywhere = [(u, q) for u in all_official for q in _policy_figures(u.norm)]
     used: set[int] = set()
-    for q in find_quantities(press.norm):
-        if q.is_bare:
-            continue
+    for q in _policy_figures(press.norm):
         same = [k for k, o in enumerate(local) if k not in used and _amount(o) == _amount(q)]
         if same:
             o = local[same[0]]
@@ -861,7 +877,7 @@ def actors(text: str) -> list[str]:
     toks = [t for t in tokenize(text)]
     out: list[str] = []
     for k, t in enumerate(toks):
-        if t.kind != "word" or not t.text.endswith(ACTOR_SUFFIXES):
+        if t.kind != "word" or not (t.text.endswith(ACTOR_SUFFIXES) or t.text in ACTOR_WORDS):
             continue
         if len(t.text) == 1 and k == 0:
             continue
@@ -884,6 +900,15 @@ def _summary(pairs: Sequence[Pair], a_text: str, b_text: str, mode: str) -> dict
     changed = [p for p in pairs if p.a and p.b and p.status != "unchanged"]
     most = sorted(changed, key=lambda p: (p.similarity, -len(p.ops)))[:5]
     figures = [{"pair": p.label, **f.to_dict()} for p in pairs for f in p.figures]
+    if mode == "report":
+        # a report leaves out most of the text: its wording says nothing about the policy
+        return {
+            "mode": mode, "counts": {k: v for k, v in counts.items() if v},
+            "pairs": len(pairs),
+            "reported": sum(1 for p in pairs if p.a and p.b),
+            "most_changed": [], "figures_changed": len(figures), "figures": figures,
+            "obligations": {}, "softened": {}, "new_actors": [], "dropped_actors": [],
+        }
     added, dropped = _op_tokens(pairs, INSERT), _op_tokens(pairs, DELETE)
 
     def words_of(vocab: Sequence[str]) -> dict[str, dict[str, int]]:
@@ -953,9 +978,10 @@ def compare_documents(doc_a: Document, doc_b: Document, *, mode: str | None = No
         press = doc_a if press_is_a else doc_b
         official = doc_b if press_is_a else doc_a
         n_rep = sum(1 for p in pairs if p.a and p.b)
+        kind = "article" if (ub if press_is_a else ua).mode == "articles" else "section"
+        n_par = len((ua if press_is_a else ub).units)
         notes.append(f"{press.id} read as a report of {official.id}: each paragraph mapped to "
-                     f"the {('article' if (ub if press_is_a else ua).mode == 'articles' else 'section')}"
-                     f" it reports ({n_rep} of {len((ua if press_is_a else ub).units)} paragraphs)")
+                     f"the {kind} it reports ({n_rep} of {n_par} paragraphs)")
     else:
         pairs = _version_pairs(ua, ub)
     if not any(p.a and p.b for p in pairs):
@@ -1030,8 +1056,7 @@ def compare_chain(docs: Sequence[Document]) -> Chain:
     if len(docs) < 2:
         raise InputError("compare needs at least two documents")
     ordered = sorted(docs, key=lambda d: (d.date, d.id))
-    steps = [compare_documents(x, y, mode="versions") for x, y in zip(ordered, ordered[1:],
-                                                                       strict=False)]
+    steps = [compare_documents(x, y, mode="versions") for x, y in pairwise(ordered)]
     parent: dict[tuple[int, str], tuple[int, str]] = {}
 
     def find(x: tuple[int, str]) -> tuple[int, str]:

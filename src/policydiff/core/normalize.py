@@ -98,18 +98,24 @@ def normalize_map(text: str) -> tuple[str, list[int]]:
     for ch, i in _simplified_chars(text):
         for c in _fold(ch):
             chars.append((c, i))
-    # punctuation width: needs neighbours, so a second pass
+    # punctuation width needs the neighbours, which may change too: repeat to a fixed point
     n = len(chars)
-    for k, (c, i) in enumerate(chars):
-        full = _TO_FULL.get(c)
-        if full is None:
-            continue
-        prev = next((chars[j][0] for j in range(k - 1, -1, -1) if not chars[j][0].isspace()), "")
-        nxt = next((chars[j][0] for j in range(k + 1, n) if not chars[j][0].isspace()), "")
-        if c in ",:" and prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum():
-            continue  # 1,000 and 10:30 keep their ASCII marks
-        if c in "()" or (prev and _is_cjk(prev)) or (nxt and _is_cjk(nxt)):
-            chars[k] = (full, i)
+    changed = True
+    while changed:
+        changed = False
+        for k, (c, i) in enumerate(chars):
+            full = _TO_FULL.get(c)
+            if full is None:
+                continue
+            prev = next((chars[j][0] for j in range(k - 1, -1, -1)
+                         if not chars[j][0].isspace()), "")
+            nxt = next((chars[j][0] for j in range(k + 1, n) if not chars[j][0].isspace()), "")
+            if c in ",:" and prev.isascii() and prev.isalnum() and nxt.isascii() \
+                    and nxt.isalnum():
+                continue  # 1,000 and 10:30 keep their ASCII marks
+            if c in "()" or (prev and _is_cjk(prev)) or (nxt and _is_cjk(nxt)):
+                chars[k] = (full, i)
+                changed = True
     out: list[str] = []
     where: list[int] = []
     k = 0

@@ -26,14 +26,27 @@ ISSUE_TEXT = {"qualifier": "stated with another qualifier", "value": "a differen
               "absent": "not in the official text"}
 
 
-def _blocks(pairs: Sequence[Pair]) -> list[list[Pair]]:
-    """Pairs in order, consecutive unchanged ones grouped (each other pair alone)."""
-    out: list[list[Pair]] = []
-    for p in pairs:
-        if p.status == "unchanged" and out and out[-1][0].status == "unchanged":
-            out[-1].append(p)
+def _fold_kind(c: Comparison, p: Pair) -> str:
+    """Rows shown folded: unchanged ones, and in a report the official units not reported."""
+    if p.status == "unchanged":
+        return "unchanged"
+    if c.mode == "report":
+        official_only = (p.a and not p.b and c.b.meta.kind == "press") or \
+            (p.b and not p.a and c.a.meta.kind == "press")
+        if official_only:
+            return "not reported"
+    return ""
+
+
+def _blocks(c: Comparison) -> list[tuple[str, list[Pair]]]:
+    """Pairs in order, consecutive foldable ones grouped (each other pair alone)."""
+    out: list[tuple[str, list[Pair]]] = []
+    for p in c.pairs:
+        fold = _fold_kind(c, p)
+        if fold and out and out[-1][0] == fold:
+            out[-1][1].append(p)
         else:
-            out.append([p])
+            out.append((fold, [p]))
     return out
 
 
@@ -157,21 +170,20 @@ def render_markdown(c: Comparison) -> str:
         lines.append("")
     lines += ["## 对照表", "", f"| {md_escape_inline(ta)} | {md_escape_inline(tb)} | status |",
               "|---|---|---|"]
-    unchanged: list[Pair] = []
-    for run in _blocks(c.pairs):
-        if run[0].status == "unchanged":
-            unchanged.extend(run)
+    folded: dict[str, list[Pair]] = {}
+    for fold, run in _blocks(c):
+        if fold:
+            folded.setdefault(fold, []).extend(run)
             label = _run_label(run)
-            lines.append(f"| *{md_escape_inline(label)}* | *unchanged ({len(run)})* | "
-                         f"unchanged {STATUS_ZH['unchanged']} |")
+            lines.append(f"| *{md_escape_inline(label)}* | *{fold} ({len(run)})* | {fold} |")
             continue
         p = run[0]
         lines.append(f"| {_md_side(p, 'a')} | {_md_side(p, 'b')} | {_md_status(p)} |")
     lines.append("")
-    if unchanged:
-        lines += [f"<details><summary>Unchanged ({len(unchanged)})</summary>", "",
+    for fold, run in folded.items():
+        lines += [f"<details><summary>{fold.capitalize()} ({len(run)})</summary>", "",
                   f"| {md_escape_inline(ta)} | {md_escape_inline(tb)} |", "|---|---|"]
-        for p in unchanged:
+        for p in run:
             lines.append(f"| {_md_side(p, 'a')} | {_md_side(p, 'b')} |")
         lines += ["", "</details>", ""]
     return "\n".join(lines)
@@ -270,11 +282,11 @@ def render_html(c: Comparison) -> str:
         parts.append("</tbody></table>")
     parts.append(f'<h2>对照表</h2><table class="cmp"><thead><tr><th>{_e(ta)}</th>'
                  f"<th>{_e(tb)}</th><th>status</th></tr></thead><tbody>")
-    for run in _blocks(c.pairs):
-        if run[0].status == "unchanged":
+    for fold, run in _blocks(c):
+        if fold:
             inner = "".join(_html_row(p) for p in run)
             parts.append(f'<tr class="unchanged"><td colspan="3"><details><summary>'
-                         f"unchanged ({len(run)}): {_e(_run_label(run))}</summary>"
+                         f"{_e(fold)} ({len(run)}): {_e(_run_label(run))}</summary>"
                          f'<table class="cmp"><tbody>{inner}</tbody></table>'
                          "</details></td></tr>")
         else:
@@ -321,9 +333,9 @@ def render_rich(c: Comparison, *, markers: bool = False, show_unchanged: bool = 
     for label, text in _summary_lines(c):
         summary.add_row(label, text)
     parts.append(summary)
-    for run in _blocks(c.pairs):
-        if run[0].status == "unchanged" and not show_unchanged:
-            parts.append(Text(f"= unchanged ({len(run)}): {_run_label(run)}", style="dim"))
+    for fold, run in _blocks(c):
+        if fold and not show_unchanged:
+            parts.append(Text(f"= {fold} ({len(run)}): {_run_label(run)}", style="dim"))
             continue
         for p in run:
             parts.append(Rule(Text(f"{p.label}  ·  {_md_status(p)}", style="bold"),
