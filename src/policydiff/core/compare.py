@@ -34,10 +34,10 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from itertools import pairwise
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from policydiff.core.document import Document, Section
