@@ -168,7 +168,8 @@ def main() -> int:
         "|---|---:|---:|",
     ]
     for name, m, w in rows:
-        lines.append(f"| {name} | {m * 1000:.0f} ms | {'' if w is None else f'{w * 1000:.0f} ms'} |")
+        worst_cell = "" if w is None else f"{w * 1000:.0f} ms"
+        lines.append(f"| {name} | {m * 1000:.0f} ms | {worst_cell} |")
     lines.append("")
     if git_med:
         lines.append(f"- compare / git word diff: {med / git_med:.0f}× (git diffs lines of "

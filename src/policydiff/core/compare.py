@@ -37,7 +37,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-import itertools
 from itertools import pairwise
 from typing import Any
 
@@ -506,7 +505,7 @@ def _sandwiched(groups: list[tuple[list[int], list[int]]], sc: _Scorer, n: int, 
     lone_b = {g[1][0] for g in groups if g[1] and not g[0]}
     bounds = [([-1], [-1]), *both, ([n], [m])]
     joined: list[tuple[int, int]] = []
-    for (pa, pb), (na, nb) in itertools.pairwise(bounds):
+    for (pa, pb), (na, nb) in pairwise(bounds):
         ga = list(range(max(pa) + 1, min(na)))
         gb = list(range(max(pb) + 1, min(nb)))
         if not ga or len(ga) != len(gb) or not set(ga) <= lone_a or not set(gb) <= lone_b:
