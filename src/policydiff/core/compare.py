@@ -37,6 +37,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -189,6 +190,13 @@ def _make_unit(key: str, kind: str, sections: tuple[str, ...], heading: str, num
     return Unit(key, kind, sections, heading, number, path, text, norm, nmap)
 
 
+@lru_cache(maxsize=8192)
+def _norm_heading(text: str) -> str:
+    """A heading (or the start of a paragraph) in canonical form, cached: every
+    heading is looked at several times (article? number? caption?)."""
+    return normalize_map(text)[0]
+
+
 def _article_number(heading_norm: str) -> int | None:
     m = ARTICLE_RE.match(heading_norm)
     if not m:
@@ -200,7 +208,7 @@ def _article_number(heading_norm: str) -> int | None:
 def _is_article(section: Section) -> bool:
     if getattr(section, "kind", None) == "article":
         return True
-    return bool(ARTICLE_RE.match(normalize_map(section.heading.strip())[0]))
+    return bool(ARTICLE_RE.match(_norm_heading(section.heading.strip())))
 
 
 def _caption(heading: str) -> str:
@@ -209,7 +217,7 @@ def _caption(heading: str) -> str:
     第一条（立法目的） → （立法目的）; （二）发展目标 → 发展目标.
     """
     h = heading.strip()
-    m = ARTICLE_RE.match(normalize_map(h)[0]) or _CONTAINER_RE.match(normalize_map(h)[0])
+    m = ARTICLE_RE.match(_norm_heading(h)) or _CONTAINER_RE.match(_norm_heading(h))
     if m:
         return h[m.end():].strip()
     return _NUMBERING_RE.sub("", h, count=1).strip()
@@ -269,7 +277,7 @@ def _article_units(sections: Sequence[Section]) -> list[Unit]:
     units: list[Unit] = []
     seen: Counter[str] = Counter()
     for s in sections:
-        heading_norm = normalize_map(s.heading.strip())[0]
+        heading_norm = _norm_heading(s.heading.strip())
         if _is_article(s):
             n = _article_number(heading_norm)
             key = f"a{n}" if n is not None else s.id
@@ -291,7 +299,7 @@ def _inline_articles(sections: Sequence[Section]) -> list[Unit]:
     starts = 0
     for s in sections:
         for p in s.paragraphs:
-            if ARTICLE_RE.match(normalize_map(p.text[:12])[0]):
+            if ARTICLE_RE.match(_norm_heading(p.text[:12])):
                 starts += 1
     if starts < 2:
         return []
@@ -915,7 +923,19 @@ def actors(text: str) -> list[str]:
     """Names of acting bodies in ``text`` (市经济信息化部门, 区人民政府), in order, once each."""
     from policydiff.core.segment import tokenize
 
-    toks = [t for t in tokenize(text)]
+    out: list[str] = []
+    for sentence in _ACTOR_HINT.findall(text):
+        for name in _actors_in(tokenize(sentence)):
+            if name not in out:
+                out.append(name)
+    return out
+
+
+_ACTOR_HINT = re.compile(
+    "[^。；！？\n]*(?:" + "|".join([*ACTOR_SUFFIXES, *ACTOR_WORDS]) + ")[^。；！？\n]*")
+
+
+def _actors_in(toks: Sequence[Any]) -> list[str]:
     out: list[str] = []
     for k, t in enumerate(toks):
         if t.kind != "word" or not (t.text.endswith(ACTOR_SUFFIXES) or t.text in ACTOR_WORDS):
@@ -959,10 +979,13 @@ def _summary(pairs: Sequence[Pair], a_text: str, b_text: str, mode: str) -> dict
                 out[w] = {"added": added[w], "dropped": dropped[w]}
         return out
 
-    # Actors are read from whole texts (an insertion may start inside a name) and are
-    # new when the other text never names them.
-    new_actors = [x for x in actors(b_text) if x not in a_text]
-    gone_actors = [x for x in actors(a_text) if x not in b_text]
+    # Actors are read from whole units (an insertion may start inside a name) of the
+    # pairs that changed, and are new when the other text never names them.
+    touched = [p for p in pairs if p.diff is None or p.diff.changed]
+    new_actors = [x for x in actors("\n".join(u.norm for p in touched for u in p.b))
+                  if x not in a_text]
+    gone_actors = [x for x in actors("\n".join(u.norm for p in touched for u in p.a))
+                   if x not in b_text]
     return {
         "mode": mode,
         "counts": {k: v for k, v in counts.items() if v or k in ("unchanged", "changed")},

@@ -22,6 +22,7 @@ This module is a placeholder with the API the ingest branch builds
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -35,9 +36,11 @@ _CJK_RANGES = (
 _TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 
 
+_CJK_CLASS = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _CJK_RANGES) + "]")
+
+
 def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return any(lo <= o <= hi for lo, hi in _CJK_RANGES)
+    return _CJK_CLASS.match(ch) is not None
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +90,10 @@ def _fold(ch: str) -> str:
     return ch
 
 
+_NEEDS_WORK = re.compile(r"[\s\uff01-\uff5e\u3000\uf900-\ufaff\U0002f800-\U0002fa1f,;:!?()]")
+_NEEDS_FOLD = re.compile(r"[\uff01-\uff5e\u3000\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
 def normalize_map(text: str) -> tuple[str, list[int]]:
     """The canonical form of ``text`` and, for each of its characters, the index in ``text``.
 
@@ -94,16 +101,23 @@ def normalize_map(text: str) -> tuple[str, list[int]]:
     the result maps to ``text[m[s]:m[e]]`` (dropped whitespace is attached to the
     character before it).
     """
+    if not _NEEDS_WORK.search(text):  # the common case: only the script may change
+        simple = _simplified_chars(text)
+        return "".join(c for c, _ in simple), [i for _, i in simple] + [len(text)]
     chars: list[tuple[str, int]] = []
-    for ch, i in _simplified_chars(text):
-        for c in _fold(ch):
-            chars.append((c, i))
+    if _NEEDS_FOLD.search(text):
+        for ch, i in _simplified_chars(text):
+            for c in _fold(ch):
+                chars.append((c, i))
+    else:
+        chars = _simplified_chars(text)
     # punctuation width needs the neighbours, which may change too: repeat to a fixed point
     n = len(chars)
     changed = True
     while changed:
         changed = False
-        for k, (c, i) in enumerate(chars):
+        for k in [k for k, (c, _) in enumerate(chars) if c in _TO_FULL]:
+            c, i = chars[k]
             full = _TO_FULL.get(c)
             if full is None:
                 continue
