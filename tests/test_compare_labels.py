@@ -103,7 +103,7 @@ def table() -> str:
     report_lines = ["| pair | split | paragraph → section P / R | flagged figures P / R |",
                     "|---|---|---|---|"]
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for label in _labels():
+    for label in sorted(_labels(), key=lambda lb: lb["split"]):  # in-sample first
         name = f"{label['a']} → {label['b']}"
         if "report" in label:
             r = score_report(label)
