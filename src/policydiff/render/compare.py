@@ -28,8 +28,10 @@ ISSUE_TEXT = {"qualifier": "stated with another qualifier", "value": "a differen
 
 def _fold_kind(c: Comparison, p: Pair) -> str:
     """Rows shown folded: unchanged ones, and in a report the official units not reported."""
-    if p.status == "unchanged":
-        return "unchanged"
+    if p.status in ("unchanged", "renumbered"):
+        # a renumbered article's text is the same too: after one inserted article, every
+        # later one is renumbered, and a 200-article law must not show them all in full
+        return "text unchanged"
     if c.mode == "report":
         official_only = (p.a and not p.b and c.b.meta.kind == "press") or \
             (p.b and not p.a and c.a.meta.kind == "press")
@@ -51,10 +53,26 @@ def _blocks(c: Comparison) -> list[tuple[str, list[Pair]]]:
 
 
 def _run_label(run: Sequence[Pair]) -> str:
-    names = [" + ".join(_name(u) for u in (p.b or p.a)) for p in run]
+    def one(p: Pair) -> str:
+        b = " + ".join(_name(u) for u in (p.b or p.a))
+        if p.renumbered and p.a and p.b:
+            return " + ".join(_name(u) for u in p.a) + "→" + b
+        return b
+
+    names = [one(p) for p in run]
     if len(names) > 3:
         return f"{names[0]} … {names[-1]}"
     return "、".join(names)
+
+
+def _run_statuses(run: Sequence[Pair]) -> str:
+    """``unchanged 2, renumbered 3`` for a folded run; ``not reported 31`` in a report."""
+    if run and (not run[0].a or not run[0].b):
+        return f"not reported {len(run)}"
+    counts: dict[str, int] = {}
+    for p in run:
+        counts[p.status] = counts.get(p.status, 0) + 1
+    return ", ".join(f"{k} {v}" for k, v in counts.items())
 
 
 def _name(u: Any) -> str:
@@ -175,7 +193,8 @@ def render_markdown(c: Comparison) -> str:
         if fold:
             folded.setdefault(fold, []).extend(run)
             label = _run_label(run)
-            lines.append(f"| *{md_escape_inline(label)}* | *{fold} ({len(run)})* | {fold} |")
+            lines.append(f"| *{md_escape_inline(label)}* | *{fold} ({len(run)})* | "
+                         f"{_run_statuses(run)} |")
             continue
         p = run[0]
         lines.append(f"| {_md_side(p, 'a')} | {_md_side(p, 'b')} | {_md_status(p)} |")
@@ -286,7 +305,7 @@ def render_html(c: Comparison) -> str:
         if fold:
             inner = "".join(_html_row(p) for p in run)
             parts.append(f'<tr class="unchanged"><td colspan="3"><details><summary>'
-                         f"{_e(fold)} ({len(run)}): {_e(_run_label(run))}</summary>"
+                         f"{_e(_run_statuses(run))}: {_e(_run_label(run))}</summary>"
                          f'<table class="cmp"><tbody>{inner}</tbody></table>'
                          "</details></td></tr>")
         else:
@@ -335,7 +354,7 @@ def render_rich(c: Comparison, *, markers: bool = False, show_unchanged: bool = 
     parts.append(summary)
     for fold, run in _blocks(c):
         if fold and not show_unchanged:
-            parts.append(Text(f"= {fold} ({len(run)}): {_run_label(run)}", style="dim"))
+            parts.append(Text(f"= {_run_statuses(run)}: {_run_label(run)}", style="dim"))
             continue
         for p in run:
             parts.append(Rule(Text(f"{p.label}  ·  {_md_status(p)}", style="bold"),
