@@ -230,6 +230,7 @@ def test_unrelated_documents_pair_nothing(corpus) -> None:
                           mode="versions")
     assert not [p for p in c.pairs if p.a and p.b]
     assert any("share no" in n for n in c.notes)
+    assert any("different policies" in n for n in c.notes)
 
 
 def test_document_without_structure_falls_back_to_paragraphs() -> None:
@@ -328,3 +329,20 @@ def test_cli_accepts_paths(tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, ["compare", str(a), str(a), "--format", "json"])
     assert r.exit_code == 0
     assert "itself" in r.stderr
+
+
+def test_markdown_table_renders_as_one_table(corpus) -> None:
+    from markdown_it import MarkdownIt
+
+    from policydiff.render.compare import render_markdown
+
+    c = compare_documents(corpus.get("eldercare-draft"), corpus.get("eldercare-final"))
+    md = render_markdown(c)
+    html = MarkdownIt("commonmark").enable("table").render(md)
+    table = html.split("<h2>对照表</h2>")[1].split("</table>")[0]
+    # one row per pair that is shown, one per folded run; three cells each
+    assert table.count("<tr>") == 1 + len([ln for ln in md.split("## 对照表")[1]
+                                           .split("<details>")[0].splitlines()
+                                           if ln.startswith("| ") and "修改前" not in ln])
+    assert all(row.count("<td") == 3 for row in table.split("<tr>")[2:])
+    assert "<del>1200个左右</del>" in html and "<ins>1600個</ins>" in html

@@ -1004,6 +1004,16 @@ def _summary(pairs: Sequence[Pair], a_text: str, b_text: str, mode: str) -> dict
 # ---------------------------------------------------------------- entry points
 
 
+_DRAFT_MARK = re.compile(r"[（(](?:草案|征求意见稿|送审稿|修订|修正|试行|暂行)[^）)]*[）)]")
+
+
+def _other_policy(a: str, b: str) -> bool:
+    """Whether two policy names (or titles, their default) name different policies:
+    （草案）, （征求意见稿） and script do not count."""
+    na, nb = (_DRAFT_MARK.sub("", normalize_map(x)[0]) for x in (a, b))
+    return bool(na and nb) and na not in nb and nb not in na
+
+
 def _is_press(doc: Document, units: Units) -> bool:
     return doc.meta.kind == "press" or units.mode == "paragraphs"
 
@@ -1023,6 +1033,9 @@ def compare_documents(doc_a: Document, doc_b: Document, *, mode: str | None = No
         mode = "report" if pa != pb else "versions"
     if mode not in ("versions", "report"):
         raise InputError(f"unknown compare mode {mode!r} (use versions or report)")
+    pol_a, pol_b = doc_a.meta.policy, doc_b.meta.policy
+    if mode == "versions" and doc_a.id != doc_b.id and _other_policy(pol_a, pol_b):
+        notes.append(f"{doc_a.id} ({pol_a}) and {doc_b.id} ({pol_b}) are different policies")
     if doc_a is doc_b or doc_a.id == doc_b.id:
         notes.append(f"{doc_a.id} is compared with itself: every unit is unchanged")
     for d, u in ((doc_a, ua), (doc_b, ub)):
