@@ -127,6 +127,7 @@ class Unit:
     norm: str
     nmap: list[int]
     index: int = 0
+    excerpt: bool = False  # only the sentences a press paragraph reports (report mode)
 
     @property
     def label(self) -> str:
@@ -144,8 +145,11 @@ class Unit:
         return own
 
     def ref(self) -> dict[str, Any]:
-        return {"section": self.sections[0] if self.sections else self.key, "key": self.key,
+        data = {"section": self.sections[0] if self.sections else self.key, "key": self.key,
                 "heading": self.heading, "kind": self.kind, "path": list(self.path)}
+        if self.excerpt:
+            data["excerpt"] = True
+        return data
 
 
 _MD_INLINE = (
@@ -872,6 +876,28 @@ def _press_note(q: Quantity, press: Unit, o: Quantity | None, official: Unit | N
     return FigureNote(FigureChange(o, q, ctx_o, ctx_p), issue)
 
 
+def _excerpt(official: Unit, press: Unit) -> Unit:
+    """The sentences of an official unit that a press paragraph reports (all if none pair).
+
+    A press paragraph restates one or two sentences of a long section; diffing it
+    against the whole section would strike out everything else.
+    """
+    from policydiff.core.sentences import sentence_spans
+
+    spans = sentence_spans(official.norm)
+    rows = diff_passages(official.norm, press.norm).sentences
+    used = sorted({i for r in rows if r.a and r.b for i in r.a})
+    if not used or len(used) == len(spans):
+        return official
+    m = official.nmap
+    pieces = [official.text[m[spans[i][0]]:m[spans[i][1]]] for i in used]
+    unit = _make_unit(official.key, official.kind, official.sections, official.heading,
+                      official.number, official.path, pieces)
+    unit.index = official.index
+    unit.excerpt = True
+    return unit
+
+
 def _report_pairs(press: Units, official: Units, press_is_a: bool) -> list[Pair]:
     p_units, o_units = press.units, official.units
     sc = _Scorer(p_units, o_units)
@@ -891,6 +917,7 @@ def _report_pairs(press: Units, official: Units, press_is_a: bool) -> list[Pair]
             pairs.append(Pair(status, pa, pb, None, figures=figures))
             continue
         reported.add(best[1])
+        o = _excerpt(o, u)
         pa, pb = ([u], [o]) if press_is_a else ([o], [u])
         diff = diff_passages(_joined(pa), _joined(pb))
         status = "changed" if diff.changed else "unchanged"
