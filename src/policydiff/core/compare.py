@@ -1061,7 +1061,7 @@ def compare_documents(doc_a: Document, doc_b: Document, *, mode: str | None = No
     if mode not in ("versions", "report"):
         raise InputError(f"unknown compare mode {mode!r} (use versions or report)")
     pol_a, pol_b = doc_a.meta.policy, doc_b.meta.policy
-    if mode == "versions" and doc_a.id != doc_b.id and _other_policy(pol_a, pol_b):
+    if doc_a.id != doc_b.id and _other_policy(pol_a, pol_b):
         notes.append(f"{doc_a.id} ({pol_a}) and {doc_b.id} ({pol_b}) are different policies")
     if doc_a is doc_b or doc_a.id == doc_b.id:
         notes.append(f"{doc_a.id} is compared with itself: every unit is unchanged")
