@@ -142,8 +142,8 @@ def main() -> None:
                      f"{ours / g:.1f}× | {gc * 1000:.1f} ms | {ours / gc:.1f}× |")
     lines += [
         "",
-        f"- Segmenter start-up (fresh process): import `policydiff.core.segment` {imp * 1000:.0f} ms, "
-        f"load jieba + policy terms {load * 1000:.0f} ms. Paths without Chinese text to cut "
+        "- Segmenter start-up (fresh process): import `policydiff.core.segment` "
+        f"{imp * 1000:.0f} ms, load jieba + policy terms {load * 1000:.0f} ms. Paths without Chinese text to cut "
         "(identical passages, empty sides, ASCII-only text, `policydiff --help`) never load it.",
         f"- End to end, `policydiff diff 2017-opinions:h4 2021-14th-plan:3.3 --format json`: "
         f"{cli_sections * 1000:.0f} ms (Python start-up + corpus + jieba + diff); "

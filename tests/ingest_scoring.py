@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policydiff.store.corpus import parse_document
 from policydiff.core.errors import InputError
 from policydiff.core.normalize import normalize
+from policydiff.store.corpus import parse_document
 from policydiff.store.ingest import build_document
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"

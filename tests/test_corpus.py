@@ -34,8 +34,7 @@ def test_the_news_item_is_not_about_the_ai_plan(corpus):
 
 
 def test_partial_dates_sort_after_the_days_they_cover(tmp_path):
-    from policydiff.store.corpus import parse_document
-    from policydiff.store.corpus import Corpus
+    from policydiff.store.corpus import Corpus, parse_document
 
     def doc(doc_id, date):
         return parse_document(f"---\nid: {doc_id}\ndate: '{date}'\n---\n\ntext。\n")

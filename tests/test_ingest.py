@@ -165,8 +165,8 @@ from pathlib import Path  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from policydiff.store.corpus import parse_document  # noqa: E402
 from policydiff.core.textstructure import classify, reflow, split_inline  # noqa: E402
+from policydiff.store.corpus import parse_document  # noqa: E402
 from policydiff.store.ingest import build_document  # noqa: E402
 
 _sys.path.insert(0, str(Path(__file__).parent))

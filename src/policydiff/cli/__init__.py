@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "corpus_cmds",
     "store_cmds",
     "diff_cmds",
+    "compare_cmds",
     "targets_cmds",
     "suggest_cmds",
     "report_cmds",

@@ -50,7 +50,11 @@ def _markers() -> bool:
 
 
 def _section_text(doc: Document, section: str | None) -> str:
-    return doc.body if section is None else doc.subtree_text(section)
+    if section is not None:
+        return doc.subtree_text(section)
+    from policydiff.core.compare import strip_markup  # no "#" of headings in the diff
+
+    return "\n".join(strip_markup(line) for line in doc.body.split("\n"))
 
 
 @cli.command("diff")

@@ -103,7 +103,12 @@ def _fold_width(ch: str) -> str:
 
 
 def normalize_map(text: str) -> tuple[str, list[int]]:
-    """The normalised text and, per character of it, its index in ``text``."""
+    """The normalised text and, per character of it, its index in ``text``.
+
+    The map has one more entry than the result, ``len(text)``, so a span ``[s, e)`` of
+    the result comes from ``text[m[s]:m[e - 1] + 1]`` and an end offset ``e`` can be
+    looked up directly as ``m[e]`` (see :func:`original_span`).
+    """
     simplified = to_simplified(text)
     chars: list[str] = []
     index: list[int] = []
@@ -136,6 +141,7 @@ def normalize_map(text: str) -> tuple[str, list[int]]:
             pending_space = None
         chars.append(ch)
         index.append(i)
+    index.append(len(text))
     return "".join(chars), index
 
 
@@ -146,9 +152,9 @@ def normalize(text: str) -> str:
 
 def original_span(mapping: list[int], start: int, end: int) -> tuple[int, int]:
     """The span of the original text that normalised ``[start, end)`` came from."""
-    if not mapping:
+    if len(mapping) <= 1:
         return 0, 0
     if start >= end:
-        pos = mapping[start] if start < len(mapping) else mapping[-1] + 1
+        pos = mapping[min(start, len(mapping) - 1)]
         return pos, pos
     return mapping[start], mapping[end - 1] + 1

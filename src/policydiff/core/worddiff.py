@@ -636,7 +636,27 @@ class PassageDiff:
 
     @property
     def figures(self) -> list[FigureChange]:
-        return [f for s in self.sentences for f in s.figures]
+        """Changed figures of the whole passage, those of lone sentences included.
+
+        A figure in a deleted sentence and one of the same family in an inserted
+        sentence (a target rewritten beyond pairing) are paired, in order; the rest
+        are listed as removed or added.
+        """
+        paired = [f for s in self.sentences if s.a and s.b for f in s.figures]
+        gone = [f for s in self.sentences if not s.b for f in s.figures]
+        new = [f for s in self.sentences if not s.a for f in s.figures]
+        out = list(paired)
+        used: set[int] = set()
+        for fa in gone:
+            k = next((k for k, fb in enumerate(new) if k not in used and fa.a and fb.b
+                      and _family(fb.b) == _family(fa.a)), None)
+            if k is None:
+                out.append(fa)
+            else:
+                used.add(k)
+                out.append(FigureChange(fa.a, new[k].b, fa.context_a, new[k].context_b))
+        out.extend(fb for k, fb in enumerate(new) if k not in used)
+        return out
 
     @property
     def changed(self) -> bool:
@@ -675,12 +695,29 @@ def diff_passages(a: str, b: str) -> PassageDiff:
             kind = "changed"
         if ia and ib and not moved and not any(op == EQUAL for op, _ in ops):
             # Paired by bigrams but no word in common: show a deletion and an insertion.
-            rows.append(SentencePair("deleted", ia, (), at, "", [(DELETE, at)]))
-            rows.append(SentencePair("inserted", (), ib, "", bt, [(INSERT, bt)]))
+            rows.append(SentencePair("deleted", ia, (), at, "", [(DELETE, at)],
+                                     figures=_lone_figures(at, DELETE)))
+            rows.append(SentencePair("inserted", (), ib, "", bt, [(INSERT, bt)],
+                                     figures=_lone_figures(bt, INSERT)))
             continue
-        figures = changed_figures(at, bt, ops) if ia and ib and kind != "equal" else []
+        if ia and ib:
+            figures = changed_figures(at, bt, ops) if kind != "equal" else []
+        else:
+            figures = _lone_figures(at or bt, DELETE if ia else INSERT)
         rows.append(SentencePair(kind, ia, ib, at, bt, ops, moved, figures))
     return PassageDiff(a, b, _flat_ops(rows, sa, sb), rows)
+
+
+def _lone_figures(text: str, op: int) -> list[FigureChange]:
+    """The figures of a sentence without a partner: all removed, or all added."""
+    out = []
+    for q in find_quantities(text):
+        if q.is_bare:
+            continue
+        ctx = _context(text, q)
+        out.append(FigureChange(q, None, ctx, None) if op == DELETE
+                   else FigureChange(None, q, None, ctx))
+    return out
 
 
 def _flat_ops(rows: Sequence[SentencePair], sa: Sequence[str], sb: Sequence[str]) -> list[Op]:
