@@ -78,7 +78,7 @@ def test_mixed_sentence_splits_kinds_at_cues(metrics):
             "合计投资额超过300亿元，预计未来三至五年可带动集聚相关专业人才约5000名。")
     got = found(metrics, text, 2022, (2022, 2025))
     assert [(f, k) for f, _, k, _ in got] == [("40个", "baseline"), ("300亿元", "baseline"),
-                                              ("5000名", "target")]
+                                              ("5000名", "forecast")]
     assert got[1][1] == "investment"
 
 

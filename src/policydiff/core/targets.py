@@ -38,6 +38,8 @@ BASELINE_WORDS: tuple[str, ...] = (
     "截至", "截止", "累计", "已经", "已", "目前", "现有", "共有", "数据显示", "统计",
     "据悉", "当天", "此前", "去年", "以来",
 )
+# Words that make a baseline only when no deadline applies (到2025年累计创建1000家).
+CUMULATIVE_WORDS = ("累计",)
 # …or right after it in its clause (17家…创新中心成立).
 BASELINE_AFTER_WORDS: tuple[str, ...] = ("已经", "已", "成立", "入选", "被授予", "获得")
 # Words that say a figure is a goal or a projection.
@@ -54,7 +56,7 @@ _SPEECH = re.compile(
     r"(?:^|[，。；！？\s])(?P<who>[^，。；：！？“”《》\s]{1,30}?)(?:在[^，。；“”]{1,12}?)?"
     r"(?P<verb>" + "|".join(SPEECH_VERBS) + r")[，：:]")
 _ACCORDING = re.compile(
-    r"据(?:不完全)?(?P<who>[^，。；：]{0,20}?)(?:不完全)?(?:统计|测算|预测|估算|报道|调查|数据|监测|显示)")
+    r"(?<![数根依证])据(?:不完全)?(?P<who>[^，。；：]{0,20}?)(?:不完全)?(?:统计|测算|预测|估算|报道|调查|数据|监测|显示)")
 _QUOTE_SPEAKER = re.compile(r"”(?P<who>[^，。；：“”\s]{2,12}?)(?:说|表示|介绍|指出)[。，]")
 _PRONOUNS = ("他", "她", "其", "该负责人", "他们")
 # A speaker who does not speak for a government (company, expert, research body, press):
@@ -169,6 +171,7 @@ class Context:
     policy: str = ""  # the document's own policy
     speaker: str = ""  # the paragraph's last speaker (for 他强调…)
     table_years: tuple[tuple[int, str, int], ...] = ()  # (column, kind, year) of a table
+    carried_asof: int | None = None  # 2022年，…；工业投资完成1320亿元: the paragraph's as-of year
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,28 @@ def _in_phrase(text: str, q: Quantity, phrases: Sequence[str]) -> bool:
     return False
 
 
+# Counts of the document's own parts (本方案共六个部分、二十二条措施): never figures.
+_STRUCTURE_NOUNS = re.compile(r"(?:个|条|项|大|章|节)?(?:部分|措施|章|节|方面|重点任务|主要任务|任务|"
+                              r"行动|工程|条款|条意见)")
+_SELF = re.compile(r"本(?:方案|规划|计划|意见|办法|通知|政策|文件|条例|措施)|共(?:包括|分为|有)?|"
+                   r"《[^》]{1,12}》共")
+# A money amount naming a class of firms (超十亿元企业, 百亿元级): a threshold, not a figure.
+_CLASS_AFTER = re.compile(r"(?:以上)?(?:的)?(?:企业|项目|园区)")
+
+
+def _structure_count(text: str, q: Quantity) -> bool:
+    after = text[q.end:q.end + 6]
+    return bool(_STRUCTURE_NOUNS.match(after) or _STRUCTURE_NOUNS.match(q.unit[-1:] + after)
+                ) and bool(_SELF.search(text[:q.start]))
+
+
+def _class_threshold(text: str, q: Quantity) -> bool:
+    from policydiff.core.units import parse_unit
+
+    return (parse_unit(q.unit).family.startswith("money") and not any(
+        ch.isdigit() for ch in q.number) and bool(_CLASS_AFTER.match(text, q.end)))
+
+
 def is_figure(q: Quantity, text: str, metrics: MetricSet | None = None) -> bool:
     """True if ``q`` measures something: not a date, duration, bare number, slogan or title."""
     base = q.unit.lstrip("十百千万亿")
@@ -229,6 +254,8 @@ def is_figure(q: Quantity, text: str, metrics: MetricSet | None = None) -> bool:
     if q.value == 1 and not any(ch.isdigit() for ch in q.number):
         return False  # 一个, 一批, 一项: "a", not a count
     if _in_slogan(text, q) or _inside(q.start, [s for s in _masked(text) if text[s[0]] == "《"]):
+        return False
+    if _structure_count(text, q) or _class_threshold(text, q):
         return False
     return not (metrics and _in_phrase(text, q, metrics.not_figures))
 
@@ -294,8 +321,10 @@ def _cues(text: str, ctx: Context) -> list[_Cue]:
         lo, hi = parse_number(nums.group(1)), parse_number(nums.group(2) or "")
         if lo is None or lo > 50 or (hi is not None and hi > 50):
             continue
-        year = resolve_duration(int(lo), ctx.doc_year, ctx.period)
-        year_max = resolve_duration(int(hi), ctx.doc_year, ctx.period) if hi else None
+        if hi:  # 三至五年: a range counted from the document's year
+            year, year_max = ctx.doc_year + int(lo), ctx.doc_year + int(hi)
+        else:
+            year, year_max = resolve_duration(int(lo), ctx.doc_year, ctx.period), None
         cues.append(_Cue(m.start(), m.end(), None, year,
                          year_max if year_max != year else None, role="deadline"))
     cues.sort(key=lambda c: (c.pos, c.end))
@@ -315,6 +344,10 @@ def _clause_start(text: str, pos: int) -> int:
 def _kind_and_year(text: str, q: Quantity, cues: list[_Cue], ctx: Context,
                    ) -> tuple[str, int | None, int | None]:
     before = [c for c in cues if c.end <= q.start and c.kind]
+    if before and text[before[-1].pos:before[-1].end] in CUMULATIVE_WORDS and (
+            ctx.carried_year or any(c.role == "deadline" and c.end <= before[-1].pos
+                                    for c in cues)):
+        before = before[:-1]  # 到2025年累计建成…: a cumulative goal, not a level reached
     kind: str | None = before[-1].kind if before else None
     if kind is None:
         clause = text[q.end:_clause_end(text, q.end)]
@@ -335,7 +368,7 @@ def _kind_and_year(text: str, q: Quantity, cues: list[_Cue], ctx: Context,
         return kind, ctx.period[1] if ctx.period else None, None
     if kind == "forecast":
         return kind, ctx.carried_year, ctx.carried_year_max
-    return kind, ctx.section_year or ctx.doc_year, None
+    return kind, ctx.carried_asof or ctx.section_year or ctx.doc_year, None
 
 
 def _qualifier(text: str, q: Quantity) -> str:
@@ -469,8 +502,9 @@ def figures_in(text: str, metrics: MetricSet, ctx: Context) -> list[Found]:
                     year = ctx.doc_year
         if kind == "target" and year is not None and year < ctx.doc_year:
             note = note or f"deadline {year} is before the document ({ctx.doc_year})"
+        scope = "" if metric == "other" and note else scope_of(text, q)
         found.append(Found(q, metric, match.term, kind, year, _qualifier(text, q),
-                           year_max, _base_year(text, q, cues), scope_of(text, q),
+                           year_max, _base_year(text, q, cues), scope,
                            cited_policy(text, q.start, ctx.policy), speaker, note))
     return found
 
@@ -491,6 +525,18 @@ def _deadline_in(text: str, ctx: Context) -> tuple[int | None, int | None]:
     return (years[-1].year, years[-1].year_max) if years else (None, None)
 
 
+def _place(text: str) -> str:
+    """The place name ``text`` starts with (上海市…, 浦东新区…, 苏州市…), or ""."""
+    m = _PLACE.match(text)
+    if not m or m.group("place").startswith(("关于", "本市", "全市", "本区", "全区")):
+        return ""
+    place = m.group("place")
+    nxt = text[m.end("place"):m.end("place") + 1]
+    if nxt and nxt in "市省区县":  # 苏州 + 市: the suffix matched too early (州)
+        place += nxt
+    return place
+
+
 def document_jurisdiction(meta: Any, region: str = "") -> tuple[str, str]:
     """The place a document's figures are about, and the larger place it belongs to.
 
@@ -504,16 +550,16 @@ def document_jurisdiction(meta: Any, region: str = "") -> tuple[str, str]:
     place = str(extra.get("jurisdiction") or "")
     if not place:
         for text in (meta.policy, meta.issuer or "", meta.title):
-            m = _PLACE.match(text or "")
-            if m and not m.group("place").startswith(("关于", "本市", "全市", "本区")):
-                place = m.group("place")
+            got = _place(text or "")
+            if got:
+                place = got
                 break
     parent = str(extra.get("parent_jurisdiction") or "")
     if not parent and place:
         issuer = meta.issuer or ""
-        m = _PLACE.match(issuer)
-        if m and m.group("place") != place and place in issuer:
-            parent = m.group("place")
+        outer = _place(issuer)
+        if outer and outer != place and place in issuer:
+            parent = outer
         elif region and region != place and not place.endswith(("省", "自治区")):
             parent = region
     return place, parent
@@ -575,6 +621,7 @@ def extract_document(doc: Any, metrics: MetricSet, region: str = "") -> list[Tar
             for sentence in paragraph.sentences:
                 pieces.append((sentence.id, sentence.text, sentence.start, paragraph.id))
         carried: tuple[int | None, int | None] = (None, None)
+        asof: int | None = None
         section_carry: tuple[int | None, int | None] = (None, None)
         paragraph_now = None
         speaker = ""
@@ -587,6 +634,7 @@ def extract_document(doc: Any, metrics: MetricSet, region: str = "") -> list[Tar
                 elif sid.endswith("/heading"):
                     pass
                 carried, paragraph_now, speaker, table = section_carry, paragraph_id, "", ()
+                asof = None
                 if sid.endswith("/heading"):
                     carried = (None, None)
             stripped = text.strip()
@@ -599,7 +647,7 @@ def extract_document(doc: Any, metrics: MetricSet, region: str = "") -> list[Tar
             else:
                 table = ()
             ctx = replace(base, carried_year=carried[0], carried_year_max=carried[1],
-                          speaker=speaker, table_years=table)
+                          speaker=speaker, table_years=table, carried_asof=asof)
             for f in figures_in(text, metrics, ctx):
                 q = f.quantity
                 targets.append(Target(
@@ -616,6 +664,8 @@ def extract_document(doc: Any, metrics: MetricSet, region: str = "") -> list[Tar
                 carried = deadline
                 if sid.endswith("/heading"):
                     section_carry = deadline  # （一）到2025年的目标: the section's deadline
+            past = [c.year for c in _cues(text, ctx) if c.role == "asof" and c.year]
+            asof = past[-1] if past else asof
             who, _ = speaker_of(text, len(text), speaker)
             speaker = who or speaker
             last_text = text
