@@ -714,7 +714,7 @@ class Override:
     line: int = 0
 
     def matches(self, t: Target) -> bool:
-        return (t.doc == self.doc and t.figure == self.figure
+        return ((self.doc == "*" or t.doc == self.doc) and t.figure == self.figure
                 and (self.quote is None or self.quote in t.text)
                 and (self.sentence is None or t.sentence == self.sentence))
 
@@ -744,6 +744,7 @@ def apply_overrides(targets: list[Target],
                     entries: Sequence[tuple[Override, Target | None]]) -> list[Target]:
     """``targets`` with each override applied: fields set, figures dropped or added."""
     by_id = {id(t): (o, t) for o, t in entries if not o.add and t is not None}
+    # (several entries of a `doc: "*"` override pair one override with several figures)
     result: list[Target] = []
     for t in targets:
         o, _ = by_id.get(id(t), (None, None))
@@ -830,3 +831,33 @@ def targets_table(targets: Iterable[Target], metrics: MetricSet, dates: dict[str
     rows.sort(key=lambda r: (rank.get(r.metric, len(rank)), doc_rank.get(r.doc, 0),
                              r.target.start))
     return rows
+
+
+def series_warnings(rows: Iterable[TargetRow]) -> dict[str, str]:
+    """Per metric, why its figures do not form one series (scope, place or unit differs).
+
+    产业规模 with 重点, 规上 and 相关 figures is three series, not one: a table that lines
+    them up must say so.
+    """
+    from policydiff.core.units import parse_unit
+
+    by_metric: dict[str, list[Target]] = {}
+    for r in rows:
+        by_metric.setdefault(r.metric, []).append(r.target)
+    out: dict[str, str] = {}
+    for metric, ts in by_metric.items():
+        if metric == "other":
+            continue
+        parts = []
+        scopes = sorted({t.scope or "—" for t in ts})
+        if len(scopes) > 1:
+            parts.append("scope differs: " + " vs ".join(scopes))
+        places = sorted({t.jurisdiction for t in ts if t.jurisdiction})
+        if len(places) > 1:
+            parts.append("jurisdiction differs: " + " vs ".join(places))
+        families = sorted({parse_unit(t.unit).family or "number" for t in ts})
+        if len(families) > 1:
+            parts.append("units differ: " + " vs ".join(families))
+        if parts:
+            out[metric] = "; ".join(parts) + " — compare only rows that agree"
+    return out

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 # unit | family | factor to the family's base unit | note
 # Families: money-cny, money-usd, people, visits, orgs (家), items (个/项…), vehicles,
+# batches (批) and categories (类) — groups, never commensurable with the items they hold —
 # mass, coal (standard coal), power (kW), energy (kWh), area (m²), length (m),
 # volume (m³), share (%), points (percentage points), ratio (倍), compute (PFlops),
 # containers (TEU), time and structure (never figures).
@@ -35,9 +36,9 @@ _TABLE = """
 款|items|1
 套|items|1
 台|items|1
-批|items|1
-类|items|1
-大类|items|1
+批|batches|1
+类|categories|1
+大类|categories|1
 支|items|1
 所|items|1
 座|items|1
@@ -151,6 +152,8 @@ def commensurable(a: str, b: str) -> bool:
     pa, pb = parse_unit(a), parse_unit(b)
     if pa.unit is None and pb.unit is None:
         return True  # both bare (a share such as 1/3, or 40余万)
+    if (pa.unit is None and pa.multiplier != 1) or (pb.unit is None and pb.multiplier != 1):
+        return True  # 1000亿 without 元: the metric says what it counts; only 亿 converts
     if pa.unit is None or pb.unit is None:
         return False
     return pa.family == pb.family
