@@ -212,7 +212,8 @@ def test_cli_industry_scale_row_group_in_date_order():
                                         "2022-pudong-plan", "2022-lingang-plan") if d in ln + " "]
     assert docs == ["2017-opinions", "2021-14th-plan ", "2021-14th-plan-news",
                     "2022-pudong-plan", "2022-lingang-plan"]
-    assert result.output.count("industry-scale") == 1  # one row group
+    assert result.output.count("│ industry-scale") == 1  # one row group
+    assert "⚠ industry-scale: scope differs" in result.output
 
 
 def test_cli_json_fields_and_kind_filter():

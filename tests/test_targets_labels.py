@@ -114,7 +114,7 @@ def evaluate(project: Project, labels_path: Path = LABELS) -> tuple[dict[str, fl
 
     def speaker_ok(lb: Label, t) -> bool:
         if not lb.speaker:
-            return not t.speaker or lb.kind not in ("estimate",) and t.kind != "estimate"
+            return not t.speaker or (lb.kind not in ("estimate",) and t.kind != "estimate")
         return bool(t.speaker) and (lb.speaker in t.speaker or t.speaker in lb.speaker)
 
     checks = {

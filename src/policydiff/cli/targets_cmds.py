@@ -102,8 +102,6 @@ def _table(rows: list[dict], warnings: dict[str, str] | None = None) -> None:
             figure += f" ({r['source']})"
         if r["speaker"]:
             figure += f" [{r['speaker']}]"
-        if label and label in warnings:
-            label += f"\n⚠ {warnings[label]}"
         table.add_row(label, r["doc"], r["date"], r["kind"], r["value"], r["unit"],
                       r["year_range"], r["scope"], r["jurisdiction"], r["qualifier"], figure,
                       end_section=last_of_group)
@@ -111,6 +109,8 @@ def _table(rows: list[dict], warnings: dict[str, str] | None = None) -> None:
     if not out.is_terminal:
         out.width = max(out.width, 160)  # piped: keep one row per line rather than folding ids
     out.print(table)
+    for metric, warning in warnings.items():
+        out.print(f"⚠ {metric}: {warning}", highlight=False)
 
 
 def _markdown(rows: list[dict], metrics: MetricSet,
@@ -125,7 +125,7 @@ def _markdown(rows: list[dict], metrics: MetricSet,
             if current in warnings:
                 out += [f"> ⚠ {warnings[current]}", ""]
             out += ["| document | date | kind | value | unit | year | scope | place | "
-                    "qualifier | figure | speaker |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+                    "qualifier | figure | speaker |", "|" + "---|" * 11]
         cells = [r["doc"], r["date"], r["kind"], r["value"], r["unit"], r["year_range"],
                  r["scope"], r["jurisdiction"], r["qualifier"], r["figure"], r["speaker"]]
         out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
@@ -136,7 +136,7 @@ def _pct(x: float | None) -> str:
     return "" if x is None else f"{x * 100:+.1f}%"
 
 
-def _fig(t) -> str:  # noqa: ANN001 - a Target
+def _fig(t) -> str:
     if t is None:
         return ""
     extra = ", ".join(x for x in (t.scope, t.jurisdiction) if x)

@@ -129,24 +129,24 @@ def _one(t: Target, rows: list[Target], dates: Mapping[str, str],
     at_deadline = [r for r in evidence if r.year is not None and r.year >= t.year]
     verdict = "no later figure"
     compared = None
-    for r in at_deadline:
-        if not _commensurable(r, t):
-            verdict = f"not comparable (units differ: {r.unit} vs {t.unit})"
-            compared = compared or r
-            continue
-        if r.scope != t.scope:
-            verdict = (f"not comparable (scope differs: {t.scope or '—'} vs "
-                       f"{r.scope or '—'})")
-            compared = compared or r
-            continue
-        value = _value(r, t.unit)
+    same_unit = [r for r in at_deadline if _commensurable(r, t)]
+    same_scope = [r for r in same_unit if r.scope == t.scope]
+    if same_scope:
+        compared = same_scope[0]
+        value = _value(compared, t.unit)
         assert value is not None
         if _is_ceiling(t):
             met = value <= (t.value_max if t.value_max is not None else t.value)
         else:
             met = value >= t.value
-        verdict, compared = ("met" if met else "not met"), r
-        break
+        verdict = "met" if met else "not met"
+    elif same_unit:
+        compared = same_unit[0]
+        verdict = (f"not comparable (scope differs: {t.scope or '—'} vs "
+                   f"{compared.scope or '—'})")
+    elif at_deadline:
+        compared = at_deadline[0]
+        verdict = f"not comparable (units differ: {t.unit} vs {compared.unit})"
     base = _base(t, rows, dates)
     cagr = None
     if base is not None and base.year is not None and t.year > base.year:

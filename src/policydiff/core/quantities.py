@@ -196,7 +196,7 @@ def _make(text: str, start: int, end: int, number: str, value: float, value_max:
 
 
 def multiplier(unit: str) -> float:
-    """The factor of the multipliers leading ``unit``: 10**8 for 亿元, 10**4 for 万千瓦, 1 for 千瓦."""
+    """The factor of the multipliers leading ``unit``: 1e8 for 亿元, 1e4 for 万千瓦, 1 for 千瓦."""
     return parse_unit(unit).multiplier
 
 

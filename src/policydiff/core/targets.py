@@ -73,9 +73,11 @@ SCOPE_WORDS: dict[str, str] = {
 }
 _SCOPE = re.compile("|".join(sorted(SCOPE_WORDS, key=len, reverse=True)))
 # 比2015年下降18%, 较2020年增长, 与2020年相比: the year is the base of a target's change.
-_BASE_YEAR = re.compile(r"(?:比|较|相比|相较于?|与|同)((?:19|20)\d{2})年(?:底|末)?(?:相比|比|水平)?")
+_BASE_YEAR = re.compile(r"(?:比|较|相比|相较于?|与|同)((?:19|20)\d{2})年(?:底|末)?"
+                        r"(?:相比|比|水平)?")
 # 《X》提出/明确: the figures of the sentence belong to policy X, not to this document.
-_CITED = re.compile(r"《(?P<title>[^》]{4,80})》(?:[^，。；]{0,8}?)(?:提出|明确|要求|指出|提到|规定|确定|"
+_CITED = re.compile(r"《(?P<title>[^》]{4,80})》(?:[^，。；]{0,8}?)"
+                    r"(?:提出|明确|要求|指出|提到|规定|确定|"
                     r"设定|目标)")
 _PLACE = re.compile(r"^(?:中国（[^）]+）自由贸易试验区)?(?P<place>[\u4e00-\u9fff]{1,8}?"
                     r"(?:特别行政区|自治区|自治州|新片区|新区|省|市|区|县|州|盟|旗))")
@@ -223,7 +225,8 @@ def _in_phrase(text: str, q: Quantity, phrases: Sequence[str]) -> bool:
 
 
 # Counts of the document's own parts (本方案共六个部分、二十二条措施): never figures.
-_STRUCTURE_NOUNS = re.compile(r"(?:个|条|项|大|章|节)?(?:部分|措施|章|节|方面|重点任务|主要任务|任务|"
+_STRUCTURE_NOUNS = re.compile(r"(?:个|条|项|大|章|节)?"
+                              r"(?:部分|措施|章|节|方面|重点任务|主要任务|任务|"
                               r"行动|工程|条款|条意见)")
 _SELF = re.compile(r"本(?:方案|规划|计划|意见|办法|通知|政策|文件|条例|措施)|共(?:包括|分为|有)?|"
                    r"《[^》]{1,12}》共")
@@ -411,7 +414,8 @@ def scope_of(text: str, q: Quantity) -> str:
         start = _clause_start(text, start - 1)
 
 
-_SUBJECTLESS = re.compile(r"(?:并|且|将|力争|年均)?(?:达到|突破|超过|增至|升至|提高到|提升至|为|实现|达)?")
+_SUBJECTLESS = re.compile(r"(?:并|且|将|力争|年均)?"
+                          r"(?:达到|突破|超过|增至|升至|提高到|提升至|为|实现|达)?")
 
 
 def cited_policy(text: str, pos: int, own: str) -> str:
@@ -517,7 +521,8 @@ def _mixed_list(text: str, q: Quantity, term: str) -> bool:
     if pos < 0:
         return False
     rest = after[pos + len(term):]
-    return bool(re.match(r"[、及和与]", rest)) and bool(re.search(r"机构|院所|单位|组织|高校", rest))
+    return (bool(re.match(r"[、及和与]", rest))
+            and bool(re.search(r"机构|院所|单位|组织|高校", rest)))
 
 
 def _deadline_in(text: str, ctx: Context) -> tuple[int | None, int | None]:
@@ -855,7 +860,8 @@ def series_warnings(rows: Iterable[TargetRow]) -> dict[str, str]:
         places = sorted({t.jurisdiction for t in ts if t.jurisdiction})
         if len(places) > 1:
             parts.append("jurisdiction differs: " + " vs ".join(places))
-        families = sorted({parse_unit(t.unit).family or "number" for t in ts})
+        families = sorted({parse_unit(t.unit).family for t in ts
+                           if parse_unit(t.unit).unit is not None})
         if len(families) > 1:
             parts.append("units differ: " + " vs ".join(families))
         if parts:
