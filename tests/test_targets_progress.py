@@ -176,3 +176,17 @@ def test_odd_figures_do_not_break():
     assert past[0][2] == 2020  # a deadline before the document: kept, noted
     note = figures_in("到2020年，建成10个平台。", EMPTY, Context(2022, (2022, 2025)))[0].note
     assert "before the document" in note
+
+
+def test_an_override_for_every_copy_of_a_sentence(tmp_path):
+    root = copy_project(tmp_path / "p").root
+    (root / "alignments" / "target-overrides.yaml").write_text(
+        "overrides:\n  - doc: '*'\n    figure: 1200家以上\n    quote: 上海人工智能相关企业达\n"
+        "    scope: 相关企业\n    note: both copies of the lead\n", encoding="utf-8")
+    rows = [t for t in open_project(root).targets(["2021-14th-plan-news"])
+            if t.figure == "1200家以上"]
+    assert len(rows) == 2 and {t.scope for t in rows} == {"相关企业"}
+    (root / "alignments" / "target-overrides.yaml").write_text(
+        "overrides:\n  - doc: '*'\n    figure: 1200家以上\n    scope: x\n", encoding="utf-8")
+    result = run("targets", root=root)
+    assert result.exit_code == 2 and "target-overrides.yaml:2" in result.output

@@ -167,8 +167,8 @@ def read_overrides(project: Any, corpus: Any, metrics: MetricSet,
                 paired.append((o, added))
             continue
         hits = [t for t in targets if o.matches(t)]
-        if o.doc == ANY_DOC and hits and len({t.doc for t in hits}) == len(hits):
-            paired.extend((o, t) for t in hits)  # one hit per copy of the sentence
+        if o.doc == ANY_DOC and hits:
+            paired.extend((o, t) for t in hits)  # every copy of the sentence
             continue
         if not hits:
             problems.append(Problem(rel, o.line, f"{o.doc}: no extracted figure {o.figure!r}"
