@@ -143,7 +143,8 @@ def main() -> None:
     lines += [
         "",
         "- Segmenter start-up (fresh process): import `policydiff.core.segment` "
-        f"{imp * 1000:.0f} ms, load jieba + policy terms {load * 1000:.0f} ms. Paths without Chinese text to cut "
+        f"{imp * 1000:.0f} ms, load jieba + policy terms {load * 1000:.0f} ms. "
+        "Paths without Chinese text to cut "
         "(identical passages, empty sides, ASCII-only text, `policydiff --help`) never load it.",
         f"- End to end, `policydiff diff 2017-opinions:h4 2021-14th-plan:3.3 --format json`: "
         f"{cli_sections * 1000:.0f} ms (Python start-up + corpus + jieba + diff); "

@@ -78,7 +78,7 @@ def test_mixed_sentence_splits_kinds_at_cues(metrics):
             "合计投资额超过300亿元，预计未来三至五年可带动集聚相关专业人才约5000名。")
     got = found(metrics, text, 2022, (2022, 2025))
     assert [(f, k) for f, _, k, _ in got] == [("40个", "baseline"), ("300亿元", "baseline"),
-                                              ("5000名", "target")]
+                                              ("5000名", "forecast")]
     assert got[1][1] == "investment"
 
 
@@ -213,7 +213,8 @@ def test_cli_industry_scale_row_group_in_date_order():
     # The 十四五 plan is dated 2021-12, after the 2021-11-05 press report.
     assert docs == ["2017-opinions", "2021-14th-plan-news", "2021-14th-plan ",
                     "2022-pudong-plan", "2022-lingang-plan"]
-    assert result.output.count("industry-scale") == 1  # one row group
+    assert result.output.count("│ industry-scale") == 1  # one row group
+    assert "⚠ industry-scale: scope differs" in result.output
 
 
 def test_cli_json_fields_and_kind_filter():

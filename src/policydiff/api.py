@@ -42,6 +42,7 @@ from policydiff.store.project import Project, find_project
 
 if TYPE_CHECKING:
     from policydiff.core.metrics import MetricSet
+    from policydiff.core.progress import Progress
     from policydiff.core.targets import Target, TargetRow
     from policydiff.render.report import Report
     from policydiff.store.alignments import AlignmentStore
@@ -210,6 +211,21 @@ class PolicyProject:
         dates = {d.id: d.date for d in self.corpus}
         return targets_table(self.targets(docs, metric, kind, overrides), self.metrics, dates,
                              include_other)
+
+    def progress(self, docs: Sequence[str] | None = None, metric: str | None = None,
+                 overrides: bool = True) -> list[Progress]:
+        """Each target with a deadline against the later figures of the same series.
+
+        The later figures come from every document (not only ``docs``): a 2017 target is
+        judged by the 2021 review even when only 2017 is asked for.
+        """
+        from policydiff.core.progress import progress
+
+        docs = self.check_docs(docs)
+        dates = {d.id: d.date for d in self.corpus}
+        policies = {d.id: d.meta.policy or d.meta.title for d in self.corpus}
+        rows = progress(self.targets(None, metric, None, overrides), dates, policies)
+        return [p for p in rows if not docs or p.target.doc in docs]
 
     # ------------------------------------------------------------------ report
 

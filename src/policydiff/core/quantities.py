@@ -16,12 +16,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Units as they are written after a number; longest first so the regex prefers them.
-UNITS: tuple[str, ...] = (
-    "个百分点", "平方公里", "平方米", "人次", "大类", "万方", "亿元", "万元", "美元",
-    "元", "人", "名", "位", "家", "个", "项", "件", "条", "方", "类", "年", "月", "日", "天",
-    "%", "％", "倍", "届", "所", "座", "台", "套", "款", "户", "次", "章", "部分", "批",
-)
+from policydiff.core.units import MULTIPLIERS, parse_unit, unit_words
+
+# Units as they are written after a number, from the units table (core/units.py).
+UNITS: tuple[str, ...] = tuple(unit_words())
 MULTIPLIER_CHARS = "十百千万亿"
 APPROX_CHARS = "余多"
 PREFIX_QUALIFIERS: tuple[str, ...] = (
@@ -37,6 +35,9 @@ _CN_BEFORE = frozenset(_CN_DIGITS + "十百千万亿第")
 _AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 1,000 or 1000.5
 _PERCENT = f"百分之(?:{_CN_NUM}|\\d+(?:\\.\\d+)?)"  # 百分之十五 = 15%
 _FRACTION = rf"(?:\d+/\d+|[{_CN_DIGITS}十百]+分之[{_CN_DIGITS}十百]+)"
+# 千 in front of 瓦/克/米 belongs to the unit (100万千瓦 = 100 × 万 × 千瓦).
+_MULT = r"(?:[十百万亿]|千(?![瓦克米]))*"
+_DOUBLING = re.compile(r"翻(?P<n>[一两二三四五六七八九]|\d)番")
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(set(UNITS), key=len, reverse=True))
 _SEP = r"(?:-|－|–|—|~|～|至|到)"
 _SUFFIX_RE = "|".join(SUFFIX_QUALIFIERS)
@@ -47,7 +48,7 @@ def _part(tag: str) -> str:
     return (
         rf"(?P<{tag}num>{_PERCENT}|{_FRACTION}|{_AR_NUM}|{_CN_NUM})"
         rf"(?P<{tag}ap1>[{APPROX_CHARS}])?"
-        rf"(?P<{tag}mult>[{MULTIPLIER_CHARS}]*)"
+        rf"(?P<{tag}mult>{_MULT})"
         rf"(?P<{tag}ap2>[{APPROX_CHARS}])?"
         rf"(?P<{tag}unit>{_UNIT_RE})?"
     )
@@ -144,7 +145,14 @@ def _is_chinese(num: str) -> bool:
 def find_quantities(text: str) -> list[Quantity]:
     """All quantities in ``text``, left to right, non-overlapping."""
     found: list[Quantity] = []
+    for m in _DOUBLING.finditer(text):  # 翻一番 = ×2, 翻两番 = ×4
+        n = parse_number(m["n"])
+        if n is not None and 0 < n < 10:
+            found.append(_make(text, m.start(), m.end(), m.group(0), 2.0 ** n, None, "倍", "", ""))
+    taken = [(q.start, q.end) for q in found]
     for m in _QUANTITY.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
         anum, amult, aunit = m["anum"], m["amult"] or "", m["aunit"] or ""
         has_b = m["bnum"] is not None
         bmult, bunit = (m["bmult"] or "", m["bunit"] or "") if has_b else ("", "")
@@ -173,6 +181,7 @@ def find_quantities(text: str) -> list[Quantity]:
         unit = (bmult + bunit) if has_b and (bmult or bunit) else aunit_all
         found.append(_make(text, m.start(), m.end(), anum, value, value_max, unit, approx,
                            m["suffix"] or ""))
+    found.sort(key=lambda q: q.start)
     return found
 
 
@@ -187,16 +196,11 @@ def _make(text: str, start: int, end: int, number: str, value: float, value_max:
 
 
 def multiplier(unit: str) -> float:
-    """The factor of the multipliers leading ``unit``: 10**8 for 亿元, 10**4 for 万人, 1 for 家."""
-    factor = 1.0
-    for ch in unit:
-        if ch not in _MULTIPLIER_VALUES:
-            break
-        factor *= _MULTIPLIER_VALUES[ch]
-    return factor
+    """The factor of the multipliers leading ``unit``: 1e8 for 亿元, 1e4 for 万千瓦, 1 for 千瓦."""
+    return parse_unit(unit).multiplier
 
 
-_MULTIPLIER_VALUES = {"十": 10.0, "百": 100.0, "千": 1000.0, "万": 1e4, "亿": 1e8}
+_MULTIPLIER_VALUES = MULTIPLIERS
 
 
 def quantity_spans(text: str) -> list[tuple[int, int]]:

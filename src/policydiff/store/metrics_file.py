@@ -20,6 +20,7 @@ from policydiff.core.metrics import (
     MetricSet,
 )
 from policydiff.core.problems import Problem
+from policydiff.core.units import known_unit
 from policydiff.store.project import project_relative
 
 
@@ -43,7 +44,9 @@ def parse_metrics(text: str, path: str = METRICS_FILE) -> tuple[MetricSet, list[
         data = _yaml().load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return MetricSet(), [Problem(path, mark.line + 1 if mark else 0, f"invalid YAML: {exc}")]
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return MetricSet(), [Problem(path, mark.line + 1 if mark else 0,
+                                     f"invalid YAML: {problem}")]
     if data is None:
         return MetricSet(), []
     if not isinstance(data, dict) or not isinstance(data.get("metrics", []), list):
@@ -76,6 +79,13 @@ def parse_metrics(text: str, path: str = METRICS_FILE) -> tuple[MetricSet, list[
         if not isinstance(units, list) or not units or not all(isinstance(u, str) for u in units):
             problems.append(Problem(path, line, f"metric {key!r}: `units` must be a non-empty "
                                                 "list of units"))
+            continue
+        unknown = [u for u in units if not known_unit(str(u))]
+        if unknown:
+            problems.append(Problem(path, line, f"metric {key!r}: unknown unit "
+                                                f"{', '.join(map(repr, unknown))} (units are "
+                                                "those of policydiff/core/units.py, with "
+                                                "万/亿 in front)"))
             continue
         metrics.append(Metric(
             key=key, name_zh=str(item.get("name_zh") or key),

@@ -25,9 +25,12 @@ from policydiff.core.targets import (
 )
 from policydiff.store.corpus import load_corpus
 from policydiff.store.metrics_file import check_metrics, load_metrics
-from policydiff.store.project import project_relative
+from policydiff.store.project import load_project_info, project_relative
 
-_OVERRIDE_FIELDS = {"metric", "kind", "value", "value_max", "unit", "year", "qualifier"}
+_OVERRIDE_FIELDS = {"metric", "kind", "value", "value_max", "unit", "year", "qualifier",
+                    "year_max", "base_year", "scope", "speaker", "policy", "jurisdiction",
+                    "parent_jurisdiction"}
+ANY_DOC = "*"  # an override for the same sentence in every copy of the text
 _KEY_FIELDS = {"doc", "figure", "quote", "sentence"}
 _FLAG_FIELDS = {"drop", "add", "note"}
 
@@ -37,7 +40,7 @@ def load_targets(project: Any, corpus: Any | None = None, docs: Sequence[str] | 
     """The project's figures with reviewers' overrides applied (the CLI's view)."""
     corpus = corpus if corpus is not None else load_corpus(project)
     metrics = load_metrics(project)
-    targets = extract_targets(corpus, metrics)
+    targets = extract_targets(corpus, metrics, region=_region(project))
     if overrides:
         entries, problems = read_overrides(project, corpus, metrics, targets)
         errors = [p for p in problems if p.severity == "error"]
@@ -48,6 +51,14 @@ def load_targets(project: Any, corpus: Any | None = None, docs: Sequence[str] | 
         wanted = set(docs)
         targets = [t for t in targets if t.doc in wanted]
     return targets
+
+
+def _region(project: Any) -> str:
+    """The project's region (``project.yaml``): the city of a district without metadata."""
+    try:
+        return load_project_info(project).region or ""
+    except (InputError, AttributeError):
+        return ""
 
 
 def overrides_path(project: Any) -> Path:
@@ -89,11 +100,15 @@ def parse_overrides(text: str, path: str, metrics: MetricSet,
             bad(f"unknown field {extra!r} (allowed: "
                 f"{', '.join(sorted(_OVERRIDE_FIELDS | _KEY_FIELDS | _FLAG_FIELDS))})")
         doc, figure = item.get("doc"), item.get("figure")
-        if not isinstance(doc, str) or doc not in known_docs:
-            bad(f"unknown document {doc!r} (known: {', '.join(sorted(known_docs))})")
+        if not isinstance(doc, str) or (doc not in known_docs and doc != ANY_DOC):
+            bad(f"unknown document {doc!r} (known: {', '.join(sorted(known_docs))}, or "
+                f"'{ANY_DOC}' for every document that has the sentence)")
+        if doc == ANY_DOC and (item.get("add") or not item.get("quote")):
+            bad(f"`doc: '{ANY_DOC}'` needs a `quote` and cannot add a figure")
         if not isinstance(figure, str) or not figure:
             bad("`figure` must be the figure as written, e.g. 500余家")
-        for key in ("quote", "sentence", "note", "unit", "qualifier"):
+        for key in ("quote", "sentence", "note", "unit", "qualifier", "scope", "speaker",
+                    "policy", "jurisdiction", "parent_jurisdiction"):
             if key in item and not isinstance(item[key], str):
                 bad(f"`{key}` must be text")
         if "metric" in item and not metrics.known(str(item["metric"])):
@@ -104,9 +119,10 @@ def parse_overrides(text: str, path: str, metrics: MetricSet,
             if key in item and item[key] is not None and (
                     isinstance(item[key], bool) or not isinstance(item[key], int | float)):
                 bad(f"`{key}` must be a number")
-        if "year" in item and item["year"] is not None and (
-                isinstance(item["year"], bool) or not isinstance(item["year"], int)):
-            bad("`year` must be a year such as 2025")
+        for key in ("year", "year_max", "base_year"):
+            if key in item and item[key] is not None and (
+                    isinstance(item[key], bool) or not isinstance(item[key], int)):
+                bad(f"`{key}` must be a year such as 2025")
         drop, add = item.get("drop", False), item.get("add", False)
         if not isinstance(drop, bool) or not isinstance(add, bool):
             bad("`drop` and `add` must be true or false")
@@ -151,6 +167,9 @@ def read_overrides(project: Any, corpus: Any, metrics: MetricSet,
                 paired.append((o, added))
             continue
         hits = [t for t in targets if o.matches(t)]
+        if o.doc == ANY_DOC and hits:
+            paired.extend((o, t) for t in hits)  # every copy of the sentence
+            continue
         if not hits:
             problems.append(Problem(rel, o.line, f"{o.doc}: no extracted figure {o.figure!r}"
                                                  + (f" in a sentence with {o.quote!r}"
@@ -174,6 +193,6 @@ def check_overrides(project: Any, corpus: Any) -> list[Problem]:
     if any(p.severity == "error" for p in problems):
         return problems
     metrics = load_metrics(project)
-    targets = extract_targets(corpus, metrics)
+    targets = extract_targets(corpus, metrics, region=_region(project))
     problems.extend(read_overrides(project, corpus, metrics, targets)[1])
     return problems
