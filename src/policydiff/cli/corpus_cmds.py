@@ -22,6 +22,11 @@ def docs_cmd(fmt: str) -> None:
 
     Versions of one policy (press report and official text, draft and final, a repost)
     share a ``policy`` key. A date shows its precision: 2021 (year), 2021-12 (month).
+
+    \b
+    Examples:
+      policydiff docs
+      policydiff docs --format json
     """
     from policydiff.core.normalize import normalize
 
@@ -64,7 +69,14 @@ def docs_cmd(fmt: str) -> None:
 @format_option("text", "json")
 def show_cmd(doc_id: str, outline: bool, section_id: str | None, normalized: bool,
              fmt: str) -> None:
-    """Show a document: metadata, outline or text, by section."""
+    """Show a document: metadata, outline or text, by section.
+
+    \b
+    Examples:
+      policydiff show 2021-14th-plan --outline
+      policydiff show 2021-14th-plan --section 3.3
+      policydiff show 2017-opinions --normalized
+    """
     doc = _corpus().get(doc_id)
     sections = doc.subtree(section_id) if section_id else doc.sections
     if normalized:
@@ -156,6 +168,12 @@ def ingest_cmd(paths: tuple[Path, ...], doc_ids: tuple[str, ...], force: bool,
     where from); an option overrides the text. corpus/raw/ itself regenerates every
     document listed in corpus/sources.yaml byte for byte. Encodings: UTF-8 (with or
     without BOM), UTF-16, GB18030/GBK.
+
+    \b
+    Examples:
+      policydiff ingest ~/Downloads/notice.html --id 2023-city-plan
+      policydiff ingest sources/ --kind official
+      policydiff ingest corpus/raw/
     """
     from policydiff.core.errors import InputError
     from policydiff.store.ingest import (
@@ -246,6 +264,11 @@ def init_cmd(folder: Path, title: str, subject: str, region: str, force: bool) -
 
     Inside an existing git repository the files are committed there; otherwise a new
     repository is created. Then: `policydiff ingest FILES…`.
+
+    \b
+    Examples:
+      policydiff init my-project --title "深圳人工智能政策演变" --region 深圳市
+      policydiff init . --force
     """
     from policydiff.store.scaffold import init_project
 

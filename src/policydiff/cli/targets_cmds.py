@@ -65,6 +65,12 @@ def targets_cmd(metric: str | None, kind: str, show_progress: bool, docs: tuple[
 
     Each figure has a value (as written, 4000 for 4000亿元), unit, year (deadline of a
     target, as-of year of a baseline) and qualifier (超过, 以上, 左右, 力争 …).
+
+    \b
+    Examples:
+      policydiff targets --metric industry-scale
+      policydiff targets --progress --format md
+      policydiff targets --kind estimate --doc 2022-lingang-plan
     """
     project = get_policy_project()
     if show_progress:

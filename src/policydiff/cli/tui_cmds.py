@@ -7,7 +7,13 @@ from policydiff.cli.app import cli, get_project
 
 @cli.command("tui")
 def tui_cmd() -> None:
-    """Open the terminal UI: themes, compare, targets, reader, review (? lists every key)."""
+    """Open the terminal UI: themes, compare, targets, reader, review (? lists every key).
+
+    \b
+    Examples:
+      policydiff tui
+      policydiff --root ~/my-project
+    """
     from policydiff.tui.app import PolicydiffApp
 
     project = get_project()
