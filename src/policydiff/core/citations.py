@@ -30,8 +30,8 @@ def normalise_title(title: str) -> str:
     return _PUNCT.sub("", title or "")
 
 
-_LEADING = ("根据", "按照", "依据", "参照", "关于", "印发", "转发", "落实", "贯彻", "和", "与", "及",
-            "的", "见", "即", "文")
+_LEADING = ("根据", "按照", "依据", "参照", "关于", "印发", "转发", "落实", "贯彻",
+            "和", "与", "及", "的", "见", "即", "文")
 
 
 def _trim_code(prefix: str) -> str:

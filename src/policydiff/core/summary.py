@@ -53,6 +53,11 @@ def passage_anchor(alignment: str, p: ResolvedPassage) -> str:
     return "p-" + _slug(f"{alignment}-{p.doc}-{p.start if p.start is not None else 'silent'}")
 
 
+def new_words_anchor(doc: str) -> str:
+    """The id of a document's first-used key words (with the sentences they occur in)."""
+    return "new-" + _slug(doc)
+
+
 def figure_anchor(doc: str, start: int) -> str:
     """The id of a figure's row in the figure-source table."""
     return "fig-" + _slug(f"{doc}-{start}")
@@ -106,17 +111,37 @@ def _scaled(q: Any) -> float:
     return q.value * multiplier(q.unit)
 
 
+_TIME_UNITS = ("年", "月", "日", "天", "周", "%", "％")
+
+
+def _window(text: str, q: Any, width: int = 8) -> set[str]:
+    around = text[max(0, q.start - width):q.start] + text[q.end:q.end + width]
+    return {around[i:i + 2] for i in range(len(around) - 1)
+            if all("\u4e00" <= c <= "\u9fff" for c in around[i:i + 2])}
+
+
 def shares(a_text: str, b_text: str, place_a: str, place_b: str) -> list[str]:
-    """Each figure of ``b`` as a share of the figure of ``a`` with the same unit."""
-    out = []
-    qa = _figures(a_text)
+    """Each figure of ``b`` as a share of the figure of ``a`` that measures the same thing.
+
+    Same unit (not a time span or a rate) and at least one shared two-character word
+    around the figures (规模, 人才…), the closest context winning.
+    """
+    out: list[str] = []
+    qa = [x for x in _figures(a_text) if x.unit and not x.unit.endswith(_TIME_UNITS)]
     for q in _figures(b_text):
-        other = next((x for x in qa if _base_unit(x.unit) == _base_unit(q.unit)
-                      and x.unit and _scaled(x) > 0), None)
-        if other is None:
+        if not q.unit or q.unit.endswith(_TIME_UNITS):
             continue
+        wb = _window(b_text, q)
+        scored = [(len(wb & _window(a_text, x)), -i, x) for i, x in enumerate(qa)
+                  if _base_unit(x.unit) == _base_unit(q.unit) and _scaled(x) > 0]
+        scored = [s for s in scored if s[0] > 0]
+        if not scored:
+            continue
+        other = max(scored, key=lambda s: s[:2])[2]
         pct = _scaled(q) / _scaled(other) * 100
-        out.append(f"{place_b} {q.text} = {pct:.0f}% of {place_a} {other.text}")
+        line = f"{place_b} {q.text} = {pct:.0f}% of {place_a} {other.text}"
+        if line not in out:
+            out.append(line)
     return out
 
 
@@ -281,8 +306,7 @@ class AlignmentFacts:
 def document_statements(doc_ids: Sequence[str], alignments: Sequence[AlignmentFacts],
                         full_text: dict[str, bool], quality: dict[str, str],
                         place: Callable[[str], str], new_phrases: dict[str, list[tuple[str, int]]],
-                        targets: Sequence[Statement], terms_anchor: str = "terms-over-time",
-                        ) -> dict[str, list[Statement]]:
+                        targets: Sequence[Statement]) -> dict[str, list[Statement]]:
     """Per document (date order): new emphases, dropped commitments, targets, strength shifts."""
     out: dict[str, list[Statement]] = {d: [] for d in doc_ids}
     rank = {d: i for i, d in enumerate(doc_ids)}
@@ -342,7 +366,7 @@ def document_statements(doc_ids: Sequence[str], alignments: Sequence[AlignmentFa
         if phrases and doc in out:
             words = ", ".join(f"{w} ({n}×)" for w, n in phrases)
             out[doc].append(Statement(doc, "new-phrases", f"Key words first used here: {words}",
-                                      (Link("terms over time", terms_anchor),)))
+                                      (Link("first uses", new_words_anchor(doc)),)))
     for s in targets:
         if s.doc in out:
             out[s.doc].append(s)

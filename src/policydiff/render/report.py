@@ -33,6 +33,7 @@ from policydiff.core.summary import (
     compare_passages,
     document_statements,
     figure_anchor,
+    new_words_anchor,
     passage_anchor,
     target_changes,
 )
@@ -92,6 +93,7 @@ class Report:
     coverage: dict[tuple[str, str], CoverageCell] = field(default_factory=dict)
     terms: list[TermSeries] = field(default_factory=list)
     terms_configured: bool = False
+    new_words: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
     citations: list[CitationRow] = field(default_factory=list)
     progress: list[dict[str, Any]] | None = None
     reuse: list[dict[str, Any]] | None = None
@@ -220,6 +222,7 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
             sections_.append(AlignmentSection(al.id, al.label, al.status, al.note, passages,
                                               comparisons))
             theme_passages.setdefault(theme.id, []).extend(passages)
+            theme_passages[f"{theme.id}/{al.id}"] = list(passages)
             facts.append(AlignmentFacts(theme.name_zh, al.id, al.label, passages, comparisons))
         theme_sections.append(ThemeSection(theme.id, theme.name_zh, theme.name_en,
                                            theme.description, sections_))
@@ -239,10 +242,14 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
         report.terms = [t for t in terms_over_time(texts, configured or None)
                         if configured or not any(t.term in p for p in exclude)]
         report.terms_configured = bool(configured)
-    report.coverage = coverage([t.id for t in theme_sections], theme_passages, documents)
+    report.coverage = coverage(list(theme_passages), theme_passages, documents)
     if "summary" in chosen:
         order = {d: i for i, d in enumerate(doc_ids)}
         new = dict(zip(doc_ids, first_seen(texts), strict=True))
+        for d in documents:
+            sentences = d.sentences()
+            report.new_words[d.id] = [
+                (w, n, next((s.text for s in sentences if w in s.text), "")) for w, n in new[d.id]]
         report.summary = document_statements(
             doc_ids, facts, {d: is_full_text(by_id[d]) for d in doc_ids},
             {d: source_quality(by_id[d]) for d in doc_ids}, place, new,
@@ -309,6 +316,11 @@ def _heading_names(report: Report) -> list[tuple[str, str, str]]:
     return out
 
 
+def doc_anchor(doc: str) -> str:
+    """The id of a document's row in the corpus table."""
+    return "doc-" + doc
+
+
 def _md_link(label: str, anchor: str) -> str:
     return f"[{md_escape_inline(label)}](#{anchor})"
 
@@ -359,7 +371,8 @@ def _md_corpus(report: Report) -> list[str]:
     for d in report.documents:
         policy = d["policy"] + (f" ({d['number']})" if d["number"] and d["number"] not in
                                 d["policy"] else "") + (f" [{d['status']}]" if d["status"] else "")
-        lines.append(f"| `{d['id']}` | {d['date']} | {d['kind']} | {md_cell(policy)} | "
+        lines.append(f"| {_md_anchor(doc_anchor(d['id']))}`{d['id']}` | {d['date']} | "
+                     f"{d['kind']} | {md_cell(policy)} | "
                      f"{md_cell(d['issuer'])} | {md_cell(d['jurisdiction'])} | "
                      f"{md_cell(d['source'])} |")
     lines.append("")
@@ -383,15 +396,19 @@ def _md_coverage(report: Report) -> list[str]:
     lines += ["| theme | " + " | ".join(f"`{d['id']}` ({d['date']})" for d in report.documents)
               + " |", "|---|" + "---|" * len(report.documents)]
     for t in report.themes:
-        cells = []
-        for d in report.documents:
-            cell = report.coverage.get((t.id, d["id"]))
-            if cell is not None and cell.state == "covered":
-                cells.append(" ".join(_md_link(f"§{s}", passage_anchor(_alignment_of(t, p), p))
-                                      for s, p in _first_per_section(cell.passages, t)))
-            else:
-                cells.append(md_cell(_coverage_text(cell)))
-        lines.append(f"| {md_cell(t.name_zh)} | " + " | ".join(cells) + " |")
+        rows = [(t.id, f"**{md_cell(t.name_zh)}**")]
+        rows += [(f"{t.id}/{al.id}", f"› {md_cell(al.label)}") for al in t.alignments]
+        for key, label in rows:
+            cells = []
+            for d in report.documents:
+                cell = report.coverage.get((key, d["id"]))
+                if cell is not None and cell.state == "covered":
+                    cells.append(" ".join(
+                        _md_link(f"§{s}", passage_anchor(_alignment_of(t, p), p))
+                        for s, p in _first_per_section(cell.passages, t)))
+                else:
+                    cells.append(md_cell(_coverage_text(cell)))
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines.append("")
     return lines
 
@@ -467,6 +484,17 @@ def _md_terms(report: Report) -> list[str]:
                      + " | ".join(f"{r:.1f} ({c})" for r, c in zip(t.rates, t.counts,
                                                                      strict=True)) + " |")
     lines.append("")
+    if any(report.new_words.values()):
+        lines += ["### Key words first used", "", "Words a document uses three times or more "
+                  "that no earlier document used, with their first sentence.", ""]
+        for d in report.documents:
+            words = report.new_words.get(d["id"])
+            if not words:
+                continue
+            lines += [f"{_md_anchor(new_words_anchor(d['id']))}**{d['id']}**", "",
+                      "| word | times | first sentence |", "|---|---|---|"]
+            lines += [f"| {md_cell(w)} | {n} | {md_cell(_shorten(s, 90))} |" for w, n, s in words]
+            lines.append("")
     return lines
 
 
@@ -476,10 +504,20 @@ def _md_citations(report: Report) -> list[str]:
     if not report.citations:
         return [*lines, "*No citation found.*", ""]
     lines += ["| document | cites | in corpus |", "|---|---|---|"]
+    shown_docs = {d["id"] for d in report.documents}
     for row in report.citations:
         c = row.citation
         shown = f"《{c.text}》" if c.kind == "title" else c.text
-        where = ("itself" if c.target == row.doc else f"`{c.target}`") if c.target else "—"
+        if not c.target:
+            where = "—"
+        elif c.target == row.doc:
+            where = "itself"
+        elif c.target in shown_docs and report.shows("corpus"):
+            where = _md_link(c.target, doc_anchor(c.target))
+        elif c.target in shown_docs:
+            where = f"`{c.target}`"
+        else:
+            where = f"{md_escape_inline(c.target)} (in the corpus, not in this report)"
         lines.append(f"| `{row.doc}` | {md_cell(shown)} | {where} |")
     lines.append("")
     missing = _missing_citations(report)
