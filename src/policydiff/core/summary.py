@@ -73,7 +73,7 @@ class Comparison:
     kind: str  # "revision" | "rewrite" | "parallel"
     a: ResolvedPassage
     b: ResolvedPassage
-    diff: PassageDiff
+    diff: PassageDiff | None  # None for parallel policies: their wording is not compared
     added: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     figures_a: list[str] = field(default_factory=list)
@@ -84,7 +84,7 @@ class Comparison:
 
     @property
     def similarity(self) -> float:
-        return self.diff.similarity
+        return self.diff.similarity if self.diff is not None else 0.0
 
 
 def key_phrases(a: str, b: str, limit: int = 8) -> tuple[list[str], list[str]]:
@@ -186,7 +186,7 @@ def compare_passages(passages: Sequence[ResolvedPassage], place: Callable[[str],
         else:
             higher = [p for p in earlier if level(p.doc) < level(b.doc)]
             a = (higher or earlier)[-1]
-            diff = diff_passages(a.text, b.text)
+            diff = None
             kind = "parallel"
         c = Comparison(kind, a, b, diff, jurisdictions=(place(a.doc), place(b.doc)))
         if kind != "revision":

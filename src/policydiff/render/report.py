@@ -590,7 +590,7 @@ def _md_alignment(report: Report, al: AlignmentSection) -> list[str]:
 
 
 def _md_comparison(c: Comparison) -> list[str]:
-    if c.kind == "revision":
+    if c.kind == "revision" and c.diff is not None:
         lines = [f"#### {c.a.doc} → {c.b.doc} (similarity {c.similarity:.2f})", "",
                  ops_markdown(c.diff.ops), ""]
         if c.diff.figures:
@@ -832,7 +832,7 @@ def _html_themes(report: Report) -> str:
 
 
 def _html_comparison(c: Comparison) -> str:
-    if c.kind == "revision":
+    if c.kind == "revision" and c.diff is not None:
         left = "".join(_h(t) if op == 0 else f"<del>{_h(t)}</del>"
                        for op, t in c.diff.ops if op <= 0)
         right = "".join(_h(t) if op == 0 else f"<ins>{_h(t)}</ins>"
