@@ -114,17 +114,31 @@ def _scaled(q: Any) -> float:
 _TIME_UNITS = ("年", "月", "日", "天", "周", "%", "％")
 
 
-def _window(text: str, q: Any, width: int = 8) -> set[str]:
-    around = text[max(0, q.start - width):q.start] + text[q.end:q.end + width]
+# Target verbs say how much, not of what: a shared 形成 or 达到 does not make two
+# figures measure the same thing (generic policy register, not one corpus's words).
+_TARGET_VERBS = frozenset({"形成", "达到", "实现", "突破", "超过", "建成", "培育", "打造", "集聚",
+                           "建设", "力争", "争取", "新增", "累计", "以上", "左右", "全市", "全区"})
+_CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
+
+
+def _window(text: str, q: Any) -> set[str]:
+    """Han bigrams of the figure's clause and the clause before it (what the figure measures)."""
+    stops = [m.start() for m in _CLAUSE_END.finditer(text, 0, q.start)]
+    begin = stops[-2] + 1 if len(stops) >= 2 else 0
+    end_m = _CLAUSE_END.search(text, q.end)
+    around = text[begin:q.start] + text[q.end:end_m.start() if end_m else len(text)]
     return {around[i:i + 2] for i in range(len(around) - 1)
-            if all("\u4e00" <= c <= "\u9fff" for c in around[i:i + 2])}
+            if all("\u4e00" <= c <= "\u9fff" for c in around[i:i + 2])} - _TARGET_VERBS
 
 
-def shares(a_text: str, b_text: str, place_a: str, place_b: str) -> list[str]:
+def shares(a_text: str, b_text: str, place_a: str, place_b: str, part: bool = True
+           ) -> list[str]:
     """Each figure of ``b`` as a share of the figure of ``a`` that measures the same thing.
 
     Same unit (not a time span or a rate) and at least one shared two-character word
-    around the figures (规模, 人才…), the closest context winning.
+    around the figures (规模, 人才…), the closest context winning. When ``b`` is a part
+    of ``a`` (a district of its city) a share over 100% means the two figures do not
+    measure the same thing (10 benchmark firms against 1,000 firms): it is left out.
     """
     out: list[str] = []
     qa = [x for x in _figures(a_text) if x.unit and not x.unit.endswith(_TIME_UNITS)]
@@ -139,6 +153,8 @@ def shares(a_text: str, b_text: str, place_a: str, place_b: str) -> list[str]:
             continue
         other = max(scored, key=lambda s: s[:2])[2]
         pct = _scaled(q) / _scaled(other) * 100
+        if part and pct > 100:
+            continue
         line = f"{place_b} {q.text} = {pct:.0f}% of {place_a} {other.text}"
         if line not in out:
             out.append(line)
@@ -185,7 +201,11 @@ def compare_passages(passages: Sequence[ResolvedPassage], place: Callable[[str],
             kind = "revision" if diff.similarity >= threshold else "rewrite"
         else:
             higher = [p for p in earlier if level(p.doc) < level(b.doc)]
-            a = (higher or earlier)[-1]
+            part = bool(higher)
+            higher = higher or earlier
+            # The latest higher passage with a figure to share against, else the latest.
+            a = next((p for p in reversed(higher)
+                      if shares(p.text, b.text, place(p.doc), place(b.doc), part)), higher[-1])
             diff = None
             kind = "parallel"
         c = Comparison(kind, a, b, diff, jurisdictions=(place(a.doc), place(b.doc)))
@@ -194,7 +214,8 @@ def compare_passages(passages: Sequence[ResolvedPassage], place: Callable[[str],
             c.figures_a = [q.text for q in _figures(a.text)]
             c.figures_b = [q.text for q in _figures(b.text)]
         if kind == "parallel":
-            c.shares = shares(a.text, b.text, place(a.doc), place(b.doc))
+            c.shares = shares(a.text, b.text, place(a.doc), place(b.doc),
+                              level(a.doc) < level(b.doc))
         else:
             c.strength = strength_shifts(a.text, b.text)
         out.append(c)
@@ -237,13 +258,18 @@ def _year(row: Any) -> int | None:
 
 
 def target_changes(rows: Sequence[Any], place: Callable[[str], str], level: Callable[[str], int],
-                   order: dict[str, int]) -> list[Statement]:
+                   order: dict[str, int], quoted: dict[tuple[str, int], str] | None = None
+                   ) -> list[Statement]:
     """Targets raised, lowered or kept (same jurisdiction), or shares of a higher one's.
 
     ``rows`` are target rows (metric, metric_name, doc, value, unit, year, cell, start);
     ``order`` ranks documents by date. Each later figure is compared with the latest
-    earlier figure of the same metric and comparable unit.
+    earlier figure of the same metric and comparable unit. ``quoted`` maps (doc,
+    start) of figures a document quotes from another policy it names (今年7月发布的
+    《…规划》提出…) to that title: such figures are not this policy's and are left out.
     """
+    quoted = quoted or {}
+    rows = [r for r in rows if (r.doc, r.start) not in quoted]
     out: list[Statement] = []
     by_metric: dict[str, list[Any]] = {}
     for r in sorted(rows, key=lambda r: (order.get(r.doc, 0), r.start)):
@@ -282,7 +308,7 @@ def target_changes(rows: Sequence[Any], place: Callable[[str], str], level: Call
             if higher and "%" not in r.unit:
                 p = higher[-1]
                 va, vb = p.value * multiplier(p.unit), r.value * multiplier(r.unit)
-                if va > 0:
+                if 0 < vb <= va:  # a part above its whole measures something else
                     text = (f"Target {r.metric_name} of {place(r.doc)} ({r.cell}) is "
                             f"{vb / va * 100:.0f}% of {place(p.doc)}'s {p.cell} ({p.doc}) — "
                             f"a parallel jurisdiction's share, not a revision")

@@ -164,6 +164,22 @@ def check_sections(sections: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(s for s in SECTIONS if s in wanted)
 
 
+def _quoted_figures(project: PolicyProject, rows: list[TargetRow]) -> dict[tuple[str, int], str]:
+    """Figures in a paragraph that names another policy (not the document's own): quoted."""
+    metas = [d.meta for d in project.documents()]
+    out: dict[tuple[str, int], str] = {}
+    for r in rows:
+        doc = project.document(r.doc)
+        para = next((p for p in doc.paragraphs() if p.start <= r.start < p.end), None)
+        if para is None:
+            continue
+        for c in resolve_citations(extract_citations(para.text), metas):
+            if c.kind == "title" and c.target != doc.id:
+                out[r.doc, r.start] = c.text
+                break
+    return out
+
+
 def _rows(value: Any) -> list[dict[str, Any]]:
     """Plain dicts from whatever a façade method returned (dataclasses, to_dict(), mappings)."""
     from dataclasses import asdict, is_dataclass
@@ -253,7 +269,7 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
         report.summary = document_statements(
             doc_ids, facts, {d: is_full_text(by_id[d]) for d in doc_ids},
             {d: source_quality(by_id[d]) for d in doc_ids}, place, new,
-            target_changes(targets, place, lvl, order))
+            target_changes(targets, place, lvl, order, _quoted_figures(project, targets)))
     if "citations" in chosen:
         metas = [d.meta for d in project.documents()]
         for d in documents:
