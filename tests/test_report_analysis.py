@@ -150,7 +150,7 @@ def test_no_low_similarity_pair_or_self_pair_is_a_character_diff(markdown, page)
 def test_parallel_jurisdictions_are_shares_not_revisions(markdown):
     # A district is compared with its city (the higher jurisdiction), never as a revision.
     assert "2021-14th-plan (上海市) ∥ 2022-lingang-plan (临港新片区)" in markdown
-    assert "Shares: 临港新片区 2-3万人 = 7% of 上海市 30万人" in markdown
+    assert "Shares: 临港新片区 2-3万人 = 7–10% of 上海市 30万人" in markdown
     assert "2022-pudong-plan → 2022-lingang-plan" not in markdown
     assert "= 0% of" not in markdown  # no time spans compared as shares
 

@@ -98,8 +98,9 @@ def test_strength_shifts_follow_the_ladders():
 
 def test_shares_compare_the_same_measure_and_never_time_spans():
     city = "到2025年，全市人工智能产业规模达到4000亿元，人才规模达到30万人。"
-    district = "力争三年内产业规模升至500亿元，集聚人才2万人。"
+    district = "力争三年内产业规模升至500亿元，集聚人才2万人，引进人才1-3万人。"
     got = shares(city, district, "上海市", "临港")
     assert "临港 500亿元 = 12% of 上海市 4000亿元" in got
     assert "临港 2万人 = 7% of 上海市 30万人" in got
+    assert "临港 1-3万人 = 3–10% of 上海市 30万人" in got
     assert not any("年" in s.split("=")[0] for s in got)

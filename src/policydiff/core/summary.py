@@ -155,7 +155,9 @@ def shares(a_text: str, b_text: str, place_a: str, place_b: str, part: bool = Tr
         pct = _scaled(q) / _scaled(other) * 100
         if part and pct > 100:
             continue
-        line = f"{place_b} {q.text} = {pct:.0f}% of {place_a} {other.text}"
+        top = q.value_max * multiplier(q.unit) / _scaled(other) * 100 if q.value_max else None
+        share = f"{pct:.0f}–{top:.0f}%" if top and round(top) != round(pct) else f"{pct:.0f}%"
+        line = f"{place_b} {q.text} = {share} of {place_a} {other.text}"
         if line not in out:
             out.append(line)
     return out
@@ -309,8 +311,12 @@ def target_changes(rows: Sequence[Any], place: Callable[[str], str], level: Call
                 p = higher[-1]
                 va, vb = p.value * multiplier(p.unit), r.value * multiplier(r.unit)
                 if 0 < vb <= va:  # a part above its whole measures something else
+                    share = f"{vb / va * 100:.0f}%"
+                    if getattr(r, "value_max", None):
+                        top = r.value_max * multiplier(r.unit) / va * 100
+                        share = f"{vb / va * 100:.0f}–{top:.0f}%"
                     text = (f"Target {r.metric_name} of {place(r.doc)} ({r.cell}) is "
-                            f"{vb / va * 100:.0f}% of {place(p.doc)}'s {p.cell} ({p.doc}) — "
+                            f"{share} of {place(p.doc)}'s {p.cell} ({p.doc}) — "
                             f"a parallel jurisdiction's share, not a revision")
                     out.append(Statement(r.doc, "target-share", text, (
                         Link(f"{p.doc}: {p.cell}", figure_anchor(p.doc, p.start)),
