@@ -219,7 +219,8 @@ def test_section_option_chooses_what_goes_in(project):
                  "citations", "--date", "2026-01-01")
     assert result.exit_code == 0, result.output
     h2 = re.findall(r"^## (.+)$", result.output, re.M)
-    assert h2 == ["Contents", "Summary", "Coverage", "Citations"]
+    # Evidence: the quotes the summary and coverage link to, as their sections are left out.
+    assert h2 == ["Contents", "Summary", "Coverage", "Citations", "Evidence"]
     bad = run(project.root, "report", "--section", "nope")
     assert bad.exit_code == 2 and "unknown report section nope" in bad.output
 
@@ -253,3 +254,16 @@ def test_progress_and_reuse_say_not_available_then_consume_the_facade(project, m
     assert result.exit_code == 0, result.output
     assert "| metric | target | later | verdict |" in result.output
     assert "| industry-scale | 超过1000亿 (2020) | 2000多亿元 (2021) | met |" in result.output
+
+
+def test_a_summary_without_the_theme_sections_still_links_to_its_evidence(project):
+    result = run(project.root, "report", "--section", "summary", "--date", "2026-01-01")
+    assert result.exit_code == 0, result.output
+    ids, hrefs, h2 = _md_parts(result.output)
+    assert "Evidence" in h2
+    assert hrefs and all(h[1:] in ids for h in hrefs if h.startswith("#"))
+    assert "到2025年，上海人工智能规上产业规模年均增长12%以上，达到4000亿元" in result.output
+    page = run(project.root, "report", "--section", "summary", "--format", "html").output
+    parser = _Links()
+    parser.feed(page)
+    assert all(h[1:] in parser.ids for h in parser.hrefs)

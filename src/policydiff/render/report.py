@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import html
 import os
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,7 @@ class Report:
     terms: list[TermSeries] = field(default_factory=list)
     terms_configured: bool = False
     new_words: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
+    evidence: dict[str, tuple[str, str]] = field(default_factory=dict)
     citations: list[CitationRow] = field(default_factory=list)
     progress: list[dict[str, Any]] | None = None
     reuse: list[dict[str, Any]] | None = None
@@ -251,6 +253,15 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
         themes=theme_sections, provenance=provenance(project, documents), status_filter=status,
         sections=chosen,
     )
+    for t in theme_sections:
+        for al in t.alignments:
+            for p in al.passages:
+                label = f"{p.doc} §{p.section or '?'} ({t.name_zh} · {al.label})"
+                report.evidence[passage_anchor(al.id, p)] = (
+                    label, p.text if p.found else ("silent" if p.absent else "orphaned"))
+    for r in rows:
+        report.evidence[figure_anchor(r.doc, r.start)] = (f"{r.doc} §{r.section}: {r.cell}",
+                                                          r.text)
     texts = [d.body for d in documents]
     configured = watch_terms(project)
     if "terms" in chosen or "summary" in chosen:
@@ -266,6 +277,9 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
             sentences = d.sentences()
             report.new_words[d.id] = [
                 (w, n, next((s.text for s in sentences if w in s.text), "")) for w, n in new[d.id]]
+            report.evidence[new_words_anchor(d.id)] = (
+                f"{d.id}: key words first used",
+                "; ".join(f"{w} ({n}×): {s}" for w, n, s in report.new_words[d.id]))
         report.summary = document_statements(
             doc_ids, facts, {d: is_full_text(by_id[d]) for d in doc_ids},
             {d: source_quality(by_id[d]) for d in doc_ids}, place, new,
@@ -359,7 +373,28 @@ def render_markdown(report: Report) -> str:
     lines.append("")
     for key in report.sections:
         lines += _MD_SECTIONS[key](report)
+    lines += _md_evidence(report, "\n".join(lines))
     return "\n".join(lines)
+
+
+_LINKED = re.compile(r"\]\(#([^)\s]+)\)|href=[\"']#([^\"']+)[\"']")
+_DEFINED = re.compile(r"\bid=[\"']([^\"']+)[\"']")
+
+
+def _md_evidence(report: Report, text: str) -> list[str]:
+    """Quotes for links whose target section was left out (``--section summary``)."""
+    defined = set(_DEFINED.findall(text)) | {a for _, _, a in _heading_names(report)}
+    missing = [a for m in _LINKED.finditer(text) for a in m.groups() if a]
+    missing = [a for a in dict.fromkeys(missing) if a not in defined and a in report.evidence]
+    if not missing:
+        return []
+    lines = ["## Evidence", "", "The passages and figures cited above whose sections are not "
+             "included in this report.", ""]
+    for anchor in missing:
+        label, quote = report.evidence[anchor]
+        lines += [f"- {_md_anchor(anchor)}**{md_escape_inline(label)}**"
+                  + (f": {md_cell(quote)}" if quote else ""), ""]
+    return lines
 
 
 def _md_summary(report: Report) -> list[str]:
@@ -786,6 +821,10 @@ def render_html(report: Report) -> str:
         parts.append(f"<section id='{_h(anchor)}'><h2>{_h(lines[0][3:])}</h2>"
                      + (f"<div class='charts'>{chart}</div>" if chart else "") + body
                      + "</section>")
+    evidence = _md_evidence(report, "\n".join(parts))
+    if evidence:
+        parts.append(f"<section id='evidence'><h2>Evidence</h2>{_md_to_html(evidence[1:])}"
+                     "</section>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
