@@ -101,19 +101,30 @@ def _keys(meta: DocumentMeta) -> tuple[set[str], set[str]]:
     return titles, numbers
 
 
-def resolve_citations(citations: Iterable[Citation], metas: Iterable[DocumentMeta],
-                      citing: str = "") -> list[Citation]:
+CitationIndex = list[tuple[bool, str, set[str], set[str]]]
+
+
+def citation_index(metas: Iterable[DocumentMeta]) -> CitationIndex:
+    """What :func:`resolve_citations` matches against, built once for many calls."""
+    index = []
+    for meta in metas:
+        titles, numbers = _keys(meta)
+        index.append((meta.kind != "official", meta.id, titles, numbers))
+    index.sort()
+    return index
+
+
+def resolve_citations(citations: Iterable[Citation],
+                      metas: Iterable[DocumentMeta] | CitationIndex) -> list[Citation]:
     """Each citation with ``target`` set to the corpus document it names, if any.
 
     A title matches a document whose normalised policy name or title equals it, or
     contains it / is contained in it when the shorter is at least 10 characters.
     Official texts are preferred to press reports of the same policy.
     """
-    index = []
-    for meta in metas:
-        titles, numbers = _keys(meta)
-        index.append((meta.kind != "official", meta.id, titles, numbers))
-    index.sort()
+    metas = list(metas)
+    index = (metas if metas and isinstance(metas[0], tuple)
+             else citation_index(metas))  # type: ignore[arg-type]
     out = []
     for c in citations:
         target = ""

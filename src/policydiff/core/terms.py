@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from policydiff.core import segment
 
@@ -27,6 +28,7 @@ def is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
+@lru_cache(maxsize=65536)
 def is_content_word(word: str) -> bool:
     """Two or more Han characters; not a numeral (十四五, 一批); not only function characters."""
     if len(word) < 2 or not all(is_han(c) for c in word):
@@ -41,7 +43,9 @@ def text_length(text: str) -> int:
     return sum(1 for c in text if not c.isspace())
 
 
+@lru_cache(maxsize=512)
 def content_words(text: str) -> Counter[str]:
+    """Content words of ``text`` with their counts (cached: callers must not modify it)."""
     return Counter(w for w in segment.words(text) if is_content_word(w))
 
 

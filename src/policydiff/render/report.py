@@ -21,7 +21,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from policydiff import __version__
-from policydiff.core.citations import Citation, extract_citations, resolve_citations
+from policydiff.core.citations import (
+    Citation,
+    citation_index,
+    extract_citations,
+    resolve_citations,
+)
 from policydiff.core.coverage import CoverageCell, coverage, is_full_text, source_quality
 from policydiff.core.document import Document
 from policydiff.core.errors import InputError, PolicydiffError
@@ -168,14 +173,14 @@ def check_sections(sections: Sequence[str] | None) -> tuple[str, ...]:
 
 def _quoted_figures(project: PolicyProject, rows: list[TargetRow]) -> dict[tuple[str, int], str]:
     """Figures in a paragraph that names another policy (not the document's own): quoted."""
-    metas = [d.meta for d in project.documents()]
+    index = citation_index(d.meta for d in project.documents())
     out: dict[tuple[str, int], str] = {}
     for r in rows:
         doc = project.document(r.doc)
         para = next((p for p in doc.paragraphs() if p.start <= r.start < p.end), None)
-        if para is None:
+        if para is None or "《" not in para.text:
             continue
-        for c in resolve_citations(extract_citations(para.text), metas):
+        for c in resolve_citations(extract_citations(para.text), index):
             if c.kind == "title" and c.target != doc.id:
                 out[r.doc, r.start] = c.text
                 break
@@ -285,9 +290,9 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
             {d: source_quality(by_id[d]) for d in doc_ids}, place, new,
             target_changes(targets, place, lvl, order, _quoted_figures(project, targets)))
     if "citations" in chosen:
-        metas = [d.meta for d in project.documents()]
+        index = citation_index(d.meta for d in project.documents())
         for d in documents:
-            for c in resolve_citations(extract_citations(d.body), metas):
+            for c in resolve_citations(extract_citations(d.body), index):
                 report.citations.append(CitationRow(d.id, c))
     if "progress" in chosen:
         report.progress = _optional(project, "progress", doc_ids)
