@@ -121,7 +121,10 @@ def main() -> None:
                  f"{os.cpu_count()} CPUs, CPython {platform.python_version()}. Synthetic corpus: "
                  f"the bundled one copied {COPIES}× (own ids, dates, some district jurisdictions, "
                  "an extra paragraph each), every alignment member repeated per copy; "
-                 "`policydiff report` end to end in a fresh process. Goal: < 10 s.\n\n"
+                 "`policydiff report` end to end in a fresh process. Goal: < 10 s. "
+                 f"Load average during the run: {os.getloadavg()[0]:.1f} on "
+                 f"{os.cpu_count()} CPUs (shared machine): CPU time is the figure to compare."
+                 "\n\n"
                  + "\n".join(table) + "\n")
         if HEADING in text:
             text = re.sub(rf"{re.escape(HEADING)}\n.*?(?=\n## |\Z)", block.rstrip("\n"),
