@@ -448,7 +448,7 @@ def _md_coverage(report: Report) -> list[str]:
              "silence qualified by its source (silence in a press report is not silence "
              "of the policy). *Not aligned*: no reviewer has recorded a passage or a silence.", ""]
     if not report.themes:
-        return [*lines, "*No theme chosen.*", ""]
+        return [*lines, "*No theme in this report (define themes in alignments/themes.yaml).*", ""]
     lines += ["| theme | " + " | ".join(f"`{d['id']}` ({d['date']})" for d in report.documents)
               + " |", "|---|" + "---|" * len(report.documents)]
     for t in report.themes:
