@@ -85,7 +85,7 @@ def test_mixed_sentence_splits_kinds_at_cues(metrics):
 def test_cue_after_the_figure_in_its_clause(metrics):
     text = "据我们了解有10家左右的独角兽已经形成了影响力，但考验是3年以后这些企业还在不在。"
     assert found(metrics, text, 2017, (2017, 2020)) == [
-        ("10家左右", "leading-enterprises", "baseline", 2017)]
+        ("10家左右", "unicorns", "baseline", 2017)]
 
 
 def test_not_figures(metrics):

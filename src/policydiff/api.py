@@ -230,12 +230,17 @@ class PolicyProject:
     # ------------------------------------------------------------------ report
 
     def report(self, *, themes: Sequence[str] | None = None, docs: Sequence[str] | None = None,
-               status: str = "accepted", date: str | None = None) -> Report:
-        """The report's data model (render it with :mod:`policydiff.render.report`)."""
+               status: str = "accepted", date: str | None = None,
+               sections: Sequence[str] | None = None) -> Report:
+        """The report's data model (render it with :mod:`policydiff.render.report`).
+
+        ``sections`` chooses what goes in (``render.report.SECTIONS``; all if None).
+        """
         from policydiff.render.report import build_report
 
         return build_report(self, themes=list(themes) if themes else None,
-                            docs=list(docs) if docs else None, status=status, date=date)
+                            docs=list(docs) if docs else None, status=status, date=date,
+                            sections=list(sections) if sections else None)
 
 
 def open_project(root: str | Path | None = None, *, rev: str | None = None) -> PolicyProject:

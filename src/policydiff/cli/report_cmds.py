@@ -27,8 +27,13 @@ from policydiff.cli.app import (
               show_default=True, help="Markdown, or one self-contained HTML page.")
 @click.option("--date", default=None,
               help="Generation date to print (default: $SOURCE_DATE_EPOCH, else today).")
+@click.option("--section", "sections", multiple=True, metavar="NAME[,NAME…]",
+              help="Sections to include (repeatable or comma-separated): summary, corpus, "
+                   "coverage, targets, progress, terms, citations, reuse, themes, provenance. "
+                   "Default: all.")
 def report_cmd(output: Path | None, themes: tuple[str, ...], docs: tuple[str, ...],
-               rev: str | None, status: str, fmt: str, date: str | None) -> None:
+               rev: str | None, status: str, fmt: str, date: str | None,
+               sections: tuple[str, ...]) -> None:
     """Write a report of how the policies' goals and wording evolved, theme by theme.
 
     The same inputs give the same bytes: pass --date (or set SOURCE_DATE_EPOCH) to pin
@@ -38,12 +43,14 @@ def report_cmd(output: Path | None, themes: tuple[str, ...], docs: tuple[str, ..
     Examples:
       policydiff report -o report.md
       policydiff report --format html --theme talent -o talent.html
+      policydiff report --section summary,coverage,citations
     """
     from policydiff.render.report import render_html, render_markdown
     from policydiff.store.fsutil import atomic_write_text
 
     project = get_policy_project(rev)
-    report = project.report(themes=themes, docs=docs, status=status, date=date)
+    report = project.report(themes=themes, docs=docs, status=status, date=date,
+                            sections=sections)
     text = render_html(report) if fmt == "html" else render_markdown(report)
     if output is None:
         click.echo(text, nl=False)

@@ -157,12 +157,13 @@ def _one(t: Target, rows: list[Target], dates: Mapping[str, str],
     ratio = None
     if previous is not None:
         pv = _value(previous, t.unit)
-        if pv:
-            ratio = t.value / pv
         if previous.scope != t.scope:
-            notes.append(f"previous target's scope differs ({previous.scope or '—'} vs "
-                         f"{t.scope or '—'})")
-    parent, share = _parent_share(t, rows)
+            # 4000亿 of 规上 output is not "4 times" 1000亿 of 重点 industries: no ratio.
+            notes.append(f"previous target {previous.figure} ({previous.doc}) counts another "
+                         f"scope ({previous.scope or '—'} vs {t.scope or '—'}): no ratio")
+        elif pv:
+            ratio = t.value / pv
+    parent, share = _parent_share(t, rows, dates)
     if parent is not None:
         if parent.scope != t.scope:
             notes.append(f"city target's scope differs ({t.scope or '—'} vs "
@@ -196,13 +197,20 @@ def _previous(t: Target, rows: list[Target], dates: Mapping[str, str]) -> Target
     return cands[-1]
 
 
-def _parent_share(t: Target, rows: list[Target]) -> tuple[Target | None, float | None]:
-    """The city's target of the same metric nearest in deadline, and the district's share."""
+def _parent_share(t: Target, rows: list[Target],
+                  dates: Mapping[str, str] | None = None) -> tuple[Target | None, float | None]:
+    """The city's target of the same metric nearest in deadline, and the district's share.
+
+    Only a city target still in force when the district set its own counts: a share of
+    a goal whose deadline had passed (60 scenarios by 2020, against a district's 300
+    by 2023) says nothing.
+    """
     if not t.parent_jurisdiction:
         return None, None
+    set_in = int((dates or {}).get(t.doc, "0")[:4] or 0)
     cands = [r for r in rows if r.kind == "target" and r.metric == t.metric
              and r.jurisdiction == t.parent_jurisdiction and _commensurable(r, t)
-             and r.year is not None]
+             and r.year is not None and (r.year_max or r.year) >= set_in]
     if not cands:
         return None, None
     parent = min(cands, key=lambda r: (abs((r.year or 0) - (t.year or 0)), r.scope != t.scope))

@@ -14,16 +14,37 @@ import datetime as dt
 import hashlib
 import html
 import os
+import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from policydiff import __version__
+from policydiff.core.citations import (
+    Citation,
+    citation_index,
+    extract_citations,
+    resolve_citations,
+)
+from policydiff.core.coverage import CoverageCell, coverage, is_full_text, source_quality
 from policydiff.core.document import Document
-from policydiff.core.errors import PolicydiffError
-from policydiff.core.evolution import Step
+from policydiff.core.errors import InputError, PolicydiffError
+from policydiff.core.jurisdiction import jurisdiction, level, parent_jurisdiction
 from policydiff.core.passages import ResolvedPassage
+from policydiff.core.summary import (
+    AlignmentFacts,
+    Comparison,
+    Statement,
+    compare_passages,
+    document_statements,
+    figure_anchor,
+    new_words_anchor,
+    passage_anchor,
+    target_changes,
+)
 from policydiff.core.targets import TargetRow
+from policydiff.core.terms import TermSeries, first_seen, terms_over_time
 from policydiff.render.diff import md_escape, md_escape_inline, ops_markdown
 
 if TYPE_CHECKING:
@@ -31,17 +52,21 @@ if TYPE_CHECKING:
 
 # ---------------------------------------------------------------- model
 
+SECTIONS = ("summary", "corpus", "coverage", "targets", "progress", "terms", "citations",
+            "reuse", "themes", "provenance")
+"""What ``report --section`` can choose, in the order the report shows them."""
+
 
 @dataclass
 class AlignmentSection:
-    """One alignment of a theme: its passages in date order and the diffs between them."""
+    """One alignment of a theme: its passages in date order, each compared with an earlier one."""
 
     id: str
     label: str
     status: str
     note: str
     passages: list[ResolvedPassage]
-    steps: list[Step]
+    comparisons: list[Comparison]
 
 
 @dataclass
@@ -54,6 +79,12 @@ class ThemeSection:
 
 
 @dataclass
+class CitationRow:
+    doc: str
+    citation: Citation
+
+
+@dataclass
 class Report:
     title: str
     date: str
@@ -63,6 +94,19 @@ class Report:
     themes: list[ThemeSection]
     provenance: dict[str, Any]
     status_filter: str = "accepted"
+    sections: tuple[str, ...] = SECTIONS
+    summary: dict[str, list[Statement]] = field(default_factory=dict)
+    coverage: dict[tuple[str, str], CoverageCell] = field(default_factory=dict)
+    terms: list[TermSeries] = field(default_factory=list)
+    terms_configured: bool = False
+    new_words: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
+    evidence: dict[str, tuple[str, str]] = field(default_factory=dict)
+    citations: list[CitationRow] = field(default_factory=list)
+    progress: list[dict[str, Any]] | None = None
+    reuse: list[dict[str, Any]] | None = None
+
+    def shows(self, section: str) -> bool:
+        return section in self.sections
 
 
 # ---------------------------------------------------------------- building
@@ -86,6 +130,9 @@ def _documents_table(documents: list[Document]) -> list[dict[str, Any]]:
             "id": doc.id, "title": meta.title, "policy": meta.policy, "issuer": meta.issuer or "",
             "publisher": meta.publisher or "", "date": meta.date, "kind": meta.kind,
             "source": meta.source_url or meta.publisher or meta.issuer or "",
+            "jurisdiction": jurisdiction(meta), "quality": source_quality(doc),
+            "number": str(meta.extra.get("number") or ""),
+            "status": str(meta.extra.get("status") or ""),
         })
     return rows
 
@@ -100,29 +147,158 @@ def report_title(project: PolicyProject) -> str:
     return "Policy evolution report" + (f" · {info.subject}" if info.subject else "")
 
 
+def watch_terms(project: PolicyProject) -> list[str]:
+    """``watch_terms`` from the project file (a list of strings), or [] for automatic."""
+    from policydiff.store.project import load_project_info
+
+    value = dict(load_project_info(project.project).extra).get("watch_terms")
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError("project.yaml: watch_terms must be a list of terms (strings)")
+    return value
+
+
+def check_sections(sections: Sequence[str] | None) -> tuple[str, ...]:
+    """The sections asked for (all if none), checked, in the report's order."""
+    if not sections:
+        return SECTIONS
+    wanted = {s.strip() for part in sections for s in part.split(",") if s.strip()}
+    unknown = sorted(wanted - set(SECTIONS))
+    if unknown:
+        raise InputError(f"unknown report section {', '.join(unknown)} "
+                         f"(sections: {', '.join(SECTIONS)})")
+    return tuple(s for s in SECTIONS if s in wanted)
+
+
+def _quoted_figures(project: PolicyProject, rows: list[TargetRow]) -> dict[tuple[str, int], str]:
+    """Figures in a paragraph that names another policy (not the document's own): quoted."""
+    index = citation_index(d.meta for d in project.documents())
+    out: dict[tuple[str, int], str] = {}
+    for r in rows:
+        doc = project.document(r.doc)
+        para = next((p for p in doc.paragraphs() if p.start <= r.start < p.end), None)
+        if para is None or "《" not in para.text:
+            continue
+        for c in resolve_citations(extract_citations(para.text), index):
+            if c.kind == "title" and c.target != doc.id:
+                out[r.doc, r.start] = c.text
+                break
+    return out
+
+
+def _rows(value: Any) -> list[dict[str, Any]]:
+    """Plain dicts from whatever a façade method returned (dataclasses, to_dict(), mappings)."""
+    from dataclasses import asdict, is_dataclass
+
+    items = value if isinstance(value, list | tuple) else list(value or [])
+    out = []
+    for item in items:
+        if hasattr(item, "to_dict"):
+            out.append(dict(item.to_dict()))
+        elif is_dataclass(item) and not isinstance(item, type):
+            out.append(asdict(item))
+        elif isinstance(item, dict):
+            out.append(dict(item))
+        else:
+            out.append({"value": str(item)})
+    return out
+
+
+def _optional(project: PolicyProject, name: str, docs: list[str]) -> list[dict[str, Any]] | None:
+    """Rows of ``project.<name>(docs=…)`` when the façade has it (None: not available)."""
+    method = getattr(project, name, None)
+    if not callable(method):
+        return None
+    try:
+        return _rows(method(docs=docs))
+    except TypeError:
+        return _rows(method())
+
+
 def build_report(project: PolicyProject, *, themes: list[str] | None = None,
                  docs: list[str] | None = None, status: str = "accepted",
-                 date: str | None = None) -> Report:
-    """Gather everything the report shows. Raises InputError for unknown themes or docs."""
+                 date: str | None = None, sections: Sequence[str] | None = None) -> Report:
+    """Gather everything the report shows. Raises InputError for unknown themes, docs, sections."""
+    chosen = check_sections(sections)
     documents = project.documents(docs)
     doc_ids = [d.id for d in documents]
+    by_id = {d.id: d for d in documents}
+    places = {d.id: jurisdiction(d.meta) for d in documents}
+    parents = {d.id: parent_jurisdiction(d.meta) for d in documents}
+
+    def place(doc: str) -> str:
+        return places.get(doc, "")
+
+    def lvl(doc: str) -> int:
+        known = set(parents.values())
+        return 0 if place(doc) in known else level(place(doc))
+
     theme_sections = []
+    facts: list[AlignmentFacts] = []
+    theme_passages: dict[str, list[ResolvedPassage]] = {}
     for theme in project.check_themes(themes):
-        sections = []
-        for chain in project.chains(theme.id, status=status, docs=doc_ids):
-            al = project.alignment(chain.alignment)
-            sections.append(AlignmentSection(al.id, al.label, al.status, al.note,
-                                             list(chain.versions), list(chain.steps)))
+        sections_ = []
+        for al in project.alignments(theme.id, status):
+            passages = project.passages(al, doc_ids)
+            comparisons = compare_passages(passages, place, lvl)
+            sections_.append(AlignmentSection(al.id, al.label, al.status, al.note, passages,
+                                              comparisons))
+            theme_passages.setdefault(theme.id, []).extend(passages)
+            theme_passages[f"{theme.id}/{al.id}"] = list(passages)
+            facts.append(AlignmentFacts(theme.name_zh, al.id, al.label, passages, comparisons))
         theme_sections.append(ThemeSection(theme.id, theme.name_zh, theme.name_en,
-                                           theme.description, sections))
+                                           theme.description, sections_))
     rows = project.targets_table(docs=doc_ids, include_other=False)
-    return Report(
+    targets = [r for r in rows if r.kind == "target"]
+    report = Report(
         title=report_title(project),
         date=report_date(date), documents=_documents_table(documents),
-        targets=[r for r in rows if r.kind == "target"],
-        baselines=[r for r in rows if r.kind != "target"], themes=theme_sections,
-        provenance=provenance(project, documents), status_filter=status,
+        targets=targets, baselines=[r for r in rows if r.kind != "target"],
+        themes=theme_sections, provenance=provenance(project, documents), status_filter=status,
+        sections=chosen,
     )
+    for t in theme_sections:
+        for al in t.alignments:
+            for p in al.passages:
+                label = f"{p.doc} §{p.section or '?'} ({t.name_zh} · {al.label})"
+                report.evidence[passage_anchor(al.id, p)] = (
+                    label, p.text if p.found else ("silent" if p.absent else "orphaned"))
+    for r in rows:
+        report.evidence[figure_anchor(r.doc, r.start)] = (f"{r.doc} §{r.section}: {r.cell}",
+                                                          r.text)
+    texts = [d.body for d in documents]
+    configured = watch_terms(project)
+    if "terms" in chosen or "summary" in chosen:
+        exclude = {p for p in places.values() if p}
+        report.terms = [t for t in terms_over_time(texts, configured or None)
+                        if configured or not any(t.term in p for p in exclude)]
+        report.terms_configured = bool(configured)
+    report.coverage = coverage(list(theme_passages), theme_passages, documents)
+    if "summary" in chosen:
+        order = {d: i for i, d in enumerate(doc_ids)}
+        new = dict(zip(doc_ids, first_seen(texts), strict=True))
+        for d in documents:
+            sentences = d.sentences()
+            report.new_words[d.id] = [
+                (w, n, next((s.text for s in sentences if w in s.text), "")) for w, n in new[d.id]]
+            report.evidence[new_words_anchor(d.id)] = (
+                f"{d.id}: key words first used",
+                "; ".join(f"{w} ({n}×): {s}" for w, n, s in report.new_words[d.id]))
+        report.summary = document_statements(
+            doc_ids, facts, {d: is_full_text(by_id[d]) for d in doc_ids},
+            {d: source_quality(by_id[d]) for d in doc_ids}, place, new,
+            target_changes(targets, place, lvl, order, _quoted_figures(project, targets)))
+    if "citations" in chosen:
+        index = citation_index(d.meta for d in project.documents())
+        for d in documents:
+            for c in resolve_citations(extract_citations(d.body), index):
+                report.citations.append(CitationRow(d.id, c))
+    if "progress" in chosen:
+        report.progress = _optional(project, "progress", doc_ids)
+    if "reuse" in chosen:
+        report.reuse = _optional(project, "reuse", doc_ids)
+    return report
 
 
 def provenance(project: PolicyProject, documents: list[Document]) -> dict[str, Any]:
@@ -159,6 +335,35 @@ def md_cell(text: str) -> str:
     return md_escape_inline(text.replace("\n", " ")).strip()
 
 
+def _heading_names(report: Report) -> list[tuple[str, str, str]]:
+    """(section key, heading, anchor) of every top-level section shown, in order."""
+    fixed = {"summary": "Summary", "corpus": "Corpus", "coverage": "Coverage",
+             "targets": "Targets", "progress": "Progress", "terms": "Terms over time",
+             "citations": "Citations", "reuse": "Reuse", "provenance": "Provenance"}
+    out = []
+    for key in report.sections:
+        if key == "themes":
+            for t in report.themes:
+                heading = f"{t.name_zh} · {t.name_en}"
+                out.append((f"theme:{t.id}", heading, github_slug(heading)))
+        else:
+            out.append((key, fixed[key], github_slug(fixed[key])))
+    return out
+
+
+def doc_anchor(doc: str) -> str:
+    """The id of a document's row in the corpus table."""
+    return "doc-" + doc
+
+
+def _md_link(label: str, anchor: str) -> str:
+    return f"[{md_escape_inline(label)}](#{anchor})"
+
+
+def _md_anchor(anchor: str) -> str:
+    return f'<a id="{html.escape(anchor, quote=True)}"></a>'
+
+
 def render_markdown(report: Report) -> str:
     lines: list[str] = [f"# {md_escape(report.title)}", ""]
     prov = report.provenance
@@ -167,21 +372,122 @@ def render_markdown(report: Report) -> str:
               f"commit `{commit}`" + (" (uncommitted changes)" if prov.get("dirty") else "")
               + f" · alignments shown: {report.status_filter}", ""]
     lines += ["## Contents", ""]
-    lines += ["- [Corpus](#corpus)", "- [Targets](#targets)"]
-    for theme in report.themes:
-        heading = f"{theme.name_zh} · {theme.name_en}"
-        lines.append(f"- [{md_escape(heading)}](#{github_slug(heading)})")
-    lines += ["- [Provenance](#provenance)", ""]
-
-    lines += ["## Corpus", "", "| id | date | kind | policy | issuer | source |",
-              "|---|---|---|---|---|---|"]
-    for d in report.documents:
-        lines.append(f"| `{d['id']}` | {d['date']} | {d['kind']} | {md_cell(d['policy'])} | "
-                     f"{md_cell(d['issuer'])} | {md_cell(d['source'])} |")
+    for key, heading, anchor in _heading_names(report):
+        indent = "  " if key.startswith("theme:") else ""
+        lines.append(f"{indent}- [{md_escape_inline(heading)}](#{anchor})")
     lines.append("")
+    for key in report.sections:
+        lines += _MD_SECTIONS[key](report)
+    lines += _md_evidence(report, "\n".join(lines))
+    return "\n".join(lines)
 
-    lines += ["## Targets", "", "Quantitative goals, metric by metric, in date order. "
-              "Figures already reached (baselines) are listed apart below.", ""]
+
+_LINKED = re.compile(r"\]\(#([^)\s]+)\)|href=[\"']#([^\"']+)[\"']")
+_DEFINED = re.compile(r"\bid=[\"']([^\"']+)[\"']")
+
+
+def _md_evidence(report: Report, text: str) -> list[str]:
+    """Quotes for links whose target section was left out (``--section summary``)."""
+    defined = set(_DEFINED.findall(text)) | {a for _, _, a in _heading_names(report)}
+    missing = [a for m in _LINKED.finditer(text) for a in m.groups() if a]
+    missing = [a for a in dict.fromkeys(missing) if a not in defined and a in report.evidence]
+    if not missing:
+        return []
+    lines = ["## Evidence", "", "The passages and figures cited above whose sections are not "
+             "included in this report.", ""]
+    for anchor in missing:
+        label, quote = report.evidence[anchor]
+        lines += [f"- {_md_anchor(anchor)}**{md_escape_inline(label)}**"
+                  + (f": {md_cell(quote)}" if quote else ""), ""]
+    return lines
+
+
+def _md_summary(report: Report) -> list[str]:
+    lines = ["## Summary", "", "Measured facts per policy, in date order; every statement links "
+             "to the passages or figures it rests on. Targets are compared within one "
+             "jurisdiction; a district's figures are shown as shares of the city's.", ""]
+    for d in report.documents:
+        lines += [f"### `{d['id']}` ({d['date']}) {md_escape(d['policy'])}", "",
+                  f"*{md_escape_inline(d['jurisdiction'] or 'jurisdiction unknown')} · "
+                  f"{md_escape_inline(d['quality'])}*", ""]
+        statements = report.summary.get(d["id"], [])
+        if not statements:
+            lines += ["- Nothing measured changes here.", ""]
+            continue
+        for st in statements:
+            links = ", ".join(_md_link(k.label, k.anchor) for k in st.links)
+            lines.append(f"- {md_escape_inline(st.text)} — {links}")
+        lines.append("")
+    return lines
+
+
+def _md_corpus(report: Report) -> list[str]:
+    lines = ["## Corpus", "", "| id | date | kind | policy | issuer | jurisdiction | source |",
+             "|---|---|---|---|---|---|---|"]
+    for d in report.documents:
+        policy = d["policy"] + (f" ({d['number']})" if d["number"] and d["number"] not in
+                                d["policy"] else "") + (f" [{d['status']}]" if d["status"] else "")
+        lines.append(f"| {_md_anchor(doc_anchor(d['id']))}`{d['id']}` | {d['date']} | "
+                     f"{d['kind']} | {md_cell(policy)} | "
+                     f"{md_cell(d['issuer'])} | {md_cell(d['jurisdiction'])} | "
+                     f"{md_cell(d['source'])} |")
+    lines.append("")
+    return lines
+
+
+def _coverage_text(cell: CoverageCell | None) -> str:
+    if cell is None:
+        return "—"
+    if cell.state == "silent":
+        return f"silent ({cell.qualifier})"
+    return f"not aligned ({cell.qualifier})"
+
+
+def _md_coverage(report: Report) -> list[str]:
+    lines = ["## Coverage", "", "Theme × document: the sections that address each theme, or "
+             "silence qualified by its source (silence in a press report is not silence "
+             "of the policy). *Not aligned*: no reviewer has recorded a passage or a silence.", ""]
+    if not report.themes:
+        return [*lines, "*No theme in this report (define themes in alignments/themes.yaml).*", ""]
+    lines += ["| theme | " + " | ".join(f"`{d['id']}` ({d['date']})" for d in report.documents)
+              + " |", "|---|" + "---|" * len(report.documents)]
+    for t in report.themes:
+        rows = [(t.id, f"**{md_cell(t.name_zh)}**")]
+        rows += [(f"{t.id}/{al.id}", f"› {md_cell(al.label)}") for al in t.alignments]
+        for key, label in rows:
+            cells = []
+            for d in report.documents:
+                cell = report.coverage.get((key, d["id"]))
+                if cell is not None and cell.state == "covered":
+                    cells.append(" ".join(
+                        _md_link(f"§{s}", passage_anchor(_alignment_of(t, p), p))
+                        for s, p in _first_per_section(cell.passages, t)))
+                else:
+                    cells.append(md_cell(_coverage_text(cell)))
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
+def _alignment_of(theme: ThemeSection, p: ResolvedPassage) -> str:
+    for al in theme.alignments:
+        if any(q is p for q in al.passages):
+            return al.id
+    return ""
+
+
+def _first_per_section(passages: Sequence[ResolvedPassage], theme: ThemeSection
+                       ) -> list[tuple[str, ResolvedPassage]]:
+    seen: dict[str, ResolvedPassage] = {}
+    for p in passages:
+        seen.setdefault(p.section or "?", p)
+    return list(seen.items())
+
+
+def _md_targets(report: Report) -> list[str]:
+    lines = ["## Targets", "", "Quantitative goals, metric by metric, in date order. "
+             "Figures already reached (baselines) are listed apart below. Each figure links "
+             "to the sentence it comes from.", ""]
     lines += _md_target_table(report.targets, report.documents)
     if report.baselines:
         lines += ["### Baselines (figures already reached)", ""]
@@ -189,7 +495,146 @@ def render_markdown(report: Report) -> str:
     if report.targets or report.baselines:
         lines += ["### Where each figure comes from", ""]
         lines += _md_sources_table(report.targets + report.baselines)
+    return lines
 
+
+def _md_rows_table(rows: list[dict[str, Any]]) -> list[str]:
+    keys = list(dict.fromkeys(k for r in rows for k in r if not isinstance(r[k], dict | list)))
+    keys = keys[:8]
+    out = ["| " + " | ".join(md_cell(k) for k in keys) + " |", "|---|" + "---|" * (len(keys) - 1)]
+    for r in rows:
+        out.append("| " + " | ".join(md_cell(_shorten(str(r.get(k, "")), 80)) for k in keys)
+                   + " |")
+    return [*out, ""]
+
+
+def _md_optional(name: str, rows: list[dict[str, Any]] | None, what: str) -> list[str]:
+    lines = [f"## {name}", ""]
+    if rows is None:
+        return [*lines, f"*{what} not available in this version of policydiff.*", ""]
+    if not rows:
+        return [*lines, "*None.*", ""]
+    return lines + _md_rows_table(rows)
+
+
+def _figure(t: dict[str, Any] | None, with_doc: bool = True) -> str:
+    """A figure as the policy words it, with its deadline and where it is from."""
+    if not t:
+        return "—"
+    year = t.get("year")
+    year_max = t.get("year_max")
+    when = f" ({year}–{year_max})" if year and year_max else (f" ({year})" if year else "")
+    scope = f" [{t['scope']}]" if t.get("scope") else ""
+    where = f" — {t['doc']}" if with_doc else ""
+    return f"{t.get('figure', '')}{when}{scope}{where}"
+
+
+def _md_progress(report: Report) -> list[str]:
+    """Targets with a deadline against the later figures of the same metric, scope and place."""
+    rows = report.progress
+    if rows is None or not rows:
+        return _md_optional("Progress", rows, "Targets-versus-later-figures verdicts are")
+    lines = ["## Progress", "",
+             "Each target with a deadline, set against the later figures of the same metric, "
+             "scope and jurisdiction in the corpus. *not comparable* means the later figure "
+             "counts something else (another scope or unit); *no later figure* means the "
+             "corpus has no figure after the deadline yet.", "",
+             "| metric | target | verdict | later figure | implied annual growth | "
+             "vs previous target | notes |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        target = r["target"]
+        cagr = f"{r['cagr'] * 100:+.1f}% a year from {_figure(r.get('base'))}" \
+            if r.get("cagr") is not None else ""
+        ratio = f"×{r['ratio_to_previous']:.2f} of {_figure(r.get('previous'))}" \
+            if r.get("ratio_to_previous") is not None else ""
+        notes = list(r.get("notes") or [])
+        if r.get("share_of_parent") is not None:
+            notes.append(f"{r['share_of_parent'] * 100:.0f}% of {_figure(r.get('parent'))}")
+        lines.append(f"| {md_cell(target.get('metric', ''))} | {md_cell(_figure(target))} | "
+                     f"**{md_cell(r['verdict'])}** | {md_cell(_figure(r.get('compared')))} | "
+                     f"{md_cell(cagr)} | {md_cell(ratio)} | {md_cell('; '.join(notes))} |")
+    return [*lines, ""]
+
+
+def _md_reuse(report: Report) -> list[str]:
+    return _md_optional("Reuse", report.reuse, "Passages inherited from earlier policies are")
+
+
+def _md_terms(report: Report) -> list[str]:
+    how = ("watch terms from project.yaml (`watch_terms`)" if report.terms_configured else
+           "the words whose rate rises or falls most across the series (set `watch_terms` in "
+           "project.yaml to choose)")
+    lines = ["## Terms over time", "", f"Occurrences per 10,000 characters of {how}; "
+             "the count is in brackets.", ""]
+    if not report.terms:
+        return [*lines, "*No term to show.*", ""]
+    lines += ["| term | trend | " + " | ".join(f"`{d['id']}`" for d in report.documents) + " |",
+              "|---|---|" + "---|" * len(report.documents)]
+    for t in report.terms:
+        lines.append(f"| {md_cell(t.term)} | {t.trend} | "
+                     + " | ".join(f"{r:.1f} ({c})" for r, c in zip(t.rates, t.counts,
+                                                                     strict=True)) + " |")
+    lines.append("")
+    if any(report.new_words.values()):
+        lines += ["### Key words first used", "", "Words a document uses three times or more "
+                  "that no earlier document used, with their first sentence.", ""]
+        for d in report.documents:
+            words = report.new_words.get(d["id"])
+            if not words:
+                continue
+            lines += [f"{_md_anchor(new_words_anchor(d['id']))}**{d['id']}**", "",
+                      "| word | times | first sentence |", "|---|---|---|"]
+            lines += [f"| {md_cell(w)} | {n} | {md_cell(_shorten(s, 90))} |" for w, n, s in words]
+            lines.append("")
+    return lines
+
+
+def _md_citations(report: Report) -> list[str]:
+    lines = ["## Citations", "", "Policies each document cites by title (《…》) or number (文号), "
+             "linked to the corpus document when it is there.", ""]
+    if not report.citations:
+        return [*lines, "*No citation found.*", ""]
+    lines += ["| document | cites | in corpus |", "|---|---|---|"]
+    shown_docs = {d["id"] for d in report.documents}
+    for row in report.citations:
+        c = row.citation
+        shown = f"《{c.text}》" if c.kind == "title" else c.text
+        if not c.target:
+            where = "—"
+        elif c.target == row.doc:
+            where = "itself"
+        elif c.target in shown_docs and report.shows("corpus"):
+            where = _md_link(c.target, doc_anchor(c.target))
+        elif c.target in shown_docs:
+            where = f"`{c.target}`"
+        else:
+            where = f"{md_escape_inline(c.target)} (in the corpus, not in this report)"
+        lines.append(f"| `{row.doc}` | {md_cell(shown)} | {where} |")
+    lines.append("")
+    missing = _missing_citations(report)
+    lines += ["### Missing from the corpus (fetch next)", ""]
+    if not missing:
+        lines += ["*None: every cited policy is in the corpus.*", ""]
+    for text, by in missing:
+        lines.append(f"- {md_escape_inline(text)} — cited by " + ", ".join(f"`{d}`" for d in by))
+    lines.append("")
+    return lines
+
+
+def _missing_citations(report: Report) -> list[tuple[str, list[str]]]:
+    missing: dict[str, list[str]] = {}
+    for row in report.citations:
+        c = row.citation
+        if not c.target:
+            shown = f"《{c.text}》" if c.kind == "title" else c.text
+            missing.setdefault(shown, [])
+            if row.doc not in missing[shown]:
+                missing[shown].append(row.doc)
+    return list(missing.items())
+
+
+def _md_themes(report: Report) -> list[str]:
+    lines: list[str] = []
     for theme in report.themes:
         lines += [f"## {md_escape(theme.name_zh)} · {md_escape(theme.name_en)}", ""]
         if theme.description:
@@ -197,35 +642,81 @@ def render_markdown(report: Report) -> str:
         if not theme.alignments:
             lines += [f"*No {report.status_filter} alignment for this theme.*", ""]
         for al in theme.alignments:
-            lines += [f"### {md_escape(al.label)}", "",
-                      f"`{al.id}` · status **{al.status}**", ""]
-            if al.note:
-                lines += [f"Reviewer's note: {md_escape(al.note)}", ""]
-            for p in al.passages:
-                if p.absent:
-                    lines += [f"- **{p.doc}** ({p.date}): *no comparable passage*"
-                              + (f" — {md_escape(p.note)}" if p.note else ""), ""]
-                    continue
-                if p.status == "orphaned":
-                    lines += [f"- **{p.doc}** ({p.date}) §{p.section or '?'}: *anchor orphaned "
-                              f"({md_escape(p.reason)}); run `policydiff check`*", ""]
-                    continue
-                where = f"§{p.section} {md_escape(p.section_label)}" if p.section else ""
-                flag = "" if p.status == "exact" else f" *(anchor {p.status})*"
-                lines += [f"- **{p.doc}** ({p.date}) {where}{flag}", "",
-                          f"  > {md_cell(p.text)}", ""]
-            for step in al.steps:
-                lines += [f"#### {step.a.doc} → {step.b.doc} "
-                          f"(similarity {step.diff.similarity:.2f})", "",
-                          ops_markdown(step.diff.ops), ""]
-                if step.diff.figures:
-                    lines += ["| before | after | context |", "|---|---|---|"]
-                    for f in (fig.to_dict() for fig in step.diff.figures):
-                        lines.append(f"| {md_cell(str(f.get('a') or '—'))} | "
-                                     f"{md_cell(str(f.get('b') or '—'))} | "
-                                     f"{md_cell(str(f.get('context') or ''))} |")
-                    lines.append("")
-    lines += ["## Provenance", ""]
+            lines += _md_alignment(report, al)
+    return lines
+
+
+def _quality(report: Report, doc: str) -> str:
+    return next((d["quality"] for d in report.documents if d["id"] == doc), "")
+
+
+def _silence(report: Report, p: ResolvedPassage) -> str:
+    q = _quality(report, p.doc)
+    if q == "official full text":
+        return "no comparable passage: silent in the official full text"
+    return f"not mentioned in this source ({q}); the policy itself may say more"
+
+
+def _md_alignment(report: Report, al: AlignmentSection) -> list[str]:
+    lines = [f"### {md_escape(al.label)}", "", f"`{al.id}` · status **{al.status}**", ""]
+    if al.note:
+        lines += [f"Reviewer's note: {md_escape(al.note)}", ""]
+    for p in al.passages:
+        anchor = _md_anchor(passage_anchor(al.id, p))
+        if p.absent:
+            lines += [f"- {anchor}**{p.doc}** ({p.date}): *{_silence(report, p)}*"
+                      + (f" — {md_escape(p.note)}" if p.note else ""), ""]
+            continue
+        if p.status == "orphaned":
+            lines += [f"- {anchor}**{p.doc}** ({p.date}) §{p.section or '?'}: *anchor orphaned "
+                      f"({md_escape(p.reason)}); run `policydiff check`*", ""]
+            continue
+        where = f"§{p.section} {md_escape(p.section_label)}" if p.section else ""
+        flag = "" if p.status == "exact" else f" *(anchor {p.status})*"
+        lines += [f"- {anchor}**{p.doc}** ({p.date}) {where}{flag}", "",
+                  f"  > {md_cell(p.text)}", ""]
+    for c in al.comparisons:
+        lines += _md_comparison(c)
+    return lines
+
+
+def _md_comparison(c: Comparison) -> list[str]:
+    if c.kind == "revision" and c.diff is not None:
+        lines = [f"#### {c.a.doc} → {c.b.doc} (similarity {c.similarity:.2f})", "",
+                 ops_markdown(c.diff.ops), ""]
+        if c.diff.figures:
+            lines += ["| before | after | context |", "|---|---|---|"]
+            for f in (fig.to_dict() for fig in c.diff.figures):
+                lines.append(f"| {md_cell(str(f.get('a') or '—'))} | "
+                             f"{md_cell(str(f.get('b') or '—'))} | "
+                             f"{md_cell(str(f.get('context') or ''))} |")
+            lines.append("")
+        for shift in c.strength:
+            lines += [f"Commitment word: {shift[0]} → {shift[1]}", ""]
+        return lines
+    if c.kind == "parallel":
+        head = (f"#### {c.a.doc} ({md_escape_inline(c.jurisdictions[0])}) ∥ {c.b.doc} "
+                f"({md_escape_inline(c.jurisdictions[1])}): parallel jurisdictions, "
+                "compared as shares")
+    else:
+        head = (f"#### {c.a.doc} → {c.b.doc}: reworded (similarity {c.similarity:.2f}, "
+                "no shared wording to diff)")
+    lines = [head, "", f"| {c.a.doc} | {c.b.doc} |", "|---|---|",
+             f"| {md_cell(c.a.text)} | {md_cell(c.b.text)} |",
+             f"| figures: {md_cell(', '.join(c.figures_a) or '—')} | "
+             f"figures: {md_cell(', '.join(c.figures_b) or '—')} |", ""]
+    if c.shares:
+        lines += ["Shares: " + md_escape_inline("; ".join(c.shares)), ""]
+    lines += [f"Key words added: {md_escape_inline('、'.join(c.added) or '—')} · "
+              f"dropped: {md_escape_inline('、'.join(c.dropped) or '—')}", ""]
+    for shift in c.strength:
+        lines += [f"Commitment word: {shift[0]} → {shift[1]}", ""]
+    return lines
+
+
+def _md_provenance(report: Report) -> list[str]:
+    prov = report.provenance
+    lines = ["## Provenance", ""]
     if prov.get("commit"):
         lines.append(f"- alignments: commit `{prov['commit']}`"
                      + (f" (revision `{md_escape(prov['rev'])}`)" if prov.get("rev") else "")
@@ -239,20 +730,27 @@ def render_markdown(report: Report) -> str:
     for f in prov["corpus"]:
         lines.append(f"| `{f['file']}` | `{f['sha256']}` |")
     lines.append("")
-    return "\n".join(lines)
+    return lines
+
+
+_MD_SECTIONS = {
+    "summary": _md_summary, "corpus": _md_corpus, "coverage": _md_coverage,
+    "targets": _md_targets, "progress": _md_progress, "terms": _md_terms,
+    "citations": _md_citations, "reuse": _md_reuse, "themes": _md_themes,
+    "provenance": _md_provenance,
+}
 
 
 def _matrix(rows: list[TargetRow], documents: list[dict[str, Any]]
-            ) -> tuple[list[str], list[tuple[str, list[str]]]]:
+            ) -> tuple[list[str], list[tuple[str, list[list[TargetRow]]]]]:
     """Metric × document (date order): the documents that have figures, and one row a metric."""
     docs = [d["id"] for d in documents if any(r.doc == d["id"] for r in rows)]
     by_metric: dict[str, dict[str, list[str]]] = {}
     names: dict[str, str] = {}
     for r in rows:
         names[r.metric] = r.metric_name
-        by_metric.setdefault(r.metric, {}).setdefault(r.doc, []).append(r.cell)
-    table = [(names[m], ["; ".join(cells.get(d, [])) for d in docs])
-             for m, cells in by_metric.items()]
+        by_metric.setdefault(r.metric, {}).setdefault(r.doc, []).append(r)
+    table = [(names[m], [cells.get(d, []) for d in docs]) for m, cells in by_metric.items()]
     return docs, table
 
 
@@ -264,7 +762,9 @@ def _md_target_table(rows: list[TargetRow], documents: list[dict[str, Any]]) -> 
     out = ["| metric | " + " | ".join(f"`{d}` ({dates[d]})" for d in docs) + " |",
            "|---|" + "---|" * len(docs)]
     for name, cells in table:
-        out.append(f"| {md_cell(name)} | " + " | ".join(md_cell(c) or "—" for c in cells) + " |")
+        out.append(f"| {md_cell(name)} | " + " | ".join(
+            "; ".join(_md_link(r.cell, figure_anchor(r.doc, r.start)) for r in c) or "—"
+            for c in cells) + " |")
     out.append("")
     return out
 
@@ -272,7 +772,8 @@ def _md_target_table(rows: list[TargetRow], documents: list[dict[str, Any]]) -> 
 def _md_sources_table(rows: list[TargetRow]) -> list[str]:
     out = ["| figure | document | § | sentence |", "|---|---|---|---|"]
     for r in rows:
-        out.append(f"| {md_cell(r.cell)} | `{r.doc}` | {md_cell(r.section)} | "
+        out.append(f"| {_md_anchor(figure_anchor(r.doc, r.start))}{md_cell(r.cell)} | "
+                   f"`{r.doc}` | {md_cell(r.section)} | "
                    f"{md_cell(_shorten(r.text, 90))} |")
     out.append("")
     return out
@@ -295,6 +796,13 @@ ins{background:#ddffdd;color:#060;text-decoration:none}
 padding:.5em;background:#fafafa}.meta{color:#666;font-size:.9em}.absent{color:#888}
 blockquote{margin:.5em 0;padding-left:1em;border-left:3px solid #ccc;color:#333}
 code{background:#f0f0f0;padding:0 3px}
+nav.toc{columns:2 18em;font-size:.9em;background:#f8f8f8;padding:.5em 1em;border:1px solid #ddd}
+nav.toc ul{margin:0;padding-left:1.2em}nav.toc li{break-inside:avoid}
+.charts{display:flex;flex-wrap:wrap;gap:1em}.chart{max-width:100%;height:auto}
+:target{background:#fff6c8}
+@media print{body{max-width:none;margin:0;font-size:10pt}nav.toc{display:none}
+a{color:inherit;text-decoration:none}section{break-inside:auto}h2,h3,h4{break-after:avoid}
+tr,blockquote,.sbs,svg{break-inside:avoid}}
 """
 
 
@@ -302,34 +810,94 @@ def _h(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _md_to_html(lines: list[str]) -> str:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+    return md.render("\n".join(lines))
+
+
 def render_html(report: Report) -> str:
-    """One self-contained page (inline CSS, no scripts), side-by-side diffs."""
+    """One self-contained page (inline CSS and SVG, no scripts): opens offline, prints well.
+
+    The sections are the Markdown report's (the same tables, links and anchors),
+    rendered to HTML; theme sections show diffs side by side; targets and terms get charts.
+    """
     prov = report.provenance
     parts = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>{_h(report.title)}</title><style>{_CSS}</style></head><body>",
              f"<h1>{_h(report.title)}</h1>",
              f'<p class="meta">Generated {_h(report.date)} by policydiff {_h(prov["version"])}'
              f' · alignments at commit <code>{_h((prov.get("commit") or "none")[:12])}</code>'
-             + (" (uncommitted changes)" if prov.get("dirty") else "") + "</p>",
-             "<nav><a href='#corpus'>Corpus</a> · <a href='#targets'>Targets</a> · "
-             + " · ".join(f"<a href='#theme-{_h(t.id)}'>{_h(t.name_zh)}</a>"
-                          for t in report.themes)
-             + " · <a href='#provenance'>Provenance</a></nav>",
-             "<h2 id='corpus'>Corpus</h2><table><tr><th>id</th><th>date</th><th>kind</th>"
-             "<th>policy</th>"
-             "<th>issuer</th><th>source</th></tr>"]
-    for d in report.documents:
-        parts.append(f"<tr><td><code>{_h(d['id'])}</code></td><td>{_h(d['date'])}</td>"
-                     f"<td>{_h(d['kind'])}</td><td>{_h(d['policy'])}</td>"
-                     f"<td>{_h(d['issuer'])}</td><td>{_h(d['source'])}</td></tr>")
-    parts.append("</table><h2 id='targets'>Targets</h2>")
-    parts.append(_html_target_table(report.targets, report.documents))
-    if report.baselines:
-        parts.append("<h3>Baselines (figures already reached)</h3>")
-        parts.append(_html_target_table(report.baselines, report.documents))
+             + (" (uncommitted changes)" if prov.get("dirty") else "") + "</p>"]
+    toc = ["<nav class='toc'><b>Contents</b><ul>"]
+    in_themes = False
+    for key, heading, anchor in _heading_names(report):
+        if key.startswith("theme:") and not in_themes:
+            toc.append("<li>Themes<ul>")
+            in_themes = True
+        elif not key.startswith("theme:") and in_themes:
+            toc.append("</ul></li>")
+            in_themes = False
+        toc.append(f"<li><a href='#{_h(anchor)}'>{_h(heading)}</a></li>")
+    toc.append("</ul></li></ul></nav>" if in_themes else "</ul></nav>")
+    parts.append("".join(toc))
+    for key in report.sections:
+        if key == "themes":
+            parts.append(_html_themes(report))
+            continue
+        lines = _MD_SECTIONS[key](report)
+        anchor = github_slug(lines[0][3:])
+        body = _md_to_html(lines[1:])
+        chart = ""
+        if key == "targets":
+            chart = _targets_charts(report)
+        elif key == "terms" and report.terms:
+            from policydiff.render.svg import heat_map
+
+            chart = heat_map([t.term for t in report.terms], [d["id"] for d in report.documents],
+                             [list(t.rates) for t in report.terms], "terms per 10,000 characters")
+        parts.append(f"<section id='{_h(anchor)}'><h2>{_h(lines[0][3:])}</h2>"
+                     + (f"<div class='charts'>{chart}</div>" if chart else "") + body
+                     + "</section>")
+    evidence = _md_evidence(report, "\n".join(parts))
+    if evidence:
+        parts.append(f"<section id='evidence'><h2>Evidence</h2>{_md_to_html(evidence[1:])}"
+                     "</section>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def _targets_charts(report: Report) -> str:
+    """One timeline per metric with figures from two or more documents (scope = jurisdiction)."""
+    from policydiff.core.quantities import multiplier
+    from policydiff.render.svg import Point, timeline
+
+    places = {d["id"]: d["jurisdiction"] for d in report.documents}
+    by_metric: dict[str, list[TargetRow]] = {}
+    for r in report.targets:
+        if r.year and r.unit:
+            by_metric.setdefault(r.metric, []).append(r)
+    charts = []
+    for rows in by_metric.values():
+        if len({r.doc for r in rows}) < 2:
+            continue
+        unit = rows[0].unit
+        base = multiplier(unit)
+        points = [Point(int(r.year), r.value * multiplier(r.unit) / base, r.cell.split(" (")[0],
+                        " ".join(x for x in (places.get(r.doc, "") or r.doc,
+                                             getattr(r.target, "scope", "") or "") if x),
+                        figure_anchor(r.doc, r.start)) for r in rows]
+        charts.append(timeline(rows[0].metric_name, points, unit))
+    return "".join(charts)
+
+
+def _html_themes(report: Report) -> str:
+    parts = []
     for theme in report.themes:
-        parts.append(f"<h2 id='theme-{_h(theme.id)}'>{_h(theme.name_zh)} · "
-                     f"{_h(theme.name_en)}</h2>")
+        heading = f"{theme.name_zh} · {theme.name_en}"
+        parts.append(f"<section id='{_h(github_slug(heading))}'><h2>{_h(heading)}</h2>")
         if theme.description:
             parts.append(f"<p>{_h(theme.description)}</p>")
         if not theme.alignments:
@@ -341,57 +909,54 @@ def render_html(report: Report) -> str:
                 parts.append(f"<p>Reviewer's note: {_h(al.note)}</p>")
             parts.append("<ul>")
             for p in al.passages:
+                pid = _h(passage_anchor(al.id, p))
                 if p.absent:
-                    parts.append(f"<li class='absent'><b>{_h(p.doc)}</b> ({_h(p.date)}): "
-                                 f"no comparable passage {_h(p.note)}</li>")
+                    parts.append(f"<li id='{pid}' class='absent'><b>{_h(p.doc)}</b> "
+                                 f"({_h(p.date)}): {_h(_silence(report, p))} {_h(p.note)}</li>")
                 elif p.status == "orphaned":
-                    parts.append(f"<li class='orphaned'><b>{_h(p.doc)}</b> ({_h(p.date)}): "
-                                 f"anchor orphaned ({_h(p.reason)})</li>")
+                    parts.append(f"<li id='{pid}' class='orphaned'><b>{_h(p.doc)}</b> "
+                                 f"({_h(p.date)}): anchor orphaned ({_h(p.reason)})</li>")
                 else:
-                    parts.append(f"<li><b>{_h(p.doc)}</b> ({_h(p.date)}) §{_h(p.section)} "
-                                 f"{_h(p.section_label)}<blockquote>{_h(p.text)}</blockquote>"
-                                 "</li>")
+                    parts.append(f"<li id='{pid}'><b>{_h(p.doc)}</b> ({_h(p.date)}) "
+                                 f"§{_h(p.section or '')} {_h(p.section_label)}"
+                                 f"<blockquote>{_h(p.text)}</blockquote></li>")
             parts.append("</ul>")
-            for step in al.steps:
-                left = "".join(_h(t) if op == 0 else f"<del>{_h(t)}</del>"
-                               for op, t in step.diff.ops if op <= 0)
-                right = "".join(_h(t) if op == 0 else f"<ins>{_h(t)}</ins>"
-                                for op, t in step.diff.ops if op >= 0)
-                parts.append(f"<h4>{_h(step.a.doc)} → {_h(step.b.doc)} "
-                             f"(similarity {step.diff.similarity:.2f})</h4>"
-                             f"<div class='sbs'><div>{left}</div><div>{right}</div></div>")
-                if step.diff.figures:
-                    parts.append("<table><tr><th>before</th><th>after</th><th>context</th></tr>")
-                    for f in (fig.to_dict() for fig in step.diff.figures):
-                        parts.append(f"<tr><td>{_h(str(f.get('a') or '—'))}</td>"
-                                     f"<td>{_h(str(f.get('b') or '—'))}</td>"
-                                     f"<td>{_h(str(f.get('context') or ''))}</td></tr>")
-                    parts.append("</table>")
-    parts.append("<h2 id='provenance'>Provenance</h2><ul>")
-    if prov.get("commit"):
-        parts.append(f"<li>alignments: commit <code>{_h(prov['commit'])}</code>"
-                     + (", uncommitted changes" if prov.get("dirty") else ", clean") + "</li>")
-    else:
-        parts.append(f"<li>alignments: not in a git repository "
-                     f"({_h(prov.get('git_error', ''))})</li>")
-    parts.append(f"<li>policydiff {_h(prov['version'])}</li></ul><table>"
-                 "<tr><th>corpus file</th><th>sha256</th></tr>")
-    for f in prov["corpus"]:
-        parts.append(f"<tr><td><code>{_h(f['file'])}</code></td>"
-                     f"<td><code>{_h(f['sha256'])}</code></td></tr>")
-    parts.append("</table></body></html>\n")
+            for c in al.comparisons:
+                parts.append(_html_comparison(c))
+        parts.append("</section>")
     return "\n".join(parts)
 
 
-def _html_target_table(rows: list[TargetRow], documents: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "<p><em>None.</em></p>"
-    docs, table = _matrix(rows, documents)
-    dates = {d["id"]: d["date"] for d in documents}
-    out = ["<table><tr><th>metric</th>"
-           + "".join(f"<th><code>{_h(d)}</code> ({_h(dates[d])})</th>" for d in docs) + "</tr>"]
-    for name, cells in table:
-        out.append(f"<tr><td>{_h(name)}</td>"
-                   + "".join(f"<td>{_h(c) or '—'}</td>" for c in cells) + "</tr>")
-    out.append("</table>")
+def _html_comparison(c: Comparison) -> str:
+    if c.kind == "revision" and c.diff is not None:
+        left = "".join(_h(t) if op == 0 else f"<del>{_h(t)}</del>"
+                       for op, t in c.diff.ops if op <= 0)
+        right = "".join(_h(t) if op == 0 else f"<ins>{_h(t)}</ins>"
+                        for op, t in c.diff.ops if op >= 0)
+        out = [f"<h4>{_h(c.a.doc)} → {_h(c.b.doc)} (similarity {c.similarity:.2f})</h4>"
+               f"<div class='sbs'><div>{left}</div><div>{right}</div></div>"]
+        if c.diff.figures:
+            out.append("<table><tr><th>before</th><th>after</th><th>context</th></tr>")
+            for f in (fig.to_dict() for fig in c.diff.figures):
+                out.append(f"<tr><td>{_h(str(f.get('a') or '—'))}</td>"
+                           f"<td>{_h(str(f.get('b') or '—'))}</td>"
+                           f"<td>{_h(str(f.get('context') or ''))}</td></tr>")
+            out.append("</table>")
+        out += [f"<p>Commitment word: {_h(a)} → {_h(b)}</p>" for a, b in c.strength]
+        return "".join(out)
+    if c.kind == "parallel":
+        head = (f"{_h(c.a.doc)} ({_h(c.jurisdictions[0])}) ∥ {_h(c.b.doc)} "
+                f"({_h(c.jurisdictions[1])}): parallel jurisdictions, compared as shares")
+    else:
+        head = (f"{_h(c.a.doc)} → {_h(c.b.doc)}: reworded (similarity {c.similarity:.2f}, "
+                "no shared wording to diff)")
+    out = [f"<h4>{head}</h4><div class='sbs quotes'>"
+           f"<div>{_h(c.a.text)}<p class='meta'>figures: {_h(', '.join(c.figures_a) or '—')}</p>"
+           f"</div><div>{_h(c.b.text)}<p class='meta'>figures: "
+           f"{_h(', '.join(c.figures_b) or '—')}</p></div></div>"]
+    if c.shares:
+        out.append(f"<p>Shares: {_h('; '.join(c.shares))}</p>")
+    out.append(f"<p>Key words added: {_h('、'.join(c.added) or '—')} · dropped: "
+               f"{_h('、'.join(c.dropped) or '—')}</p>")
+    out += [f"<p>Commitment word: {_h(a)} → {_h(b)}</p>" for a, b in c.strength]
     return "".join(out)
