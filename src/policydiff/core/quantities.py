@@ -106,6 +106,21 @@ def _cn2an():  # imported on first use: cn2an costs ~80 ms at start-up
     return cn2an.cn2an
 
 
+_SMALL_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
+def _small_numeral(text: str) -> float | None:
+    """一 … 九十九 without cn2an (section numbers): importing cn2an costs ~80 ms."""
+    head, ten, tail = text.partition("十")
+    if not ten:
+        return float(_SMALL_DIGITS[text]) if len(text) == 1 and text in _SMALL_DIGITS else None
+    if len(head) > 1 or len(tail) > 1 or head in ("零",) or tail in ("零",):
+        return None
+    if (head and head not in _SMALL_DIGITS) or (tail and tail not in _SMALL_DIGITS):
+        return None
+    return float((_SMALL_DIGITS[head] if head else 1) * 10 + (_SMALL_DIGITS[tail] if tail else 0))
+
+
 @lru_cache(maxsize=4096)
 def parse_number(text: str) -> float | None:
     """Convert an Arabic or Chinese numeral (or a fraction like 1/3, 三分之一) to a float."""
@@ -131,6 +146,9 @@ def parse_number(text: str) -> float | None:
             return float(_cn2an()(text, "smart"))
         except ValueError:
             return None
+    small = _small_numeral(text)
+    if small is not None:
+        return small
     try:
         return float(_cn2an()(text.replace("两", "二"), "normal"))
     except (ValueError, KeyError):

@@ -1,0 +1,129 @@
+"""Speed work must not change results: cached tokens, lazy imports, numeral fast path.
+
+No timings are asserted here (they belong in benchmarks/); these tests check that
+the shortcuts give exactly what the slow paths give, and that commands do not import
+modules they do not use.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import copy_project
+
+from policydiff.core import segment
+from policydiff.core.quantities import _small_numeral
+from policydiff.store.token_cache import SqliteTokenCache, cache_path
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("numpy", "scipy", "cn2an", "textual", "git", "jieba")
+
+
+def _texts(corpus) -> list[str]:
+    """Every paragraph and sentence of the bundled corpus, and the labelled quotes."""
+    from ruamel.yaml import YAML
+
+    out = [p.text for doc in corpus for p in doc.paragraphs()]
+    out += [s.text for doc in corpus for s in doc.sentences()]
+    for name in ("targets.yaml", "themes.yaml"):
+        data = YAML(typ="safe").load((REPO / "tests" / "labels" / name).read_text(encoding="utf-8"))
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, str) and len(item) > 1:
+                out.append(item)
+    return out
+
+
+def _tokens(texts: list[str]) -> list[list[tuple[str, int, int, str]]]:
+    segment._tokenize_cached.cache_clear()
+    return [[(t.text, t.start, t.end, t.kind) for t in segment.tokenize(x)] for x in texts]
+
+
+def test_cached_tokens_are_identical_to_jieba(corpus, tmp_path: Path) -> None:
+    texts = _texts(corpus)
+    assert len(texts) > 300
+    previous = segment.get_cache()
+    try:
+        segment.set_cache(None)
+        plain = _tokens(texts)
+        cold = SqliteTokenCache(tmp_path / "tokens.sqlite3")
+        segment.set_cache(cold)
+        assert _tokens(texts) == plain  # filling the cache
+        cold.close()
+        warm = SqliteTokenCache(tmp_path / "tokens.sqlite3")
+        segment.set_cache(warm)
+        assert _tokens(texts) == plain  # read back from disk
+        assert warm.hits > 0 and warm.misses == 0  # jieba was not needed
+        warm.close()
+    finally:
+        segment.set_cache(previous)
+        segment._tokenize_cached.cache_clear()
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "tokens.sqlite3"
+    path.write_bytes(b"not a database" * 100)
+    previous = segment.get_cache()
+    cache = SqliteTokenCache(path)
+    try:
+        segment.set_cache(cache)
+        assert [t.text for t in segment.tokenize("上海人工智能产业规模")]
+        cache.close()
+        assert path.read_bytes().startswith(b"SQLite format 3")
+    finally:
+        segment.set_cache(previous)
+
+
+def _cli_modules(root: Path, *args: str, env: dict[str, str] | None = None) -> dict:
+    code = (
+        "import json, sys\n"
+        "from policydiff.cli import cli\n"
+        "try:\n    cli(sys.argv[1:], prog_name='policydiff')\n"
+        "except SystemExit:\n    pass\n"
+        f"print(json.dumps({{m: m in sys.modules for m in {HEAVY!r}}}), file=sys.stderr)\n"
+    )
+    import os
+
+    run = subprocess.run([sys.executable, "-c", code, "--root", str(root), *args],
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, **(env or {})})
+    return json.loads(run.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("args", [("--help",), ("docs",)])
+def test_light_commands_import_no_heavy_module(args: tuple[str, ...]) -> None:
+    loaded = _cli_modules(REPO, *args)
+    assert not any(loaded.values()), loaded
+
+
+def test_warm_diff_does_not_load_jieba(tmp_path: Path) -> None:
+    copy_project(tmp_path)
+    args = ("diff", "2017-opinions", "2021-14th-plan", "--format", "json")
+    assert _cli_modules(tmp_path, *args)["jieba"]  # first run cuts and fills the cache
+    assert cache_path(tmp_path).exists()
+    assert not _cli_modules(tmp_path, *args)["jieba"]  # second run: every cut cached
+
+
+def test_small_numerals_match_cn2an() -> None:
+    import cn2an
+
+    digits = "零一二三四五六七八九两十"
+    checked = 0
+    for n in (1, 2, 3):
+        for text in map("".join, itertools.product(digits, repeat=n)):
+            fast = _small_numeral(text)
+            if fast is None:
+                continue
+            assert fast == float(cn2an.cn2an(text.replace("两", "二"), "normal")), text
+            checked += 1
+    assert checked >= 99
