@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
 
+from conftest import copy_project
 from policydiff.core import segment
 from policydiff.core.quantities import _small_numeral
 from policydiff.store.token_cache import SqliteTokenCache, cache_path
