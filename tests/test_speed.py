@@ -17,7 +17,7 @@ import pytest
 
 from conftest import copy_project
 from policydiff.core import segment
-from policydiff.core.quantities import _small_numeral
+from policydiff.core.quantities import _cn_digits, _cn_numeral, parse_number
 from policydiff.store.token_cache import SqliteTokenCache, cache_path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -114,16 +114,29 @@ def test_warm_diff_does_not_load_jieba(tmp_path: Path) -> None:
     assert not _cli_modules(tmp_path, *args)["jieba"]  # second run: every cut cached
 
 
-def test_small_numerals_match_cn2an() -> None:
+def test_chinese_numerals_match_cn2an() -> None:
+    """Every numeral the fast reader accepts (all strings of up to 5 of these
+    characters, and cn2an's own spelling of many integers) reads as cn2an reads it."""
+    import random
+
     import cn2an
 
-    digits = "零一二三四五六七八九两十"
     checked = 0
-    for n in (1, 2, 3):
-        for text in map("".join, itertools.product(digits, repeat=n)):
-            fast = _small_numeral(text)
+    for n in range(1, 6):
+        for text in map("".join, itertools.product("零一两三九十百千万亿", repeat=n)):
+            fast = _cn_numeral(text)
             if fast is None:
                 continue
             assert fast == float(cn2an.cn2an(text.replace("两", "二"), "normal")), text
             checked += 1
-    assert checked >= 99
+    assert checked > 1000
+    rng = random.Random(7)
+    for value in [*range(0, 3000), *(rng.randrange(10**13) for _ in range(3000))]:
+        assert _cn_numeral(cn2an.an2cn(value)) in (None, float(value))
+    for n in range(1, 4):  # units alone are refused without asking cn2an, as cn2an refuses them
+        for text in map("".join, itertools.product("百千万亿", repeat=n)):
+            assert parse_number(text) is None
+            with pytest.raises(ValueError):
+                cn2an.cn2an(text, "normal")
+    for text in map("".join, itertools.product("〇零一二九", repeat=4)):
+        assert _cn_digits(text) == float(cn2an.cn2an(text, "smart")), text
