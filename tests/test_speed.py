@@ -179,3 +179,30 @@ def test_sentence_pairing_identical_to_reference(corpus) -> None:
                 assert worddiff.align_sentences(sa, sb) == expected
             finally:
                 worddiff._score_pairs = real  # type: ignore[assignment]
+
+
+def test_tui_paints_before_the_project_is_loaded(tmp_path: Path) -> None:
+    """With background_load the first screen is the loading screen; the themes view follows."""
+    import asyncio
+
+    from policydiff.tui.app import LoadingScreen, PolicydiffApp
+    from test_tui_fixtures import make_project
+
+    root = make_project(tmp_path / "proj")
+    seen: list[str] = []
+
+    async def run() -> None:
+        app = PolicydiffApp(root, preload_segmenter=False, background_load=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            seen.append(type(app.screen).__name__)
+            await pilot.press("3")  # a view key while loading is ignored, not a crash
+            for _ in range(200):
+                if app.workspace is not None and not isinstance(app.screen, LoadingScreen):
+                    break
+                await pilot.pause(0.05)
+            await pilot.pause()
+            seen.append(type(app.screen).__name__)
+            assert app.workspace is not None and app.workspace.alignments()
+
+    asyncio.run(run())
+    assert seen == ["LoadingScreen", "ThemesScreen"]
