@@ -209,3 +209,33 @@ def test_tui_paints_before_the_project_is_loaded(tmp_path: Path) -> None:
 
     asyncio.run(run())
     assert seen == ["LoadingScreen", "ThemesScreen"]
+
+
+def test_cache_is_shared_by_concurrent_processes(tmp_path: Path, corpus) -> None:
+    """Two processes filling one cache at once both succeed; a third finds every cut."""
+    texts = [p.text for doc in corpus for p in doc.paragraphs()]
+    halves = [texts[::2], texts[1::2]]
+    code = (
+        "import json, sys\n"
+        "from policydiff.core import segment\n"
+        "from policydiff.store.token_cache import SqliteTokenCache\n"
+        "cache = SqliteTokenCache(sys.argv[1])\n"
+        "segment.set_cache(cache)\n"
+        "for t in json.loads(sys.stdin.read()):\n"
+        "    segment.tokenize(t)\n"
+        "cache.close()\n"
+        "print(cache.hits, cache.misses)\n"
+    )
+    path = tmp_path / "tokens.sqlite3"
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True) for _ in halves]
+    for proc, half in zip(procs, halves, strict=True):
+        proc.stdin.write(json.dumps(half, ensure_ascii=False))  # type: ignore[union-attr]
+        proc.stdin.close()  # type: ignore[union-attr]
+    assert all(proc.wait(timeout=120) == 0 for proc in procs)
+    for proc in procs:
+        proc.stdout.close()  # type: ignore[union-attr]
+    third = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                           text=True, check=True, input=json.dumps(texts, ensure_ascii=False))
+    hits, misses = map(int, third.stdout.split())
+    assert hits > 0 and misses == 0
