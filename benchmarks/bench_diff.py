@@ -74,7 +74,7 @@ def ours_time(a: str, b: str) -> float:
 def startup_time() -> tuple[float, float]:
     """Seconds to import policydiff.core.segment and to load jieba, in a fresh process."""
     code = (
-        "import time; t=time.perf_counter(); from policydiff import segment;"
+        "import time; t=time.perf_counter(); from policydiff.core import segment;"
         "t1=time.perf_counter(); segment.load(); t2=time.perf_counter();"
         "print(t1-t, t2-t1)"
     )

@@ -243,9 +243,19 @@ class PolicyProject:
                             sections=list(sections) if sections else None)
 
 
-def open_project(root: str | Path | None = None, *, rev: str | None = None) -> PolicyProject:
-    """The project at ``root`` (or found from ``$POLICYDIFF_ROOT`` / the cwd)."""
-    return PolicyProject(find_project(root), rev=rev)
+def open_project(root: str | Path | None = None, *, rev: str | None = None,
+                 token_cache: bool = True) -> PolicyProject:
+    """The project at ``root`` (or found from ``$POLICYDIFF_ROOT`` / the cwd).
+
+    ``token_cache`` reuses word segmentation across runs (``.policydiff/`` in the project,
+    ignored by git), as the CLI does.
+    """
+    project = find_project(root)
+    if token_cache:
+        from policydiff.store import token_cache as cache
+
+        cache.install(project.root)
+    return PolicyProject(project, rev=rev)
 
 
 def require(condition: bool, message: str) -> None:

@@ -64,7 +64,11 @@ def get_project(ctx: click.Context | None = None) -> Project:
     """The project the command runs on (``--root`` or discovered from the cwd)."""
     ctx = ctx or click.get_current_context()
     root = (ctx.find_root().obj or {}).get("root")
-    return find_project(root)
+    project = find_project(root)
+    from policydiff.store import token_cache
+
+    token_cache.install(project.root)  # tokenise once: cuts reused across commands
+    return project
 
 
 def get_policy_project(rev: str | None = None) -> PolicyProject:

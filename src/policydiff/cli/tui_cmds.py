@@ -17,4 +17,7 @@ def tui_cmd() -> None:
     from policydiff.tui.app import PolicydiffApp
 
     project = get_project()
-    PolicydiffApp(project.root).run()
+    app = PolicydiffApp(project.root, background_load=True)
+    app.run()
+    if app.return_code:  # the project failed to load (the message was printed)
+        raise SystemExit(app.return_code)

@@ -9,15 +9,23 @@ is cut into tokens: Chinese runs by jieba (with a policy-term dictionary so that
 Tokens tile the text: joining their texts gives the input back exactly. jieba costs
 about half a second to load, so it is loaded on first use of a Chinese run and
 cached; pure ASCII/number text never loads it.
+
+Tokenise once: a :class:`TokenCache` can be installed with :func:`set_cache` (the
+project's on-disk cache lives in :mod:`policydiff.store.token_cache`; core only sees
+this protocol). Each Chinese run's cut is looked up by a content hash that includes
+:data:`SEGMENTER_VERSION` and the dictionaries' fingerprint, and jieba is loaded only
+on a miss — so a command over an unchanged corpus never loads it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, Protocol
 
 from policydiff.core.quantities import quantity_spans
 
@@ -45,6 +53,72 @@ class Token:
     kind: TokenKind
 
 
+SEGMENTER_VERSION = "1"
+"""Bump when the cutting rules change, so cached cuts of older rules are not reused."""
+
+
+class TokenCache(Protocol):
+    """Where cuts of Chinese runs are kept between processes (a key-value store).
+
+    Keys are 16-byte content hashes (run text + segmenter version + dictionaries);
+    values are opaque bytes. ``get`` returns ``None`` for a miss; both may silently
+    do nothing (a read-only or broken cache must never break segmentation).
+    """
+
+    def get(self, key: bytes) -> bytes | None: ...
+
+    def put(self, key: bytes, value: bytes) -> None: ...
+
+
+_cache: TokenCache | None = None
+
+
+def set_cache(cache: TokenCache | None) -> None:
+    """Install (or with ``None`` remove) the cache consulted before jieba."""
+    global _cache
+    _cache = cache
+    _tokenize_cached.cache_clear()
+
+
+def get_cache() -> TokenCache | None:
+    """The installed cache, if any."""
+    return _cache
+
+
+def _terms_file():  # -> importlib.resources.abc.Traversable
+    return resources.files("policydiff").joinpath("data/policy_terms.txt")
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> bytes:
+    """What the cuts depend on: segmenter version, jieba's version and dictionary, our terms.
+
+    Read without importing jieba (that is what the cache saves): its ``__version__``
+    line and the size of its dictionary file, and a hash of the policy-term list.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"segmenter {SEGMENTER_VERSION}\n".encode())
+    spec = importlib.util.find_spec("jieba")
+    if spec is not None and spec.origin:
+        pkg = Path(spec.origin).parent
+        try:
+            m = re.search(r"__version__\s*=\s*['\"]([^'\"]+)",
+                          Path(spec.origin).read_text(encoding="utf-8", errors="replace"))
+            h.update(f"jieba {m.group(1) if m else '?'} {(pkg / 'dict.txt').stat().st_size}\n"
+                     .encode())
+        except OSError:
+            h.update(b"jieba ?\n")
+    h.update(_terms_file().read_bytes())
+    return h.digest()
+
+
+def _run_key(run: str) -> bytes:
+    return hashlib.blake2b(run.encode("utf-8"), digest_size=16, key=fingerprint()).digest()
+
+
 @lru_cache(maxsize=1)
 def _jieba():  # -> jieba.Tokenizer
     """The jieba tokenizer with the policy-term dictionary, loaded once."""
@@ -55,8 +129,7 @@ def _jieba():  # -> jieba.Tokenizer
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    terms = resources.files("policydiff").joinpath("data/policy_terms.txt")
-    with terms.open("r", encoding="utf-8") as fh:
+    with _terms_file().open("r", encoding="utf-8") as fh:
         tokenizer.load_userdict(fh)
     return tokenizer
 
@@ -67,9 +140,26 @@ def load() -> None:
 
 
 def _cut_cjk(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    cache = _cache
+    if cache is not None:
+        key = _run_key(run)
+        hit = cache.get(key)
+        if hit is not None:
+            lengths = array("H")
+            lengths.frombytes(hit)
+            if sum(lengths) == len(run) and all(lengths):
+                out, pos = [], 0
+                for n in lengths:
+                    out.append(run[pos:pos + n])
+                    pos += n
+                return out
     pieces = list(_jieba().cut(run, HMM=False))
     if "".join(pieces) != run:  # never lose a character, whatever jieba does
-        return list(run)
+        pieces = list(run)
+    if cache is not None and all(len(p) < 65536 for p in pieces):
+        cache.put(key, array("H", [len(p) for p in pieces]).tobytes())
     return pieces
 
 

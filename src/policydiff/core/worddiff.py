@@ -448,35 +448,18 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
     mass_b = {j: sum(idf[g] for g in bg_b[j]) for j in free_b}
     # Bigrams in over a fifth of the sentences weigh almost nothing but cost the most.
     common = max(3, total // 5)
-    postings: dict[str, list[int]] = defaultdict(list)
-    for j in free_b:
-        for g in bg_b[j]:
-            if df[g] <= common:
-                postings[g].append(j)
     anchors_a = sorted(pair_a)
     gap_a = {i: bisect.bisect_left(anchors_a, i) for i in free_a}
     anchors_b = sorted(paired_b)
     gap_b = {j: bisect.bisect_left(anchors_b, j) for j in free_b}
-    shared: dict[int, dict[int, int]] = {}
-    in_order: list[tuple[int, int, float]] = []
-    moves: list[tuple[float, int, int]] = []
-    for i in free_a:
-        weights: dict[int, float] = {}
-        counts: dict[int, int] = {}
-        for g in bg_a[i]:
-            post = postings.get(g)
-            if post:
-                w = idf[g]
-                for j in post:
-                    weights[j] = weights.get(j, 0.0) + w
-                    counts[j] = counts.get(j, 0) + 1
-        shared[i] = counts
-        for j, wsum in weights.items():
-            d = 2 * wsum / ((mass_a[i] + mass_b[j]) or 1)
-            if d >= PAIR_THRESHOLD and gap_a[i] == gap_b[j]:
-                in_order.append((i, j, d))
-            if d >= MOVE_THRESHOLD:
-                moves.append((-d, i, j))
+    in_order, moves = _score_pairs(free_a, free_b, bg_a, bg_b, gap_a, gap_b, idf, df, common,
+                                   mass_a, mass_b)
+
+    def shared_count(i: int, j: int) -> int:
+        """Rare bigrams a[i] and b[j] share (computed for the few neighbours asked about)."""
+        grams_b = bg_b[j]
+        return sum(1 for g in bg_a[i] if df[g] <= common and g in grams_b)
+
     groups_a: dict[int, list[int]] = {}  # a index -> b indices
     taken_b: set[int] = set()
     for i, j in _best_chain(in_order):
@@ -523,10 +506,10 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
 
     for j in free_b:
         if j not in owner_b:
-            join(j, owner_b, 1, 0, bg_b, lambda i, j: shared[i].get(j, 0))
+            join(j, owner_b, 1, 0, bg_b, shared_count)
     for i in free_a:
         if i not in owner_a:
-            join(i, owner_a, 0, 1, bg_a, lambda j, i: shared[i].get(j, 0))
+            join(i, owner_a, 0, 1, bg_a, lambda j, i: shared_count(i, j))
     all_groups = [([i], [j]) for i, j in pair_a.items()] + groups
     # 4. pairs outside the longest in-order chain are moves.
     all_groups.sort(key=lambda g: g[0][0])
@@ -558,6 +541,127 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
         ia, ib = ga[-1] + 1, gb[-1] + 1
     advance(n, m)
     return out
+
+
+_VECTOR_PAIRS = 150_000
+"""Above this many (free a × free b) sentence pairs the candidates are found with sparse
+matrices (numpy/scipy, imported only then); below, the plain loop is faster."""
+
+
+def _score_pairs(free_a: Sequence[int], free_b: Sequence[int],
+                 bg_a: dict[int, frozenset[str]], bg_b: dict[int, frozenset[str]],
+                 gap_a: dict[int, int], gap_b: dict[int, int],
+                 idf: dict[str, float], df: Counter[str], common: int,
+                 mass_a: dict[int, float], mass_b: dict[int, float],
+                 vectorise: bool | None = None,
+                 ) -> tuple[list[tuple[int, int, float]], list[tuple[float, int, int]]]:
+    """Candidate pairs: in order (same gap between anchors, score ≥ PAIR_THRESHOLD) and
+    moves (any gap, score ≥ MOVE_THRESHOLD), the score being the rarity-weighted Dice of
+    the sentences' rare bigrams (``df ≤ common``).
+
+    Scoring every a sentence against every b sentence that shares a bigram is quadratic;
+    in a long text most of the diff's time went there. For many free sentences the
+    shared weights are found at once as a sparse product (rows of idf weights times
+    columns of bigram indicators); only the pairs within a hair of a threshold are
+    then re-scored exactly, bigram by bigram in the order the plain loop adds them.
+    Both ways give the same lists, in the same order, with the same floating-point
+    scores (a test compares them), so the pairing never depends on the path taken.
+    """
+    if vectorise is None:
+        vectorise = len(free_a) * len(free_b) > _VECTOR_PAIRS
+    if vectorise:
+        return _score_pairs_sparse(free_a, free_b, bg_a, bg_b, gap_a, gap_b, idf, df, common,
+                                   mass_a, mass_b)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j in free_b:
+        for g in bg_b[j]:
+            if df[g] <= common:
+                postings[g].append(j)
+    in_order: list[tuple[int, int, float]] = []
+    moves: list[tuple[float, int, int]] = []
+    for i in free_a:
+        weights: dict[int, float] = {}
+        for g in bg_a[i]:
+            post = postings.get(g)
+            if post:
+                w = idf[g]
+                for j in post:
+                    weights[j] = weights.get(j, 0.0) + w
+        for j, wsum in weights.items():
+            d = 2 * wsum / ((mass_a[i] + mass_b[j]) or 1)
+            if d >= PAIR_THRESHOLD and gap_a[i] == gap_b[j]:
+                in_order.append((i, j, d))
+            if d >= MOVE_THRESHOLD:
+                moves.append((-d, i, j))
+    return in_order, moves
+
+
+def _score_pairs_sparse(free_a: Sequence[int], free_b: Sequence[int],
+                        bg_a: dict[int, frozenset[str]], bg_b: dict[int, frozenset[str]],
+                        gap_a: dict[int, int], gap_b: dict[int, int],
+                        idf: dict[str, float], df: Counter[str], common: int,
+                        mass_a: dict[int, float], mass_b: dict[int, float],
+                        ) -> tuple[list[tuple[int, int, float]], list[tuple[float, int, int]]]:
+    """:func:`_score_pairs` through one sparse product; see there."""
+    import numpy as np
+    from scipy import sparse
+
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for r, i in enumerate(free_a):
+        for g in bg_a[i]:
+            if df[g] <= common:
+                rows.append(r)
+                cols.append(vocab.setdefault(g, len(vocab)))
+                vals.append(idf[g])
+    brows, bcols = [], []
+    for c, j in enumerate(free_b):
+        for g in bg_b[j]:
+            k = vocab.get(g)  # a bigram no free a sentence has cannot be shared
+            if k is not None and df[g] <= common:
+                brows.append(k)
+                bcols.append(c)
+    shape_v = len(vocab)
+    a_mat = sparse.csr_matrix((np.asarray(vals, dtype=np.float64), (rows, cols)),
+                              shape=(len(free_a), shape_v))
+    b_mat = sparse.csc_matrix((np.ones(len(brows)), (brows, bcols)),
+                              shape=(shape_v, len(free_b)))
+    shared = (a_mat @ b_mat).tocoo()
+    ma = np.asarray([mass_a[i] for i in free_a])[shared.row]
+    mb = np.asarray([mass_b[j] for j in free_b])[shared.col]
+    denom = ma + mb
+    denom[denom == 0] = 1
+    rough = 2 * shared.data / denom
+    ga = np.asarray([gap_a[i] for i in free_a])[shared.row]
+    gb = np.asarray([gap_b[j] for j in free_b])[shared.col]
+    slack = 1 - 1e-9  # far above rounding differences: no pair near a threshold is lost
+    keep = ((rough >= PAIR_THRESHOLD * slack) & (ga == gb)) | (rough >= MOVE_THRESHOLD * slack)
+    near: dict[int, list[int]] = defaultdict(list)
+    for r, c in zip(shared.row[keep].tolist(), shared.col[keep].tolist(), strict=True):
+        near[r].append(free_b[c])
+    in_order: list[tuple[int, int, float]] = []
+    moves: list[tuple[float, int, int]] = []
+    for r, i in enumerate(free_a):
+        js = near.get(r)
+        if not js:
+            continue
+        partners = {j: bg_b[j] for j in sorted(js)}  # ascending, as postings are
+        weights: dict[int, float] = {}
+        for g in bg_a[i]:  # the plain loop's order of addition, hence its exact sums
+            if df[g] > common:
+                continue
+            w = idf[g]
+            for j, grams_b in partners.items():
+                if g in grams_b:
+                    weights[j] = weights.get(j, 0.0) + w
+        # the plain loop meets partners in the order of their first shared bigram, then j
+        for j, wsum in weights.items():
+            d = 2 * wsum / ((mass_a[i] + mass_b[j]) or 1)
+            if d >= PAIR_THRESHOLD and gap_a[i] == gap_b[j]:
+                in_order.append((i, j, d))
+            if d >= MOVE_THRESHOLD:
+                moves.append((-d, i, j))
+    return in_order, moves
 
 
 def _gap_is_free(i: int, j: int, groups: dict[int, list[int]]) -> bool:

@@ -7,23 +7,65 @@ global keys. Screens display; the core computes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import importlib
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import App, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import Static
 
-from policydiff.tui.screens.compare import CompareScreen
-from policydiff.tui.screens.reader import ReaderScreen
-from policydiff.tui.screens.review import ReviewScreen
-from policydiff.tui.screens.targets import TargetsScreen
-from policydiff.tui.screens.themes import ThemesScreen
-from policydiff.tui.workspace import Workspace
+if TYPE_CHECKING:
+    from policydiff.tui.workspace import Workspace
+
+_SCREENS = {
+    "themes": ("policydiff.tui.screens.themes", "ThemesScreen"),
+    "compare": ("policydiff.tui.screens.compare", "CompareScreen"),
+    "targets": ("policydiff.tui.screens.targets", "TargetsScreen"),
+    "reader": ("policydiff.tui.screens.reader", "ReaderScreen"),
+    "review": ("policydiff.tui.screens.review", "ReviewScreen"),
+}
+
+
+def _screen_class(mode: str) -> type[Screen]:
+    module, name = _SCREENS[mode]
+    return getattr(importlib.import_module(module), name)
+
+
+class _LazyScreen:
+    """A mode's screen class, its module imported when first used (start-up speed).
+
+    Calling it makes the screen, as Textual does with MODES; any other attribute
+    (``BINDINGS``, ``__mro__`` for the help screen) is the real class's.
+    """
+
+    def __init__(self, mode: str) -> None:
+        self._mode = mode
+
+    def __call__(self) -> Screen:
+        return _screen_class(self._mode)()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(_screen_class(self._mode), name)
+
+
+def _lazy_screen(mode: str) -> Callable[[], Screen]:
+    return _LazyScreen(mode)
+
+
+class LoadingScreen(Screen):
+    """What the user sees while the corpus and the alignments load in a worker."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("policydiff — loading the corpus and the alignments…", id="loading")
+
+    def show(self, text: str) -> None:
+        self.query_one("#loading", Static).update(f"policydiff — {text}")
 
 
 class PolicydiffCommands(Provider):
@@ -34,6 +76,8 @@ class PolicydiffCommands(Provider):
         assert isinstance(app, PolicydiffApp)
         ws = app.workspace
         out: list[tuple[str, str, object]] = []
+        if ws is None:  # still loading
+            return out
         for theme in ws.themes():
             out.append((f"Theme: {theme.id} {theme.name_zh} {theme.name_en}",
                         "show the theme's alignments", partial(app.show_theme, theme.id)))
@@ -64,13 +108,7 @@ class PolicydiffApp(App[None]):
     TITLE = "policydiff"
     CSS_PATH = Path(__file__).with_name("policydiff.tcss")  # absolute: subclasses work anywhere
     COMMANDS: ClassVar = App.COMMANDS | {PolicydiffCommands}
-    MODES: ClassVar = {
-        "themes": ThemesScreen,
-        "compare": CompareScreen,
-        "targets": TargetsScreen,
-        "reader": ReaderScreen,
-        "review": ReviewScreen,
-    }
+    MODES: ClassVar = {mode: _lazy_screen(mode) for mode in _SCREENS}
     BINDINGS: ClassVar[list[BindingType]] = [
         # The view keys are on the view bar at the top, so the footer leaves them out.
         Binding("1", "switch_mode('themes')", "Themes", show=False,
@@ -94,9 +132,16 @@ class PolicydiffApp(App[None]):
     segmenter_ready: reactive[bool] = reactive(False)
 
     def __init__(self, root: str | Path | None = None, workspace: Workspace | None = None,
-                 preload_segmenter: bool = True):
+                 preload_segmenter: bool = True, background_load: bool = False):
+        """``background_load``: paint a loading screen first and open the project in a
+        worker (the command line does this; tests keep the synchronous default)."""
         super().__init__()
-        self.workspace = workspace or Workspace.open(root)
+        self.root = root
+        if workspace is None and not background_load:
+            from policydiff.tui.workspace import Workspace
+
+            workspace = Workspace.open(root)
+        self.workspace: Workspace = workspace  # type: ignore[assignment]  # None while loading
         self.preload_segmenter = preload_segmenter
         self.note_drafts: dict[str, str] = {}
         self.commit_draft = ""
@@ -104,12 +149,49 @@ class PolicydiffApp(App[None]):
         self.reader_target: tuple[str, int | None, str | None] | None = None
 
     def on_mount(self) -> None:
+        if self.workspace is None:
+            self.push_screen(LoadingScreen())
+            self.run_worker(self._open_workspace, thread=True, group="load", exit_on_error=False)
+            return
+        self._start()
+
+    def _start(self) -> None:
         self.refresh_problems()
         self.switch_mode("themes")
         if self.preload_segmenter:
             self.call_after_refresh(self._preload_segmenter)
 
+    def _open_workspace(self) -> None:
+        """Worker: open the project, and import the first view, off the event loop."""
+        from policydiff.core.errors import PolicydiffError
+        from policydiff.tui.workspace import Workspace
+
+        try:
+            workspace = Workspace.open(self.root)
+            _screen_class("themes")
+        except PolicydiffError as exc:
+            self.call_from_thread(self.exit, None, 2, f"policydiff: error: {exc}")
+            return
+        self.call_from_thread(self._workspace_ready, workspace)
+
+    def _workspace_ready(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        if isinstance(self.screen, LoadingScreen):
+            self.pop_screen()
+        self._start()
+
+    async def action_switch_mode(self, mode: str) -> None:
+        if self.workspace is not None:  # the views need the project: not while loading
+            await super().action_switch_mode(mode)
+
     def _preload_segmenter(self) -> None:
+        from policydiff.core import segment
+
+        if segment.get_cache() is not None:
+            # Cuts come from the project's token cache; jieba loads only on a miss
+            # (in the compare worker), so do not spend half a second of CPU on it now.
+            self.segmenter_ready = True
+            return
         self.run_worker(self._load_segmenter, thread=True, group="segmenter",
                         exit_on_error=False)
 
@@ -150,7 +232,7 @@ class PolicydiffApp(App[None]):
         """Show ``doc_id`` in the reader, scrolled to ``offset`` if given."""
         self.reader_target = (doc_id, offset, alignment_id)
         if self.current_mode == "reader":
-            self.screen.post_message(ReaderScreen.Retarget())
+            self.screen.post_message(_screen_class("reader").Retarget())  # type: ignore[attr-defined]
         else:
             self.switch_mode("reader")  # the reader picks the target up when it resumes
 
@@ -180,4 +262,4 @@ class PolicydiffApp(App[None]):
 
 def run(root: str | Path | None = None) -> None:
     """Start the app on the project at ``root`` (found from the cwd by default)."""
-    PolicydiffApp(root).run()
+    PolicydiffApp(root, background_load=True).run()

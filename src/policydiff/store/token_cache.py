@@ -1,0 +1,173 @@
+"""The project's on-disk token cache: segment the corpus once, not in every command.
+
+Loading jieba's dictionary costs about half a second, more than most commands
+take otherwise. :mod:`policydiff.core.segment` asks an injected
+:class:`~policydiff.core.segment.TokenCache` for the cut of each Chinese run before
+loading jieba; this module is that cache, kept under the project in
+``.policydiff/tokens.sqlite3`` (ignored by git).
+
+Why SQLite: one file, safe under concurrent processes (WAL journal, a busy
+timeout, ``INSERT OR IGNORE`` — two processes that cut the same run write the
+same bytes), and a lookup costs microseconds without reading the whole cache.
+Keys are content hashes that already include the segmenter version and the
+dictionaries' fingerprint; when the fingerprint changes the old entries are
+dropped so the file does not grow with stale cuts. Anything going wrong (read-only
+folder, a corrupt file, a locked database) degrades to "no cache": the file is
+rebuilt when it is corrupt, and segmentation never fails because of the cache.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".policydiff"
+CACHE_FILE = "tokens.sqlite3"
+_FLUSH_EVERY = 2000
+
+
+class SqliteTokenCache:
+    """A :class:`~policydiff.core.segment.TokenCache` in one SQLite file.
+
+    The connection is opened on first use (a command that tokenises nothing pays
+    nothing); new entries are buffered and written in one transaction at exit or
+    every few thousand entries.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._db: Any = None
+        self._failed = False
+        self._pending: dict[bytes, bytes] = {}
+        self.hits = 0
+        self.misses = 0
+        self._lock = threading.Lock()  # the TUI segments in a worker thread
+        atexit.register(self.flush)
+
+    # -- connection -------------------------------------------------------------
+
+    def _connect(self) -> Any:
+        if self._db is not None or self._failed:
+            return self._db
+        import sqlite3
+
+        from policydiff.core.segment import fingerprint
+
+        for attempt in range(2):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(str(self.path), timeout=5.0, isolation_level=None,
+                                     check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("CREATE TABLE IF NOT EXISTS cuts (k BLOB PRIMARY KEY, v BLOB NOT NULL)"
+                           " WITHOUT ROWID")
+                db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
+                fp = fingerprint()
+                row = db.execute("SELECT value FROM meta WHERE name='fingerprint'").fetchone()
+                if row is None or bytes(row[0]) != fp:
+                    with db:  # another segmenter or dictionary: its cuts are useless now
+                        db.execute("BEGIN IMMEDIATE")
+                        db.execute("DELETE FROM cuts")
+                        db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fp,))
+                self._db = db
+                return db
+            except sqlite3.DatabaseError:
+                if attempt == 0 and self._remove_corrupt():
+                    continue
+                self._failed = True
+            except OSError:
+                self._failed = True
+            break
+        return None
+
+    def _remove_corrupt(self) -> bool:
+        """Delete a cache file SQLite cannot read (it only holds derived data)."""
+        removed = False
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                Path(str(self.path) + suffix).unlink()
+                removed = True
+            except FileNotFoundError:
+                pass
+            except OSError:
+                return False
+        return removed
+
+    # -- TokenCache ---------------------------------------------------------------
+
+    def get(self, key: bytes) -> bytes | None:
+        value = self._pending.get(key)
+        if value is not None:
+            return value
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            with self._lock:
+                row = db.execute("SELECT v FROM cuts WHERE k=?", (key,)).fetchone()
+        except Exception:
+            return None
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return bytes(row[0])
+
+    def put(self, key: bytes, value: bytes) -> None:
+        self._pending[key] = value
+        if len(self._pending) >= _FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write buffered entries in one transaction (also run at exit)."""
+        if not self._pending:
+            return
+        items = list(self._pending.items())
+        self._pending.clear()
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            with self._lock, db:
+                db.execute("BEGIN")
+                db.executemany("INSERT OR IGNORE INTO cuts VALUES (?, ?)", items)
+        except Exception:
+            pass
+
+    def close(self) -> None:
+        """Flush and close the connection."""
+        self.flush()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        atexit.unregister(self.flush)
+
+
+def cache_path(root: str | os.PathLike[str]) -> Path:
+    """Where a project's token cache lives."""
+    return Path(root) / CACHE_DIR / CACHE_FILE
+
+
+def install(root: str | os.PathLike[str]) -> SqliteTokenCache | None:
+    """Install the project's token cache into the segmenter (unless disabled).
+
+    ``POLICYDIFF_TOKEN_CACHE=0`` turns it off (to measure, or on a read-only
+    checkout where even the attempt is unwanted).
+    """
+    from policydiff.core import segment
+
+    if os.environ.get("POLICYDIFF_TOKEN_CACHE", "1") in ("0", "off", "no"):
+        return None
+    current = segment.get_cache()
+    path = cache_path(root)
+    if isinstance(current, SqliteTokenCache) and current.path == path:
+        return current
+    if isinstance(current, SqliteTokenCache):
+        current.close()
+    cache = SqliteTokenCache(path)
+    segment.set_cache(cache)
+    return cache
