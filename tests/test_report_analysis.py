@@ -123,9 +123,13 @@ def test_every_summary_statement_links_to_an_existing_anchor(markdown, page):
 def test_summary_measures_targets_and_silences(markdown):
     summary = _section(markdown, "Summary")
     plan = summary.split("### `2021-14th-plan`")[1].split("### ")[0]
-    # 1000亿 (2020) → 4000亿元 (2025): ×4, (4)^(1/5) − 1 = 32.0% a year.
-    assert "raised: 超过1000亿 (2020) (2017-opinions) → 达到4000亿元 (2025), ×4.00" in plan
-    assert "+32.0% a year 2020–2025" in plan
+    # 1000亿 of 重点 industries (2017) and 4000亿元 of 规上 output (2021) count different
+    # things: no ratio, no implied growth, and the reader is told why.
+    assert "not comparable with 超过1000亿 (2020) (2017-opinions)" in plan
+    assert "(重点 vs 规上)" in plan
+    assert "×4.00" not in plan and "a year 2020–2025" not in plan
+    # The news item's 15% is the 战略性新兴产业 plan's, not a cut of the AI plan's 12%.
+    assert "lowered" not in plan
     lingang = summary.split("### `2022-lingang-plan`")[1]
     # A district's target is a share of the city's, never a cut from Pudong's 2000亿元.
     assert "12% of 上海市's 达到4000亿元" in lingang

@@ -292,6 +292,15 @@ def target_changes(rows: Sequence[Any], place: Callable[[str], str], level: Call
                 va, vb = p.value * multiplier(p.unit), r.value * multiplier(r.unit)
                 if va <= 0:
                     continue
+                scope_a = getattr(getattr(p, "target", p), "scope", "") or ""
+                scope_b = getattr(getattr(r, "target", r), "scope", "") or ""
+                if scope_a != scope_b:
+                    # 1000亿 of 重点 industries and 4000亿 of 规上 output are not one series.
+                    text = (f"Target {r.metric_name} set at {r.cell}; not comparable with "
+                            f"{p.cell} ({p.doc}): it counts another scope "
+                            f"({scope_a or 'unqualified'} vs {scope_b or 'unqualified'})")
+                    out.append(Statement(r.doc, "target-not-comparable", text, links))
+                    continue
                 ratio = vb / va
                 if abs(ratio - 1) < 1e-9:
                     text = f"Target {r.metric_name} kept at {r.cell} (was {p.cell} in {p.doc})"
@@ -318,6 +327,11 @@ def target_changes(rows: Sequence[Any], place: Callable[[str], str], level: Call
                     text = (f"Target {r.metric_name} of {place(r.doc)} ({r.cell}) is "
                             f"{share} of {place(p.doc)}'s {p.cell} ({p.doc}) — "
                             f"a parallel jurisdiction's share, not a revision")
+                    sa = getattr(getattr(p, "target", p), "scope", "") or ""
+                    sb = getattr(getattr(r, "target", r), "scope", "") or ""
+                    if sa != sb:
+                        text += (f"; the two count different scopes ({sb or 'unqualified'} vs "
+                                 f"{sa or 'unqualified'}), so the share is indicative only")
                     out.append(Statement(r.doc, "target-share", text, (
                         Link(f"{p.doc}: {p.cell}", figure_anchor(p.doc, p.start)),
                         Link(f"{r.doc}: {r.cell}", figure_anchor(r.doc, r.start)))))
@@ -403,7 +417,8 @@ def document_statements(doc_ids: Sequence[str], alignments: Sequence[AlignmentFa
         if s.doc in out:
             out[s.doc].append(s)
     order = ["new-theme", "new-point", "new-phrases", "dropped", "not-mentioned",
-             "target-raised", "target-lowered", "target-kept", "target-share", "strength"]
+             "target-raised", "target-lowered", "target-kept", "target-not-comparable",
+             "target-share", "strength"]
     for doc in out:
         out[doc].sort(key=lambda s: order.index(s.kind) if s.kind in order else len(order))
     return out
