@@ -208,6 +208,18 @@ def words(text: str) -> list[str]:
     return [t.text for t in _tokenize_cached(text) if t.kind in ("word", "number")]
 
 
+def general_frequency(word: str) -> float:
+    """How common ``word`` is in general Chinese: occurrences per million words.
+
+    From the segmenter's own dictionary counts (loads it). Policy vocabulary the general
+    dictionary lacks (算力, 赋能, 专精特新) is 0; everyday words (完善, 相关, 开发) are high,
+    which is how "key words" tell a policy's new terms from its prose.
+    """
+    tokenizer = _jieba()
+    total = tokenizer.total or 1
+    return tokenizer.FREQ.get(word, 0) * 1_000_000 / total
+
+
 def is_loaded() -> bool:
     """Whether jieba has been loaded in this process (for tests and benchmarks)."""
     return _jieba.cache_info().currsize > 0

@@ -10,6 +10,7 @@ characters) — never by a list of one corpus's words.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -117,18 +118,30 @@ def terms_over_time(texts: Sequence[str], watch: Sequence[str] | None = None,
             for group in (rising, falling) for slope, w, counts, rates in group]
 
 
+GENERAL_WORD_PER_MILLION = 20.0
+"""Above this general-language frequency a word is prose (完善, 相关, 开发), not a key term."""
+
+
+def specificity(word: str) -> float:
+    """How much a word says about a policy's subject: rare in general Chinese scores high."""
+    return math.log(1_000_000 / (segment.general_frequency(word) + 0.5))
+
+
 def first_seen(texts: Sequence[str], min_count: int = 3, limit: int = 5
                ) -> list[list[tuple[str, int]]]:
-    """Per document: the content words it uses ``min_count``+ times that no earlier one used.
+    """Per document: the key terms it uses ``min_count``+ times that no earlier one used.
 
-    The key phrases a policy introduces (most frequent first); empty for the first document.
+    Words common in general Chinese (measured by the segmenter's dictionary counts, not a
+    list) are left out; the rest are ranked by count × specificity. Empty for the first
+    document.
     """
     seen: set[str] = set()
     out: list[list[tuple[str, int]]] = []
     for k, text in enumerate(texts):
         words = content_words(text)
-        new = sorted(((w, n) for w, n in words.items() if n >= min_count and w not in seen),
-                     key=lambda x: (-x[1], x[0]))
+        new = sorted(((w, n) for w, n in words.items() if n >= min_count and w not in seen
+                      and segment.general_frequency(w) <= GENERAL_WORD_PER_MILLION),
+                     key=lambda x: (-x[1] * specificity(x[0]), x[0]))
         # A word inside a longer new word (人工 in 人工智能) adds nothing.
         new = [(w, n) for w, n in new if not any(w != o and w in o for o, _ in new)]
         out.append(new[:limit] if k else [])
