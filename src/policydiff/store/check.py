@@ -99,6 +99,15 @@ def check_project(project: Project, corpus: Any = None, *, fix: bool = False) ->
         from policydiff.store.corpus import load_corpus
 
         corpus = load_corpus(project)
+    if fix:
+        from policydiff.store.locking import locked
+
+        with locked(project.alignments_dir, what=f"{ALIGNMENTS_DIR}/"):
+            return _check_project(project, corpus, fix=True)
+    return _check_project(project, corpus, fix=False)
+
+
+def _check_project(project: Project, corpus: Any, *, fix: bool) -> CheckResult:
     store = AlignmentStore(project.root, read_texts(project), strict=False)
     result, fixable = check_store(store, corpus)
     if fix and fixable:
