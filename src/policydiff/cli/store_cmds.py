@@ -18,9 +18,7 @@ COMMIT_HELP = "Commit the alignment files this command touched (and nothing else
 
 def emit_table(columns: list[str], rows: list[list[object]], title: str) -> None:
     """A table whose cells are text, never rich markup (labels may contain brackets)."""
-    from rich.markup import escape
-
-    _emit_table(columns, [[escape(str(v)) for v in row] for row in rows], title=escape(title))
+    _emit_table(columns, rows, title=title)
 
 
 def _commit_options(func):

@@ -78,8 +78,12 @@ def load_manifest(project: Project) -> Any:
         return data
     from ruamel.yaml.error import YAMLError
 
+    text = path.read_text(encoding="utf-8")
+    from policydiff.store.limits import refuse_aliases  # hostile: manifest without aliases
+
+    refuse_aliases(text, path)
     try:
-        data = _yaml().load(path.read_text(encoding="utf-8"))
+        data = _yaml().load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(f"malformed manifest: {getattr(exc, 'problem', exc)}",
