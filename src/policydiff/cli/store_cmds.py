@@ -37,6 +37,11 @@ def _rel(project, path: Path) -> str:
 def _commit(project, paths: list[Path], message: str, already_dirty: set[Path]) -> None:
     from policydiff.store import gitstore
 
+    changed = {p.resolve() for p in gitstore.changed_files(project)}
+    if not any(p.resolve() in changed for p in paths):
+        click.echo(f"nothing to commit: {', '.join(_rel(project, p) for p in paths)} "
+                   "is as in the last commit")
+        return
     short = gitstore.commit_files(project, paths, message)
     files = ", ".join(_rel(project, p) for p in paths)
     click.echo(f"committed {short}: {files}")
