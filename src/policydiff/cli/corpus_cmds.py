@@ -103,9 +103,12 @@ def show_cmd(doc_id: str, outline: bool, section_id: str | None, fmt: str) -> No
 @click.option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD (its real precision).")
 @click.option("--period", help="The plan's span, e.g. 2022-2025.")
 @click.option("--source-url", help="Where the source was found.")
-@click.option("--force", is_flag=True, help="Replace an existing document with the same id.")
+@click.option("--force", is_flag=True, help="Replace an existing document with the same id "
+              "(its curated manifest fields are kept unless given again).")
+@click.option("--reset-metadata", is_flag=True,  # hostile: --force keeps curated fields
+              help="With --force: drop the curated manifest fields of the old entry.")
 def ingest_cmd(path: Path, doc_id: str | None, force: bool, period: str | None,
-               **fields: str | None) -> None:
+               reset_metadata: bool, **fields: str | None) -> None:
     """Add a source (.txt, .md, .html, .docx) to the corpus, or regenerate it.
 
     PATH is a file (with --id) or corpus/raw/, which regenerates every document listed
@@ -133,5 +136,6 @@ def ingest_cmd(path: Path, doc_id: str | None, force: bool, period: str | None,
             raise InputError(
                 f"invalid --period {period!r}: use START-END, e.g. 2022-2025") from None
         span = (a, b)
-    target = ingest_file(project, path, doc_id, force=force, period=span, **fields)
+    target = ingest_file(project, path, doc_id, force=force, period=span,
+                         reset_metadata=reset_metadata, **fields)
     click.echo(f"wrote {target.relative_to(project.root)}")

@@ -23,7 +23,7 @@ from typing import Any
 
 from policydiff.core.errors import InputError
 from policydiff.store.extract import Extracted, extract
-from policydiff.store.fsutil import atomic_write_bytes, atomic_write_text
+from policydiff.store.fsutil import atomic_write_text
 from policydiff.store.project import Project
 
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -36,7 +36,7 @@ FRONT_MATTER_KEYS = ("id", "title", "policy", "issuer", "publisher", "date", "ki
 
 def validate_id(doc_id: str) -> str:
     """Document ids are lowercase ``[a-z0-9-]``: safe as file names, no path tricks."""
-    if not ID_PATTERN.match(doc_id or ""):
+    if not ID_PATTERN.fullmatch(doc_id or ""):  # hostile: fullmatch ("$" allows a newline)
         raise InputError(f"invalid document id {doc_id!r}: use lowercase letters, digits and '-'"
                          " (e.g. 2022-lingang-plan)")
     return doc_id
@@ -181,6 +181,9 @@ def build_document(raw: bytes, raw_name: str, entry: dict[str, Any]) -> Rendered
                 and all(isinstance(p, int) for p in period)):
             raise InputError(f"invalid period {period!r}: use [START_YEAR, END_YEAR]")
         meta["period"] = [int(p) for p in period]
+        if meta["period"][0] > meta["period"][1]:  # hostile: 2025-2020 is a typo
+            raise InputError(f"invalid period {period[0]}-{period[1]}: the start year is after "
+                             "the end year")
     meta["source_url"] = entry.get("source_url")
     meta["raw_file"] = f"raw/{raw_name}"
     meta["raw_sha256"] = hashlib.sha256(raw).hexdigest()
@@ -219,44 +222,62 @@ def regenerate(project: Project, raw_dir: Path | None = None) -> list[Path]:
 
 
 def ingest_file(project: Project, path: Path, doc_id: str, *, force: bool = False,
-                **fields: Any) -> Path:
+                reset_metadata: bool = False, **fields: Any) -> Path:
     """Add one new source: copy it to corpus/raw/, record it in the manifest, render it."""
+    # hostile: the whole read-modify-write of the manifest under its lock, after
+    # rolling back any ingest a crash interrupted (store/transactions.py).
+    from policydiff.store.transactions import manifest_lock, recover
+
+    with manifest_lock(project):
+        recover(project)
+        return _ingest_file_locked(project, path, doc_id, force=force,
+                                   reset_metadata=reset_metadata, **fields)
+
+
+def _ingest_file_locked(project: Project, path: Path, doc_id: str, *, force: bool = False,
+                        reset_metadata: bool = False, **fields: Any) -> Path:
+    from policydiff.store.limits import read_bytes_limited
+    from policydiff.store.transactions import ingest_transaction, merge_entry, raw_name
+
     validate_id(doc_id)
     if not path.exists():
         raise InputError("no such file", path=str(path))
     if path.is_dir():
         raise InputError("is a folder; to regenerate the corpus pass corpus/raw/", path=str(path))
-    raw = path.read_bytes()
+    raw = read_bytes_limited(path, what="source")  # hostile: no devices, FIFOs, huge files
     manifest = load_manifest(project)
     sources = manifest["sources"]
     existing = [i for i, e in enumerate(sources) if e.get("id") == doc_id]
     target = project.corpus_dir / f"{doc_id}.md"
     if (existing or target.exists()) and not force:
         raise InputError(f"document id {doc_id!r} already exists; pass --force to replace it")
-    raw_target = project.raw_dir / path.name
-    if raw_target.exists() and raw_target.resolve() != path.resolve() \
-            and raw_target.read_bytes() != raw and not force:
-        raise InputError(f"a different raw file named {path.name} is already in corpus/raw/; "
-                         "rename the file or pass --force")
+    # hostile: raw files are named after the document, never another document's
+    stored_name = raw_name(doc_id, path)
+    raw_target = project.raw_dir / stored_name
     from ruamel.yaml.comments import CommentedMap
 
     entry = CommentedMap()
     entry["id"] = doc_id
-    entry["raw"] = path.name
+    entry["raw"] = stored_name
     for key in ("title", "policy", "issuer", "publisher", "date", "kind", "source_url"):
         if fields.get(key):
             entry[key] = fields[key]
     if fields.get("period"):
         entry["period"] = list(fields["period"])
-    rendered = build_document(raw, path.name, entry)  # raises before anything is written
+    # hostile: --force keeps the curated fields unless --reset-metadata
+    entry = merge_entry(sources[existing[0]] if existing else None, entry,
+                        reset=reset_metadata)
+    rendered = build_document(raw, stored_name, entry)  # raises before anything is written
     if existing:
         sources[existing[0]] = entry
     else:
         sources.append(entry)
     manifest_text = dump_manifest(manifest)
+    writes: dict[Path, bytes | str] = {}
     if raw_target.resolve() != path.resolve():
         project.raw_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(raw_target, raw)
-    atomic_write_text(target, rendered.text)
-    atomic_write_text(project.manifest_path, manifest_text)
+        writes[raw_target] = raw
+    writes[target] = rendered.text
+    # hostile: raw, corpus file and manifest all or nothing (a journal, manifest last)
+    ingest_transaction(project, doc_id, writes, manifest_text)
     return target

@@ -116,12 +116,18 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
                    "param", "source", "track", "wbr", "p", "li", "td", "tr", "th", "option"})
 
 
-def check_archive(path: str | os.PathLike[str], *, limit: int = MAX_DECOMPRESSED_BYTES,
-                  ratio: int = MAX_COMPRESSION_RATIO) -> None:
-    """Refuse a zip archive (.docx) that would decompress to too much (a zip bomb)."""
-    target = Path(path)
+def check_archive(data: bytes | str | os.PathLike[str], *, where: str = "",
+                  limit: int = MAX_DECOMPRESSED_BYTES, ratio: int = MAX_COMPRESSION_RATIO) -> None:
+    """Refuse a zip archive (.docx) that would decompress to too much (a zip bomb).
+
+    Reads only the archive's directory (declared sizes); nothing is unpacked.
+    """
+    import io
+
+    source = io.BytesIO(data) if isinstance(data, bytes) else Path(data)
+    target = where or ("archive" if isinstance(data, bytes) else str(data))
     try:
-        with zipfile.ZipFile(target) as archive:
+        with zipfile.ZipFile(source) as archive:
             total = 0
             for info in archive.infolist():
                 total += info.file_size
