@@ -37,6 +37,14 @@ class PolicydiffGroup(click.Group):
         except PolicydiffError as exc:
             click.echo(f"policydiff: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # read-only folder, a folder where a file should be, …
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"policydiff: error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except MemoryError:
+            click.echo("policydiff: error: out of memory (is the input a huge or endless file?)",
+                       err=True)
+            ctx.exit(EXIT_USAGE)
 
 
 @click.group(cls=PolicydiffGroup, invoke_without_command=True,
@@ -142,12 +150,18 @@ def console(stderr: bool = False):  # -> rich.console.Console
 
 def emit_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None,
                ) -> None:
-    """Print rows as a rich table (CJK width aware)."""
-    from rich.table import Table
+    """Print rows as a rich table (CJK width aware).
 
-    table = Table(title=title, show_lines=False, header_style="bold")
+    Cells and title are plain text, never rich markup: a title or passage holding
+    ``[/]`` or ``[/bold]`` is printed as written, not taken for a closing tag.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=None if title is None else Text(title), show_lines=False,
+                  header_style="bold")
     for i, col in enumerate(columns):
         table.add_column(col, overflow="fold", no_wrap=(i == 0))
     for row in rows:
-        table.add_row(*["" if v is None else str(v) for v in row])
+        table.add_row(*[Text("" if v is None else str(v)) for v in row])
     console().print(table)

@@ -157,9 +157,12 @@ def show_cmd(doc_id: str, outline: bool, section_id: str | None, normalized: boo
 @click.option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD; needed only when the text gives none.")
 @click.option("--period", help="The plan's span, e.g. 2022-2025 (default: from the title).")
 @click.option("--source-url", help="Where the source was found.")
-@click.option("--force", is_flag=True, help="Replace an existing document with the same id.")
+@click.option("--force", is_flag=True, help="Replace an existing document with the same id "
+              "(its curated manifest fields are kept unless given again).")
+@click.option("--reset-metadata", is_flag=True,
+              help="With --force: drop the curated manifest fields of the old entry.")
 def ingest_cmd(paths: tuple[Path, ...], doc_ids: tuple[str, ...], force: bool,
-               period: str | None, **fields: str | None) -> None:
+               reset_metadata: bool, period: str | None, **fields: str | None) -> None:
     """Add sources (.txt, .md, .html, .docx) to the corpus, or regenerate it.
 
     PATHS are files or folders of files; each document's id comes from its file name
@@ -181,6 +184,7 @@ def ingest_cmd(paths: tuple[Path, ...], doc_ids: tuple[str, ...], force: bool,
         id_from_name,
         load_manifest,
         plan_ingest,
+        read_source,
         regenerate,
         write_planned,
     )
@@ -217,21 +221,26 @@ def ingest_cmd(paths: tuple[Path, ...], doc_ids: tuple[str, ...], force: bool,
         span = (a, b)
     if len(files) > 1 and any(fields.get(k) for k in ("title", "number", "date")):
         raise InputError("--title, --number and --date describe one file; ingest it alone")
-    manifest = load_manifest(project)
-    plans, failed = [], []
-    taken: set[str] = set()
     from rich.progress import Progress
 
-    with Progress(console=console(stderr=True), transient=True,
-                  disable=len(files) < 4) as progress:
+    from policydiff.store.transactions import manifest_lock, recover
+
+    plans, failed = [], []
+    taken: set[str] = set()
+    with manifest_lock(project), Progress(console=console(stderr=True), transient=True,
+                                          disable=len(files) < 4) as progress:
+        for line in recover(project):
+            click.echo(f"policydiff: {line}", err=True)
+        manifest = load_manifest(project)
         task = progress.add_task("ingesting", total=len(files))
         for n, path in enumerate(files):
             progress.update(task, description=path.name[:30])
             try:
-                raw = path.read_bytes() if path.is_file() else b""
+                raw = read_source(path)
                 doc_id = doc_ids[n] if doc_ids else id_from_name(path, raw)
                 plan = plan_ingest(project, path, doc_id, manifest, force=force, taken=taken,
-                                   period=span, **fields)
+                                   reset_metadata=reset_metadata, raw=raw, period=span,
+                                   **fields)
             except InputError as exc:
                 if len(files) == 1:
                     raise
@@ -240,7 +249,7 @@ def ingest_cmd(paths: tuple[Path, ...], doc_ids: tuple[str, ...], force: bool,
                 plans.append(plan)
                 taken.add(doc_id)
             progress.advance(task)
-    written = write_planned(project, manifest, plans) if plans else []
+        written = write_planned(project, manifest, plans) if plans else []
     for plan in plans:
         for warning in plan.built.warnings or []:
             click.echo(f"policydiff: warning: {plan.built.doc_id}: {warning}", err=True)

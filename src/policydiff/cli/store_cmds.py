@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
 import click
 
-from policydiff.cli.app import EXIT_PROBLEMS, cli, emit_json, format_option, get_project
+from policydiff.cli.app import EXIT_PROBLEMS, cli, emit_json, format_option, get_project, warn
 from policydiff.cli.app import emit_table as _emit_table
 from policydiff.core.errors import InputError
 
@@ -17,9 +18,7 @@ COMMIT_HELP = "Commit the alignment files this command touched (and nothing else
 
 def emit_table(columns: list[str], rows: list[list[object]], title: str) -> None:
     """A table whose cells are text, never rich markup (labels may contain brackets)."""
-    from rich.markup import escape
-
-    _emit_table(columns, [[escape(str(v)) for v in row] for row in rows], title=escape(title))
+    _emit_table(columns, rows, title=title)
 
 
 def _commit_options(func):
@@ -38,9 +37,17 @@ def _rel(project, path: Path) -> str:
 def _commit(project, paths: list[Path], message: str, already_dirty: set[Path]) -> None:
     from policydiff.store import gitstore
 
+    changed = {p.resolve() for p in gitstore.changed_files(project)}
+    if not any(p.resolve() in changed for p in paths):
+        click.echo(f"nothing to commit: {', '.join(_rel(project, p) for p in paths)} "
+                   "is as in the last commit")
+        return
     short = gitstore.commit_files(project, paths, message)
     files = ", ".join(_rel(project, p) for p in paths)
     click.echo(f"committed {short}: {files}")
+    if gitstore.detached_head(project):
+        warn(f"HEAD is detached: commit {short} is on no branch; keep it with "
+             f"`git switch -c NEW-BRANCH` (or `git branch NAME {short}`)")
     mixed = [p for p in paths if p.resolve() in already_dirty]
     if mixed:
         click.echo(f"note: {', '.join(_rel(project, p) for p in mixed)} also had earlier "
@@ -51,10 +58,31 @@ def _dirty_before(project, do_commit: bool) -> set[Path]:
     """With --commit, make sure git is usable before editing anything."""
     if not do_commit:
         return set()
+    from policydiff.core.errors import StoreError
     from policydiff.store import gitstore
 
-    gitstore.open_repo(project)
+    try:
+        gitstore.open_repo(project)
+    except StoreError:
+        raise StoreError("not a git repository, so --commit cannot work; nothing was "
+                         "changed (run the command without --commit, or `git init` first)",
+                         path=str(project.root)) from None
     return {p.resolve() for p in gitstore.changed_files(project)}
+
+
+@contextlib.contextmanager
+def _editing(project):
+    """Hold the store lock for a whole command: its reads, edits and commit.
+
+    Another policydiff process editing the store waits (and says so) instead of
+    overwriting this one's edit, and a commit holds exactly this command's edit.
+    """
+    from policydiff.store.alignments import ALIGNMENTS_DIR
+    from policydiff.store.locking import locked, set_wait_reporter
+
+    set_wait_reporter(warn)
+    with locked(project.alignments_dir, what=f"{ALIGNMENTS_DIR}/"):
+        yield
 
 
 # --- check --------------------------------------------------------------------------
@@ -74,7 +102,11 @@ def check_cmd(fix: bool, fmt: str) -> None:
     from policydiff.store.check import check_project
 
     project = get_project()
-    result = check_project(project, fix=fix)
+    if fix:
+        with _editing(project):
+            result = check_project(project, fix=fix)
+    else:
+        result = check_project(project, fix=fix)
     if fmt == "json":
         emit_json({"ok": result.ok, "summary": result.summary(), "fixed": result.fixed,
                    "problems": [{"path": p.path, "line": p.line, "severity": p.severity,
@@ -131,10 +163,17 @@ def alignments_cmd(theme: str | None, status: str | None, rev: str | None, fmt: 
 
 
 def _set_status(ids: tuple[str, ...], status: str, do_commit: bool, message: str | None) -> None:
-    from policydiff.store.alignments import load_store
 
     project = get_project()
     dirty = _dirty_before(project, do_commit)
+    with _editing(project):
+        _set_status_locked(project, ids, status, do_commit, message, dirty)
+
+
+def _set_status_locked(project, ids: tuple[str, ...], status: str, do_commit: bool,
+                       message: str | None, dirty: set[Path]) -> None:
+    from policydiff.store.alignments import load_store
+
     store = load_store(project)
     for alignment_id in ids:
         store.get(alignment_id)  # every id must exist before anything is written
@@ -178,12 +217,19 @@ def reject_cmd(ids: tuple[str, ...], do_commit: bool, message: str | None) -> No
 @_commit_options
 def note_cmd(alignment_id: str, text: str, do_commit: bool, message: str | None) -> None:
     """Replace an alignment's note (TEXT "-" reads it from stdin)."""
-    from policydiff.store.alignments import load_store
 
     if text == "-":
         text = sys.stdin.read()
     project = get_project()
     dirty = _dirty_before(project, do_commit)
+    with _editing(project):
+        _note_locked(project, alignment_id, text, do_commit, message, dirty)
+
+
+def _note_locked(project, alignment_id: str, text: str, do_commit: bool, message: str | None,
+                 dirty: set[Path]) -> None:
+    from policydiff.store.alignments import load_store
+
     store = load_store(project)
     before = store.get(alignment_id).note
     path = store.set_note(alignment_id, text)
@@ -225,13 +271,23 @@ def align_cmd(theme: str, label: str, alignment_id: str | None, quotes: tuple[st
 
     Members are listed in corpus date order, whatever the order of the options.
     """
+
+    project = get_project()
+    dirty = _dirty_before(project, do_commit)
+    with _editing(project):
+        _align_locked(project, theme, label, alignment_id, quotes, spans, absents, note, status,
+                      do_commit, message, dirty)
+
+
+def _align_locked(project, theme: str, label: str, alignment_id: str | None,
+                  quotes: tuple[str, ...], spans: tuple[str, ...], absents: tuple[str, ...],
+                  note: str, status: str, do_commit: bool, message: str | None,
+                  dirty: set[Path]) -> None:
     from policydiff.core.alignment import Alignment, Member
     from policydiff.core.anchors import make_anchor
     from policydiff.store.alignments import load_store
     from policydiff.store.corpus import load_corpus
 
-    project = get_project()
-    dirty = _dirty_before(project, do_commit)
     store = load_store(project)
     store.theme(theme)
     corpus = load_corpus(project)

@@ -196,31 +196,126 @@ def _context_chars(anchor: Anchor, body: str, start: int) -> tuple[int, int]:
     return before, after
 
 
+def _line_is_heading(body: str, pos: int) -> bool:
+    """Whether offset ``pos`` lies on a Markdown heading line (``# …``)."""
+    line_start = body.rfind("\n", 0, pos) + 1
+    return body.startswith("#", line_start)
+
+
+def _original_is_heading(anchor: Anchor) -> bool | None:
+    """Whether the quote was on a heading line when anchored, if the prefix tells.
+
+    The prefix shows the start of the quote's line when it holds a line break or
+    reaches the start of the text; otherwise the line kind is unknown (None).
+    """
+    prefix = anchor.prefix
+    if "\n" in prefix:  # the line starts inside the prefix (or the quote starts it)
+        return (prefix[prefix.rfind("\n") + 1:] + anchor.exact).startswith("#")
+    if anchor.start - len(prefix) <= 0:
+        return (prefix + anchor.exact).startswith("#")
+    return None
+
+
+def _same_structure(anchor: Anchor, body: str, pos: int) -> bool:
+    """A passage quoted from a paragraph is never found in a heading, nor the reverse:
+    a new heading repeating a paragraph's sentence is a copy, not the passage."""
+    kind = _original_is_heading(anchor)
+    return kind is None or _line_is_heading(body, pos) == kind
+
+
+def _sides(anchor: Anchor, body: str, pos: int) -> tuple[int, int, bool, bool]:
+    """Context characters matching before/after a verbatim quote at ``pos``, and whether
+    each side matches in full. A context cut short by the start (end) of the text only
+    matches in full where the quote is again that close to the start (end)."""
+    lp, ls = len(anchor.prefix), len(anchor.suffix)
+    before, after = _context_chars(anchor, body, pos)
+    end = pos + len(anchor.exact)
+    at_start = anchor.start - lp <= 0
+    full_before = before == lp and (not at_start or pos == lp)
+    # The recorded suffix is short only when the quote was near the end of the text.
+    full_after = after == ls and (ls >= MAX_CONTEXT // 4 or end + ls == len(body)
+                                  or ls >= MIN_CONTEXT_CHARS)
+    return before, after, full_before, full_after
+
+
+def _rival_for_missing_side(anchor: Anchor, body: str, pos: int, missing: str) -> bool:
+    """Whether the context missing around a one-sided verbatim match still exists
+    intact elsewhere, next to text like the quote: a reworded original with a copy
+    beside it. Then two places are plausible and the anchor is orphaned."""
+    exact, n = anchor.exact, len(anchor.exact)
+    context = anchor.prefix if missing == "before" else anchor.suffix
+    if not context:
+        return False
+    for q in _occurrences(body, context, limit=50):
+        edge = q == 0 if missing == "before" else q + len(context) == len(body)
+        if len(context) < MIN_CONTEXT_CHARS and not edge:
+            continue  # a short context is only telling where it still meets the text's edge
+        lo = q + len(context) if missing == "before" else max(0, q - n)
+        if abs(lo - pos) < n // 2:
+            continue  # that is this place
+        if not _same_structure(anchor, body, lo):
+            continue
+        # The reworded text may be a little longer or shorter than the quote.
+        slack = max(4, n // 4)
+        for m in range(max(1, n - slack), n + slack + 1, max(1, slack // 4)):
+            region = body[lo:lo + m] if missing == "before" else body[max(0, q - m):q]
+            if region and similarity(exact, region) >= QUOTE_THRESHOLD:
+                return True
+    return False
+
+
 def _resolve_exact(anchor: Anchor, body: str, hint: int) -> Resolution | None:
+    """The quote verbatim, at the one place its context supports.
+
+    Every verbatim occurrence is weighed: both sides of context intact, or one side
+    intact close to the offset hint. A heading is never taken for a paragraph (and
+    the reverse). Two plausible places, or a one-sided match whose missing context
+    sits intact beside similar text elsewhere, orphan the anchor: never a guess.
+    Returns None when no occurrence is plausible (the fuzzy matcher decides).
+    """
     positions = _occurrences(body, anchor.exact)
     if not positions:
         return None
     lp, ls = len(anchor.prefix), len(anchor.suffix)
-    scored = []
+    near = NEAR + len(anchor.exact)  # a copy of the quote inserted before it moves it this much
+    full: list[tuple[int, int]] = []
+    partial: list[tuple[int, int, str]] = []
     for pos in positions:
-        before, after = _context_chars(anchor, body, pos)
-        # At the very start/end of the body a shorter context is all there can be.
+        if not _same_structure(anchor, body, pos):
+            continue
+        before, after, full_before, full_after = _sides(anchor, body, pos)
+        if full_before and full_after:
+            if pos == hint:
+                return Resolution("exact", pos, pos + len(anchor.exact), pos - anchor.start,
+                                  1.0, 1.0)
+            full.append((pos, before + after))
+            continue
+        if abs(pos - hint) > near:
+            continue
         room_after = len(body) - pos - len(anchor.exact)
-        full = before in (lp, pos) and after in (ls, room_after)
-        halves = 2 * before >= min(lp, pos) and 2 * after >= min(ls, room_after)
-        scored.append((full, before + after, -abs(pos - hint), pos, halves))
-    scored.sort(reverse=True)
-    full, chars, _, pos, halves = scored[0]
-    if not full:
-        runner_up = scored[1] if len(scored) > 1 else None
         needed = min(lp + ls, MIN_CONTEXT_CHARS)
-        if (chars < needed or not halves or abs(pos - hint) > NEAR
-                or (runner_up is not None and runner_up[1] == chars)):
-            # The context on either side is too damaged to tell this place from
-            # another saying the same (a headline repeating a sentence); let the
-            # fuzzy matcher weigh the whole selector.
-            return None
-    context = 1.0 if full else chars / max(1, lp + ls)
+        halves = (2 * before >= min(lp, pos) and 2 * after >= min(ls, room_after)
+                  and before + after >= needed and abs(pos - hint) <= NEAR)
+        one_side = ((full_before and before >= min(lp, MIN_CONTEXT_CHARS))
+                    or (full_after and after >= min(ls, MIN_CONTEXT_CHARS)))
+        if halves or one_side:
+            missing = "after" if full_before else "before"
+            partial.append((pos, before + after, missing))
+    if len(full) == 1 and not any(abs(p - hint) < abs(full[0][0] - hint) for p, _, _ in partial):
+        pos = full[0][0]
+        return Resolution("exact", pos, pos + len(anchor.exact), pos - anchor.start, 1.0, 1.0)
+    if len(full) + len(partial) > 1:
+        return _orphan(anchor, f"the quote appears in {len(full) + len(partial)} places that "
+                       "could each be it; re-anchor by hand", 1.0)
+    if full:  # several full matches cannot happen with an anchor unique when written
+        return None
+    if not partial:
+        return None
+    pos, chars, missing = partial[0]
+    if _rival_for_missing_side(anchor, body, pos, missing):
+        return _orphan(anchor, "the quote is here verbatim, but its context is elsewhere "
+                       "next to a reworded version: two places are plausible", 1.0)
+    context = chars / max(1, lp + ls)
     return Resolution("exact", pos, pos + len(anchor.exact), pos - anchor.start, 1.0, context)
 
 
@@ -321,9 +416,37 @@ def _resolve_fuzzy(anchor: Anchor, body: str, hint: int) -> Resolution:
         # lead paragraphs repeat sentences almost word for word.
         return _orphan(anchor, f"similar text {start - hint:+d} characters away, context "
                        "changed", quote_sim)
+    if not _same_structure(anchor, body, start):
+        return _orphan(anchor, "similar text found only in a "
+                       + ("paragraph" if _original_is_heading(anchor) else "heading"), quote_sim)
+    if found != exact and _verbatim_rival(anchor, body, start, end, hint):
+        return _orphan(anchor, "a reworded passage here and the quote verbatim nearby: "
+                       "two places are plausible", quote_sim)
+    if found == exact and context < 1.0:
+        # The exact pass weighed this verbatim occurrence and found too little of its
+        # context: a copy of the sentence, not the passage.
+        return _orphan(anchor, "the quote stands verbatim here, but without its context",
+                       quote_sim)
     status = "exact" if found == exact else "drifted"
     return Resolution(status, start, end, start - anchor.start, round(quote_sim, 4),
                       round(context, 4))
+
+
+def _verbatim_rival(anchor: Anchor, body: str, start: int, end: int, hint: int) -> bool:
+    """Whether the quote also stands verbatim at another place with some support:
+    context on one side, or close to the offset hint. A reworded passage is then
+    no better a candidate than the copy."""
+    for pos in _occurrences(body, anchor.exact, limit=50):
+        if pos < end and pos + len(anchor.exact) > start:
+            continue
+        if not _same_structure(anchor, body, pos):
+            continue
+        before, after = _context_chars(anchor, body, pos)
+        if (before >= min(len(anchor.prefix), MIN_CONTEXT_CHARS) > 0
+                or after >= min(len(anchor.suffix), MIN_CONTEXT_CHARS) > 0
+                or abs(pos - hint) <= NEAR):
+            return True
+    return False
 
 
 def _context_similarities(anchor: Anchor, body: str, start: int, end: int,

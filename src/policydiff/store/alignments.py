@@ -24,6 +24,7 @@ from policydiff.core.errors import InputError, StoreError
 from policydiff.core.problems import Problem
 from policydiff.core.themes import THEMES_FILE, themes_from_data
 from policydiff.store.fsutil import atomic_write_text
+from policydiff.store.locking import locked
 from policydiff.store.project import Project
 from policydiff.store.yamltext import (
     Edit,
@@ -307,15 +308,22 @@ class AlignmentStore:
 
     def add(self, alignment: Alignment) -> Path:
         """Append a new alignment to its theme's file (created if needed); returns the file."""
+        self._require_writable()
+        with locked(self.folder, what=f"{ALIGNMENTS_DIR}/"):
+            # Under the lock, see what other processes wrote since this store was read.
+            self.reload()
+            return self._add_locked(alignment)
+
+    def _add_locked(self, alignment: Alignment) -> Path:
         self._check_new(alignment)
         path = self.path_for(alignment.theme)
         rel = self._rel(path)
         item = alignment_to_yaml(alignment)
-        if rel not in self._files or not path.is_file():
+        if not path.is_file():
             text = new_file_text(alignment.theme, path, [item], self._theme_title(alignment.theme))
             self._write(rel, path, text, expected=None)
             return path
-        current = self._current_text(rel, path)
+        current, crlf = _lf(self._current_text(rel, path))
 
         def expect(data: Any) -> None:
             if data.get("alignments") is None:
@@ -324,7 +332,7 @@ class AlignmentStore:
 
         doc = YamlText(current)
         new_text = doc.apply(doc.append_item(item))
-        self._verify_and_write(rel, path, current, new_text, expect)
+        self._verify_and_write(rel, path, current, _crlf(new_text, crlf), expect)
         return path
 
     # -- editing machinery -----------------------------------------------------
@@ -368,7 +376,9 @@ class AlignmentStore:
         """The file as it is on disk now (a reviewer may have edited it meanwhile)."""
         self._require_writable()
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_store_text(path)
+        except UnicodeDecodeError:
+            raise StoreError("not UTF-8 text", path=rel) from None
         except OSError as exc:
             raise StoreError(f"cannot read: {exc.strerror}", path=rel) from None
         parsed = self._parse(rel, text)
@@ -396,11 +406,27 @@ class AlignmentStore:
 
         return self._edit(al, change, expect)
 
+    def reload(self) -> None:
+        """Re-read the store's files from disk (another process may have written them)."""
+        self._require_writable()
+        texts = read_folder(self.folder)
+        files = {rel: (self._files[rel] if rel in self._files and self._files[rel].text == text
+                       else self._parse(rel, text)) for rel, text in texts.items()}
+        self._files = {rel: files[rel] for rel in sorted(files)}
+        self._rebuild()
+
     def _edit(self, al: Alignment, change: Callable[[YamlText, Any], list[Edit]],
               expect: Callable[[Any], None]) -> Path:
+        self._require_writable()
+        with locked(self.folder, what=f"{ALIGNMENTS_DIR}/"):
+            return self._edit_locked(al, change, expect)
+
+    def _edit_locked(self, al: Alignment, change: Callable[[YamlText, Any], list[Edit]],
+                     expect: Callable[[Any], None]) -> Path:
         rel = al.file
         path = self.root / rel
-        current = self._current_text(rel, path)
+        on_disk = self._current_text(rel, path)
+        current, crlf = _lf(on_disk)
         doc = YamlText(current)
         if doc.count_alignment(al.id) > 1:
             raise StoreError(f"cannot edit: alignment id {al.id!r} appears twice in the file; "
@@ -411,9 +437,9 @@ class AlignmentStore:
                              "again", path=rel)
         new_text = doc.apply(change(doc, item))
         if new_text != current:
-            self._verify_and_write(rel, path, current, new_text, expect)
+            self._verify_and_write(rel, path, current, _crlf(new_text, crlf), expect)
         else:
-            self._refresh(rel, current)
+            self._refresh(rel, on_disk)
         return path
 
     def _verify_and_write(self, rel: str, path: Path, old_text: str, new_text: str,
@@ -437,6 +463,17 @@ class AlignmentStore:
         if self._files.get(rel) is None or self._files[rel].text != text:
             self._files[rel] = self._parse(rel, text)
             self._rebuild()
+
+
+def _lf(text: str) -> tuple[str, bool]:
+    """Text with ``\n`` line ends for editing, and whether the file used CRLF."""
+    crlf = "\r\n" in text
+    return (text.replace("\r\n", "\n") if crlf else text), crlf
+
+
+def _crlf(text: str, crlf: bool) -> str:
+    """Back to the file's own line ends: one edit never rewrites a CRLF file whole."""
+    return text.replace("\n", "\r\n") if crlf else text
 
 
 def _find_item(data: Any, alignment_id: str) -> dict:
@@ -503,22 +540,37 @@ def new_file_text(theme: str, path: Path, items: list[Any], title: str = "") -> 
 # --- loading ------------------------------------------------------------------------
 
 
-def read_texts(project: Project) -> dict[str, str]:
-    """The store's files in the working tree (relative path -> text)."""
-    folder = project.alignments_dir
+def read_folder(folder: Path) -> dict[str, str]:
+    """The store files of an ``alignments/`` folder (relative path -> text).
+
+    Folders named ``x.yaml``, sockets and other non-files are skipped; an unreadable
+    file is one clear :class:`StoreError`.
+    """
     texts: dict[str, str] = {}
     if not folder.is_dir():
         return texts
     for path in sorted(folder.glob("*.yaml")):
-        if not is_store_file(path.name):
+        if not is_store_file(path.name) or not path.is_file():
             continue
         rel = f"{ALIGNMENTS_DIR}/{path.name}"
         try:
-            texts[rel] = path.read_text(encoding="utf-8")
+            texts[rel] = read_store_text(path)
         except UnicodeDecodeError:
-            texts[rel] = ""
             raise StoreError("not UTF-8 text", path=rel) from None
+        except OSError as exc:
+            raise StoreError(f"cannot read: {exc.strerror or exc}", path=rel) from None
     return texts
+
+
+def read_store_text(path: Path) -> str:
+    """A store file's text, line ends as written (CRLF files stay CRLF when edited)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def read_texts(project: Project) -> dict[str, str]:
+    """The store's files in the working tree (relative path -> text)."""
+    return read_folder(project.alignments_dir)
 
 
 def load_store(project: Project, *, strict: bool = True) -> AlignmentStore:

@@ -88,6 +88,29 @@ def _change(old: str, new: str, context: int = 6) -> tuple[str, str]:
     return cut(old), cut(new)
 
 
+def figures_changed(old: str, new: str) -> tuple[str, str] | None:
+    """The figures of a quote before and after a corpus change, if they differ
+    (by value and unit: 4000亿元 and 4千亿元 are the same figure). An accepted
+    alignment whose figures changed goes back to review: its note may cite the old ones."""
+    from policydiff.core.quantities import find_quantities, multiplier
+
+    def figures(text: str) -> list[tuple[float, float | None, str]]:
+        out = []
+        for q in find_quantities(text):
+            scale = multiplier(q.unit)
+            high = None if q.value_max is None else round(q.value_max * scale, 6)
+            out.append((round(q.value * scale, 6), high, q.unit.lstrip("十百千万亿兆")))
+        return out
+
+    if figures(old) == figures(new):
+        return None
+    before = [q.text for q in find_quantities(old)]
+    after = [q.text for q in find_quantities(new)]
+    gone = [t for t in before if t not in after] or before
+    came = [t for t in after if t not in before] or after
+    return "、".join(gone) or "none", "、".join(came) or "none"
+
+
 def _preview(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= QUOTE_PREVIEW else flat[:QUOTE_PREVIEW] + "…"
@@ -99,6 +122,15 @@ def check_project(project: Project, corpus: Any = None, *, fix: bool = False) ->
         from policydiff.store.corpus import load_corpus
 
         corpus = load_corpus(project)
+    if fix:
+        from policydiff.store.locking import locked
+
+        with locked(project.alignments_dir, what=f"{ALIGNMENTS_DIR}/"):
+            return _check_project(project, corpus, fix=True)
+    return _check_project(project, corpus, fix=False)
+
+
+def _check_project(project: Project, corpus: Any, *, fix: bool) -> CheckResult:
     store = AlignmentStore(project.root, read_texts(project), strict=False)
     result, fixable = check_store(store, corpus)
     if fix and fixable:
@@ -111,6 +143,16 @@ def check_project(project: Project, corpus: Any = None, *, fix: bool = False) ->
             store.set_member_anchor(al.id, item.index, anchor, section=item.section)
             result.fixed.append(f"{al.file}:{member.line}: re-anchored {al.id} in {member.doc} "
                                 f"(now «{_preview(anchor.exact)}» at {anchor.start})")
+            changed = figures_changed(member.anchor.exact, anchor.exact)
+            if changed and store.get(al.id).status == "accepted":
+                was, now = changed
+                note = (f"check --fix: figures of the {member.doc} passage changed "
+                        f"({was} → {now}); back to review.")
+                current = store.get(al.id).note
+                store.set_note(al.id, f"{current}\n\n{note}" if current else note)
+                store.set_status(al.id, "proposed")
+                result.fixed.append(f"{al.file}:{al.line}: {al.id} accepted → proposed: figures "
+                                    f"in {member.doc} changed ({was} → {now})")
         fixed = result.fixed
         store = AlignmentStore(project.root, read_texts(project), strict=False)
         result, _ = check_store(store, corpus)

@@ -397,12 +397,19 @@ def extract(data: bytes, filename: str, hints: dict[str, Any] | None = None) -> 
     if lower.endswith(".docx"):
         if not data.startswith(b"PK"):
             raise InputError("not a .docx file (no ZIP signature)", path=filename)
+        from policydiff.store.limits import check_archive  # hostile: zip bombs
+
+        check_archive(data, where=filename)
         return extract_docx(data)
     if lower.endswith((".doc", ".pdf", ".xlsx", ".pptx", ".zip", ".png", ".jpg")):
         raise InputError("unsupported file type (use .txt, .md, .html or .docx)", path=filename)
     text = decode_bytes(data, filename)
+    from policydiff.store.limits import check_html_depth, strip_control  # hostile
+
+    text = strip_control(text)  # hostile: ANSI escapes, NUL and other control characters
     front, body = split_front_matter(text)
     if lower.endswith((".html", ".htm")) or re.search(r"<(p|div|html|body)[\s>]", body, re.I):
+        check_html_depth(body, where=filename)  # hostile: 50,000 nested levels
         result = extract_html(body)
     elif looks_like_ocr_columns(body) and not _BOOKMARK.search(body) \
             and not _has_numbered_outline(body) and len(re.findall(r"\n\s*\n", body)) >= 3:

@@ -19,7 +19,8 @@ from policydiff.core.errors import InputError, StoreError
 from policydiff.store.alignments import ALIGNMENTS_DIR, AlignmentStore, StoreFile, is_store_file
 from policydiff.store.project import Project
 
-_LOCK_RETRIES = 20
+#: How long to wait out another git process's ``.git/index.lock`` (seconds, in all).
+_LOCK_RETRIES = 8
 
 
 @dataclass(frozen=True)
@@ -195,9 +196,14 @@ def _git(repo, *args: str) -> str:
             return repo.git.execute(["git", *args])
         except git.GitCommandError as exc:
             stderr = str(exc.stderr or "")
-            if "index.lock" in stderr and attempt < _LOCK_RETRIES - 1:
-                time.sleep(0.25 + 0.1 * attempt)
-                continue
+            if "index.lock" in stderr:
+                if attempt < _LOCK_RETRIES - 1:
+                    time.sleep(0.25 + 0.05 * attempt)
+                    continue
+                lock = Path(repo.git_dir) / "index.lock"
+                raise StoreError("another git process is using the repository (or one "
+                                 "crashed): if no git is running, delete this lock file; "
+                                 "the edit is saved but not committed", path=str(lock)) from None
             if "tell me who you are" in stderr or "user.email" in stderr:
                 raise StoreError("git needs your name and email to commit: run `git config "
                                  "user.name \"…\"` and `git config user.email …`") from None
@@ -205,6 +211,11 @@ def _git(repo, *args: str) -> str:
             detail = lines[-1] if lines else str(exc)
             raise StoreError(f"git {args[0]} failed: {detail}") from None
     raise AssertionError("unreachable")
+
+
+def detached_head(project: Project) -> bool:
+    """Whether HEAD is detached (a commit there is on no branch and easily lost)."""
+    return bool(open_repo(project).head.is_detached)
 
 
 def commit_files(project: Project, files: Iterable[str | os.PathLike[str]], message: str,

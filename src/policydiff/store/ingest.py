@@ -24,7 +24,7 @@ from typing import Any
 
 from policydiff.core.errors import InputError
 from policydiff.store.extract import Extracted, extract
-from policydiff.store.fsutil import atomic_write_bytes, atomic_write_text
+from policydiff.store.fsutil import atomic_write_text
 from policydiff.store.project import Project
 
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -41,7 +41,7 @@ STATUSES = ("draft", "final")
 
 def validate_id(doc_id: str) -> str:
     """Document ids are lowercase ``[a-z0-9-]``: safe as file names, no path tricks."""
-    if not ID_PATTERN.match(doc_id or ""):
+    if not ID_PATTERN.fullmatch(doc_id or ""):  # hostile: fullmatch ("$" allows a newline)
         raise InputError(f"invalid document id {doc_id!r}: use lowercase letters, digits and '-'"
                          " (e.g. 2022-lingang-plan)")
     return doc_id
@@ -83,8 +83,12 @@ def load_manifest(project: Project) -> Any:
         return data
     from ruamel.yaml.error import YAMLError
 
+    text = path.read_text(encoding="utf-8")
+    from policydiff.store.limits import refuse_aliases  # hostile: manifest without aliases
+
+    refuse_aliases(text, path)
     try:
-        data = _yaml().load(path.read_text(encoding="utf-8"))
+        data = _yaml().load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(f"malformed manifest: {getattr(exc, 'problem', exc)}",
@@ -262,6 +266,9 @@ def build_document(raw: bytes, raw_name: str, entry: dict[str, Any]) -> Built:
                 and all(isinstance(p, int) for p in period)):
             raise InputError(f"invalid period {period!r}: use [START_YEAR, END_YEAR]")
         meta["period"] = [int(p) for p in period]
+        if meta["period"][0] > meta["period"][1]:  # hostile: 2025-2020 is a typo
+            raise InputError(f"invalid period {period[0]}-{period[1]}: the start year is after "
+                             "the end year")
     meta["source_url"] = entry.get("source_url")
     meta["raw_file"] = f"raw/{raw_name}"
     meta["raw_sha256"] = hashlib.sha256(raw).hexdigest()
@@ -318,6 +325,17 @@ def id_from_name(path: Path, raw: bytes) -> str:
     return slug
 
 
+def read_source(path: Path) -> bytes:
+    """A source's bytes, refusing folders, devices, FIFOs, huge files and endless reads."""
+    from policydiff.store.limits import read_bytes_limited
+
+    if not path.exists():
+        raise InputError("no such file", path=str(path))
+    if path.is_dir():
+        raise InputError("is a folder; to regenerate the corpus pass corpus/raw/", path=str(path))
+    return read_bytes_limited(path, what="source")
+
+
 @dataclass
 class Planned:
     """One source ready to be written: raw bytes, manifest entry, rendered corpus file."""
@@ -327,72 +345,93 @@ class Planned:
     entry: Any
     built: Built
     replace: int | None  # index of the manifest entry it replaces
+    raw_name: str = ""  # its name in corpus/raw/ (the document id + the source's extension)
 
 
 def plan_ingest(project: Project, path: Path, doc_id: str, manifest: Any, *,
-                force: bool = False, taken: set[str] | None = None, **fields: Any) -> Planned:
-    """Everything about adding one source, computed in memory (raises InputError)."""
+                force: bool = False, taken: set[str] | None = None,
+                reset_metadata: bool = False, raw: bytes | None = None,
+                **fields: Any) -> Planned:
+    """Everything about adding one source, computed in memory (raises InputError).
+
+    Raw files are stored under the document's id, never another document's name; with
+    ``force`` the curated fields of the old manifest entry are kept unless
+    ``reset_metadata`` (or the caller gives them again).
+    """
+    from policydiff.store.transactions import merge_entry, raw_name
+
     validate_id(doc_id)
-    if not path.exists():
-        raise InputError("no such file", path=str(path))
-    if path.is_dir():
-        raise InputError("is a folder; to regenerate the corpus pass corpus/raw/", path=str(path))
-    raw = path.read_bytes()
+    if raw is None:
+        raw = read_source(path)
     sources = manifest["sources"]
     existing = [i for i, e in enumerate(sources) if e.get("id") == doc_id]
     target = project.corpus_dir / f"{doc_id}.md"
     if (existing or target.exists() or doc_id in (taken or set())) and not force:
         raise InputError(f"document id {doc_id!r} already exists; pass --force to replace it")
-    raw_target = project.raw_dir / path.name
-    if raw_target.exists() and raw_target.resolve() != path.resolve() \
-            and raw_target.read_bytes() != raw and not force:
-        raise InputError(f"a different raw file named {path.name} is already in corpus/raw/; "
-                         "rename the file or pass --force")
+    stored_name = raw_name(doc_id, path)
     from ruamel.yaml.comments import CommentedMap
 
     entry = CommentedMap()
     entry["id"] = doc_id
-    entry["raw"] = path.name
+    entry["raw"] = stored_name
     for key in ("title", "policy", "issuer", "publisher", "number", "date", "status", "kind",
                 "source_url"):
         if fields.get(key):
             entry[key] = fields[key]
     if fields.get("period"):
         entry["period"] = list(fields["period"])
+    entry = merge_entry(sources[existing[0]] if existing else None, entry,
+                        reset=reset_metadata)
     try:
-        built = build_document(raw, path.name, entry)
+        built = build_document(raw, stored_name, entry)
     except InputError as exc:
         if exc.path is None:
             exc.path = str(path)
         raise
-    return Planned(path, raw, entry, built, existing[0] if existing else None)
+    return Planned(path, raw, entry, built, existing[0] if existing else None, stored_name)
 
 
 def write_planned(project: Project, manifest: Any, plans: list[Planned]) -> list[Path]:
-    """Write raw copies and corpus files (each atomically), then the manifest once."""
+    """Write raw copies, corpus files and then the manifest: all or nothing.
+
+    Call under :func:`policydiff.store.transactions.manifest_lock`. A journal records
+    what each file held before, so a crash half-way is rolled back by the next ingest.
+    """
+    from policydiff.store.transactions import ingest_transaction
+
     sources = manifest["sources"]
-    written = []
     for plan in plans:
         if plan.replace is not None:
             sources[plan.replace] = plan.entry
         else:
             sources.append(plan.entry)
     manifest_text = dump_manifest(manifest)
+    writes: dict[Path, bytes | str] = {}
+    written = []
     for plan in plans:
-        raw_target = project.raw_dir / plan.path.name
+        raw_target = project.raw_dir / (plan.raw_name or plan.path.name)
         if raw_target.resolve() != plan.path.resolve():
             project.raw_dir.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(raw_target, plan.raw)
+            writes[raw_target] = plan.raw
         target = project.corpus_dir / f"{plan.built.doc_id}.md"
-        atomic_write_text(target, plan.built.text)
+        writes[target] = plan.built.text
         written.append(target)
-    atomic_write_text(project.manifest_path, manifest_text)
+    ingest_transaction(project, ",".join(p.built.doc_id for p in plans), writes, manifest_text)
     return written
 
 
 def ingest_file(project: Project, path: Path, doc_id: str, *, force: bool = False,
-                **fields: Any) -> Path:
-    """Add one new source: copy it to corpus/raw/, record it in the manifest, render it."""
-    manifest = load_manifest(project)
-    plan = plan_ingest(project, path, doc_id, manifest, force=force, **fields)
-    return write_planned(project, manifest, [plan])[0]
+                reset_metadata: bool = False, **fields: Any) -> Path:
+    """Add one new source: copy it to corpus/raw/, record it in the manifest, render it.
+
+    The manifest's read-modify-write runs under its lock, after rolling back any
+    ingest a crash interrupted.
+    """
+    from policydiff.store.transactions import manifest_lock, recover
+
+    with manifest_lock(project):
+        recover(project)
+        manifest = load_manifest(project)
+        plan = plan_ingest(project, path, doc_id, manifest, force=force,
+                           reset_metadata=reset_metadata, **fields)
+        return write_planned(project, manifest, [plan])[0]

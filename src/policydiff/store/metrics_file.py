@@ -40,6 +40,10 @@ def parse_metrics(text: str, path: str = METRICS_FILE) -> tuple[MetricSet, list[
     from ruamel.yaml.error import YAMLError
 
     problems: list[Problem] = []
+    from policydiff.store.limits import ALIAS_MESSAGE, alias_line  # hostile: refuse aliases
+
+    if (alias := alias_line(text)) is not None:
+        return MetricSet(), [Problem(path, alias, ALIAS_MESSAGE)]
     try:
         data = _yaml().load(text)
     except YAMLError as exc:

@@ -58,7 +58,11 @@ def load_project_info(project: Project) -> ProjectInfo:
     from ruamel.yaml.error import YAMLError
 
     try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        from policydiff.store.limits import refuse_aliases  # hostile: no aliases
+
+        refuse_aliases(text, path)
+        data = YAML(typ="safe").load(text) or {}
     except (YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the project file: {str(exc).splitlines()[0]}",
                          path=str(path)) from None

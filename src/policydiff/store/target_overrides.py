@@ -71,6 +71,10 @@ def parse_overrides(text: str, path: str, metrics: MetricSet,
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    from policydiff.store.limits import ALIAS_MESSAGE, alias_line  # hostile: refuse aliases
+
+    if (alias := alias_line(text)) is not None:
+        return [], [Problem(path, alias, ALIAS_MESSAGE)]
     try:
         data = YAML(typ="rt").load(text)
     except YAMLError as exc:

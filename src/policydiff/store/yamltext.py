@@ -100,9 +100,14 @@ def parse_yaml(rel: str, text: str) -> tuple[Any, list[Problem]]:
     """Parse ``text``; YAML errors and conflict markers become problems with their line."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    from policydiff.store.limits import ALIAS_MESSAGE, alias_line
+
     problems = conflict_problems(rel, text)
     if problems:
         return None, problems
+    alias = alias_line(text)
+    if alias is not None:
+        return None, [Problem(rel, alias, ALIAS_MESSAGE)]
     try:
         return round_trip().load(text), []
     except MarkedYAMLError as exc:
