@@ -21,6 +21,7 @@ from policydiff.core.passages import ResolvedPassage, resolve_alignment
 from policydiff.core.targets import TargetRow
 from policydiff.store.corpus import load_corpus
 from policydiff.store.project import Project, find_project, project_relative
+from policydiff.tui.messages import Edit
 
 
 @dataclass(frozen=True)
@@ -160,13 +161,37 @@ class Workspace:
         label = " ↔ ".join(f"{d}:{s}" if s else d for d, s in (a, b))
         return build_chain(versions, "", label, "")
 
-    def set_status(self, alignment_id: str, status: str) -> Path:
-        path = self.store.set_status(alignment_id, status)
+    def _write(self, alignment_id: str, field: str, value: str) -> Edit:
+        """Set ``field`` through the store (as the CLI does); what to undo it with."""
+        al = self.store.get(alignment_id)
+        path = self.project.root / al.file
+        before = path.read_text(encoding="utf-8")
+        old = al.status if field == "status" else (al.note or "")
+        if field == "status":
+            self.store.set_status(alignment_id, value)
+        else:
+            self.store.set_note(alignment_id, value)
         self._passages.pop(alignment_id, None)
-        return Path(path)
+        after = path.read_text(encoding="utf-8")
+        return Edit(alignment_id, field, old, value, self._rel(path), before, after)
 
-    def set_note(self, alignment_id: str, text: str) -> Path:
-        return Path(self.store.set_note(alignment_id, text))
+    def set_status(self, alignment_id: str, status: str) -> Edit:
+        return self._write(alignment_id, "status", status)
+
+    def set_note(self, alignment_id: str, text: str) -> Edit:
+        return self._write(alignment_id, "note", text)
+
+    def undo(self, edit: Edit) -> None:
+        """Undo ``edit``: the file's old text if untouched since, else the old value."""
+        from policydiff.store.undo import restore_text
+
+        if restore_text(self.project.root / edit.path, edit.text_after, edit.text_before):
+            self.reload_store()
+        elif edit.field == "status":
+            self.store.set_status(edit.alignment, edit.before)
+        else:
+            self.store.set_note(edit.alignment, edit.before)
+        self._passages.pop(edit.alignment, None)
 
     # ------------------------------------------------------------------ git
 
@@ -218,8 +243,12 @@ class Workspace:
 
         return PolicyProject(self.project, corpus=self.corpus).targets_table()
 
-    def search(self, query: str, limit: int = 200, context: int = 30) -> list[SearchHit]:
-        """Occurrences of ``query`` (case-insensitive) in the corpus bodies, date order."""
+    def search(self, query: str, limit: int | None = None, context: int = 30) -> list[SearchHit]:
+        """Every occurrence of ``query`` (case-insensitive) in the corpus bodies, date order.
+
+        ``limit`` caps the list for callers that show only the first few; the search
+        screen counts and lists them all (a count that stops at a cap misleads).
+        """
         query = query.strip()
         if not query:
             return []
@@ -236,6 +265,6 @@ class Workspace:
                     "…" if hi < line_end else "")
                 hits.append(SearchHit(doc.id, doc.section_at(m.start()).id, m.start(), m.end(),
                                       snippet.lstrip("#> ")))
-                if len(hits) >= limit:
+                if limit is not None and len(hits) >= limit:
                     return hits
         return hits

@@ -40,7 +40,7 @@ def bindings_of(cls: type) -> list[Binding]:
 
 def help_table() -> Table:
     from policydiff.tui.app import PolicydiffApp
-    from policydiff.tui.screens.dialogs import CommitDialog, NoteDialog
+    from policydiff.tui.screens.dialogs import CommitDialog, ConfirmQuit, NoteDialog
     from policydiff.tui.screens.search import SearchScreen
 
     table = Table(show_header=True, header_style="bold", box=None, expand=True, pad_edge=False)
@@ -50,9 +50,10 @@ def help_table() -> Table:
     groups: list[tuple[str, list[Binding]]] = [("everywhere", [
         *[b for b in bindings_of(PolicydiffApp)]])]
     for mode, screen in PolicydiffApp.MODES.items():
-        groups.append((mode, bindings_of(screen)))  # type: ignore[arg-type]
+        groups.append((mode, bindings_of(screen)))
     groups += [("search", bindings_of(SearchScreen)), ("note dialog", bindings_of(NoteDialog)),
-               ("commit dialog", [*bindings_of(CommitDialog), Binding("enter", "", "Commit")])]
+               ("commit dialog", [*bindings_of(CommitDialog), Binding("enter", "", "Commit")]),
+               ("quit question", bindings_of(ConfirmQuit))]
     for name, bindings in groups:
         first = True
         for b in bindings:

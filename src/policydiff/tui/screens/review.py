@@ -43,9 +43,21 @@ class ReviewScreen(AlignmentScreen):
         super().on_mount()
         self.query_one(PassageList).focus()
 
+    def on_selected(self, alignment_id: str | None) -> None:
+        if self.is_current:
+            self.show_alignment(alignment_id)
+
+    def on_screen_resume(self) -> None:
+        self.show_alignment(self.app.selected_alignment)
+
+    def on_store_changed(self, _revision: int) -> None:
+        if self.is_current:
+            self.show_alignment(self.app.selected_alignment)
+
     def show_alignment(self, alignment_id: str | None) -> None:
         ws = self.workspace
         al = ws.alignment(alignment_id) if alignment_id else None
+        self.shown = al.id if al else None
         self.query_one(AlignmentHeader).show(al)
         self.query_one(PassageList).show(ws.passages(al.id) if al else [])
         self._pending()
@@ -69,7 +81,7 @@ class ReviewScreen(AlignmentScreen):
 
     def action_refresh_history(self) -> None:
         panel = self.query_one(HistoryPanel)
-        alignment_id = self.app.selected_alignment  # type: ignore[attr-defined]
+        alignment_id = self.shown
         ws = self.workspace
         if not ws.has_git:
             panel.show([], "History needs a git repository: " + ws.git_problems[0])
@@ -91,4 +103,4 @@ class ReviewScreen(AlignmentScreen):
 
     def on_passage_list_open(self, event: PassageList.Open) -> None:
         p = event.passage
-        self.app.open_reader(p.doc, p.start, self.app.selected_alignment)  # type: ignore[attr-defined]
+        self.app.open_reader(p.doc, p.start, self.shown)
