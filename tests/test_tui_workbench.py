@@ -7,6 +7,7 @@ screen. Written to fail on the app before the fix.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import git
@@ -300,3 +301,55 @@ async def test_undo_restores_the_file_exactly_until_commit(project_dir: Path) ->
         await pilot.press("u")  # nothing to undo after a commit
         await settle(pilot)
         assert "status: rejected" in store_texts(project_dir)["targets.yaml"]
+
+
+# --- 5, 7: text layout, NO_COLOR ------------------------------------------------------
+
+
+def laid_out_lines(widget) -> list[str]:
+    return widget.wrapped(widget.size.width).plain.split("\n")
+
+
+@sync
+async def test_lines_keep_figures_whole_and_start_rightly(project_dir: Path) -> None:
+    from policydiff.core.linebreak import NO_LINE_START
+    from policydiff.core.quantities import quantity_spans
+    from policydiff.tui.widgets.document_view import SectionBlock
+
+    app = app_for(project_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for doc_id in ("2021-14th-plan", "2022-pudong-plan"):
+            app.open_reader(doc_id, 1)
+            await settle(pilot)
+            blocks = list(app.screen.query(SectionBlock))
+            assert blocks
+            for block in blocks:
+                lines = laid_out_lines(block)
+                assert all(len(line) <= block.size.width for line in lines)
+                starts = [line[0] for prev, line in itertools.pairwise(lines)
+                          if line and prev]  # lines a wrap started (not a paragraph)
+                assert not [c for c in starts if c in NO_LINE_START], (block.section.id, lines)
+                text = block.content.plain
+                for start, end in quantity_spans(text):
+                    figure = text[start:end]
+                    if 2 * len(figure) < block.size.width:
+                        assert any(figure in line for line in lines), (figure, lines)
+        await pilot.press("1", "d")
+        await settle(pilot)
+        rows = app.screen.query_one(DiffView).query(".row")
+        joined = "\n".join("\n".join(laid_out_lines(r)) for r in rows if hasattr(r, "wrapped"))
+        assert "4000亿元" in joined and "1000亿" in joined
+
+
+@sync
+async def test_no_color_marks_changes_in_text(project_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(project_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        changed = "".join(plain(w) for w in app.screen.query_one(DiffView).changes)
+        assert "[-" in changed and "-]" in changed and "{+" in changed and "+}" in changed
+        assert "[-1000亿-]" in changed.replace(" ", "") or "1000亿-]" in changed

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from policydiff.tui.widgets.wrapped import WrappedText, wrap_text
 from policydiff.tui.workspace import Span
 
 SPAN_STYLES = {"accepted": "on #1f3d2b", "proposed": "on #3d3a1f", "rejected": "strike dim"}
@@ -15,17 +16,16 @@ CURRENT_STYLE = "reverse"
 HIT_STYLE = "bold reverse yellow"
 
 
-class SectionBlock(Static):
+class SectionBlock(WrappedText):
     """One section's text; ``starts`` maps each paragraph's body offset to its place here."""
 
     def __init__(self, section: Any, content: Text, starts: list[tuple[int, int]], **kwargs):
         super().__init__(content, **kwargs)
         self.section = section
         self.starts = starts
-        self.body_text = content
 
     def set_text(self, content: Text, starts: list[tuple[int, int]]) -> None:
-        self.body_text, self.starts = content, starts
+        self.starts = starts
         self.update(content)
 
     def index_of(self, offset: int) -> int:
@@ -78,7 +78,7 @@ class DocumentView(VerticalScroll):
         head = Text(doc.meta.title, "bold")
         head.append(f"\n{doc.id} · {doc.date} · {doc.meta.issuer or doc.meta.publisher or ''}",
                     "dim")
-        widgets: list[Static] = [Static(head, classes="doc-title")]
+        widgets: list[Static | SectionBlock] = [Static(head, classes="doc-title")]
         for s in doc.sections:
             content, starts = self._render_section(s)
             widgets.append(SectionBlock(s, content, starts, classes="section"))
@@ -108,8 +108,8 @@ class DocumentView(VerticalScroll):
 
         def scroll() -> None:
             width = block.content_region.width or self.size.width
-            prefix = block.body_text[:block.index_of(offset)]
-            line = len(prefix.wrap(self.app.console, max(1, width))) - 1 if prefix else 0
+            prefix = block.content[:block.index_of(offset)]
+            line = wrap_text(prefix, max(1, width)).plain.count("\n") if prefix else 0
             self.scroll_to(y=max(0, block.virtual_region.y + line - 2), animate=False)
 
         self.call_after_refresh(scroll)

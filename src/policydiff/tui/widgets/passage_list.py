@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.message import Message
-from textual.widgets import ListItem, ListView, Static
+from textual.widgets import ListItem, ListView
 
 from policydiff.core.passages import ResolvedPassage as Passage
+from policydiff.tui.widgets.wrapped import WrappedText
 
 RESOLUTION_STYLE = {"exact": "green", "drifted": "yellow", "orphaned": "bold red",
                     "absent": "dim"}
@@ -38,7 +39,7 @@ def passage_text(p: Passage) -> Text:
 
 class PassageItem(ListItem):
     def __init__(self, passage: Passage):
-        self.body = Static(passage_text(passage), classes="passage-text")
+        self.body = WrappedText(passage_text(passage), classes="passage-text")
         super().__init__(self.body, classes="passage absent" if passage.absent else "passage")
         self.passage = passage
 
