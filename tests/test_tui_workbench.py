@@ -353,3 +353,54 @@ async def test_no_color_marks_changes_in_text(project_dir: Path, monkeypatch) ->
         changed = "".join(plain(w) for w in app.screen.query_one(DiffView).changes)
         assert "[-" in changed and "-]" in changed and "{+" in changed and "+}" in changed
         assert "[-1000亿-]" in changed.replace(" ", "") or "1000亿-]" in changed
+
+
+# --- d: a new alignment made in the reader -------------------------------------------
+
+
+@sync
+async def test_new_alignment_from_picked_passages_then_commit(project_dir: Path) -> None:
+    repo = git.Repo(project_dir)
+    path = project_dir / "alignments" / "targets.yaml"
+    before = path.read_text(encoding="utf-8")
+    app = app_for(project_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"产业规模", "enter", "enter")  # first hit: 2017
+        await settle(pilot)
+        assert app.current_mode == "reader"
+        await pilot.press("p")
+        for doc in ("2021-14th-plan", "2022-pudong-plan"):
+            while app.screen.query_one(DocumentView).doc.id != doc:
+                await pilot.press("n")
+                await settle(pilot, 1)
+            await pilot.press("p")
+        await settle(pilot)
+        picks = list(app.screen.picks)
+        assert list(picks) == ["2017-opinions", "2021-14th-plan", "2022-pudong-plan"]
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press(*"Scale goal, three plans", "enter")
+        await settle(pilot)
+        after = path.read_text(encoding="utf-8")
+        assert after.startswith(before)  # appended: the old text and its comments unchanged
+        added = after[len(before):]
+        assert "id: targets-1" in added and "label: Scale goal, three plans" in added
+        assert added.count("- doc:") == 3
+        al = app.workspace.alignment("targets-1")
+        assert al is not None and al.docs() == list(picks)
+        assert app.selected_alignment == "targets-1"
+        texts = [p.text for p in app.workspace.passages("targets-1")]
+        assert all("产业规模" in t for t in texts)  # the sentences of the hits
+        await pilot.press("1")
+        await settle(pilot)
+        tree = app.screen.query_one(AlignmentTree)
+        assert tree.cursor_alignment == "targets-1"  # visible at once, cursor on it
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen.query_one("#message").value == (
+            "Add targets-1: Scale goal, three plans")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert repo.head.commit.message.strip() == "Add targets-1: Scale goal, three plans"
+        assert not repo.is_dirty(path="alignments")

@@ -116,6 +116,8 @@ class PolicydiffApp(App[None]):
         self.commit_draft = ""
         self.edits: list[messages.Edit] = []
         """This session's uncommitted review writes, oldest first: ``u`` undoes the last."""
+        self.added: list[tuple[str, str]] = []
+        """Alignments created this session and not yet committed: (id, label)."""
         self._came_from: list[str] = []
 
     def on_mount(self) -> None:
@@ -210,6 +212,7 @@ class PolicydiffApp(App[None]):
     def committed(self) -> None:
         """The alignment files were committed: nothing left to undo."""
         self.edits.clear()
+        self.added.clear()
         self._wrote()
 
     def action_undo(self) -> None:

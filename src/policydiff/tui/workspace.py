@@ -181,6 +181,34 @@ class Workspace:
     def set_note(self, alignment_id: str, text: str) -> Edit:
         return self._write(alignment_id, "note", text)
 
+    def add_alignment(self, theme: str, label: str, note: str,
+                      passages: list[tuple[str, int, int]], status: str = "proposed",
+                      ) -> tuple[str, str]:
+        """A new alignment of ``passages`` (doc, start, end) through ``AlignmentStore.add``.
+
+        As ``policydiff align --span`` does it: members anchored, in corpus date order, id
+        ``<theme>-<n>``; the store appends it to the theme's file with minimal edits and
+        reads it back before writing. Returns (id, file relative to the project).
+        """
+        from policydiff.core.alignment import Alignment, Member
+        from policydiff.core.anchors import make_anchor
+
+        if self.store is None:
+            raise StoreError(self.store_problems[0] if self.store_problems else "no store")
+        self.store.theme(theme)
+        order = {doc_id: i for i, doc_id in enumerate(self.corpus.ids)}
+        members = []
+        for doc_id, start, end in sorted(passages, key=lambda p: (order.get(p[0], 0), p[1])):
+            doc = self.corpus.get(doc_id)
+            members.append(Member(doc_id, doc.section_at(start).id,
+                                  make_anchor(doc.body, start, end)))
+        alignment = Alignment(id=self.store.new_id(theme), theme=theme, label=label.strip(),
+                              status=status, note=note.strip(), members=members,
+                              origin="policydiff tui")
+        path = self.store.add(alignment)
+        self.reload_store()
+        return alignment.id, self._rel(path)
+
     def undo(self, edit: Edit) -> None:
         """Undo ``edit``: the file's old text if untouched since, else the old value."""
         from policydiff.store.undo import restore_text

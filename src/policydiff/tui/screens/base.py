@@ -156,5 +156,5 @@ class AlignmentScreen(ViewScreen):
             app.committed()
             self.notify(f"committed {commit}: {message.splitlines()[0]}")
 
-        draft = app.commit_draft or proposed_message(app.edits)
+        draft = app.commit_draft or proposed_message(app.edits, app.added)
         app.push_screen(CommitDialog(files, draft, keep_draft=self._keep_commit_draft), done)

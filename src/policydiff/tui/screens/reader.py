@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from policydiff.core.errors import PolicydiffError
 from policydiff.tui.messages import CompareSections, OpenReader
 from policydiff.tui.screens.base import REVIEW_BINDINGS, AlignmentScreen
 from policydiff.tui.widgets.document_view import DocumentView
@@ -34,6 +35,10 @@ class ReaderScreen(AlignmentScreen):
         Binding("n", "hit(1)", "Next match", tooltip="After a search (/)"),
         Binding("N", "hit(-1)", "Prev match", show=False),
         Binding("t", "goto_alignment", "Its alignment"),
+        Binding("p", "pick", "Pick passage",
+                tooltip="The sentence at the match (again: extend), else the section"),
+        Binding("P", "clear_picks", "Clear picks", show=False),
+        Binding("A", "new_alignment", "Align picks", tooltip="New alignment of the picks"),
         Binding("m", "mark", "Mark section"),
         Binding("d", "diff_marked", "Diff with mark"),
         *REVIEW_BINDINGS,
@@ -48,6 +53,8 @@ class ReaderScreen(AlignmentScreen):
         self.hits: list[SearchHit] = []
         self.hit_index = -1
         self._from_cursor = True  # the outline moved since the last ]/[: step from there
+        self.picks: dict[str, tuple[int, int]] = {}
+        """Passages picked for a new alignment: document → (start, end) in its body."""
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="reader-body"):
@@ -68,6 +75,8 @@ class ReaderScreen(AlignmentScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hit":
             return bool(self.hits)
+        if action in ("new_alignment", "clear_picks"):
+            return bool(self.picks)
         return super().check_action(action, parameters)
 
     def on_store_changed(self, _revision: int) -> None:
@@ -117,7 +126,9 @@ class ReaderScreen(AlignmentScreen):
         ws = self.workspace
         doc = ws.corpus.get(doc_id)
         self.doc_id, self.section = doc_id, None
-        await self.query_one(DocumentView).show(doc, ws.spans(doc_id))
+        view = self.query_one(DocumentView)
+        await view.show(doc, ws.spans(doc_id))
+        view.set_picked(self.picks.get(doc_id))
         self.shown = None
         self._status()
 
@@ -150,6 +161,8 @@ class ReaderScreen(AlignmentScreen):
         if self.hits:
             place = f"{self.hit_index + 1}/" if self.hit_index >= 0 else ""
             text.append(f"   “{self.query_text}” {place}{len(self.hits)} (n/N)", "green")
+        if self.picks:
+            text.append(f"   picked: {', '.join(self.picks)} (A: align)", "bold magenta")
         if self.marked:
             d, s = self.marked
             text.append(f"   marked: {d}{':' + s if s else ''}", "magenta")
@@ -218,3 +231,76 @@ class ReaderScreen(AlignmentScreen):
                         severity="warning")
             return
         self.post_message(CompareSections(self.marked, (self.doc_id, self.section)))
+
+    def _pick_range(self) -> tuple[int, int] | None:
+        """The sentence at the current match, else the section under the outline cursor."""
+        view = self.query_one(DocumentView)
+        doc = view.doc
+        if doc is None:
+            return None
+        if view.hit is not None:
+            at = view.hit[0]
+            for sentence in doc.sentences():
+                if sentence.start <= at < max(sentence.end, sentence.start + 1):
+                    return sentence.start, sentence.end
+        if self.section:
+            paragraphs = [p for s in doc.subtree(self.section) for p in s.paragraphs]
+            if paragraphs:
+                return paragraphs[0].start, paragraphs[-1].end
+        return None
+
+    def action_pick(self) -> None:
+        view = self.query_one(DocumentView)
+        picked = self._pick_range()
+        if picked is None or view.doc is None:
+            self.notify("Move to a section (or search for a sentence) to pick it.",
+                        severity="warning")
+            return
+        doc_id = view.doc.id
+        if doc_id in self.picks:  # a second pick in one document: the range between
+            old = self.picks[doc_id]
+            picked = (min(old[0], picked[0]), max(old[1], picked[1]))
+        self.picks[doc_id] = picked
+        view.set_picked(picked)
+        self.refresh_bindings()
+        self._status()
+
+    def action_clear_picks(self) -> None:
+        self.picks.clear()
+        self.query_one(DocumentView).set_picked(None)
+        self.refresh_bindings()
+        self._status()
+
+    def action_new_alignment(self) -> None:
+        from policydiff.tui.screens.dialogs import NewAlignment, NewAlignmentDialog
+
+        ws = self.workspace
+        if not self.picks:
+            return
+        themes = [(t.id, t.name_zh) for t in ws.themes()]
+        if not themes:
+            self.notify("The store has no themes: add one to alignments/themes.yaml.",
+                        severity="error")
+            return
+        current = ws.alignment(self.app.selected_alignment or "")
+        listing = [f"{doc} {ws.corpus.get(doc).body[a:b][:40]}…"
+                   for doc, (a, b) in self.picks.items()]
+
+        def done(result: NewAlignment | None) -> None:
+            if result is None:
+                return
+            theme, label, note = result
+            passages = [(doc, a, b) for doc, (a, b) in self.picks.items()]
+            try:
+                new_id, path = ws.add_alignment(theme, label, note, passages)
+            except PolicydiffError as exc:
+                self._failed(exc)
+                return
+            self.action_clear_picks()
+            self.app.added.append((new_id, label))
+            self.app.reload()
+            self.app.selected_alignment = new_id
+            self.notify(f"added {new_id} to {path} ({len(passages)} passages)   c: commit")
+
+        self.app.push_screen(NewAlignmentDialog(themes, current.theme if current else None,
+                                                listing), done)

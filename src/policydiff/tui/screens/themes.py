@@ -66,7 +66,13 @@ class ThemesScreen(AlignmentScreen):
 
     def on_store_changed(self, _revision: int) -> None:
         ws = self.workspace
-        self.query_one(AlignmentTree).refresh_labels(ws.themes(), ws.alignments)
+        tree = self.query_one(AlignmentTree)
+        leaves = [leaf.data[1] for node in tree.root.children for leaf in node.children
+                  if leaf.data]
+        if leaves != [a.id for a in ws.alignments()]:
+            self._populate()  # an alignment was added (or the files changed on disk)
+        else:
+            tree.refresh_labels(ws.themes(), ws.alignments)
         if self.shown is not None:
             self.show_alignment(self.shown)
 

@@ -14,6 +14,7 @@ from policydiff.tui.workspace import Span
 SPAN_STYLES = {"accepted": "on #1f3d2b", "proposed": "on #3d3a1f", "rejected": "strike dim"}
 CURRENT_STYLE = "reverse"
 HIT_STYLE = "bold reverse yellow"
+PICKED_STYLE = "underline bold magenta"
 
 
 class SectionBlock(WrappedText):
@@ -48,6 +49,7 @@ class DocumentView(VerticalScroll):
         self.spans: list[Span] = []
         self.current: Span | None = None
         self.hit: tuple[int, int] | None = None
+        self.picked: tuple[int, int] | None = None
 
     def _render_section(self, section: Any) -> tuple[Text, list[tuple[int, int]]]:
         text = Text()
@@ -66,6 +68,9 @@ class DocumentView(VerticalScroll):
                 style = CURRENT_STYLE if span == self.current else SPAN_STYLES.get(span.status, "")
                 para.stylize(style, max(span.start, p.start) - p.start,
                              min(span.end, p.end) - p.start)
+            if self.picked and self.picked[0] < p.end and self.picked[1] > p.start:
+                para.stylize(PICKED_STYLE, max(self.picked[0], p.start) - p.start,
+                             min(self.picked[1], p.end) - p.start)
             if self.hit and self.hit[0] < p.end and self.hit[1] > p.start:
                 para.stylize(HIT_STYLE, max(self.hit[0], p.start) - p.start,
                              min(self.hit[1], p.end) - p.start)
@@ -74,6 +79,7 @@ class DocumentView(VerticalScroll):
 
     async def show(self, doc: Any, spans: list[Span]) -> None:
         self.doc, self.spans, self.current, self.hit = doc, spans, None, None
+        self.picked = None
         await self.remove_children()
         head = Text(doc.meta.title, "bold")
         head.append(f"\n{doc.id} · {doc.date} · {doc.meta.issuer or doc.meta.publisher or ''}",
@@ -137,3 +143,8 @@ class DocumentView(VerticalScroll):
         self._rerender(old, hit)
         if hit is not None:
             self.scroll_to_offset(hit[0])
+
+    def set_picked(self, picked: tuple[int, int] | None) -> None:
+        """Underline the passage picked for a new alignment in this document."""
+        old, self.picked = self.picked, picked
+        self._rerender(old, picked)
