@@ -404,3 +404,27 @@ async def test_new_alignment_from_picked_passages_then_commit(project_dir: Path)
         await settle(pilot)
         assert repo.head.commit.message.strip() == "Add targets-1: Scale goal, three plans"
         assert not repo.is_dirty(path="alignments")
+
+
+# --- f: coverage ----------------------------------------------------------------------
+
+
+@sync
+async def test_coverage_on_theme_row_and_as_a_view(project_dir: Path) -> None:
+    app = app_for(project_dir)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")  # the talent theme's header row
+        await settle(pilot)
+        grid = plain(app.screen.query_one("#theme-coverage"))
+        assert app.screen.query_one("#theme-coverage").display
+        row = next(line for line in grid.splitlines() if "talent" in line)
+        assert "§h4" in row and "silent" in row  # 2017 has a passage, Pudong is silent
+        assert "news" in grid or "plan" in grid or "opinion" in grid  # source types
+        await pilot.press("6")
+        await settle(pilot)
+        assert app.current_mode == "coverage"
+        everything = plain(app.screen.query_one("#coverage"))
+        assert "targets" in everything and "talent" in everything
+        await pilot.press("5", "1", "a")  # an edit elsewhere: the grid follows
+        await settle(pilot)

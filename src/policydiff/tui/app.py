@@ -23,6 +23,7 @@ from textual.widgets import DataTable, ListView, Tree
 from policydiff.core.errors import PolicydiffError
 from policydiff.tui import messages
 from policydiff.tui.screens.compare import CompareScreen
+from policydiff.tui.screens.coverage import CoverageScreen
 from policydiff.tui.screens.reader import ReaderScreen
 from policydiff.tui.screens.review import ReviewScreen
 from policydiff.tui.screens.targets import TargetsScreen
@@ -73,6 +74,7 @@ class PolicydiffApp(App[None]):
         "targets": TargetsScreen,
         "reader": ReaderScreen,
         "review": ReviewScreen,
+        "coverage": CoverageScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         # The view keys are on the view bar at the top, so the footer leaves them out.
@@ -84,6 +86,8 @@ class PolicydiffApp(App[None]):
         Binding("4", "switch_mode('reader')", "Reader", show=False, tooltip="Read a document"),
         Binding("5", "switch_mode('review')", "Review", show=False,
                 tooltip="Review and history"),
+        Binding("6", "switch_mode('coverage')", "Coverage", show=False,
+                tooltip="Theme × document: who says what, who is silent"),
         Binding("slash", "search", "Search", key_display="/"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("u", "undo", "Undo", tooltip="Undo the last status or note change"),

@@ -35,6 +35,20 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """What one theme has in one document: its sections, or a recorded silence."""
+
+    doc: str
+    sections: tuple[str, ...]  # sections of passages in alignments that are not rejected
+    silent: bool  # an alignment records the document as absent (and none has a passage)
+    statuses: tuple[str, ...]  # statuses of the alignments with a passage here
+
+    @property
+    def state(self) -> str:
+        return "passage" if self.sections else ("silent" if self.silent else "none")
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """A match of a search in a document body, with the words around it."""
 
@@ -139,6 +153,28 @@ class Workspace:
                 if p.doc == doc_id and p.start is not None and p.end is not None:
                     out.append(Span(p.start, p.end, al.id, al.status))
         return sorted(out, key=lambda s: (s.start, s.end))
+
+    def coverage(self, theme: str) -> list[Coverage]:
+        """The theme × document row: per document (date order) its sections or silence.
+
+        Rejected alignments do not count: a reviewer said they do not belong together.
+        """
+        sections: dict[str, list[str]] = {}
+        statuses: dict[str, list[str]] = {}
+        silent: set[str] = set()
+        for al in self.alignments(theme):
+            if al.status == "rejected":
+                continue
+            for p in self.passages(al.id):
+                if p.absent:
+                    silent.add(p.doc)
+                    continue
+                sections.setdefault(p.doc, [])
+                if p.section and p.section not in sections[p.doc]:
+                    sections[p.doc].append(p.section)
+                statuses.setdefault(p.doc, []).append(al.status)
+        return [Coverage(d, tuple(sections.get(d, ())), d in silent and d not in sections,
+                         tuple(statuses.get(d, ()))) for d in self.corpus.ids]
 
     def chain(self, alignment_id: str) -> Chain:
         """The alignment's evolution chain (diffs; loads the segmenter: call in a worker)."""

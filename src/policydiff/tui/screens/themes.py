@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from policydiff.tui.screens.base import REVIEW_BINDINGS, AlignmentScreen
 from policydiff.tui.widgets.alignment_header import AlignmentHeader
 from policydiff.tui.widgets.alignment_tree import AlignmentTree
+from policydiff.tui.widgets.coverage import CoverageGrid
 from policydiff.tui.widgets.passage_list import PassageItem, PassageList
 
 
@@ -39,6 +40,7 @@ class ThemesScreen(AlignmentScreen):
             yield AlignmentTree(id="alignment-tree")
             with Vertical(id="alignment-pane"):
                 yield AlignmentHeader(id="alignment-header")
+                yield CoverageGrid(id="theme-coverage")
                 yield PassageList(id="passages")
 
     def on_mount(self) -> None:
@@ -81,6 +83,8 @@ class ThemesScreen(AlignmentScreen):
         ws = self.workspace
         al = ws.alignment(alignment_id)
         self.shown = al.id if al else None
+        self.query_one(CoverageGrid).display = False
+        self.query_one(PassageList).display = True
         self.query_one(AlignmentHeader).show(al)
         self.query_one(PassageList).show(ws.passages(al.id) if al else [])
         self.last_switch_ms = (time.perf_counter() - started) * 1000
@@ -103,6 +107,10 @@ class ThemesScreen(AlignmentScreen):
         text.append("\n↓ to an alignment to review it", "dim")
         self.query_one(AlignmentHeader).update(text)
         self.query_one(PassageList).show([])
+        self.query_one(PassageList).display = False
+        grid = self.query_one(CoverageGrid)
+        grid.show(ws, [theme])
+        grid.display = True
 
     def on_alignment_tree_highlighted(self, event: AlignmentTree.Highlighted) -> None:
         self.show_alignment(event.alignment_id)
