@@ -428,3 +428,40 @@ async def test_coverage_on_theme_row_and_as_a_view(project_dir: Path) -> None:
         assert "targets" in everything and "talent" in everything
         await pilot.press("5", "1", "a")  # an edit elsewhere: the grid follows
         await settle(pilot)
+
+
+# --- e: review queue -----------------------------------------------------------------
+
+
+@sync
+async def test_review_queue_one_by_one_then_commit(project_dir: Path) -> None:
+    from policydiff.store.alignments import load_store
+    from policydiff.store.project import Project
+
+    load_store(Project(project_dir)).set_status("talent-training", "proposed")
+    repo = git.Repo(project_dir)
+    repo.index.add(["alignments/talent.yaml"])
+    repo.index.commit("reopen talent-training")
+    app = app_for(project_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5", "w")
+        await settle(pilot)
+        assert plain(app.screen.query_one("#queue-progress")).startswith("1/2")
+        assert app.screen.query_one(DiffView).changes  # the pair's diff is on screen
+        await pilot.press("a")
+        await settle(pilot)
+        assert "status: accepted" in (project_dir / "alignments/targets.yaml").read_text()
+        assert plain(app.screen.query_one("#queue-progress")).startswith("2/2")
+        assert "talent-training" in plain(app.screen.query_one("#queue-header"))
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.screen.query_one("#message").value == "Accept targets-scale"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert repo.head.commit.message.strip() == "Accept targets-scale"
+        assert "done: 1 accepted, 0 rejected, 1 skipped" in plain(
+            app.screen.query_one("#queue-progress"))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.current_mode == "review"

@@ -27,6 +27,8 @@ class ReviewScreen(AlignmentScreen):
 
     VIEW = "review"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("w", "queue", "Work through proposed",
+                tooltip="Proposed alignments one by one: a/r/e/s, then commit"),
         Binding("h", "refresh_history", "Refresh history"),
         *REVIEW_BINDINGS,
     ]
@@ -100,6 +102,15 @@ class ReviewScreen(AlignmentScreen):
             self.app.call_from_thread(self.query_one(HistoryPanel).show, [], str(exc))
             return
         self.app.call_from_thread(self.query_one(HistoryPanel).show, entries)
+
+    def action_queue(self) -> None:
+        from policydiff.tui.screens.queue import QueueScreen
+
+        ids = [a.id for a in self.workspace.alignments() if a.status == "proposed"]
+        if not ids:
+            self.notify("No proposed alignment to review.", severity="information")
+            return
+        self.app.push_screen(QueueScreen(ids))
 
     def on_passage_list_open(self, event: PassageList.Open) -> None:
         p = event.passage
