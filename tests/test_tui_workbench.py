@@ -465,3 +465,16 @@ async def test_review_queue_one_by_one_then_commit(project_dir: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert app.current_mode == "review"
+
+
+@sync
+async def test_fast_keys_do_not_pull_the_cursor_back(project_dir: Path) -> None:
+    app = app_for(project_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j")  # no pause: highlights arrive after the cursor moved
+        await settle(pilot)
+        tree = app.screen.query_one(AlignmentTree)
+        assert tree.cursor_alignment == "talent-training"
+        assert app.selected_alignment == "talent-training"
+        assert "Training system" in plain(app.screen.query_one("#alignment-header"))

@@ -154,15 +154,18 @@ class Workspace:
                     out.append(Span(p.start, p.end, al.id, al.status))
         return sorted(out, key=lambda s: (s.start, s.end))
 
-    def coverage(self, theme: str) -> list[Coverage]:
+    def coverage(self, theme: str, alignment: str | None = None) -> list[Coverage]:
         """The theme × document row: per document (date order) its sections or silence.
 
         Rejected alignments do not count: a reviewer said they do not belong together.
+        With ``alignment``, the row of that alignment only.
         """
         sections: dict[str, list[str]] = {}
         statuses: dict[str, list[str]] = {}
         silent: set[str] = set()
         for al in self.alignments(theme):
+            if alignment is not None and al.id != alignment:
+                continue
             if al.status == "rejected":
                 continue
             for p in self.passages(al.id):

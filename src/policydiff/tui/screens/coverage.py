@@ -32,4 +32,5 @@ class CoverageScreen(ViewScreen):
         self.query_one("#coverage-pane").focus()
 
     def _show(self, _revision: int = 0) -> None:
-        self.query_one(CoverageGrid).show(self.workspace, self.workspace.themes())
+        ws = self.workspace
+        self.query_one(CoverageGrid).show(ws, ws.themes(), by_alignment=True)

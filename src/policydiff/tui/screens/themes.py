@@ -34,6 +34,7 @@ class ThemesScreen(AlignmentScreen):
     ]
 
     last_switch_ms: float = 0.0
+    _following_tree = False
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="themes-body"):
@@ -61,8 +62,9 @@ class ThemesScreen(AlignmentScreen):
 
     def on_selected(self, alignment_id: str | None) -> None:
         """The current alignment changed (tree, palette, reader): cursor and pane follow."""
-        if alignment_id is None or self.workspace.alignment(alignment_id) is None:
-            return
+        if self._following_tree or alignment_id is None or \
+                self.workspace.alignment(alignment_id) is None:
+            return  # the tree set it: its cursor is already there (or moving on)
         self.query_one(AlignmentTree).select_alignment(alignment_id)
         self.show_alignment(alignment_id)
 
@@ -109,16 +111,27 @@ class ThemesScreen(AlignmentScreen):
         self.query_one(PassageList).show([])
         self.query_one(PassageList).display = False
         grid = self.query_one(CoverageGrid)
-        grid.show(ws, [theme])
+        grid.show(ws, [theme], by_alignment=True)
         grid.display = True
 
     def on_alignment_tree_highlighted(self, event: AlignmentTree.Highlighted) -> None:
+        tree = self.query_one(AlignmentTree)
+        if tree.cursor_node is not None and tree.cursor_node.data != (
+                "alignment", event.alignment_id):
+            return  # the cursor has moved on (keys faster than the screen): a later one comes
         self.show_alignment(event.alignment_id)
         if self.app.selected_alignment != event.alignment_id:
-            self.app.selected_alignment = event.alignment_id
+            self._following_tree = True
+            try:
+                self.app.selected_alignment = event.alignment_id
+            finally:
+                self._following_tree = False
 
     def on_alignment_tree_theme_highlighted(self, event: AlignmentTree.ThemeHighlighted,
                                             ) -> None:
+        tree = self.query_one(AlignmentTree)
+        if tree.cursor_node is not None and tree.cursor_node.data != ("theme", event.theme_id):
+            return
         self.show_theme(event.theme_id)
 
     def on_alignment_tree_chosen(self, event: AlignmentTree.Chosen) -> None:

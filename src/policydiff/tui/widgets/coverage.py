@@ -35,18 +35,24 @@ def coverage_cell(c: Coverage) -> Text:
     return text
 
 
-def coverage_table(ws: Workspace, themes: list[Any]) -> Table:
-    """Rows: themes; columns: documents in date order (year, id, source type)."""
+def coverage_table(ws: Workspace, themes: list[Any], by_alignment: bool = False) -> Table:
+    """Rows: themes (and their alignments); columns: documents (year, id, source type)."""
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold",
                   expand=False, padding=(0, 1))
     table.add_column("theme", no_wrap=True)
     for doc in ws.corpus.documents():
-        head = Text(f"{doc.date[:4]} {doc.id}\n", "bold")
+        head = Text(f"{doc.date[:7]}\n", "bold")
+        head.append(f"{doc.id}\n", "cyan")
         head.append(doc.meta.kind or "", "dim")
         table.add_column(head, overflow="fold", min_width=6)
     for theme in themes:
         table.add_row(Text(f"{theme.name_zh} {theme.id}", "bold cyan"),
                       *[coverage_cell(c) for c in ws.coverage(theme.id)])
+        if by_alignment:
+            for al in ws.alignments(theme.id):
+                style = "dim strike" if al.status == "rejected" else ""
+                table.add_row(Text(f"  {al.id}", style),
+                              *[coverage_cell(c) for c in ws.coverage(theme.id, al.id)])
     return table
 
 
@@ -65,12 +71,12 @@ class CoverageGrid(Static):
     }
     """
 
-    def show(self, ws: Workspace, themes: list[Any]) -> None:
+    def show(self, ws: Workspace, themes: list[Any], by_alignment: bool = False) -> None:
         if not themes:
             self.update(Text("No themes in alignments/themes.yaml.", "dim"))
             return
         out = Table.grid()
-        out.add_row(coverage_table(ws, themes))
+        out.add_row(coverage_table(ws, themes, by_alignment))
         legend = Text("§ section with a passage (✓ accepted ? proposed) · silent: recorded "
                       "as saying nothing · ·: no alignment yet", "dim")
         out.add_row(legend)
