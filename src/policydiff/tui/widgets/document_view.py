@@ -115,7 +115,8 @@ class DocumentView(VerticalScroll):
         def scroll() -> None:
             width = block.content_region.width or self.size.width
             prefix = block.content[:block.index_of(offset)]
-            line = wrap_text(prefix, max(1, width)).plain.count("\n") if prefix else 0
+            words = block.uses_words()
+            line = wrap_text(prefix, max(1, width), words).plain.count("\n") if prefix else 0
             self.scroll_to(y=max(0, block.virtual_region.y + line - 2), animate=False)
 
         self.call_after_refresh(scroll)

@@ -15,18 +15,21 @@ from policydiff.core import linebreak
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
-    """Multi-character words of the segmenter, if it is loaded (never loaded for this)."""
+    """Multi-character words of the segmenter (loaded already: never loaded for this)."""
     from policydiff.core import segment
 
-    if not segment.is_loaded():
-        return []
     return [(t.start, t.end) for t in segment.tokenize(text)
             if t.kind == "word" and t.end - t.start > 1]
 
 
-def wrap_text(text: Text, width: int) -> Text:
-    """``text`` (styles kept) with newlines at :func:`linebreak.line_breaks` points."""
-    breaks = linebreak.line_breaks(text.plain, width, word_spans(text.plain))
+def wrap_text(text: Text, width: int, words: bool = False) -> Text:
+    """``text`` (styles kept) with newlines at :func:`linebreak.line_breaks` points.
+
+    ``words``: keep the segmenter's words whole too (only once the app has loaded it,
+    so a layout never depends on what else ran in the process).
+    """
+    keep = word_spans(text.plain) if words else None
+    breaks = linebreak.line_breaks(text.plain, width, keep)
     if not breaks:
         return text
     parts = text.divide(breaks)
@@ -50,7 +53,7 @@ class WrappedText(Widget):
     def __init__(self, content: Text | str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self._text = content if isinstance(content, Text) else Text(content)
-        self._cache: tuple[int, Text] | None = None
+        self._cache: tuple[int, bool, Text] | None = None
 
     @property
     def content(self) -> Text:
@@ -61,10 +64,14 @@ class WrappedText(Widget):
         self._cache = None
         self.refresh(layout=True)
 
+    def uses_words(self) -> bool:
+        return bool(getattr(self.app, "segmenter_ready", False))
+
     def wrapped(self, width: int) -> Text:
-        if self._cache is None or self._cache[0] != width:
-            self._cache = (width, wrap_text(self._text, max(1, width)))
-        return self._cache[1]
+        words = self.uses_words()
+        if self._cache is None or self._cache[:2] != (width, words):
+            self._cache = (width, words, wrap_text(self._text, max(1, width), words))
+        return self._cache[2]
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
