@@ -78,8 +78,9 @@ class AlignmentScreen(ViewScreen):
     def on_store_changed(self, _revision: int) -> None:
         """The store was written (an edit, undo, commit or reload): re-render (override)."""
 
-    def watch_shown(self, _shown: str | None) -> None:
-        self.refresh_bindings()
+    def watch_shown(self, old: str | None, new: str | None) -> None:
+        if (old is None) != (new is None):  # the footer recomposes: only when keys change
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in NEEDS_ALIGNMENT:

@@ -119,7 +119,8 @@ class ThemesScreen(AlignmentScreen):
         if tree.cursor_node is not None and tree.cursor_node.data != (
                 "alignment", event.alignment_id):
             return  # the cursor has moved on (keys faster than the screen): a later one comes
-        self.show_alignment(event.alignment_id)
+        if self.shown != event.alignment_id:
+            self.show_alignment(event.alignment_id)
         if self.app.selected_alignment != event.alignment_id:
             self._following_tree = True
             try:

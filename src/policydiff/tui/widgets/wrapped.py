@@ -8,6 +8,7 @@ resize, so each line fits and the terminal never needs to fold it.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
 
@@ -54,6 +55,7 @@ class WrappedText(Widget):
         super().__init__(**kwargs)
         self._text = content if isinstance(content, Text) else Text(content)
         self._cache: tuple[int, bool, Text] | None = None
+        self._visual: tuple[Text, Content] | None = None
 
     @property
     def content(self) -> Text:
@@ -79,5 +81,9 @@ class WrappedText(Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.wrapped(width).plain.split("\n"))
 
-    def render(self) -> Text:
-        return self.wrapped(self.size.width)
+    def render(self) -> Content:
+        """The wrapped text, converted once (not at every repaint)."""
+        text = self.wrapped(self.size.width)
+        if self._visual is None or self._visual[0] is not text:
+            self._visual = (text, Content.from_rich_text(text, console=self.app.console))
+        return self._visual[1]
