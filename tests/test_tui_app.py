@@ -166,7 +166,7 @@ async def test_note_draft_survives_cancel_then_saves(project_dir: Path) -> None:
     path = project_dir / "alignments" / "targets.yaml"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("n")
+        await pilot.press("e")
         await pilot.pause()
         area = app.screen.query_one("#note")
         area.text = "Scale goals rise from 1000亿 to 4000亿元."
@@ -174,7 +174,7 @@ async def test_note_draft_survives_cancel_then_saves(project_dir: Path) -> None:
         await pilot.pause()
         assert app.note_drafts["targets-scale"].startswith("Scale goals rise")
         assert "4000亿元." not in path.read_text(encoding="utf-8")
-        await pilot.press("n")
+        await pilot.press("e")
         await pilot.pause()
         assert app.screen.query_one("#note").text.startswith("Scale goals rise")
         await pilot.press("ctrl+s")
@@ -278,7 +278,7 @@ async def test_reader_passage_to_alignment_and_back(project_dir: Path) -> None:
         await pilot.press("right_square_bracket", "right_square_bracket")
         second = view.current
         assert second is not None and second.alignment == "talent-hub"
-        await pilot.press("g")
+        await pilot.press("t")
         await settle(pilot)
         assert app.current_mode == "themes" and app.selected_alignment == "talent-hub"
         passages = app.screen.query_one("#passages")

@@ -85,3 +85,24 @@ def test_help(snap_compare, project: Path, size) -> None:
 def test_search(snap_compare, project: Path, size) -> None:
     assert snap_compare(app_for(project), terminal_size=size,
                         run_before=keys("slash", *"产业规模"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_theme_row_coverage(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size, run_before=keys("down"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_coverage(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size, run_before=keys("6"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_queue(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size, run_before=keys("5", "w"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_hit_in_reader(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size,
+                        run_before=keys("slash", *"4000亿元", "enter", "enter"))

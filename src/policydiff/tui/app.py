@@ -11,17 +11,19 @@ import importlib
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widget import AwaitMount, Widget
+from textual.widgets import DataTable, ListView, Static, Tree
 
-if TYPE_CHECKING:
-    from policydiff.tui.workspace import Workspace
+from policydiff.core.errors import PolicydiffError
+from policydiff.tui import messages
+from policydiff.tui.workspace import Workspace
 
 _SCREENS = {
     "themes": ("policydiff.tui.screens.themes", "ThemesScreen"),
@@ -29,6 +31,7 @@ _SCREENS = {
     "targets": ("policydiff.tui.screens.targets", "TargetsScreen"),
     "reader": ("policydiff.tui.screens.reader", "ReaderScreen"),
     "review": ("policydiff.tui.screens.review", "ReviewScreen"),
+    "coverage": ("policydiff.tui.screens.coverage", "CoverageScreen"),
 }
 
 
@@ -71,11 +74,11 @@ class LoadingScreen(Screen):
 class PolicydiffCommands(Provider):
     """Command palette entries: themes, alignments and documents, fuzzy matched."""
 
-    def _entries(self) -> list[tuple[str, str, object]]:
+    def _entries(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = self.app
         assert isinstance(app, PolicydiffApp)
         ws = app.workspace
-        out: list[tuple[str, str, object]] = []
+        out: list[tuple[str, str, Callable[[], object]]] = []
         if ws is None:  # still loading
             return out
         for theme in ws.themes():
@@ -91,15 +94,14 @@ class PolicydiffCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, help_text, command in self._entries():
-            yield DiscoveryHit(text, command, help=help_text)  # type: ignore[arg-type]
+            yield DiscoveryHit(text, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, help_text, command in self._entries():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), command,  # type: ignore[arg-type]
-                          text=text, help=help_text)
+                yield Hit(score, matcher.highlight(text), command, text=text, help=help_text)
 
 
 class PolicydiffApp(App[None]):
@@ -119,14 +121,26 @@ class PolicydiffApp(App[None]):
         Binding("4", "switch_mode('reader')", "Reader", show=False, tooltip="Read a document"),
         Binding("5", "switch_mode('review')", "Review", show=False,
                 tooltip="Review and history"),
+        Binding("6", "switch_mode('coverage')", "Coverage", show=False,
+                tooltip="Theme × document: who says what, who is silent"),
         Binding("slash", "search", "Search", key_display="/"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last status or note change"),
+        Binding("escape", "back", "Back", show=False, tooltip="The view you came from"),
+        Binding("j", "nav('down')", "Down", show=False),
+        Binding("k", "nav('up')", "Up", show=False),
+        Binding("g", "nav('top')", "Top", show=False),
+        Binding("G", "nav('bottom')", "Bottom", show=False),
+        Binding("pageup", "nav('pageup')", "Page up", show=False, key_display="PgUp"),
+        Binding("pagedown", "nav('pagedown')", "Page down", show=False, key_display="PgDn"),
         Binding("ctrl+p", "command_palette", "Palette", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
-    selected_alignment: reactive[str | None] = reactive(None)
-    """The alignment the themes, compare and review views show."""
+    selected_alignment: reactive[str | None] = reactive(None, always_update=True)
+    """The current alignment: set by the tree, the palette, search and the reader."""
+    store_revision: reactive[int] = reactive(0)
+    """Counts writes to the store (edits, undo, commit, reload): views re-read on change."""
     problems: reactive[tuple[str, ...]] = reactive(())
     """Banner lines: broken files (``file:line: message``), missing git repository."""
     segmenter_ready: reactive[bool] = reactive(False)
@@ -144,9 +158,13 @@ class PolicydiffApp(App[None]):
         self.workspace: Workspace = workspace  # type: ignore[assignment]  # None while loading
         self.preload_segmenter = preload_segmenter
         self.note_drafts: dict[str, str] = {}
+        """Notes typed and cancelled, per alignment: the note dialog starts from them."""
         self.commit_draft = ""
-        self.compare_sections: tuple[tuple[str, str | None], tuple[str, str | None]] | None = None
-        self.reader_target: tuple[str, int | None, str | None] | None = None
+        self.edits: list[messages.Edit] = []
+        """This session's uncommitted review writes, oldest first: ``u`` undoes the last."""
+        self.added: list[tuple[str, str]] = []
+        """Alignments created this session and not yet committed: (id, label)."""
+        self._came_from: list[str] = []
 
     def on_mount(self) -> None:
         if self.workspace is None:
@@ -210,11 +228,7 @@ class PolicydiffApp(App[None]):
         """Re-read alignments/ (after an edit outside the app, or to retry a broken file)."""
         self.workspace.reload_store()
         self.refresh_problems()
-        self.selected_alignment = self.selected_alignment  # views re-render
-        self.mutate_reactive(PolicydiffApp.selected_alignment)
-
-    def watch_selected_alignment(self, alignment_id: str | None) -> None:
-        self.compare_sections = None  # compare follows the alignment again
+        self.store_revision += 1
 
     def select_alignment(self, alignment_id: str, mode: str | None = None) -> None:
         self.selected_alignment = alignment_id
@@ -230,16 +244,144 @@ class PolicydiffApp(App[None]):
     def open_reader(self, doc_id: str, offset: int | None = None,
                     alignment_id: str | None = None) -> None:
         """Show ``doc_id`` in the reader, scrolled to ``offset`` if given."""
-        self.reader_target = (doc_id, offset, alignment_id)
-        if self.current_mode == "reader":
-            self.screen.post_message(_screen_class("reader").Retarget())  # type: ignore[attr-defined]
-        else:
-            self.switch_mode("reader")  # the reader picks the target up when it resumes
+        self.post_message(messages.OpenReader(doc_id, offset, alignment=alignment_id))
 
-    def compare_two(self, a: tuple[str, str | None], b: tuple[str, str | None]) -> None:
+    def compare_two(self, a: messages.SectionRef, b: messages.SectionRef) -> None:
         """Open compare on two sections (or documents) instead of an alignment."""
-        self.compare_sections = (a, b)
-        self.switch_mode("compare")  # compare picks the sections up when it resumes
+        self.post_message(messages.CompareSections(a, b))
+
+    def _forward(self, mode: str, message: messages.OpenReader | messages.CompareSections,
+                 ) -> None:
+        """Switch to ``mode`` and hand ``message`` to its screen (mounted or not yet)."""
+        self.switch_mode(mode)
+        screen = self.screen_stack[0]
+        message.stop()
+        if isinstance(message, messages.OpenReader):
+            screen.post_message(messages.OpenReader(message.doc, message.start, message.end,
+                                                    message.alignment, message.query))
+        else:
+            screen.post_message(messages.CompareSections(message.a, message.b))
+
+    def on_open_reader(self, message: messages.OpenReader) -> None:
+        if message.alignment:
+            self.selected_alignment = message.alignment
+        self._forward("reader", message)
+
+    def on_compare_sections(self, message: messages.CompareSections) -> None:
+        self._forward("compare", message)
+
+    def on_select_alignment(self, message: messages.SelectAlignment) -> None:
+        self.select_alignment(message.alignment, message.mode)
+
+    # ------------------------------------------------------------------ writes
+
+    def _wrote(self) -> None:
+        self.refresh_problems()
+        self.store_revision += 1
+        self.refresh_bindings()
+
+    def write(self, alignment_id: str, field: str, value: str) -> messages.Edit:
+        """Set an alignment's status or note through the store; remembered for undo.
+
+        Raises PolicydiffError (the caller shows it)."""
+        ws = self.workspace
+        edit = ws.set_status(alignment_id, value) if field == "status" else ws.set_note(
+            alignment_id, value)
+        if edit.before != edit.after:
+            self.edits.append(edit)
+        self._wrote()
+        return edit
+
+    def committed(self) -> None:
+        """The alignment files were committed: nothing left to undo."""
+        self.edits.clear()
+        self.added.clear()
+        self._wrote()
+
+    def action_undo(self) -> None:
+        if not self.edits:
+            self.notify("Nothing to undo (commits are not undone).", severity="information")
+            return
+        edit = self.edits.pop()
+        try:
+            self.workspace.undo(edit)
+        except PolicydiffError as exc:
+            self.edits.append(edit)
+            self.notify(str(exc), title="Not undone", severity="error", timeout=8)
+            return
+        self.notify(f"{edit.alignment}: {edit.field} back to {edit.before or '(none)'!r}")
+        self._wrote()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return bool(self.edits)  # hidden from the footer when there is nothing to undo
+        return True
+
+    # ------------------------------------------------------------------ moving about
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Switch views, remembering where from (Esc goes back)."""
+        if self.current_mode and mode != self.current_mode:
+            self._came_from.append(self.current_mode)
+            del self._came_from[:-20]
+        return super().switch_mode(mode)
+
+    def action_back(self) -> None:
+        if self._came_from:
+            mode = self._came_from.pop()
+            super().switch_mode(mode)
+
+    def action_nav(self, where: str) -> None:
+        """j/k/g/G/PgUp/PgDn for whatever list, tree, table or text has the focus."""
+        widget: Widget | None = self.focused
+        if widget is None:
+            return
+        page = max(1, widget.size.height - 1)
+        step = {"down": 1, "up": -1, "pagedown": page, "pageup": -page}.get(where, 0)
+        if isinstance(widget, Tree):
+            last = max(0, widget.last_line)
+            line = {"top": 0, "bottom": last}.get(where, widget.cursor_line + step)
+            widget.cursor_line = max(0, min(last, line))
+            widget.scroll_to_line(widget.cursor_line)
+        elif isinstance(widget, ListView):
+            n = len(widget)
+            if n:
+                index = {"top": 0, "bottom": n - 1}.get(where, (widget.index or 0) + step)
+                widget.index = max(0, min(n - 1, index))
+        elif isinstance(widget, DataTable):
+            row = {"top": 0, "bottom": widget.row_count - 1}.get(
+                where, widget.cursor_row + step)
+            widget.move_cursor(row=max(0, row))
+        elif where == "top":
+            widget.scroll_home(animate=False)
+        elif where == "bottom":
+            widget.scroll_end(animate=False)
+        else:
+            widget.scroll_relative(y=step, animate=False)
+
+    def uncommitted(self) -> list[str]:
+        """Alignment files with changes not yet committed (this session's edits without git)."""
+        ws = self.workspace
+        if ws.has_git:
+            try:
+                return ws.pending_files()
+            except PolicydiffError:
+                pass
+        return sorted({e.path for e in self.edits})
+
+    async def action_quit(self) -> None:
+        """Quit; first ask when alignment files have uncommitted edits."""
+        files = self.uncommitted()
+        if not files:
+            self.exit()
+            return
+        from policydiff.tui.screens.dialogs import ConfirmQuit
+
+        def done(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(ConfirmQuit(files), done)
 
     # ------------------------------------------------------------------ actions
 

@@ -21,6 +21,7 @@ from policydiff.core.passages import ResolvedPassage, resolve_alignment
 from policydiff.core.targets import TargetRow
 from policydiff.store.corpus import load_corpus
 from policydiff.store.project import Project, find_project, project_relative
+from policydiff.tui.messages import Edit
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,20 @@ class Span:
     end: int
     alignment: str
     status: str  # the alignment's review status
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What one theme has in one document: its sections, or a recorded silence."""
+
+    doc: str
+    sections: tuple[str, ...]  # sections of passages in alignments that are not rejected
+    silent: bool  # an alignment records the document as absent (and none has a passage)
+    statuses: tuple[str, ...]  # statuses of the alignments with a passage here
+
+    @property
+    def state(self) -> str:
+        return "passage" if self.sections else ("silent" if self.silent else "none")
 
 
 @dataclass(frozen=True)
@@ -139,6 +154,31 @@ class Workspace:
                     out.append(Span(p.start, p.end, al.id, al.status))
         return sorted(out, key=lambda s: (s.start, s.end))
 
+    def coverage(self, theme: str, alignment: str | None = None) -> list[Coverage]:
+        """The theme × document row: per document (date order) its sections or silence.
+
+        Rejected alignments do not count: a reviewer said they do not belong together.
+        With ``alignment``, the row of that alignment only.
+        """
+        sections: dict[str, list[str]] = {}
+        statuses: dict[str, list[str]] = {}
+        silent: set[str] = set()
+        for al in self.alignments(theme):
+            if alignment is not None and al.id != alignment:
+                continue
+            if al.status == "rejected":
+                continue
+            for p in self.passages(al.id):
+                if p.absent:
+                    silent.add(p.doc)
+                    continue
+                sections.setdefault(p.doc, [])
+                if p.section and p.section not in sections[p.doc]:
+                    sections[p.doc].append(p.section)
+                statuses.setdefault(p.doc, []).append(al.status)
+        return [Coverage(d, tuple(sections.get(d, ())), d in silent and d not in sections,
+                         tuple(statuses.get(d, ()))) for d in self.corpus.ids]
+
     def chain(self, alignment_id: str) -> Chain:
         """The alignment's evolution chain (diffs; loads the segmenter: call in a worker)."""
         from policydiff.core.evolution import build_chain
@@ -160,13 +200,65 @@ class Workspace:
         label = " ↔ ".join(f"{d}:{s}" if s else d for d, s in (a, b))
         return build_chain(versions, "", label, "")
 
-    def set_status(self, alignment_id: str, status: str) -> Path:
-        path = self.store.set_status(alignment_id, status)
+    def _write(self, alignment_id: str, field: str, value: str) -> Edit:
+        """Set ``field`` through the store (as the CLI does); what to undo it with."""
+        al = self.store.get(alignment_id)
+        path = self.project.root / al.file
+        before = path.read_text(encoding="utf-8")
+        old = al.status if field == "status" else (al.note or "")
+        if field == "status":
+            self.store.set_status(alignment_id, value)
+        else:
+            self.store.set_note(alignment_id, value)
         self._passages.pop(alignment_id, None)
-        return Path(path)
+        after = path.read_text(encoding="utf-8")
+        return Edit(alignment_id, field, old, value, self._rel(path), before, after)
 
-    def set_note(self, alignment_id: str, text: str) -> Path:
-        return Path(self.store.set_note(alignment_id, text))
+    def set_status(self, alignment_id: str, status: str) -> Edit:
+        return self._write(alignment_id, "status", status)
+
+    def set_note(self, alignment_id: str, text: str) -> Edit:
+        return self._write(alignment_id, "note", text)
+
+    def add_alignment(self, theme: str, label: str, note: str,
+                      passages: list[tuple[str, int, int]], status: str = "proposed",
+                      ) -> tuple[str, str]:
+        """A new alignment of ``passages`` (doc, start, end) through ``AlignmentStore.add``.
+
+        As ``policydiff align --span`` does it: members anchored, in corpus date order, id
+        ``<theme>-<n>``; the store appends it to the theme's file with minimal edits and
+        reads it back before writing. Returns (id, file relative to the project).
+        """
+        from policydiff.core.alignment import Alignment, Member
+        from policydiff.core.anchors import make_anchor
+
+        if self.store is None:
+            raise StoreError(self.store_problems[0] if self.store_problems else "no store")
+        self.store.theme(theme)
+        order = {doc_id: i for i, doc_id in enumerate(self.corpus.ids)}
+        members = []
+        for doc_id, start, end in sorted(passages, key=lambda p: (order.get(p[0], 0), p[1])):
+            doc = self.corpus.get(doc_id)
+            members.append(Member(doc_id, doc.section_at(start).id,
+                                  make_anchor(doc.body, start, end)))
+        alignment = Alignment(id=self.store.new_id(theme), theme=theme, label=label.strip(),
+                              status=status, note=note.strip(), members=members,
+                              origin="policydiff tui")
+        path = self.store.add(alignment)
+        self.reload_store()
+        return alignment.id, self._rel(path)
+
+    def undo(self, edit: Edit) -> None:
+        """Undo ``edit``: the file's old text if untouched since, else the old value."""
+        from policydiff.store.undo import restore_text
+
+        if restore_text(self.project.root / edit.path, edit.text_after, edit.text_before):
+            self.reload_store()
+        elif edit.field == "status":
+            self.store.set_status(edit.alignment, edit.before)
+        else:
+            self.store.set_note(edit.alignment, edit.before)
+        self._passages.pop(edit.alignment, None)
 
     # ------------------------------------------------------------------ git
 
@@ -218,8 +310,12 @@ class Workspace:
 
         return PolicyProject(self.project, corpus=self.corpus).targets_table()
 
-    def search(self, query: str, limit: int = 200, context: int = 30) -> list[SearchHit]:
-        """Occurrences of ``query`` (case-insensitive) in the corpus bodies, date order."""
+    def search(self, query: str, limit: int | None = None, context: int = 30) -> list[SearchHit]:
+        """Every occurrence of ``query`` (case-insensitive) in the corpus bodies, date order.
+
+        ``limit`` caps the list for callers that show only the first few; the search
+        screen counts and lists them all (a count that stops at a cap misleads).
+        """
         query = query.strip()
         if not query:
             return []
@@ -236,6 +332,6 @@ class Workspace:
                     "…" if hi < line_end else "")
                 hits.append(SearchHit(doc.id, doc.section_at(m.start()).id, m.start(), m.end(),
                                       snippet.lstrip("#> ")))
-                if len(hits) >= limit:
+                if limit is not None and len(hits) >= limit:
                     return hits
         return hits

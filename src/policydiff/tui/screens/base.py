@@ -1,21 +1,39 @@
-"""What every view shares: the view bar, the problem banner, the footer; review keys."""
+"""What every view shares: the view bar, the problem banner, the footer; review keys.
+
+Review keys write only to the alignment the view shows (``shown``): where a view
+shows no single alignment — a theme's header row, two marked sections compared —
+they are disabled and gone from the footer, so a key can never change an alignment
+that is not on screen.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from policydiff.core.errors import PolicydiffError
 from policydiff.tui.widgets.banner import ProblemBanner
 from policydiff.tui.widgets.view_tabs import ViewTabs
+from policydiff.tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from policydiff.tui.app import PolicydiffApp
 
 
 class ViewScreen(Screen[None]):
     """A view: bar of views on top, banner when something is broken, footer of keys."""
 
     VIEW = ""
+
+    @property
+    def app(self) -> PolicydiffApp:
+        """The running app, typed (screens call its methods and read its state)."""
+        return cast("PolicydiffApp", super().app)
 
     def compose(self) -> ComposeResult:
         yield ViewTabs(self.VIEW, id="views")
@@ -27,79 +45,90 @@ class ViewScreen(Screen[None]):
         yield from ()
 
     @property
-    def workspace(self):  # -> Workspace
-        return self.app.workspace  # type: ignore[attr-defined]
+    def workspace(self) -> Workspace:
+        return self.app.workspace
 
 
 REVIEW_BINDINGS: list[BindingType] = [
     Binding("a", "set_status('accepted')", "Accept"),
     Binding("r", "set_status('rejected')", "Reject"),
-    Binding("n", "edit_note", "Note"),
+    Binding("e", "edit_note", "Note", tooltip="Edit the note of the alignment shown"),
     Binding("c", "commit", "Commit"),
 ]
 """Review keys; each view lists them after its own so its own come first in the footer."""
 
+NEEDS_ALIGNMENT = {"set_status", "edit_note"}
+
 
 class AlignmentScreen(ViewScreen):
-    """A view of the selected alignment, with the review keys (accept, reject, note, commit)."""
+    """A view that may show one alignment, with the review keys acting on that one only."""
 
     # Subclasses add *REVIEW_BINDINGS at the end of their own BINDINGS.
 
+    shown: var[str | None] = var(None)
+    """The alignment on screen now (None: no single alignment shown, review keys off)."""
+
     def on_mount(self) -> None:
-        self.watch(self.app, "selected_alignment", self.show_alignment, init=True)
+        self.watch(self.app, "selected_alignment", self.on_selected, init=True)
+        self.watch(self.app, "store_revision", self.on_store_changed, init=False)
 
-    def show_alignment(self, alignment_id: str | None) -> None:
-        """Render the selected alignment (override)."""
+    def on_selected(self, alignment_id: str | None) -> None:
+        """The app's current alignment changed (override)."""
 
-    def _selected(self):
-        alignment_id = self.app.selected_alignment  # type: ignore[attr-defined]
-        al = self.workspace.alignment(alignment_id) if alignment_id else None
-        if al is None:
-            self.notify("Select an alignment first (view 1, Themes).", severity="warning")
-        return al
+    def on_store_changed(self, _revision: int) -> None:
+        """The store was written (an edit, undo, commit or reload): re-render (override)."""
+
+    def watch_shown(self, old: str | None, new: str | None) -> None:
+        if (old is None) != (new is None):  # the footer recomposes: only when keys change
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in NEEDS_ALIGNMENT:
+            return self.shown is not None and self.workspace.alignment(self.shown) is not None
+        return True
 
     def _failed(self, exc: PolicydiffError) -> None:
         self.notify(str(exc), title="Not saved", severity="error", timeout=8)
-        self.app.refresh_problems()  # type: ignore[attr-defined]
+        self.app.refresh_problems()
 
     def action_set_status(self, status: str) -> None:
-        al = self._selected()
-        if al is None:
+        if self.shown is None:
             return
         try:
-            path = self.workspace.set_status(al.id, status)
+            edit = self.app.write(self.shown, "status", status)
         except PolicydiffError as exc:
             self._failed(exc)
             return
-        self.notify(f"{al.id}: {status} ({self.workspace._rel(path)})")
-        self.app.mutate_reactive(type(self.app).selected_alignment)  # type: ignore[arg-type]
+        self.notify(f"{edit.alignment}: {status} ({edit.path})   u: undo")
 
     def action_edit_note(self) -> None:
         from policydiff.tui.screens.dialogs import NoteDialog
 
-        al = self._selected()
+        al = self.workspace.alignment(self.shown) if self.shown else None
         if al is None:
             return
-        drafts = self.app.note_drafts  # type: ignore[attr-defined]
+        drafts = self.app.note_drafts
         start = drafts.get(al.id, al.note or "")
 
         def done(result: str | None) -> None:
-            if result is None:  # cancelled: keep what was typed for next time
+            if result is None:  # cancelled: the dialog kept what was typed
                 return
             try:
-                path = self.workspace.set_note(al.id, result)
+                edit = self.app.write(al.id, "note", result)
             except PolicydiffError as exc:
                 drafts[al.id] = result
                 self._failed(exc)
                 return
             drafts.pop(al.id, None)
-            self.notify(f"{al.id}: note saved ({self.workspace._rel(path)})")
-            self.app.mutate_reactive(type(self.app).selected_alignment)  # type: ignore[arg-type]
+            self.notify(f"{al.id}: note saved ({edit.path})   u: undo")
 
         self.app.push_screen(NoteDialog(al.id, start, drafts), done)
 
+    def _keep_commit_draft(self, text: str) -> None:
+        self.app.commit_draft = text
+
     def action_commit(self) -> None:
-        from policydiff.tui.screens.dialogs import CommitDialog
+        from policydiff.tui.screens.dialogs import CommitDialog, proposed_message
 
         ws = self.workspace
         if not ws.has_git:
@@ -121,11 +150,12 @@ class AlignmentScreen(ViewScreen):
             try:
                 commit = ws.commit(message, files)
             except PolicydiffError as exc:
-                app.commit_draft = message  # type: ignore[attr-defined]
+                app.commit_draft = message
                 self._failed(exc)
                 return
-            app.commit_draft = ""  # type: ignore[attr-defined]
+            app.commit_draft = ""
+            app.committed()
             self.notify(f"committed {commit}: {message.splitlines()[0]}")
-            app.mutate_reactive(type(app).selected_alignment)  # type: ignore[arg-type]
 
-        self.app.push_screen(CommitDialog(files, app.commit_draft), done)  # type: ignore[attr-defined]
+        draft = app.commit_draft or proposed_message(app.edits, app.added)
+        app.push_screen(CommitDialog(files, draft, keep_draft=self._keep_commit_draft), done)

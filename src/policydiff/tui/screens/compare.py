@@ -16,6 +16,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from policydiff.core.errors import PolicydiffError
+from policydiff.tui.messages import CompareSections, SectionRef
 from policydiff.tui.screens.base import REVIEW_BINDINGS, AlignmentScreen
 from policydiff.tui.widgets.diff_view import DiffView
 
@@ -46,6 +47,8 @@ class CompareScreen(AlignmentScreen):
         self.side_by_side = False
         self.step = -1  # -1: the whole chain, else one pair
         self.chain: Any = None
+        self.sections: tuple[SectionRef, SectionRef] | None = None
+        """Two marked sections to compare; None: the current alignment."""
         self._key: Any = None
         self._cache: dict[Any, Any] = {}
 
@@ -61,21 +64,32 @@ class CompareScreen(AlignmentScreen):
     def on_screen_resume(self) -> None:
         self.load()
 
-    def show_alignment(self, alignment_id: str | None) -> None:
-        if self.app.compare_sections is None:  # type: ignore[attr-defined]
+    def on_selected(self, alignment_id: str | None) -> None:
+        self.sections = None  # compare follows the alignment again
+        if self.is_current:
             self.load()
 
-    def load(self) -> None:
-        """Show what the app asks for: two sections, else the selected alignment."""
-        app = self.app
-        sections = app.compare_sections  # type: ignore[attr-defined]
+    def on_store_changed(self, _revision: int) -> None:
+        if self.is_current:
+            self.load(force_title=True)
+
+    def on_compare_sections(self, message: CompareSections) -> None:
+        message.stop()
+        self.sections = (message.a, message.b)
+        self.load()
+
+    def load(self, force_title: bool = False) -> None:
+        """Show two marked sections if asked for, else the current alignment."""
+        sections = self.sections
         title = self.query_one("#compare-title", Static)
         if sections is not None:
+            self.shown = None  # no single alignment on screen: review keys off
             key: Any = ("sections", sections)
             title.update(Text(" ↔ ".join(f"{d}:{s}" if s else d for d, s in sections), "bold"))
         else:
-            alignment_id = app.selected_alignment  # type: ignore[attr-defined]
+            alignment_id = self.app.selected_alignment
             al = self.workspace.alignment(alignment_id) if alignment_id else None
+            self.shown = al.id if al else None
             if al is None:
                 title.update(Text("No alignment selected — choose one in Themes (1).", "dim"))
                 self.query_one(DiffView).show_message("Nothing to compare.")
@@ -136,6 +150,18 @@ class CompareScreen(AlignmentScreen):
         await view.show_steps(steps, self.side_by_side)
         self._status()
 
+    async def _relayout(self) -> None:
+        """Redraw in the other layout, keeping the current change (or the scroll place)."""
+        view = self.query_one(DiffView)
+        current = view.current
+        ratio = view.scroll_y / view.max_scroll_y if view.max_scroll_y else 0.0
+        await self._redraw()
+        if current >= 0:
+            view.move_change(current + 1)
+        else:
+            view.call_after_refresh(lambda: view.scroll_to(y=ratio * view.max_scroll_y,
+                                                           animate=False))
+
     def _status(self, change: tuple[int, int] | None = None) -> None:
         chain = self.chain
         text = Text()
@@ -163,7 +189,7 @@ class CompareScreen(AlignmentScreen):
     def action_toggle_side_by_side(self) -> None:
         self.side_by_side = not self.side_by_side
         if self.chain is not None:
-            self.run_worker(self._redraw, exclusive=True, group="render")
+            self.run_worker(self._relayout, exclusive=True, group="render")
         else:
             self._status()
 

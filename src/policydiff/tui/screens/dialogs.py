@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,6 +11,29 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
+
+from policydiff.tui.messages import Edit
+
+VERBS = {"accepted": "accept", "rejected": "reject", "proposed": "reopen"}
+
+
+def proposed_message(edits: Sequence[Edit], added: Sequence[tuple[str, str]] = ()) -> str:
+    """A commit message from this session's semantic changes: what was decided, on what.
+
+    The last write to each (alignment, field) wins; undone and no-op writes are gone
+    already. ``Accept targets-scale, talent-hub; reject talent-training; note on x``.
+    """
+    last: dict[tuple[str, str], Edit] = {}
+    for e in edits:
+        last[(e.alignment, e.field)] = e
+    groups: dict[str, list[str]] = {}
+    for (alignment, field), e in last.items():
+        verb = VERBS.get(e.after, f"set {e.after}") if field == "status" else "note on"
+        groups.setdefault(verb, []).append(alignment)
+    parts = [f"add {al_id}: {label}" for al_id, label in added]
+    parts += [f"{verb} {', '.join(ids)}" for verb, ids in groups.items()]
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 class NoteDialog(ModalScreen[str | None]):
@@ -49,7 +73,7 @@ class NoteDialog(ModalScreen[str | None]):
         value = self._value()
         if value != self.text.strip():
             self.drafts[self.alignment_id] = value
-            self.notify("Draft kept: press n again to continue.", severity="information")
+            self.notify("Draft kept: press e again to continue.", severity="information")
         self.dismiss(None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -66,10 +90,12 @@ class CommitDialog(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel (draft kept)"),
     ]
 
-    def __init__(self, files: list[str], message: str = ""):
+    def __init__(self, files: list[str], message: str = "",
+                 keep_draft: Callable[[str], None] | None = None):
         super().__init__()
         self.files = files
         self.message = message
+        self.keep_draft = keep_draft
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -95,11 +121,107 @@ class CommitDialog(ModalScreen[str | None]):
         self._submit()
 
     def action_cancel(self) -> None:
-        self.app.commit_draft = self.query_one(Input).value  # type: ignore[attr-defined]
+        if self.keep_draft is not None:
+            self.keep_draft(self.query_one(Input).value)
         self.dismiss(None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "commit":
             self._submit()
+        else:
+            self.action_cancel()
+
+
+class ConfirmQuit(ModalScreen[bool]):
+    """Quit with uncommitted alignment edits? y quits, n/esc stays (c commits first)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Quit anyway"),
+        Binding("n,escape", "answer(False)", "Stay", key_display="n/esc"),
+    ]
+
+    def __init__(self, files: list[str]):
+        super().__init__()
+        self.files = files
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(Text("Quit with uncommitted alignment edits?", style="bold"))
+            yield Static(Text("\n".join(f"  M {f}" for f in self.files), style="yellow"),
+                         id="files")
+            yield Label(Text("y: quit anyway   n/esc: stay (then c to commit)", style="dim"))
+            with Horizontal(classes="buttons"):
+                yield Button("Quit (y)", variant="error", id="yes")
+                yield Button("Stay (n)", variant="primary", id="no")
+
+    def action_answer(self, quit_anyway: bool) -> None:
+        self.dismiss(quit_anyway)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+NewAlignment = tuple[str, str, str]
+"""(theme id, label, note) of an alignment to create."""
+
+
+class NewAlignmentDialog(ModalScreen[NewAlignment | None]):
+    """Theme, label and note for the picked passages; ctrl+s (or enter in the label) creates."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "create", "Create alignment"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, themes: list[tuple[str, str]], theme: str | None,
+                 passages: list[str]):
+        super().__init__()
+        self.themes = themes
+        self.theme = theme if theme in {t for t, _ in themes} else (
+            themes[0][0] if themes else None)
+        self.passages = passages
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Select
+
+        with Vertical(id="dialog"):
+            yield Label(Text(f"New alignment of {len(self.passages)} passage(s)", style="bold"))
+            yield Static(Text("\n".join(f"  {p}" for p in self.passages), style="cyan"),
+                         id="picked")
+            yield Select([(f"{name} ({tid})", tid) for tid, name in self.themes],
+                         value=self.theme if self.theme else Select.BLANK, allow_blank=False,
+                         id="theme")
+            yield Input(placeholder="Label (what the passages say, in a few words)", id="label")
+            yield TextArea("", id="new-note", soft_wrap=True)
+            with Horizontal(classes="buttons"):
+                yield Button("Create (ctrl+s)", variant="primary", id="create")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#label", Input).focus()
+
+    def action_create(self) -> None:
+        from textual.widgets import Select
+
+        theme = self.query_one("#theme", Select).value
+        label = self.query_one("#label", Input).value.strip()
+        if not label:
+            self.notify("Write a label first.", severity="warning")
+            self.query_one("#label", Input).focus()
+            return
+        if not isinstance(theme, str):
+            self.notify("Choose a theme first.", severity="warning")
+            return
+        self.dismiss((theme, label, self.query_one("#new-note", TextArea).text.strip()))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_create()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "create":
+            self.action_create()
         else:
             self.action_cancel()

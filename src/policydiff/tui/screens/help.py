@@ -16,7 +16,8 @@ INTRO = (
     "policydiff — compare successive policies. Views: 1 Themes · 2 Compare · 3 Targets · "
     "4 Reader · 5 Review. Mouse: click view names, tree nodes, rows and buttons; wheel scrolls. "
     "Badges: ✓ accepted  ? proposed  ✗ rejected. In Compare, red struck text was deleted, "
-    "green was inserted; ↕ marks a moved sentence."
+    "green was inserted ([-…-] and {+…+} with NO_COLOR); ↕ marks a moved sentence. Review "
+    "keys act only on the alignment on screen; u undoes the last status or note change."
 )
 
 
@@ -40,7 +41,13 @@ def bindings_of(cls: type) -> list[Binding]:
 
 def help_table() -> Table:
     from policydiff.tui.app import PolicydiffApp
-    from policydiff.tui.screens.dialogs import CommitDialog, NoteDialog
+    from policydiff.tui.screens.dialogs import (
+        CommitDialog,
+        ConfirmQuit,
+        NewAlignmentDialog,
+        NoteDialog,
+    )
+    from policydiff.tui.screens.queue import QueueScreen
     from policydiff.tui.screens.search import SearchScreen
 
     table = Table(show_header=True, header_style="bold", box=None, expand=True, pad_edge=False)
@@ -50,9 +57,12 @@ def help_table() -> Table:
     groups: list[tuple[str, list[Binding]]] = [("everywhere", [
         *[b for b in bindings_of(PolicydiffApp)]])]
     for mode, screen in PolicydiffApp.MODES.items():
-        groups.append((mode, bindings_of(screen)))  # type: ignore[arg-type]
+        groups.append((mode, bindings_of(screen)))
     groups += [("search", bindings_of(SearchScreen)), ("note dialog", bindings_of(NoteDialog)),
-               ("commit dialog", [*bindings_of(CommitDialog), Binding("enter", "", "Commit")])]
+               ("commit dialog", [*bindings_of(CommitDialog), Binding("enter", "", "Commit")]),
+               ("quit question", bindings_of(ConfirmQuit)),
+               ("review queue (5, w)", bindings_of(QueueScreen)),
+               ("new alignment (4, A)", bindings_of(NewAlignmentDialog))]
     for name, bindings in groups:
         first = True
         for b in bindings:

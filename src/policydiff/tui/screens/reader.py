@@ -1,7 +1,9 @@
 """Reader: the corpus outline and a document's text, aligned passages highlighted.
 
-] and [ step through the aligned passages of the document; g jumps from the current
-passage to its alignment (Themes), whose passage list jumps back here. m marks a
+] and [ step through the aligned passages of the document from where the outline
+cursor is; t jumps from the current passage to its alignment (Themes), whose passage
+list jumps back here. The current passage is the app's current alignment, and the
+review keys act on it. After a search, n and N step through the matches. m marks a
 section and d diffs the marked section against the current one.
 """
 
@@ -13,34 +15,46 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Static
 
-from policydiff.tui.screens.base import ViewScreen
+from policydiff.core.errors import PolicydiffError
+from policydiff.tui.messages import CompareSections, OpenReader
+from policydiff.tui.screens.base import REVIEW_BINDINGS, AlignmentScreen
 from policydiff.tui.widgets.document_view import DocumentView
 from policydiff.tui.widgets.outline import Outline
+from policydiff.tui.workspace import SearchHit, Span
 
 
-class ReaderScreen(ViewScreen):
+class ReaderScreen(AlignmentScreen):
     """Outline on the left, text on the right."""
 
     VIEW = "reader"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right_square_bracket", "passage(1)", "Next passage", key_display="]"),
         Binding("left_square_bracket", "passage(-1)", "Prev passage", key_display="["),
-        Binding("g", "goto_alignment", "Its alignment"),
+        Binding("n", "hit(1)", "Next match", tooltip="After a search (/)"),
+        Binding("N", "hit(-1)", "Prev match", show=False),
+        Binding("t", "goto_alignment", "Its alignment"),
+        Binding("p", "pick", "Pick passage",
+                tooltip="The sentence at the match (again: extend), else the section"),
+        Binding("P", "clear_picks", "Clear picks", show=False),
+        Binding("A", "new_alignment", "Align picks", tooltip="New alignment of the picks"),
         Binding("m", "mark", "Mark section"),
         Binding("d", "diff_marked", "Diff with mark"),
+        *REVIEW_BINDINGS,
     ]
-
-    class Retarget(Message):
-        """The app set a new reader target (document, offset, alignment)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.doc_id: str | None = None
         self.section: str | None = None
         self.marked: tuple[str, str | None] | None = None
+        self.query_text = ""
+        self.hits: list[SearchHit] = []
+        self.hit_index = -1
+        self._from_cursor = True  # the outline moved since the last ]/[: step from there
+        self.picks: dict[str, tuple[int, int]] = {}
+        """Passages picked for a new alignment: document → (start, end) in its body."""
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="reader-body"):
@@ -49,37 +63,61 @@ class ReaderScreen(ViewScreen):
         yield Static(id="reader-status")
 
     async def on_mount(self) -> None:
+        super().on_mount()
         outline = self.query_one(Outline)
         outline.populate(self.workspace.corpus.documents())
-        if self.app.reader_target is None:  # type: ignore[attr-defined]
+        if self.doc_id is None and self.workspace.corpus.ids:
             first = self.workspace.corpus.ids[0]
             await self.open(first)
             outline.focus_ref(first, None)
         outline.focus()
 
-    async def on_screen_resume(self) -> None:
-        await self.show_target()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hit":
+            return bool(self.hits)
+        if action in ("new_alignment", "clear_picks"):
+            return bool(self.picks)
+        return super().check_action(action, parameters)
 
-    async def on_reader_screen_retarget(self, _message: Retarget) -> None:
-        await self.show_target()
-
-    async def show_target(self) -> None:
-        """Open what the app asked for (document, offset, alignment) and consume it."""
-        target = self.app.reader_target  # type: ignore[attr-defined]
-        if target is None:
-            return
-        self.app.reader_target = None  # type: ignore[attr-defined]
-        doc_id, offset, alignment_id = target
-        await self.open(doc_id)
+    def on_store_changed(self, _revision: int) -> None:
         view = self.query_one(DocumentView)
-        span = next((s for s in view.spans if s.alignment == alignment_id
+        if view.doc is None:
+            return
+        spans = self.workspace.spans(view.doc.id)
+        current = view.current
+        view.spans = spans
+        match = next((s for s in spans if current and s.alignment == current.alignment
+                      and s.start == current.start), None)
+        view.current = None
+        view.set_current(match)
+        self._status()
+
+    async def on_open_reader(self, message: OpenReader) -> None:
+        """Open what was asked for: a document, a place in it, an alignment, a search."""
+        message.stop()
+        await self.open(message.doc)
+        view = self.query_one(DocumentView)
+        offset = message.start
+        if message.query is not None and message.query != self.query_text:
+            self.query_text = message.query
+            self.hits = self.workspace.search(message.query)
+            self.refresh_bindings()
+        if message.query is not None:
+            self.hit_index = next((k for k, h in enumerate(self.hits)
+                                   if h.doc == message.doc and h.start == message.start), -1)
+        span = next((s for s in view.spans if s.alignment == message.alignment
                      and (offset is None or s.start <= offset < max(s.end, s.start + 1))), None)
         if span is not None:
-            view.set_current(span)
+            self._set_current(span)
         if offset is not None:
-            view.scroll_to_offset(offset)
+            end = message.end if message.end is not None else None
+            if end is not None:
+                view.set_hit((offset, end))
+            else:
+                view.scroll_to_offset(offset)
             self.section = view.doc.section_at(offset).id
-        self.query_one(Outline).focus_ref(doc_id, self.section)
+        self.query_one(Outline).focus_ref(message.doc, self.section)
+        self._from_cursor = False
         self._status()
 
     async def open(self, doc_id: str) -> None:
@@ -88,14 +126,27 @@ class ReaderScreen(ViewScreen):
         ws = self.workspace
         doc = ws.corpus.get(doc_id)
         self.doc_id, self.section = doc_id, None
-        await self.query_one(DocumentView).show(doc, ws.spans(doc_id))
+        view = self.query_one(DocumentView)
+        await view.show(doc, ws.spans(doc_id))
+        view.set_picked(self.picks.get(doc_id))
+        self.shown = None
         self._status()
 
     async def on_outline_section_highlighted(self, event: Outline.SectionHighlighted) -> None:
+        if (event.doc, event.section) == (self.doc_id, self.section):
+            return  # the cursor followed a jump: nothing moved
         await self.open(event.doc)
         self.section = event.section
+        self._from_cursor = True
         self.query_one(DocumentView).scroll_to_section(event.section)
         self._status()
+
+    def _set_current(self, span: Span | None) -> None:
+        """Make ``span`` the current passage: the app's current alignment, review keys on."""
+        self.query_one(DocumentView).set_current(span)
+        self.shown = span.alignment if span else None
+        if span is not None and self.app.selected_alignment != span.alignment:
+            self.app.selected_alignment = span.alignment
 
     def _status(self) -> None:
         view = self.query_one(DocumentView)
@@ -107,22 +158,59 @@ class ReaderScreen(ViewScreen):
             text.append(f"   {len(view.spans)} aligned passage(s)", "dim")
         if view.current is not None:
             text.append(f"   current: {view.current.alignment} [{view.current.status}]", "yellow")
+        if self.hits:
+            place = f"{self.hit_index + 1}/" if self.hit_index >= 0 else ""
+            text.append(f"   “{self.query_text}” {place}{len(self.hits)} (n/N)", "green")
+        if self.picks:
+            text.append(f"   picked: {', '.join(self.picks)} (A: align)", "bold magenta")
         if self.marked:
             d, s = self.marked
             text.append(f"   marked: {d}{':' + s if s else ''}", "magenta")
         self.query_one("#reader-status", Static).update(text)
 
+    def _cursor_offset(self) -> int:
+        """Where the outline cursor is in the document body (its section's start)."""
+        view = self.query_one(DocumentView)
+        if view.doc is None or not self.section:
+            return 0
+        section = view.doc.section(self.section)
+        return section.heading_start if section.heading_start is not None else section.start
+
     def action_passage(self, delta: int) -> None:
         view = self.query_one(DocumentView)
-        if not view.spans:
+        spans = view.spans
+        if not spans:
             self.notify("No aligned passage in this document.", severity="information")
             return
-        if view.current in view.spans:
-            index = (view.spans.index(view.current) + delta) % len(view.spans)
+        if view.current in spans and not self._from_cursor:
+            index = (spans.index(view.current) + delta) % len(spans)
         else:
-            index = 0 if delta > 0 else len(view.spans) - 1
-        view.set_current(view.spans[index])
-        self.section = view.doc.section_at(view.spans[index].start).id
+            at = self._cursor_offset()
+            if delta > 0:
+                index = next((k for k, s in enumerate(spans) if s.start >= at), 0)
+            else:
+                index = next((k for k in range(len(spans) - 1, -1, -1)
+                              if spans[k].start < at), len(spans) - 1)
+        self._from_cursor = False
+        span = spans[index]
+        self._set_current(span)
+        self.section = view.doc.section_at(span.start).id
+        self.query_one(Outline).focus_ref(view.doc.id, self.section)
+        self._status()
+
+    async def action_hit(self, delta: int) -> None:
+        if not self.hits:
+            self.notify("Search first (/), then n and N step through the matches.",
+                        severity="information")
+            return
+        self.hit_index = (self.hit_index + delta) % len(self.hits)
+        hit = self.hits[self.hit_index]
+        await self.open(hit.doc)
+        view = self.query_one(DocumentView)
+        view.set_hit((hit.start, hit.end))
+        self.section = view.doc.section_at(hit.start).id
+        self.query_one(Outline).focus_ref(hit.doc, self.section)
+        self._from_cursor = False
         self._status()
 
     def action_goto_alignment(self) -> None:
@@ -130,7 +218,7 @@ class ReaderScreen(ViewScreen):
         if view.current is None:
             self.notify("No current passage: press ] to step to one.", severity="warning")
             return
-        self.app.select_alignment(view.current.alignment, "themes")  # type: ignore[attr-defined]
+        self.app.select_alignment(view.current.alignment, "themes")
 
     def action_mark(self) -> None:
         if self.doc_id:
@@ -142,4 +230,77 @@ class ReaderScreen(ViewScreen):
             self.notify("Mark a section first (m), then move to another and press d.",
                         severity="warning")
             return
-        self.app.compare_two(self.marked, (self.doc_id, self.section))  # type: ignore[attr-defined]
+        self.post_message(CompareSections(self.marked, (self.doc_id, self.section)))
+
+    def _pick_range(self) -> tuple[int, int] | None:
+        """The sentence at the current match, else the section under the outline cursor."""
+        view = self.query_one(DocumentView)
+        doc = view.doc
+        if doc is None:
+            return None
+        if view.hit is not None:
+            at = view.hit[0]
+            for sentence in doc.sentences():
+                if sentence.start <= at < max(sentence.end, sentence.start + 1):
+                    return sentence.start, sentence.end
+        if self.section:
+            paragraphs = [p for s in doc.subtree(self.section) for p in s.paragraphs]
+            if paragraphs:
+                return paragraphs[0].start, paragraphs[-1].end
+        return None
+
+    def action_pick(self) -> None:
+        view = self.query_one(DocumentView)
+        picked = self._pick_range()
+        if picked is None or view.doc is None:
+            self.notify("Move to a section (or search for a sentence) to pick it.",
+                        severity="warning")
+            return
+        doc_id = view.doc.id
+        if doc_id in self.picks:  # a second pick in one document: the range between
+            old = self.picks[doc_id]
+            picked = (min(old[0], picked[0]), max(old[1], picked[1]))
+        self.picks[doc_id] = picked
+        view.set_picked(picked)
+        self.refresh_bindings()
+        self._status()
+
+    def action_clear_picks(self) -> None:
+        self.picks.clear()
+        self.query_one(DocumentView).set_picked(None)
+        self.refresh_bindings()
+        self._status()
+
+    def action_new_alignment(self) -> None:
+        from policydiff.tui.screens.dialogs import NewAlignment, NewAlignmentDialog
+
+        ws = self.workspace
+        if not self.picks:
+            return
+        themes = [(t.id, t.name_zh) for t in ws.themes()]
+        if not themes:
+            self.notify("The store has no themes: add one to alignments/themes.yaml.",
+                        severity="error")
+            return
+        current = ws.alignment(self.app.selected_alignment or "")
+        listing = [f"{doc} {ws.corpus.get(doc).body[a:b][:40]}…"
+                   for doc, (a, b) in self.picks.items()]
+
+        def done(result: NewAlignment | None) -> None:
+            if result is None:
+                return
+            theme, label, note = result
+            passages = [(doc, a, b) for doc, (a, b) in self.picks.items()]
+            try:
+                new_id, path = ws.add_alignment(theme, label, note, passages)
+            except PolicydiffError as exc:
+                self._failed(exc)
+                return
+            self.action_clear_picks()
+            self.app.added.append((new_id, label))
+            self.app.reload()
+            self.app.selected_alignment = new_id
+            self.notify(f"added {new_id} to {path} ({len(passages)} passages)   c: commit")
+
+        self.app.push_screen(NewAlignmentDialog(themes, current.theme if current else None,
+                                                listing), done)

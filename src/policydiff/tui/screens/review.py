@@ -27,6 +27,8 @@ class ReviewScreen(AlignmentScreen):
 
     VIEW = "review"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("w", "queue", "Work through proposed",
+                tooltip="Proposed alignments one by one: a/r/e/s, then commit"),
         Binding("h", "refresh_history", "Refresh history"),
         *REVIEW_BINDINGS,
     ]
@@ -43,9 +45,21 @@ class ReviewScreen(AlignmentScreen):
         super().on_mount()
         self.query_one(PassageList).focus()
 
+    def on_selected(self, alignment_id: str | None) -> None:
+        if self.is_current:
+            self.show_alignment(alignment_id)
+
+    def on_screen_resume(self) -> None:
+        self.show_alignment(self.app.selected_alignment)
+
+    def on_store_changed(self, _revision: int) -> None:
+        if self.is_current:
+            self.show_alignment(self.app.selected_alignment)
+
     def show_alignment(self, alignment_id: str | None) -> None:
         ws = self.workspace
         al = ws.alignment(alignment_id) if alignment_id else None
+        self.shown = al.id if al else None
         self.query_one(AlignmentHeader).show(al)
         self.query_one(PassageList).show(ws.passages(al.id) if al else [])
         self._pending()
@@ -69,7 +83,7 @@ class ReviewScreen(AlignmentScreen):
 
     def action_refresh_history(self) -> None:
         panel = self.query_one(HistoryPanel)
-        alignment_id = self.app.selected_alignment  # type: ignore[attr-defined]
+        alignment_id = self.shown
         ws = self.workspace
         if not ws.has_git:
             panel.show([], "History needs a git repository: " + ws.git_problems[0])
@@ -89,6 +103,15 @@ class ReviewScreen(AlignmentScreen):
             return
         self.app.call_from_thread(self.query_one(HistoryPanel).show, entries)
 
+    def action_queue(self) -> None:
+        from policydiff.tui.screens.queue import QueueScreen
+
+        ids = [a.id for a in self.workspace.alignments() if a.status == "proposed"]
+        if not ids:
+            self.notify("No proposed alignment to review.", severity="information")
+            return
+        self.app.push_screen(QueueScreen(ids))
+
     def on_passage_list_open(self, event: PassageList.Open) -> None:
         p = event.passage
-        self.app.open_reader(p.doc, p.start, self.app.selected_alignment)  # type: ignore[attr-defined]
+        self.app.open_reader(p.doc, p.start, self.shown)

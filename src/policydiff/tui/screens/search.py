@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,6 +11,15 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from policydiff.tui.messages import OpenReader
+from policydiff.tui.workspace import SearchHit, Workspace
+
+if TYPE_CHECKING:
+    from policydiff.tui.app import PolicydiffApp
+
+SHOWN = 500
+"""Hits listed at most (the count above the list is always the full one)."""
 
 
 class SearchScreen(ModalScreen[None]):
@@ -24,7 +33,11 @@ class SearchScreen(ModalScreen[None]):
     def __init__(self, query: str = "") -> None:
         super().__init__()
         self.query_text = query
-        self.hits: list = []
+        self.hits: list[SearchHit] = []
+
+    @property
+    def workspace(self) -> Workspace:
+        return cast("PolicydiffApp", self.app).workspace
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-dialog"):
@@ -48,12 +61,11 @@ class SearchScreen(ModalScreen[None]):
             results.focus()
 
     def _search(self, query: str) -> None:
-        ws = self.app.workspace  # type: ignore[attr-defined]
-        self.hits = ws.search(query)
+        self.hits = self.workspace.search(query)
         results = self.query_one(OptionList)
         results.clear_options()
         options = []
-        for k, hit in enumerate(self.hits):
+        for k, hit in enumerate(self.hits[:SHOWN]):
             prompt = Text()
             prompt.append(f"{hit.doc}", "bold cyan")
             prompt.append(f" § {hit.section}  ", "cyan")
@@ -64,12 +76,15 @@ class SearchScreen(ModalScreen[None]):
         results.add_options(options)
         docs = len({h.doc for h in self.hits})
         count = f"{len(self.hits)} match(es) in {docs} document(s)" if query.strip() else ""
+        if len(self.hits) > SHOWN:
+            count += f" (first {SHOWN} listed; n/N in the reader steps through all)"
         self.query_one("#search-count", Label).update(count)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         hit = self.hits[int(event.option.id or 0)]
+        query = self.query_one(Input).value.strip()
         self.dismiss(None)
-        self.app.open_reader(hit.doc, hit.start)  # type: ignore[attr-defined]
+        self.app.post_message(OpenReader(hit.doc, hit.start, hit.end, query=query))
 
     def action_focus_results(self) -> None:
         results = self.query_one(OptionList)

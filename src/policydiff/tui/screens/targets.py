@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from policydiff.core.errors import PolicydiffError
+from policydiff.tui.messages import OpenReader
 from policydiff.tui.screens.base import ViewScreen
 from policydiff.tui.widgets.metric_chart import MetricChart
 from policydiff.tui.widgets.target_table import TargetTable
@@ -31,6 +32,8 @@ class TargetsScreen(ViewScreen):
         self.targets: list = []
         self.names: dict[str, str] = {}
         self.metric: str | None = None
+        self._opened: dict[tuple[str | None, str | None], int] = {}
+        self._last_opened: tuple[str | None, str | None] | None = None
 
     def compose_view(self) -> ComposeResult:
         yield Static(id="targets-caption")
@@ -52,7 +55,10 @@ class TargetsScreen(ViewScreen):
 
     def _show(self) -> None:
         docs = self.workspace.corpus.documents()
-        self.query_one(TargetTable).show(self.targets, docs, self.names, self.kinds)
+        table = self.query_one(TargetTable)
+        row, column = table.cursor_keys()
+        table.show(self.targets, docs, self.names, self.kinds)
+        table.restore_cursor(row, column)
         shown = "targets and baselines (dim)" if "baseline" in self.kinds else "targets"
         n = sum(1 for t in self.targets if t.kind in self.kinds)
         self.query_one("#targets-caption", Static).update(
@@ -78,5 +84,12 @@ class TargetsScreen(ViewScreen):
         doc = column_key.value if column_key.value != "metric" else None
         figures = [t for t in self.targets if t.metric == row_key.value and t.kind in self.kinds
                    and (doc is None or t.doc == doc)]
-        if figures:
-            self.app.open_reader(figures[0].doc, figures[0].start)  # type: ignore[attr-defined]
+        if not figures:
+            self.notify("No figure in this cell.", severity="information")
+            return
+        key = (row_key.value, doc)
+        k = self._opened.get(key, -1) + 1 if key == self._last_opened else 0
+        k %= len(figures)  # o again: the cell's next figure
+        self._opened[key], self._last_opened = k, key
+        figure = figures[k]
+        self.app.post_message(OpenReader(figure.doc, figure.start, figure.end))

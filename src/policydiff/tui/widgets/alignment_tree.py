@@ -42,6 +42,13 @@ class AlignmentTree(Tree[tuple[str, str]]):
             super().__init__()
             self.alignment_id = alignment_id
 
+    class ThemeHighlighted(Message):
+        """The cursor is on a theme's header row: no single alignment is shown."""
+
+        def __init__(self, theme_id: str) -> None:
+            super().__init__()
+            self.theme_id = theme_id
+
     class Chosen(Message):
         """An alignment was chosen (enter or click): open it."""
 
@@ -83,7 +90,18 @@ class AlignmentTree(Tree[tuple[str, str]]):
                 if al is not None:
                     leaf.set_label(alignment_label(al))
 
+    @property
+    def cursor_alignment(self) -> str | None:
+        """The alignment under the cursor (None on a theme row)."""
+        node = self.cursor_node
+        if node is not None and node.data and node.data[0] == "alignment":
+            return node.data[1]
+        return None
+
     def select_alignment(self, alignment_id: str) -> None:
+        """Move the cursor to ``alignment_id`` (expanding its theme)."""
+        if self.cursor_alignment == alignment_id:
+            return
         for node in self.root.children:
             for leaf in node.children:
                 if leaf.data == ("alignment", alignment_id):
@@ -95,6 +113,8 @@ class AlignmentTree(Tree[tuple[str, str]]):
         event.stop()
         if event.node.data and event.node.data[0] == "alignment":
             self.post_message(self.Highlighted(event.node.data[1]))
+        elif event.node.data and event.node.data[0] == "theme":
+            self.post_message(self.ThemeHighlighted(event.node.data[1]))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         event.stop()

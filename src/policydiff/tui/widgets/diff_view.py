@@ -7,6 +7,7 @@ lays the rows out so that next/previous change can move between them.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -16,6 +17,12 @@ from textual.widgets import Static
 
 from policydiff.core.worddiff import EQUAL, Op, PassageDiff, merge_ops
 from policydiff.render.diff import MOVED_STYLE, figures_table, ops_text
+from policydiff.tui.widgets.wrapped import WrappedText
+
+
+def no_color() -> bool:
+    """NO_COLOR is set (https://no-color.org): changes need [-…-]{+…+} marks to be seen."""
+    return bool(os.environ.get("NO_COLOR"))
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,7 @@ def display_rows(diff: PassageDiff) -> list[Row]:
 
 def _cell(row: Row, side: str) -> Text:
     text = Text(row.mark, MOVED_STYLE) if row.mark and side != "a" else Text()
-    text.append_text(ops_text(row.ops, side))
+    text.append_text(ops_text(row.ops, side, markers=no_color()))
     text.rstrip()
     return text
 
@@ -81,17 +88,18 @@ class DiffView(VerticalScroll):
         """Replace the content with ``steps`` (evolution Steps), inline or in two columns."""
         await self.remove_children()
         self.current = -1
-        widgets = []
+        widgets: list[Static | WrappedText | Horizontal] = []
         for step in steps:
             widgets.append(Static(self._heading(step), classes="step-head"))
             for row in display_rows(step.diff):
                 classes = "row change" if row.changed else "row"
                 if side_by_side:
-                    widgets.append(Horizontal(Static(_cell(row, "a"), classes="cell side-a"),
-                                              Static(_cell(row, "b"), classes="cell side-b"),
-                                              classes=classes + " sbs"))
+                    widgets.append(Horizontal(
+                        WrappedText(_cell(row, "a"), classes="cell side-a"),
+                        WrappedText(_cell(row, "b"), classes="cell side-b"),
+                        classes=classes + " sbs"))
                 else:
-                    widgets.append(Static(_cell(row, "both"), classes=classes))
+                    widgets.append(WrappedText(_cell(row, "both"), classes=classes))
             if step.diff.figures:
                 widgets.append(Static(figures_table(step.diff.figures), classes="figures"))
             if not step.diff.changed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
 
 Ref = tuple[str, str | None]  # (document id, section id or None for the whole document)
 
@@ -22,6 +23,7 @@ class Outline(Tree[Ref]):
         super().__init__("corpus", **kwargs)
         self.show_root = False
         self.guide_depth = 2
+        self._jumps: list[Ref] = []  # cursor moves made by the app, not the reader
 
     def populate(self, documents: list) -> None:
         self.clear()
@@ -52,12 +54,21 @@ class Outline(Tree[Ref]):
                             target = n
                             break
                         stack.extend(n.children)
-                self.call_after_refresh(self.move_cursor, target)
+                self.call_after_refresh(self._jump, target)
             else:
                 node.collapse()
 
+    def _jump(self, node: TreeNode[Ref]) -> None:
+        """Move the cursor for the app: the highlight it causes is not a reader's move."""
+        if self.cursor_node is not node and node.data is not None:
+            self._jumps.append(node.data)
+        self.move_cursor(node)
+
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         event.stop()
+        if event.node.data in self._jumps:
+            self._jumps.remove(event.node.data)
+            return
         if event.node.data:
             self.post_message(self.SectionHighlighted(*event.node.data))
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.message import Message
-from textual.widgets import ListItem, ListView, Static
+from textual.widgets import ListItem, ListView
 
 from policydiff.core.passages import ResolvedPassage as Passage
+from policydiff.tui.widgets.wrapped import WrappedText
 
 RESOLUTION_STYLE = {"exact": "green", "drifted": "yellow", "orphaned": "bold red",
                     "absent": "dim"}
@@ -38,14 +39,14 @@ def passage_text(p: Passage) -> Text:
 
 class PassageItem(ListItem):
     def __init__(self, passage: Passage):
-        super().__init__(Static(passage_text(passage), classes="passage-text"),
-                         classes="passage absent" if passage.absent else "passage")
+        self.body = WrappedText(passage_text(passage), classes="passage-text")
+        super().__init__(self.body, classes="passage absent" if passage.absent else "passage")
         self.passage = passage
 
     def set_passage(self, passage: Passage) -> None:
         self.passage = passage
         self.set_class(passage.absent, "absent")
-        self.query_one(Static).update(passage_text(passage))
+        self.body.update(passage_text(passage))
 
 
 class PassageList(ListView):
@@ -58,14 +59,24 @@ class PassageList(ListView):
 
     def show(self, passages: list[Passage]) -> None:
         """Show ``passages``, reusing the items already mounted (fast alignment switch)."""
-        items = list(self.query_children(PassageItem))
+        items = self._items
         for item, passage in zip(items, passages, strict=False):
             item.set_passage(passage)
         for item in items[len(passages):]:
             item.remove()
+        del items[len(passages):]
         if len(passages) > len(items):
-            self.extend(PassageItem(p) for p in passages[len(items):])
+            new = [PassageItem(p) for p in passages[len(items):]]
+            items.extend(new)
+            self.extend(new)
         self.index = 0 if passages else None
+
+    @property
+    def _items(self) -> list[PassageItem]:
+        """The items shown (kept here: removals and mounts finish after ``show`` returns)."""
+        if not hasattr(self, "_shown_items"):
+            self._shown_items: list[PassageItem] = []
+        return self._shown_items
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         event.stop()

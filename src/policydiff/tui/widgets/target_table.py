@@ -7,6 +7,7 @@ from collections import defaultdict
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnDoesNotExist, RowDoesNotExist
 
 MAX_IN_CELL = 2
 
@@ -34,10 +35,13 @@ class TargetTable(DataTable):
             super().__init__()
             self.metric = metric
 
+    _metric: str | None = None
+
     def show(self, targets: list, docs: list, names: dict[str, str], kinds: tuple[str, ...],
              ) -> None:
         self.clear(columns=True)
-        self.cursor_type = "row"
+        self._metric = None
+        self.cursor_type = "cell"  # o opens the figure of the cell under the cursor
         self.zebra_stripes = True
         self.add_column("metric", key="metric")
         for doc in docs:
@@ -53,7 +57,30 @@ class TargetTable(DataTable):
             label = Text(metric, "bold")
             self.add_row(label, *[cell(grid[metric].get(d.id, [])) for d in docs], key=metric)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def cursor_keys(self) -> tuple[str | None, str | None]:
+        """(metric, document) under the cursor, to put it back after a rebuild."""
+        if self.row_count == 0:
+            return None, None
+        row_key, column_key = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return row_key.value, column_key.value
+
+    def restore_cursor(self, row: str | None, column: str | None) -> None:
+        """Cursor back on (metric, document) if both are still in the table."""
+        if row is None or self.row_count == 0:
+            return
+        try:
+            r = self.get_row_index(row)
+        except RowDoesNotExist:  # the metric is gone: stay at the top
+            return
+        try:
+            c = self.get_column_index(column) if column else 0
+        except ColumnDoesNotExist:
+            c = 0
+        self.move_cursor(row=r, column=c, animate=False)
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.MetricHighlighted(str(event.row_key.value)))
+        row_key = event.cell_key.row_key.value
+        if row_key is not None and row_key != self._metric:
+            self._metric = row_key
+            self.post_message(self.MetricHighlighted(str(row_key)))

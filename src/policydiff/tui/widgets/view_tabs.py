@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 VIEWS = (("1", "themes", "Themes"), ("2", "compare", "Compare"), ("3", "targets", "Targets"),
-         ("4", "reader", "Reader"), ("5", "review", "Review"))
+         ("4", "reader", "Reader"), ("5", "review", "Review"), ("6", "coverage", "Coverage"))
 
 
 class ViewTabs(Static):

@@ -1,0 +1,36 @@
+"""Coverage: every theme × every document, to see at once who says what and who is silent."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+
+from policydiff.tui.screens.base import ViewScreen
+from policydiff.tui.widgets.coverage import CoverageGrid
+
+
+class CoverageScreen(ViewScreen):
+    """The theme × document grid; it follows every write to the store."""
+
+    VIEW = "coverage"
+    DEFAULT_CSS = """
+    #coverage-pane {
+        height: 1fr;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    def compose_view(self) -> ComposeResult:
+        with VerticalScroll(id="coverage-pane"):
+            yield CoverageGrid(id="coverage")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "store_revision", self._show, init=True)
+        self.query_one("#coverage-pane").focus()
+
+    def _show(self, _revision: int = 0) -> None:
+        ws = self.workspace
+        self.query_one(CoverageGrid).show(ws, ws.themes(), by_alignment=True)
