@@ -366,6 +366,8 @@ class Suggestion:
     score: float
     members: list[SuggestedMember]
     evidence: dict[str, Any] = field(default_factory=dict)
+    #: For a proposed *member*: the accepted alignment it would join.
+    extends: str | None = None
 
     def docs(self) -> list[str]:
         return [m.passage.doc for m in self.members]
@@ -391,9 +393,11 @@ class Suggestion:
             body = corpus.get(m.passage.doc).body
             members.append(Member(doc=m.passage.doc, section=m.passage.section,
                                   anchor=make_anchor(body, m.start, m.end)))
+        origin = f"policydiff suggest (score {self.score:.2f})"
+        if self.extends:
+            origin = f"policydiff suggest: member of {self.extends} (score {self.score:.2f})"
         return Alignment(id=self.id, theme=self.theme, label=self.label, status="proposed",
-                         note=self.note(), members=members,
-                         origin=f"policydiff suggest (score {self.score:.2f})")
+                         note=self.note(), members=members, origin=origin)
 
     def to_dict(self, corpus: Corpus | None = None) -> dict[str, Any]:
         """The JSON shape of ``policydiff alignments`` plus ``score`` and ``evidence``."""
@@ -407,7 +411,7 @@ class Suggestion:
                             "relevance": round(m.relevance, 3), "theme_terms": m.theme_terms})
         return {"id": self.id, "theme": self.theme, "label": self.label, "status": "proposed",
                 "note": self.note(), "members": members, "score": round(self.score, 3),
-                "evidence": self.evidence}
+                "evidence": self.evidence, "extends": self.extends}
 
 
 def _slice(m: SuggestedMember) -> str:
@@ -434,8 +438,12 @@ def suggest(corpus: Corpus | Sequence[Document], themes: Sequence[Theme],
     index = build_index(passages(documents), progress)
     examples = theme_examples(alignments, corpus) if isinstance(corpus, Corpus) else {}
     out: list[Suggestion] = []
+    accepted = [a for a in alignments if a.status == "accepted"]
     for n, theme in enumerate(themes, 1):
         out.extend(suggest_theme(index, theme, top, examples.get(theme.id)))
+        if isinstance(corpus, Corpus):
+            mine = [a for a in accepted if a.theme == theme.id]
+            out.extend(suggest_members(index, theme, mine, corpus, examples.get(theme.id)))
         if progress:
             progress("grouping by theme", n, len(themes))
     return out
@@ -452,6 +460,75 @@ def theme_examples(alignments: Sequence[Alignment], corpus: Corpus) -> dict[str,
         target = bucket.examples if alignment.status == "accepted" else bucket.counter
         for doc, doc_spans in spans.items():
             target.setdefault(doc, []).extend(doc_spans)
+    return out
+
+
+MEMBER_PREFIX = "policydiff suggest: member of "
+
+
+def suggest_members(index: PassageIndex, theme: Theme, accepted: Sequence[Alignment],
+                    corpus: Corpus, examples: ThemeExamples | None = None
+                    ) -> list[Suggestion]:
+    """Proposed members: for each accepted alignment, the best passage of each document
+    it has no member for (present or recorded absent), if it scores
+    ``SIM_WEIGHT * cosine(alignment centroid) + (1 - SIM_WEIGHT) * relevance`` of at
+    least :data:`MIN_MEMBER_SCORE`. This is how a new document joins the alignments
+    a reviewer has already accepted.
+    """
+    if not accepted or len(index) == 0:
+        return []
+    scores = theme_scores(index, theme, examples)
+    out = []
+    for alignment in accepted:
+        spans = alignment_spans(alignment, corpus)
+        rows = _rows_for(index, spans)
+        if not rows:
+            continue
+        covered = {m.doc for m in alignment.members}
+        centroid = np.asarray(index.matrix[rows].sum(axis=0)).ravel()
+        norm = float(np.linalg.norm(centroid))
+        if norm == 0:
+            continue
+        cosine = (index.matrix @ (centroid / norm))
+        combined = SIM_WEIGHT * cosine + (1 - SIM_WEIGHT) * scores.score
+        combined = np.where(scores.score > 0, combined, -np.inf)
+        for d, doc in enumerate(index.doc_ids):
+            if doc in covered:
+                continue
+            candidates = np.flatnonzero(index.doc_of == d)
+            if not len(candidates):
+                continue
+            best = int(candidates[np.argmax(combined[candidates])])
+            if not combined[best] >= MIN_MEMBER_SCORE:
+                continue
+            passage = index.passages[best]
+            terms = scores.matched.get(best, Counter())
+            start, end = _quote_span(passage, _term_regex(list(terms)))
+            member = SuggestedMember(passage, start, end, float(combined[best]),
+                                     float(cosine[best]), float(scores.score[best]),
+                                     [t for t, _ in terms.most_common()])
+            evidence = _evidence(index, scores, [best, *rows])
+            out.append(Suggestion(
+                id=f"{alignment.id}-add-{doc}"[:80], theme=theme.id,
+                label=f"{alignment.label} + {doc}", score=float(combined[best]),
+                members=[member], evidence=evidence, extends=alignment.id))
+    out.sort(key=lambda s: -s.score)
+    return out
+
+
+def extra_members(suggestion: Suggestion, alignment: Alignment) -> list[Suggestion]:
+    """The members of ``suggestion`` in documents ``alignment`` has no member for, each
+    as a proposed member of ``alignment`` (a group found beside an accepted alignment
+    must not be dropped because part of it is stored)."""
+    covered = {m.doc for m in alignment.members}
+    out = []
+    for m in suggestion.members:
+        if m.passage.doc in covered:
+            continue
+        out.append(Suggestion(id=f"{alignment.id}-add-{m.passage.doc}"[:80],
+                              theme=suggestion.theme,
+                              label=f"{alignment.label} + {m.passage.doc}", score=m.score,
+                              members=[m], evidence=suggestion.evidence, extends=alignment.id))
     return out
 
 
