@@ -164,7 +164,13 @@ def _set_status(ids: tuple[str, ...], status: str, do_commit: bool, message: str
 @_commit_options
 def accept_cmd(ids: tuple[str, ...], member_doc: str | None, do_commit: bool,
                message: str | None) -> None:
-    """Mark alignments as accepted (or, with --member, add a proposed member to one)."""
+    """Mark alignments as accepted (or, with --member, add a proposed member to one).
+
+    \b
+    Examples:
+      policydiff accept talent-3 --commit
+      policydiff accept finance-funds --member 2023-wuhan-plan --commit
+    """
     if member_doc is None:
         _set_status(ids, "accepted", do_commit, message)
         return
