@@ -39,7 +39,8 @@ def test_alignments_json_has_the_documented_shape(root: Path) -> None:
             assert (m["quote"] is None) == bool(m.get("absent"))
     rejected = json.loads(run(root, "alignments", "--status", "rejected", "--format",
                               "json").stdout)
-    assert [a["id"] for a in rejected] == ["layout-zhangjiang"]
+    # governance-data: moved to the theme `data` (issue 16)
+    assert [a["id"] for a in rejected] == ["layout-zhangjiang", "governance-data"]
 
 
 def test_table_output_and_unknown_theme(root: Path) -> None:
@@ -48,7 +49,9 @@ def test_table_output_and_unknown_theme(root: Path) -> None:
     result = run(root, "alignments", "--theme", "nope")
     assert result.exit_code == 2
     assert result.stderr.strip() == ("policydiff: error: unknown theme 'nope' "
-                                     "(known: targets, layout, talent, governance)")
+                                     "(known: targets, layout, talent, governance, "
+                                     "applications, compute, data, enterprises, innovation, "
+                                     "finance, international)")
 
 
 def test_align_records_members_in_date_order_with_sections(root: Path, corpus) -> None:

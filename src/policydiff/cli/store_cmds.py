@@ -197,10 +197,33 @@ def _set_status_locked(project, ids: tuple[str, ...], status: str, do_commit: bo
 
 @cli.command("accept")
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.option("--member", "member_doc", default=None, metavar="DOC",
+              help="Add the proposed member of DOC (from suggest --write) to accepted "
+                   "alignment ID.")
 @_commit_options
-def accept_cmd(ids: tuple[str, ...], do_commit: bool, message: str | None) -> None:
-    """Mark alignments as accepted."""
-    _set_status(ids, "accepted", do_commit, message)
+def accept_cmd(ids: tuple[str, ...], member_doc: str | None, do_commit: bool,
+               message: str | None) -> None:
+    """Mark alignments as accepted (or, with --member, add a proposed member to one).
+
+    \b
+    Examples:
+      policydiff accept talent-3 --commit
+      policydiff accept finance-funds --member 2023-wuhan-plan --commit
+    """
+    if member_doc is None:
+        _set_status(ids, "accepted", do_commit, message)
+        return
+    from policydiff.store.alignments import load_store
+    from policydiff.store.members import accept_member
+
+    if len(ids) != 1:
+        raise InputError("--member takes one alignment ID")
+    project = get_project()
+    dirty = _dirty_before(project, do_commit)
+    path, proposal = accept_member(load_store(project), ids[0], member_doc)
+    click.echo(f"{ids[0]}: + {member_doc} (from {proposal}) ({_rel(project, path)})")
+    if do_commit:
+        _commit(project, [path], message or f"accept {member_doc} into {ids[0]}", dirty)
 
 
 @cli.command("reject")

@@ -16,6 +16,7 @@ from policydiff.cli.app import (
     format_option,
     get_policy_project,
     theme_option,
+    warn,
 )
 from policydiff.core.errors import InputError
 
@@ -71,9 +72,21 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
     project.check_docs(docs)
     if docs and len(docs) < 2:
         raise InputError("--doc needs at least two documents to compare")
+    accepted = {a.theme for a in store.alignments(status="accepted")}
+    empty = [t.id for t in chosen
+             if not t.terms and not t.description.strip() and t.id not in accepted]
+    if empty and themes:
+        raise InputError(f"theme {empty[0]!r} has no description, no terms and no accepted "
+                         "alignment: give it a description in alignments/themes.yaml or "
+                         "accept an example passage")
+    for theme_id in empty:
+        warn(f"skipping theme {theme_id!r}: it needs a description, terms or an accepted "
+             "example")
+    chosen = [t for t in chosen if t.id not in empty]
 
     with _progress() as report:
-        suggestions = suggest(corpus, chosen, docs=list(docs) or None, top=top, progress=report)
+        suggestions = suggest(corpus, chosen, docs=list(docs) or None, top=top, progress=report,
+                              alignments=store.alignments())
 
     existing = list(store.alignments())
     spans = {a.id: alignment_spans(a, corpus) for a in existing}

@@ -96,26 +96,44 @@ class Passage:
     end: int
     text: str
     sentences: tuple[tuple[int, int], ...]  # sentence spans (body offsets)
+    role: str = "commitment"  # see policydiff.core.relevance.passage_role
 
 
 def passages(documents: Iterable[Document]) -> list[Passage]:
     """The text paragraphs of ``documents`` (captions excluded: they describe pictures)."""
     out = []
     for doc in documents:
+        sections = {section.id: section for section in doc.sections}
         for para in doc.paragraphs():
             if para.kind != "text" or not para.text.strip():
                 continue
             spans = tuple((s.start, s.end) for s in para.sentences) or ((para.start, para.end),)
-            out.append(Passage(doc.id, para.section_id, para.id, para.start, para.end,
-                               para.text, spans))
+            out.append(Passage(doc.id, para.section_id, para.id,
+                               para.start, para.end, para.text, spans,
+                               _role(sections.get(para.section_id), para.text)))
     return out
 
 
+def _role(section: Any, text: str) -> str:
+    """The passage's role (commitment, context, status) from its section's kind and headings."""
+    from policydiff.core.relevance import passage_role
+
+    if section is None:
+        return passage_role("", (), text)
+    return passage_role(section.kind, section.path, text)
+
+
 def _features(text: str) -> list[str]:
-    """Index terms of a passage: jieba words (2+ characters, no stopwords) and figure units."""
+    """Index terms of a passage: words (2+ characters, no digits, no stopwords, 文号 removed)
+    and figure units.
+
+    Digits and dates are left to the unit features (⟨亿元⟩, ⟨%⟩): two target paragraphs
+    are alike for the kind of figure they state, not for sharing a year or a 文号.
+    """
+    from policydiff.core.relevance import is_feature, strip_citations
     from policydiff.core.segment import words
 
-    feats = [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+    feats = [w for w in words(strip_citations(text)) if is_feature(w) and w not in STOPWORDS]
     feats.extend(f"⟨{q.unit}⟩" for q in find_quantities(text) if q.unit)
     return feats
 
@@ -208,25 +226,75 @@ def _term_regex(terms: Sequence[str]) -> re.Pattern[str] | None:
 
 @dataclass
 class ThemeScores:
-    """BM25 relevance of every passage to one theme, and which terms matched where."""
+    """Relevance of every passage to one theme, and which terms matched where."""
 
     theme: Theme
-    score: np.ndarray  # per passage row; 0 = no theme term
-    matched: dict[int, Counter[str]]  # passage row -> term counts (relevant rows only)
+    score: np.ndarray  # per passage row, 0-1; 0 = not about the theme
+    matched: dict[int, Counter[str]]  # passage row -> evidence terms (relevant rows only)
 
 
-def theme_scores(index: PassageIndex, theme: Theme) -> ThemeScores:
-    """Score each passage against ``theme``'s terms with BM25 (terms matched as substrings)."""
+@dataclass
+class ThemeExamples:
+    """A theme's accepted (examples) and rejected (counter-examples) passages, by document."""
+
+    examples: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    counter: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+#: A passage is relevant to a theme when its relevance reaches this (0-1 scale).
+MIN_RELEVANCE = 0.12
+
+
+def theme_scores(index: PassageIndex, theme: Theme,
+                 examples: ThemeExamples | None = None) -> ThemeScores:
+    """Relevance of each passage to ``theme``: seed terms, description and examples.
+
+    ``0.4 x`` BM25 of the seed terms (matched at word boundaries, dates never count)
+    ``+ 0.6 x`` cosine with the theme's Rocchio profile (description, terms, accepted
+    passages minus rejected ones; see :mod:`policydiff.core.relevance`), both squashed
+    to 0-1, times the passage's role factor. A theme with neither terms nor
+    description nor examples has no relevant passage.
+    """
+    from policydiff.core.relevance import ROLE_FACTOR
+
     n = len(index)
     score = np.zeros(n, dtype=np.float64)
     matched: dict[int, Counter[str]] = {}
-    pattern = _term_regex(theme.terms)
-    if pattern is None or n == 0:
+    if n == 0:
         return ThemeScores(theme, score, matched)
+    terms_part = _term_part(index, theme, matched)
+    profile_part, profile = _profile_part(index, theme, examples or ThemeExamples())
+    combined = 0.4 * terms_part + 0.6 * profile_part
+    roles = np.fromiter((ROLE_FACTOR.get(p.role, 1.0) for p in index.passages),
+                        dtype=np.float64, count=n)
+    score = combined * roles
+    score[score < MIN_RELEVANCE] = 0.0
+    for row in np.flatnonzero(score > 0):
+        row = int(row)
+        if row not in matched:  # relevant through the profile: name its strongest words
+            matched[row] = _profile_terms(index, row, profile)
+    for row in [r for r in matched if score[r] <= 0]:
+        del matched[row]
+    return ThemeScores(theme, score, matched)
+
+
+def _term_part(index: PassageIndex, theme: Theme, matched: dict[int, Counter[str]]) -> np.ndarray:
+    """BM25 of the seed terms, squashed to 0-1 (median matching passage = 0.5)."""
+    from policydiff.core.relevance import term_matches
+    from policydiff.core.segment import tokenize
+
+    n = len(index)
+    out = np.zeros(n)
+    if not theme.terms:
+        return out
     for row, passage in enumerate(index.passages):
-        found = pattern.findall(passage.text)
+        tokens = tokenize(passage.text)
+        bounds = {t.start for t in tokens} | {t.end for t in tokens}
+        found = term_matches(passage.text, theme.terms, bounds)
         if found:
             matched[row] = Counter(found)
+    if not matched:
+        return out
     df = Counter(term for counts in matched.values() for term in counts)
     lengths = np.fromiter((len(p.text) for p in index.passages), dtype=np.float64, count=n)
     avg = float(lengths.mean()) or 1.0
@@ -236,8 +304,55 @@ def theme_scores(index: PassageIndex, theme: Theme) -> ThemeScores:
         for term, tf in counts.items():
             idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
             total += idf * tf * (BM25_K1 + 1) / (tf + norm)
-        score[row] = total
-    return ThemeScores(theme, score, matched)
+        out[row] = total
+    positive = out[out > 0]
+    median = float(np.median(positive)) if len(positive) else 1.0
+    return out / (out + median)
+
+
+def _profile_part(index: PassageIndex, theme: Theme,
+                  examples: ThemeExamples) -> tuple[np.ndarray, Any]:
+    """Cosine with the theme's profile, squashed to 0-1 (0.5 at the examples' median)."""
+    from policydiff.core.relevance import build_profile, profile_similarity
+
+    text_vec = np.zeros(index.matrix.shape[1])
+    for term in _features(" ".join([theme.description, *theme.terms])):
+        col = index.vocabulary.get(term)
+        if col is not None:
+            text_vec[col] += float(index.idf[col])
+    pos_rows = _rows_for(index, examples.examples)
+    neg_rows = [r for r in _rows_for(index, examples.counter) if r not in set(pos_rows)]
+    profile = build_profile(text_vec, index.matrix[pos_rows] if pos_rows else None,
+                            index.matrix[neg_rows] if neg_rows else None)
+    sims = profile_similarity(index.matrix, profile)
+    ref = sims[pos_rows] if pos_rows else sims[sims > 0]
+    scale = float(np.median(ref)) if len(ref) and float(np.median(ref)) > 0 else 0.1
+    sims = np.maximum(sims, 0.0)
+    return sims / (sims + scale), profile
+
+
+def _rows_for(index: PassageIndex, spans: dict[str, list[tuple[int, int]]]) -> list[int]:
+    """Index rows of the passages overlapping ``spans`` (doc -> body spans)."""
+    if not spans:
+        return []
+    rows = []
+    for row, p in enumerate(index.passages):
+        for s, e in spans.get(p.doc, ()):
+            if s < p.end and p.start < e:
+                rows.append(row)
+                break
+    return rows
+
+
+def _profile_terms(index: PassageIndex, row: int, profile: Any, limit: int = 3) -> Counter[str]:
+    """The passage's words that weigh most in the profile (evidence for a profile match)."""
+    start, end = index.matrix.indptr[row], index.matrix.indptr[row + 1]
+    cols = index.matrix.indices[start:end]
+    weights = index.matrix.data[start:end] * profile.vector[cols]
+    names = {v: k for k, v in index.vocabulary.items() if v in set(cols.tolist())}
+    best = [int(c) for c, w in sorted(zip(cols, weights, strict=True), key=lambda cw: -cw[1])
+            if w > 0 and not names[int(c)].startswith("⟨")][:limit]
+    return Counter({names[c]: 1 for c in best})
 
 
 # --- suggestions --------------------------------------------------------------
@@ -266,6 +381,8 @@ class Suggestion:
     score: float
     members: list[SuggestedMember]
     evidence: dict[str, Any] = field(default_factory=dict)
+    #: For a proposed *member*: the accepted alignment it would join.
+    extends: str | None = None
 
     def docs(self) -> list[str]:
         return [m.passage.doc for m in self.members]
@@ -291,9 +408,11 @@ class Suggestion:
             body = corpus.get(m.passage.doc).body
             members.append(Member(doc=m.passage.doc, section=m.passage.section,
                                   anchor=make_anchor(body, m.start, m.end)))
+        origin = f"policydiff suggest (score {self.score:.2f})"
+        if self.extends:
+            origin = f"policydiff suggest: member of {self.extends} (score {self.score:.2f})"
         return Alignment(id=self.id, theme=self.theme, label=self.label, status="proposed",
-                         note=self.note(), members=members,
-                         origin=f"policydiff suggest (score {self.score:.2f})")
+                         note=self.note(), members=members, origin=origin)
 
     def to_dict(self, corpus: Corpus | None = None) -> dict[str, Any]:
         """The JSON shape of ``policydiff alignments`` plus ``score`` and ``evidence``."""
@@ -307,7 +426,7 @@ class Suggestion:
                             "relevance": round(m.relevance, 3), "theme_terms": m.theme_terms})
         return {"id": self.id, "theme": self.theme, "label": self.label, "status": "proposed",
                 "note": self.note(), "members": members, "score": round(self.score, 3),
-                "evidence": self.evidence}
+                "evidence": self.evidence, "extends": self.extends}
 
 
 def _slice(m: SuggestedMember) -> str:
@@ -317,35 +436,128 @@ def _slice(m: SuggestedMember) -> str:
 
 def suggest(corpus: Corpus | Sequence[Document], themes: Sequence[Theme],
             docs: Sequence[str] | None = None, top: int = 3,
-            progress: ProgressFn | None = None) -> list[Suggestion]:
+            progress: ProgressFn | None = None,
+            alignments: Sequence[Alignment] = ()) -> list[Suggestion]:
     """Up to ``top`` suggestions per theme, best first within each theme.
 
     ``docs`` restricts the documents considered (all by default). Suggestions with
-    fewer than two documents are not made: an alignment compares.
+    fewer than two documents are not made: an alignment compares. ``alignments``
+    (the store's, any status) are the themes' examples: accepted members define a
+    theme together with its description and terms, rejected ones are
+    counter-examples (needs ``corpus`` to be a :class:`Corpus` to resolve them).
     """
     documents = list(corpus.documents() if isinstance(corpus, Corpus) else corpus)
     if docs:
         wanted = set(docs)
         documents = [d for d in documents if d.id in wanted]
     index = build_index(passages(documents), progress)
+    examples = theme_examples(alignments, corpus) if isinstance(corpus, Corpus) else {}
     out: list[Suggestion] = []
+    accepted = [a for a in alignments if a.status == "accepted"]
     for n, theme in enumerate(themes, 1):
-        out.extend(suggest_theme(index, theme, top))
+        out.extend(suggest_theme(index, theme, top, examples.get(theme.id)))
+        if isinstance(corpus, Corpus):
+            mine = [a for a in accepted if a.theme == theme.id]
+            out.extend(suggest_members(index, theme, mine, corpus, examples.get(theme.id)))
         if progress:
             progress("grouping by theme", n, len(themes))
     return out
 
 
-def suggest_theme(index: PassageIndex, theme: Theme, top: int = 3) -> list[Suggestion]:
+def theme_examples(alignments: Sequence[Alignment], corpus: Corpus) -> dict[str, ThemeExamples]:
+    """Per theme: spans of accepted members (examples) and rejected members (counter)."""
+    out: dict[str, ThemeExamples] = {}
+    for alignment in alignments:
+        if alignment.status not in ("accepted", "rejected"):
+            continue
+        spans = alignment_spans(alignment, corpus)
+        bucket = out.setdefault(alignment.theme, ThemeExamples())
+        target = bucket.examples if alignment.status == "accepted" else bucket.counter
+        for doc, doc_spans in spans.items():
+            target.setdefault(doc, []).extend(doc_spans)
+    return out
+
+
+MEMBER_PREFIX = "policydiff suggest: member of "
+
+
+def suggest_members(index: PassageIndex, theme: Theme, accepted: Sequence[Alignment],
+                    corpus: Corpus, examples: ThemeExamples | None = None
+                    ) -> list[Suggestion]:
+    """Proposed members: for each accepted alignment, the best passage of each document
+    it has no member for (present or recorded absent), if it scores
+    ``SIM_WEIGHT * cosine(alignment centroid) + (1 - SIM_WEIGHT) * relevance`` of at
+    least :data:`MIN_MEMBER_SCORE`. This is how a new document joins the alignments
+    a reviewer has already accepted.
+    """
+    if not accepted or len(index) == 0:
+        return []
+    scores = theme_scores(index, theme, examples)
+    out = []
+    for alignment in accepted:
+        spans = alignment_spans(alignment, corpus)
+        rows = _rows_for(index, spans)
+        if not rows:
+            continue
+        covered = {m.doc for m in alignment.members}
+        centroid = np.asarray(index.matrix[rows].sum(axis=0)).ravel()
+        norm = float(np.linalg.norm(centroid))
+        if norm == 0:
+            continue
+        cosine = (index.matrix @ (centroid / norm))
+        combined = SIM_WEIGHT * cosine + (1 - SIM_WEIGHT) * scores.score
+        combined = np.where(scores.score > 0, combined, -np.inf)
+        for d, doc in enumerate(index.doc_ids):
+            if doc in covered:
+                continue
+            candidates = np.flatnonzero(index.doc_of == d)
+            if not len(candidates):
+                continue
+            best = int(candidates[np.argmax(combined[candidates])])
+            if not combined[best] >= MIN_MEMBER_SCORE:
+                continue
+            passage = index.passages[best]
+            terms = scores.matched.get(best, Counter())
+            start, end = _quote_span(passage, _term_regex(list(terms)))
+            member = SuggestedMember(passage, start, end, float(combined[best]),
+                                     float(cosine[best]), float(scores.score[best]),
+                                     [t for t, _ in terms.most_common()])
+            evidence = _evidence(index, scores, [best, *rows])
+            out.append(Suggestion(
+                id=f"{alignment.id}-add-{doc}"[:80], theme=theme.id,
+                label=f"{alignment.label} + {doc}", score=float(combined[best]),
+                members=[member], evidence=evidence, extends=alignment.id))
+    out.sort(key=lambda s: -s.score)
+    return out
+
+
+def extra_members(suggestion: Suggestion, alignment: Alignment) -> list[Suggestion]:
+    """The members of ``suggestion`` in documents ``alignment`` has no member for, each
+    as a proposed member of ``alignment`` (a group found beside an accepted alignment
+    must not be dropped because part of it is stored)."""
+    covered = {m.doc for m in alignment.members}
+    out = []
+    for m in suggestion.members:
+        if m.passage.doc in covered:
+            continue
+        out.append(Suggestion(id=f"{alignment.id}-add-{m.passage.doc}"[:80],
+                              theme=suggestion.theme,
+                              label=f"{alignment.label} + {m.passage.doc}", score=m.score,
+                              members=[m], evidence=suggestion.evidence, extends=alignment.id))
+    return out
+
+
+def suggest_theme(index: PassageIndex, theme: Theme, top: int = 3,
+                  examples: ThemeExamples | None = None) -> list[Suggestion]:
     """Greedy centroid grouping of the passages relevant to ``theme`` (see module doc)."""
-    scores = theme_scores(index, theme)
+    scores = theme_scores(index, theme, examples)
     rows = np.flatnonzero(scores.score > 0)
     if len(rows) == 0 or top <= 0:
         return []
     matrix = index.matrix[rows]  # the theme's slice of the index (CSR rows)
     doc_of = index.doc_of[rows]
     raw = scores.score[rows]
-    relevance = raw / (raw + float(np.median(raw)))  # saturating: the median passage is 0.5
+    relevance = raw  # already 0-1 (see theme_scores)
     available = np.ones(len(rows), dtype=bool)
     # A seed that cannot gather a second document is spent; stop after a while.
     by_relevance = list(np.argsort(-relevance, kind="stable"))

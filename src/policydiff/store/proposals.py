@@ -12,6 +12,7 @@ from policydiff.core.corpus import Corpus
 from policydiff.core.suggest import (
     Suggestion,
     alignment_spans,
+    extra_members,
     find_existing,
     suggestion_spans,
 )
@@ -39,10 +40,16 @@ def record(store: AlignmentStore, corpus: Corpus, suggestions: Sequence[Suggesti
     spans = {a.id: alignment_spans(a, corpus) for a in existing}
     ids = {a.id for a in existing}
     result = WriteResult()
-    for suggestion in suggestions:
+    queue = list(suggestions)
+    while queue:
+        suggestion = queue.pop(0)
         match = find_existing(suggestion, existing, spans)
+        if match is None and suggestion.extends:
+            match = _same_member(suggestion, existing, spans)
         if match is not None:
             result.skipped.append((suggestion.id, match.id, match.status))
+            if match.status == "accepted" and not suggestion.extends:
+                queue.extend(extra_members(suggestion, match))
             continue
         alignment = suggestion.to_alignment(corpus)
         base, n = alignment.id, 2
@@ -55,3 +62,17 @@ def record(store: AlignmentStore, corpus: Corpus, suggestions: Sequence[Suggesti
         spans[alignment.id] = suggestion_spans(suggestion)
         result.added[suggestion.id] = alignment.id
     return result
+
+
+def _same_member(suggestion: Suggestion, existing, spans):
+    """A stored proposal (any status) for the same member of the same alignment."""
+    from policydiff.core.suggest import MEMBER_PREFIX
+
+    mine = suggestion_spans(suggestion)
+    for alignment in existing:
+        if not alignment.origin.startswith(f"{MEMBER_PREFIX}{suggestion.extends} "):
+            continue
+        theirs = spans.get(alignment.id, {})
+        if set(theirs) & set(mine):
+            return alignment
+    return None
