@@ -10,6 +10,8 @@ the shared spans — but on Chinese characters, across scripts and with figures 
    digits) and reduced to its content characters — ideographs, letters, and each run
    of digits as one ``#`` — each remembering its offset in the body. Punctuation,
    whitespace and changed figures (到2020年 → 到2025年) then do not break a match.
+   Titles in 《》 are citations of other documents, not inherited wording: they seed
+   nothing.
 2. **Fingerprints.** Every ``ngram``-character shingle of the keys is hashed; winnowing
    (Schleimer, Wilkerson & Aiken 2003) keeps the smallest hash of every ``window``
    consecutive shingles, so any shared run of ``ngram + window - 1`` characters shares
@@ -71,7 +73,7 @@ class ReuseParams:
     adapted clause whose exact runs are short still aligns once its pair is a candidate)."""
     gap: int = 24
     """Largest edit (content characters) between two shared runs of one passage."""
-    min_chars: int = 20
+    min_chars: int = 14
     """Fewest shared content characters a passage needs to be reported."""
     min_score: float = 0.5
     """Lowest score (share of both spans covered by shared wording) reported."""
@@ -130,6 +132,8 @@ class Keys:
 
     codes: np.ndarray
     offsets: np.ndarray
+    cited: np.ndarray
+    """Whether each key is inside a cited title (《…》): a reference, not inherited wording."""
 
     def __len__(self) -> int:
         return int(self.codes.shape[0])
@@ -170,7 +174,8 @@ def content_keys(body: str) -> Keys:
     prev_numeric[1:] = numeric[:-1]
     keep = cjk | alpha | (digit & ~prev_numeric)
     codes = np.where(digit, np.uint32(DIGITS), cps)[keep]
-    return Keys(codes.astype(np.uint32), where[keep])
+    depth = np.cumsum((cps == 0x300A).astype(np.int32) - (cps == 0x300B).astype(np.int32))
+    return Keys(codes.astype(np.uint32), where[keep], (depth > 0)[keep])
 
 
 def shingle_hashes(codes: np.ndarray, ngram: int) -> np.ndarray:
@@ -398,8 +403,10 @@ def _seeds(src: Fingerprint, tgt: Fingerprint, boilerplate: frozenset[int],
     if not hs.size or not ht.size:
         return []
     mid = k // 2
-    ok_s = ~_boilerplate_chars(src, boilerplate, params)[mid:mid + hs.shape[0]]
-    ok_t = ~_boilerplate_chars(tgt, boilerplate, params)[mid:mid + ht.shape[0]]
+    skip_s = _boilerplate_chars(src, boilerplate, params) | src.keys.cited
+    skip_t = _boilerplate_chars(tgt, boilerplate, params) | tgt.keys.cited
+    ok_s = ~skip_s[mid:mid + hs.shape[0]]
+    ok_t = ~skip_t[mid:mid + ht.shape[0]]
     common = np.intersect1d(hs[ok_s], ht[ok_t])
     if not common.size:
         return []
