@@ -36,6 +36,7 @@ report and the TUI read :func:`inherited_marks` and :func:`reuse_edges`.
 from __future__ import annotations
 
 import math
+import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ _MIX1 = np.uint64(0xFF51AFD7ED558CCD)
 _MIX2 = np.uint64(0xC4CEB9FE1A85EC53)
 DIGITS = ord("#")
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _CLOSERS = frozenset("。；！？!?;”’」』）)】〕")
 
 
@@ -218,8 +220,8 @@ class Fingerprint:
     keys: Keys
     hashes: np.ndarray
     positions: np.ndarray
-    section_of: np.ndarray
-    """Section index of every key (for cutting passages at section boundaries)."""
+    block_of: np.ndarray
+    """Paragraph (blank-line separated block) of every key: passages never cross one."""
 
     @property
     def index_hashes(self) -> np.ndarray:
@@ -236,10 +238,9 @@ def fingerprint(doc: ReuseDoc, params: ReuseParams) -> Fingerprint:
     keys = content_keys(doc.body)
     hashes = shingle_hashes(keys.codes, params.ngram)
     positions = winnow(hashes, params.window)
-    starts = np.array([s for _, s in doc.sections], dtype=np.int64)
-    section_of = (np.searchsorted(starts, keys.offsets, side="right") - 1
-                  if starts.size else np.zeros(len(keys), dtype=np.int64))
-    return Fingerprint(doc, keys, hashes, positions, np.maximum(section_of, 0))
+    breaks = np.array([m.start() for m in _BLANK_LINE.finditer(doc.body)], dtype=np.int64)
+    block_of = np.searchsorted(breaks, keys.offsets, side="right")
+    return Fingerprint(doc, keys, hashes, positions, block_of)
 
 
 # ---------------------------------------------------------------- boilerplate, candidates
@@ -432,11 +433,13 @@ def _chains(seeds: list[tuple[int, int]], src: Fingerprint, tgt: Fingerprint,
             params: ReuseParams) -> list[_Chain]:
     """Group seeds into passages: close in the target, near one another in the source.
 
-    A passage stays within one section on each side, so a mark never straddles a heading.
+    A passage stays within one paragraph on each side (headings are paragraphs too), so
+    a mark never straddles a heading; a block copied over several paragraphs gives one
+    passage per paragraph.
     """
     gap = params.gap + params.seed
-    sections = tgt.section_of
-    src_sections = src.section_of
+    sections = tgt.block_of
+    src_sections = src.block_of
     open_: list[_Chain] = []
     done: list[_Chain] = []
     for pt, ps in sorted(seeds):
@@ -516,7 +519,9 @@ def align_pair(src: Fingerprint, tgt: Fingerprint, params: ReuseParams,
         s0, s1 = min(s0, first[1] - left), max(s1, last[1] + n + right)
         cov_t += left + right
         cov_s = _covered((ps for _, ps in ch.seeds), n) + left + right
-        if cov_t < params.min_chars:
+        # One source phrase matched at several places of the target is not a passage:
+        # what is shared is what both sides cover.
+        if min(cov_t, cov_s) < params.min_chars:
             continue
         score = min(1.0, cov_t / (t1 - t0), cov_s / (s1 - s0))
         if score < params.min_score:
@@ -529,13 +534,13 @@ def align_pair(src: Fingerprint, tgt: Fingerprint, params: ReuseParams,
         if all(min(f[1], k[1]) - max(f[0], k[0]) < (f[1] - f[0]) / 2 for k in kept):
             kept.append(f)
     out = []
-    for t0, t1, s0, s1, cov_t, _cov_s, score in sorted(kept):
+    for t0, t1, s0, s1, cov_t, cov_s, score in sorted(kept):
         ts, te = _body_span(tgt, t0, t1)
         ss, se = _body_span(src, s0, s1)
         out.append(ReusePassage(
             tgt.doc.id, tgt.doc.section_at(ts), ts, te,
             src.doc.id, src.doc.section_at(ss), ss, se,
-            score, cov_t, tgt.doc.body[ts:te], src.doc.body[ss:se]))
+            score, min(cov_t, cov_s), tgt.doc.body[ts:te], src.doc.body[ss:se]))
     return out
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from policydiff.core.errors import InputError
+from policydiff.store import reuse_index
 from policydiff.store.extract import Extracted, extract
 from policydiff.store.fsutil import atomic_write_bytes, atomic_write_text
 from policydiff.store.project import Project
@@ -255,4 +256,5 @@ def ingest_file(project: Project, path: Path, doc_id: str, *, force: bool = Fals
         atomic_write_bytes(raw_target, raw)
     atomic_write_text(target, rendered.text)
     atomic_write_text(project.manifest_path, manifest_text)
+    reuse_index.document_written(project, target)  # keep the reuse index current
     return target
