@@ -3,6 +3,7 @@ the on-disk index (incremental, same answers as in memory) and the command."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -106,7 +107,7 @@ def test_marks_do_not_overlap() -> None:
     docs, _ = build_corpus("tuning")
     result = find_reuse(docs)
     marks = inherited_marks(result.passages)
-    for a, b in zip(marks, marks[1:], strict=False):
+    for a, b in itertools.pairwise(marks):
         if a.doc == b.doc:
             assert a.end <= b.start + (b.end - b.start) // 2
 

@@ -250,9 +250,9 @@ def document_written(project: Project, path: str | Path) -> None:
     file), ``reuse`` re-indexes the file lazily, so this never fails an ingest.
     """
     path = Path(path)
-    with contextlib.suppress(sqlite3.Error, OSError, PolicydiffError):
-        with ReuseIndex.for_project(project) as index:
-            index.add(load_reuse_doc(path), file_sha(path))
+    with contextlib.suppress(sqlite3.Error, OSError, PolicydiffError), \
+            ReuseIndex.for_project(project) as index:
+        index.add(load_reuse_doc(path), file_sha(path))
 
 
 def _loader(files: dict[str, Path], params: ReuseParams):
