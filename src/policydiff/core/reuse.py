@@ -40,6 +40,7 @@ import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -208,25 +209,55 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
     if hashes.shape[0] <= window:
         return np.array([int(np.argmin(hashes))], dtype=np.int64)
     view = np.lib.stride_tricks.sliding_window_view(hashes, window)
-    picks = view.argmin(axis=1) + np.arange(view.shape[0])
-    return np.unique(picks).astype(np.int64)
+    picks = (view.argmin(axis=1) + np.arange(view.shape[0])).astype(np.int64)
+    # the minimum's position never moves left as the window slides: picks are sorted
+    return picks[np.concatenate(([True], picks[1:] != picks[:-1]))]
 
 
-@dataclass
 class Fingerprint:
-    """A document's keys, the hash of every shingle, and the winnowed positions."""
+    """A document's keys and, computed on first use, its shingle hashes and fingerprints.
 
-    doc: ReuseDoc
-    keys: Keys
-    hashes: np.ndarray
-    positions: np.ndarray
-    block_of: np.ndarray
-    """Paragraph (blank-line separated block) of every key: passages never cross one."""
+    The index needs only the winnowed fingerprints, an alignment only the seed shingles;
+    each is computed once and kept while the document stays in the loader's cache.
+    """
 
-    @property
+    def __init__(self, doc: ReuseDoc, params: ReuseParams):
+        self.doc = doc
+        self.params = params
+        self.keys = content_keys(doc.body)
+
+    @cached_property
+    def hashes(self) -> np.ndarray:
+        """Hash of every ``ngram`` shingle."""
+        return shingle_hashes(self.keys.codes, self.params.ngram)
+
+    @cached_property
+    def positions(self) -> np.ndarray:
+        """Shingle positions winnowing keeps."""
+        return winnow(self.hashes, self.params.window)
+
+    @cached_property
     def index_hashes(self) -> np.ndarray:
         """The distinct winnowed fingerprints: what the index stores for this document."""
         return np.unique(self.hashes[self.positions])
+
+    @cached_property
+    def seed_hashes(self) -> np.ndarray:
+        """Hash of every ``seed`` shingle (the alignment's unit)."""
+        return shingle_hashes(self.keys.codes, self.params.seed)
+
+    @cached_property
+    def seed_set(self) -> np.ndarray:
+        """Sorted distinct seed hashes, for a fast intersection with another document."""
+        h = np.sort(self.seed_hashes)
+        return h[np.concatenate(([True], h[1:] != h[:-1]))] if h.size else h
+
+    @cached_property
+    def block_of(self) -> np.ndarray:
+        """Paragraph (blank-line separated block) of every key: passages never cross one."""
+        breaks = np.array([m.start() for m in _BLANK_LINE.finditer(self.doc.body)],
+                          dtype=np.int64)
+        return np.searchsorted(breaks, self.keys.offsets, side="right")
 
     @property
     def n_chars(self) -> int:
@@ -234,13 +265,8 @@ class Fingerprint:
 
 
 def fingerprint(doc: ReuseDoc, params: ReuseParams) -> Fingerprint:
-    """Keys, shingle hashes and winnowed fingerprints of one document."""
-    keys = content_keys(doc.body)
-    hashes = shingle_hashes(keys.codes, params.ngram)
-    positions = winnow(hashes, params.window)
-    breaks = np.array([m.start() for m in _BLANK_LINE.finditer(doc.body)], dtype=np.int64)
-    block_of = np.searchsorted(breaks, keys.offsets, side="right")
-    return Fingerprint(doc, keys, hashes, positions, block_of)
+    """Keys of one document; shingles and fingerprints follow lazily (see Fingerprint)."""
+    return Fingerprint(doc, params)
 
 
 # ---------------------------------------------------------------- boilerplate, candidates
@@ -254,6 +280,11 @@ def document_frequencies(index_hashes: Iterable[np.ndarray]) -> dict[int, int]:
     values, counts = np.unique(np.concatenate(arrays), return_counts=True)
     many = counts >= 2
     return dict(zip(values[many].tolist(), counts[many].tolist(), strict=True))
+
+
+@lru_cache(maxsize=4)
+def _as_array(boilerplate: frozenset[int]) -> np.ndarray:
+    return np.array(sorted(boilerplate), dtype=np.uint64)
 
 
 def boilerplate_hashes(df: Mapping[int, int], n_docs: int, params: ReuseParams,
@@ -298,9 +329,8 @@ def candidate_pairs(index_hashes: Mapping[str, np.ndarray], order: Sequence[str]
     ends = np.concatenate([bounds, [hs.shape[0]]])
     multi = (ends - starts) >= 2
     counts: dict[tuple[int, int], int] = defaultdict(int)
-    bp = np.fromiter(boilerplate, dtype=np.uint64, count=len(boilerplate))
     for s, e in zip(starts[multi].tolist(), ends[multi].tolist(), strict=True):
-        if bp.size and hs[s] in bp:
+        if boilerplate and int(hs[s]) in boilerplate:
             continue
         group = sorted(set(owner[s:e].tolist()))
         for i, a in enumerate(group):
@@ -381,14 +411,19 @@ def _boilerplate_chars(fp: Fingerprint, boilerplate: frozenset[int], params: Reu
     mask = np.zeros(len(fp.keys), dtype=bool)
     if not boilerplate or not fp.positions.size:
         return mask
-    bp = np.fromiter(boilerplate, dtype=np.uint64, count=len(boilerplate))
-    marked = fp.positions[np.isin(fp.hashes[fp.positions], bp)]
+    marked = fp.positions[np.isin(fp.hashes[fp.positions], _as_array(boilerplate))]
     prev = -10**9
     for p in marked.tolist():
         lo = prev if 0 < p - prev <= params.window else p
         mask[lo:p + params.ngram] = True
         prev = p
     return mask
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """``np.isin`` for a sorted set, by binary search (no re-sorting of either side)."""
+    at = np.minimum(np.searchsorted(sorted_set, values), sorted_set.shape[0] - 1)
+    return sorted_set[at] == values
 
 
 def _seeds(src: Fingerprint, tgt: Fingerprint, boilerplate: frozenset[int],
@@ -399,23 +434,23 @@ def _seeds(src: Fingerprint, tgt: Fingerprint, boilerplate: frozenset[int],
     document, seed nothing.
     """
     k = params.seed
-    hs = shingle_hashes(src.keys.codes, k)
-    ht = shingle_hashes(tgt.keys.codes, k)
+    hs, ht = src.seed_hashes, tgt.seed_hashes
     if not hs.size or not ht.size:
         return []
+    in_t = _member(hs, tgt.seed_set)
+    if not in_t.any():
+        return []
+    in_s = _member(ht, src.seed_set)
     mid = k // 2
     skip_s = _boilerplate_chars(src, boilerplate, params) | src.keys.cited
     skip_t = _boilerplate_chars(tgt, boilerplate, params) | tgt.keys.cited
     ok_s = ~skip_s[mid:mid + hs.shape[0]]
     ok_t = ~skip_t[mid:mid + ht.shape[0]]
-    common = np.intersect1d(hs[ok_s], ht[ok_t])
-    if not common.size:
-        return []
     where_s: dict[int, list[int]] = defaultdict(list)
-    idx_s = np.flatnonzero(np.isin(hs, common) & ok_s)
+    idx_s = np.flatnonzero(in_t & ok_s)
     for p, h in zip(idx_s.tolist(), hs[idx_s].tolist(), strict=True):
         where_s[h].append(p)
-    idx_t = np.flatnonzero(np.isin(ht, common) & ok_t)
+    idx_t = np.flatnonzero(in_s & ok_t)
     h_t = ht[idx_t].tolist()
     count_t: dict[int, int] = defaultdict(int)
     for h in h_t:

@@ -9,6 +9,9 @@ rebuilt from ``corpus/`` whenever it is missing or stale). Tables:
 * ``postings``: ``(hash, doc)``, clustered by hash (``WITHOUT ROWID``), so document
   frequencies and the all-against-all self-join are sequential scans in SQLite's C code
   and Python never holds the corpus's postings in memory.
+* ``pending``: postings of documents added since the last search, appended in arrival
+  order (cheap), merged into ``postings`` in hash order before the next query — one
+  sorted bulk insert instead of millions of random b-tree inserts (an LSM-style merge).
 
 Adding a document touches only its own rows (:func:`document_written` is the hook
 ``policydiff ingest`` calls after writing a corpus file); :func:`sync` compares every
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,9 +49,11 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
     doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, sha TEXT NOT NULL,
-    date TEXT NOT NULL, size INTEGER NOT NULL, hashes BLOB NOT NULL);
+    date TEXT NOT NULL, size INTEGER NOT NULL, body_start INTEGER NOT NULL,
+    sections TEXT NOT NULL, hashes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS postings (
     h INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (h, doc)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pending (h INTEGER NOT NULL, doc INTEGER NOT NULL);
 """
 
 
@@ -64,6 +70,13 @@ def load_reuse_doc(path: Path) -> ReuseDoc:
     from policydiff.core.document import load_document
 
     return ReuseDoc.from_document(load_document(path))
+
+
+def _body_start(path: Path, doc: ReuseDoc) -> int:
+    text = path.read_text(encoding="utf-8")
+    if not text.endswith(doc.body):
+        raise InputError("cannot locate the document body", path=str(path))
+    return len(text) - len(doc.body)
 
 
 @dataclass
@@ -121,18 +134,27 @@ class ReuseIndex:
 
     # -------------------------------------------------------------- writing
 
-    def add(self, doc: ReuseDoc, sha: str, fp: Fingerprint | None = None) -> None:
-        """Index (or re-index) one document; only its own rows change."""
+    def add(self, doc: ReuseDoc, sha: str, fp: Fingerprint | None = None, *,
+            body_start: int = 0, commit: bool = True) -> None:
+        """Index (or re-index) one document; only its own rows change.
+
+        Its postings wait in ``pending`` until the next query merges them. With
+        ``commit=False`` the caller commits (:func:`sync` batches many documents).
+        """
         fp = fp or fingerprint(doc, self.params)
         hashes = fp.index_hashes.astype(np.int64)
-        with self.db:
-            self._delete(doc.id)
-            cur = self.db.execute(
-                "INSERT INTO docs (id, sha, date, size, hashes) VALUES (?, ?, ?, ?, ?)",
-                (doc.id, sha, doc.date, len(doc.body), hashes.tobytes()))
-            key = cur.lastrowid
-            self.db.executemany("INSERT INTO postings VALUES (?, ?)",
-                                ((h, key) for h in hashes.tolist()))
+        sections = json.dumps([[sid, start] for sid, start in doc.sections],
+                              ensure_ascii=False)
+        self._delete(doc.id)
+        cur = self.db.execute(
+            "INSERT INTO docs (id, sha, date, size, body_start, sections, hashes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc.id, sha, doc.date, len(doc.body), body_start, sections, hashes.tobytes()))
+        key = cur.lastrowid
+        self.db.executemany("INSERT INTO pending VALUES (?, ?)",
+                            ((h, key) for h in hashes.tolist()))
+        if commit:
+            self.db.commit()
 
     def remove(self, doc_id: str) -> None:
         with self.db:
@@ -145,7 +167,26 @@ class ReuseIndex:
         key, blob = row
         old = np.frombuffer(blob, dtype=np.int64).tolist()
         self.db.executemany("DELETE FROM postings WHERE h=? AND doc=?", ((h, key) for h in old))
+        self.db.execute("DELETE FROM pending WHERE doc=?", (key,))
         self.db.execute("DELETE FROM docs WHERE doc=?", (key,))
+
+    def merge(self) -> None:
+        """Move pending postings into the hash-ordered table, sorted (one bulk insert)."""
+        if self.db.execute("SELECT 1 FROM pending LIMIT 1").fetchone() is None:
+            return
+        with self.db:
+            self.db.execute("INSERT OR IGNORE INTO postings SELECT h, doc FROM pending "
+                            "ORDER BY h, doc")
+            self.db.execute("DELETE FROM pending")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def stored(self, doc_id: str) -> tuple[str, int, tuple[tuple[str, int], ...]] | None:
+        """Date, body offset in its file and section starts of an indexed document."""
+        row = self.db.execute("SELECT date, body_start, sections FROM docs WHERE id=?",
+                              (doc_id,)).fetchone()
+        if row is None:
+            return None
+        return row[0], row[1], tuple((sid, start) for sid, start in json.loads(row[2]))
 
     # -------------------------------------------------------------- reading
 
@@ -164,6 +205,7 @@ class ReuseIndex:
 
     def boilerplate(self) -> frozenset[int]:
         """Fingerprints in at least ``boilerplate_limit`` documents (one scan in SQLite)."""
+        self.merge()
         limit = self.params.boilerplate_limit(len(self))
         rows = self.db.execute(
             "SELECT h FROM postings GROUP BY h HAVING COUNT(*) >= ?", (limit,))
@@ -175,6 +217,7 @@ class ReuseIndex:
         The self-join runs only over fingerprints in two or more documents and below the
         boilerplate limit, found by one ordered scan; Python sees the pairs, not postings.
         """
+        self.merge()
         limit = self.params.boilerplate_limit(len(self))
         rank = {doc_id: i for i, doc_id in enumerate(self.order())}
         ids = dict(self.db.execute("SELECT doc, id FROM docs"))
@@ -220,26 +263,37 @@ def corpus_files(project: Project) -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.md")) if p.name.lower() != "readme.md"}
 
 
-def sync(index: ReuseIndex, files: dict[str, Path]) -> SyncStats:
-    """Bring the index in line with the corpus files: re-index only changed documents."""
+def sync(index: ReuseIndex, files: dict[str, Path], batch: int = 200) -> SyncStats:
+    """Bring the index in line with the corpus files: re-index only changed documents.
+
+    Changes are committed every ``batch`` documents, so an interrupted first build keeps
+    what it has done and the next run carries on from there.
+    """
     stats = SyncStats()
     known = index.shas()
     for doc_id in sorted(set(known) - set(files)):
         index.remove(doc_id)
         stats.removed += 1
+    todo = []
     for doc_id, path in files.items():
         sha = file_sha(path)
         if known.get(doc_id) == sha:
             stats.kept += 1
-            continue
-        doc = load_reuse_doc(path)
-        if doc.id != doc_id:
-            raise InputError(f"file name does not match its id {doc.id!r}", path=str(path))
-        index.add(doc, sha)
-        if doc_id in known:
-            stats.updated += 1
         else:
-            stats.added += 1
+            todo.append((doc_id, path, sha))
+    for k in range(0, len(todo), batch):
+        with index.db:
+            for doc_id, path, sha in todo[k:k + batch]:
+                doc = load_reuse_doc(path)
+                if doc.id != doc_id:
+                    raise InputError(f"file name does not match its id {doc.id!r}",
+                                     path=str(path))
+                index.add(doc, sha, body_start=_body_start(path, doc), commit=False)
+                if doc_id in known:
+                    stats.updated += 1
+                else:
+                    stats.added += 1
+    index.merge()
     return stats
 
 
@@ -252,12 +306,20 @@ def document_written(project: Project, path: str | Path) -> None:
     path = Path(path)
     with contextlib.suppress(sqlite3.Error, OSError, PolicydiffError), \
             ReuseIndex.for_project(project) as index:
-        index.add(load_reuse_doc(path), file_sha(path))
+        doc = load_reuse_doc(path)
+        index.add(doc, file_sha(path), body_start=_body_start(path, doc))
 
 
-def _loader(files: dict[str, Path], params: ReuseParams):
+def index_loader(index: ReuseIndex, files: dict[str, Path]):
+    """Documents for alignment: the file's body, with id, date and sections from the index.
+
+    Parsing a document (sections, paragraphs, sentences) costs more than fingerprinting
+    it; the index kept what alignment needs at indexing time.
+    """
     def load(doc_id: str) -> Fingerprint:
-        return fingerprint(load_reuse_doc(files[doc_id]), params)
+        date, body_start, sections = index.stored(doc_id) or ("", 0, ())
+        body = files[doc_id].read_text(encoding="utf-8")[body_start:]
+        return fingerprint(ReuseDoc(doc_id, date, body, sections), index.params)
 
     return load
 
@@ -271,7 +333,7 @@ def find_project_reuse(project: Project, params: ReuseParams | None = None, *,
         raise InputError(f"unknown document {target!r} (known: {', '.join(files) or 'none'})")
     with ReuseIndex.for_project(project, params) as index:
         stats = sync(index, files)
-        result = reuse_from_index(index, _loader(files, params), target=target)
+        result = reuse_from_index(index, index_loader(index, files), target=target)
     return result, stats
 
 
