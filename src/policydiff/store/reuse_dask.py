@@ -110,3 +110,49 @@ def find_reuse_dask(paths: Sequence[str | Path], params: ReuseParams | None = No
     passages.sort(key=lambda p: (p.target, p.source, p.target_start))
     return ReuseResult([m[1] for m in meta], {m[1]: m[2] for m in meta}, passages, cands,
                        len(boilerplate), params)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m policydiff.store.reuse_dask CORPUS... [--scheduler ADDRESS] -o out.json``."""
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(
+        prog="python -m policydiff.store.reuse_dask",
+        description="Inherited wording across corpus files, as a Dask job (local or cluster).")
+    ap.add_argument("corpus", nargs="+", help="corpus folders or .md files")
+    ap.add_argument("--scheduler", default=None,
+                    help="address of a dask.distributed scheduler (tcp://host:8786); "
+                         "default: local processes")
+    ap.add_argument("--partitions", type=int, default=None)
+    ap.add_argument("--min-chars", type=int, default=None)
+    ap.add_argument("-o", "--output", default="-", help="JSON file (default: stdout)")
+    args = ap.parse_args(argv)
+    paths: list[Path] = []
+    for item in args.corpus:
+        p = Path(item)
+        paths += sorted(p.glob("*.md")) if p.is_dir() else [p]
+    params = ReuseParams()
+    if args.min_chars:
+        from dataclasses import replace
+
+        params = replace(params, min_chars=args.min_chars)
+    if args.scheduler:
+        from dask.distributed import Client
+
+        with Client(args.scheduler):
+            result = find_reuse_dask(paths, params, partitions=args.partitions)
+    else:
+        result = find_reuse_dask(paths, params, partitions=args.partitions,
+                                 scheduler="processes")
+    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
+    if args.output == "-":
+        print(text)
+    else:
+        from policydiff.store.fsutil import atomic_write_text
+
+        atomic_write_text(args.output, text + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -42,6 +42,8 @@ from policydiff.core.reuse import (
 )
 from policydiff.store.project import Project
 
+SCHEMA_VERSION = 2
+"""Bumped whenever the tables change: an index of another version is rebuilt."""
 CACHE_DIR = ".policydiff"
 INDEX_FILE = "reuse.sqlite"
 
@@ -107,13 +109,16 @@ class ReuseIndex:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA cache_size=-65536")  # 64 MB page cache, whatever the corpus
-            self.db.executescript(_SCHEMA)
-            key = self.params.index_key()
+            self.db.execute("CREATE TABLE IF NOT EXISTS meta "
+                            "(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            key = f"{SCHEMA_VERSION}:{self.params.index_key()}"
             row = self.db.execute("SELECT value FROM meta WHERE key='params'").fetchone()
-            if row is None or row[0] != key:
+            if row is None or row[0] != key:  # another layout or other shingles: start over
                 with self.db:
-                    self.db.execute("DELETE FROM postings")
-                    self.db.execute("DELETE FROM docs")
+                    for table in ("docs", "postings", "pending"):
+                        self.db.execute(f"DROP TABLE IF EXISTS {table}")
+                self.db.executescript(_SCHEMA)
+                with self.db:
                     self.db.execute("INSERT OR REPLACE INTO meta VALUES ('params', ?)", (key,))
         except sqlite3.DatabaseError as exc:
             raise InputError(f"reuse index is unreadable ({exc}); delete it to rebuild",
