@@ -128,11 +128,38 @@ def run_size(n: int) -> dict:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def run_dask(n: int) -> dict:
+    """Throughput of the Dask job in local mode: one core (synchronous), then processes."""
+    from policydiff.store.reuse_dask import find_reuse_dask
+
+    root = Path(tempfile.mkdtemp(prefix=f"bench-reuse-dask-{n}-"))
+    try:
+        generate(root / "corpus", n)
+        paths = sorted((root / "corpus").glob("*.md"))
+        out: dict = {"docs": n, "avg_chars": 19233}
+        for name, scheduler, cores in (("synchronous", "synchronous", 1),
+                                       ("processes", "processes", os.cpu_count() or 1)):
+            t = time.perf_counter()
+            result = find_reuse_dask(paths, scheduler=scheduler, partitions=8)
+            took = time.perf_counter() - t
+            out[f"{name}_s"] = round(took, 1)
+            out[f"{name}_docs_per_core_s"] = round(n / took / cores, 1)
+            out["candidates"] = len(result.candidates)
+        return out
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="100,1000")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--dask", type=int, metavar="N",
+                    help="measure the Dask job (local mode) on N documents instead")
     args = ap.parse_args()
+    if args.dask:
+        print(json.dumps(run_dask(args.dask)))
+        return
     if args.one:
         print(json.dumps(run_size(args.one)))
         return

@@ -73,18 +73,19 @@ def _doc_table(result, doc_id: str) -> None:
 
     passages = result.for_target(doc_id)
     out = console()
+    markers = not out.is_terminal or out.no_color  # piped: [-deleted-]{+inserted+}
     share = result.inherited_share(doc_id)
     if not passages:
         out.print(f"{doc_id}: no wording inherited from an earlier document.")
         return
-    out.print(f"[bold]{doc_id}[/]: {len(passages)} passages, {share:.1%} of its text, "
-              "inherit wording from earlier documents")
+    out.print(f"[bold]{doc_id}[/]: {len(passages)} passages ({share:.1%} of its text) repeat "
+              "or adapt wording of earlier documents")
     for p in passages:
         out.print(Rule(f"§{escape(p.target_section)} ← {escape(p.source)} "
                        f"§{escape(p.source_section)}   score {p.score:.2f} {p.kind}, "
                        f"{p.shared} chars shared", align="left"))
         out.print(render_rich(p.diff(), Side(p.source, p.source_section),
-                              Side(p.target, p.target_section)))
+                              Side(p.target, p.target_section), markers=markers))
 
 
 def _graph_table(result) -> None:
