@@ -223,3 +223,28 @@ def test_cli_document_corpus_and_errors(tmp_path) -> None:
     assert _run(tmp_path, "--min-chars", "2").exit_code == 2
     rebuilt = _run(tmp_path, "--rebuild", "--format", "json")
     assert rebuilt.exit_code == 0 and "5 added" in rebuilt.stderr
+
+
+def test_a_chain_of_copies_names_the_earliest_source_in_marks() -> None:
+    clause = ("统筹布局智能算力基础设施，支持算力资源跨区域调度，降低中小企业使用算力的成本，"
+              "建立数据开放质量评价机制。")
+    docs = [ReuseDoc("a", "2019", "甲方开篇的其他文字，和后文无关。\n\n" + clause),
+            ReuseDoc("b", "2020", clause + "\n\n乙方另写的一段不同文字内容。"),
+            ReuseDoc("c", "2021", "丙方前言写得很不一样。\n\n" + clause)]
+    result = find_reuse(docs)
+    assert {(p.source, p.target) for p in result.passages} == {("a", "b"), ("a", "c"),
+                                                               ("b", "c")}
+    marks = result.marks("c")
+    assert len(marks) == 1 and marks[0].source == "a" and marks[0].score == 1.0
+    assert {(e.source, e.target) for e in result.edges()} == {("a", "b"), ("a", "c"),
+                                                              ("b", "c")}
+
+
+def test_ingest_hook_never_fails_an_ingest(tmp_path) -> None:
+    from policydiff.store.reuse_index import document_written
+
+    project = _project(tmp_path)
+    bad = project.corpus_dir / "broken.md"
+    bad.write_text("no front matter", encoding="utf-8")
+    document_written(project, bad)  # logs nothing, raises nothing: reuse re-syncs lazily
+    document_written(project, project.corpus_dir / "missing.md")

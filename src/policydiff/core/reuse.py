@@ -655,16 +655,17 @@ def _union(intervals: Iterable[tuple[int, int]]) -> int:
 
 
 def inherited_marks(passages: Iterable[ReusePassage], doc: str | None = None,
-                    ) -> list[ReuseMark]:
+                    order: Sequence[str] = ()) -> list[ReuseMark]:
     """Non-overlapping "inherited from" marks, one per target passage, in text order.
 
     Where several earlier documents share a passage, the mark names the best match
-    (highest score, then most shared characters, then the earliest source as listed);
-    every candidate source is still in the passages.
+    (highest score, then most shared characters, then the earliest source in ``order``,
+    the corpus date order); every candidate source is still in the passages.
     """
+    rank = {d: i for i, d in enumerate(order)}
     chosen: dict[str, list[ReusePassage]] = defaultdict(list)
     ranked = sorted((p for p in passages if doc is None or p.target == doc),
-                    key=lambda p: (-p.score, -p.shared))
+                    key=lambda p: (-p.score, -p.shared, rank.get(p.source, len(rank))))
     for p in ranked:
         taken = chosen[p.target]
         if all(min(p.target_end, q.target_end) - max(p.target_start, q.target_start)
@@ -708,7 +709,7 @@ class ReuseResult:
         return [p for p in self.passages if p.target == doc]
 
     def marks(self, doc: str | None = None) -> list[ReuseMark]:
-        return inherited_marks(self.passages, doc)
+        return inherited_marks(self.passages, doc, self.order)
 
     def edges(self) -> list[ReuseEdge]:
         return reuse_edges(self.passages, self.sizes)
