@@ -7,6 +7,10 @@ import click
 from policydiff.cli.app import cli, console, emit_json, emit_table, format_option, get_project
 
 
+def _passages(n: int) -> str:
+    return f"{n} passage" + ("" if n == 1 else "s")
+
+
 def _short(text: str, width: int = 48) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[:width - 1] + "…"
@@ -78,8 +82,9 @@ def _doc_table(result, doc_id: str) -> None:
     if not passages:
         out.print(f"{doc_id}: no wording inherited from an earlier document.")
         return
-    out.print(f"[bold]{doc_id}[/]: {len(passages)} passages ({share:.1%} of its text) repeat "
-              "or adapt wording of earlier documents")
+    verb = "repeats or adapts" if len(passages) == 1 else "repeat or adapt"
+    out.print(f"[bold]{doc_id}[/]: {_passages(len(passages))} ({share:.1%} of its text) {verb} "
+              "wording of earlier documents")
     for p in passages:
         out.print(Rule(f"§{escape(p.target_section)} ← {escape(p.source)} "
                        f"§{escape(p.source_section)}   score {p.score:.2f} {p.kind}, "
@@ -116,7 +121,7 @@ def _markdown(result, doc_id: str | None) -> str:
             continue
         lines += [f"## {target}", "",
                   f"{result.inherited_share(target):.1%} of its text inherited, "
-                  f"{len(passages)} passages.", ""]
+                  f"{_passages(len(passages))}.", ""]
         for p in passages:
             lines.append(render_markdown(p.diff(), Side(p.source, p.source_section),
                                          Side(p.target, p.target_section), heading_level=3)
