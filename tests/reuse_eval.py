@@ -3,7 +3,8 @@
 Two shapes per split (``tuning`` and ``heldout``, clauses in tests/data/reuse/clauses.yaml):
 
 * ``composed``: ten earlier documents each carry clauses of the split, later documents
-  carry variants of them (verbatim, edited, reordered, Traditional, edited + Traditional),
+  carry variants of them (verbatim, edited, reordered, Traditional, edited + Traditional, one edited sentence
+  inside the target's own framing),
   some documents carry none; every document opens with the same notice formula (the
   boilerplate) and is filled with paragraphs of the bundled corpus, each used once.
 * ``corpus``: the five bundled documents with clauses planted into earlier ones and their
@@ -30,7 +31,8 @@ from policydiff.core.reuse import ReuseDoc, ReuseParams, ReusePassage, find_reus
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "reuse" / "clauses.yaml"
 CORPUS = HERE.parent / "corpus"
-VARIANTS = ("verbatim", "edited", "reordered", "traditional", "edited+traditional")
+VARIANTS = ("verbatim", "edited", "reordered", "traditional", "edited+traditional",
+            "partial")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,11 @@ def variant_text(clause: dict, variant: str) -> str:
         sentences = [text]
     if variant == "reordered":
         sentences = sentences[::-1]
+    if variant == "partial":  # one sentence, edited, inside a district's own framing
+        text = sentences[0]
+        for old, new in clause["edit"]:
+            text = text.replace(old, new, 1)
+        sentences = ["结合本区产业基础，", text, "由区相关部门按职责分工推进落实。"]
     text = "".join(sentences)
     if "traditional" in variant:
         text = _to_traditional(text)
