@@ -2,11 +2,11 @@
 
 Two shapes per split (``tuning`` and ``heldout``, clauses in tests/data/reuse/clauses.yaml):
 
-* ``composed``: ten earlier documents each carry clauses of the split, later documents
-  carry variants of them (verbatim, edited, reordered, Traditional, edited + Traditional, one edited sentence
-  inside the target's own framing),
-  some documents carry none; every document opens with the same notice formula (the
-  boilerplate) and is filled with paragraphs of the bundled corpus, each used once.
+* ``composed``: five earlier documents carry the split's clauses, later documents carry
+  variants of them (verbatim, edited, reordered, Traditional, edited + Traditional, one
+  edited sentence inside the target's own framing), some documents carry none; every
+  document opens with the same notice formula (the boilerplate) and is filled with
+  paragraphs of the bundled corpus, each used once.
 * ``corpus``: the five bundled documents with clauses planted into earlier ones and their
   variants into later ones; the reuse the originals already have (read and listed in
   clauses.yaml ``natural``) counts as true too.
