@@ -106,6 +106,9 @@ class ReuseIndex:
                 ignore.write_text("*\n", encoding="utf-8")
         try:
             self.db = sqlite3.connect(self.path, timeout=30)
+            # free pages (the pending table after a merge) go back to the file system;
+            # takes effect when the file is created
+            self.db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA cache_size=-65536")  # 64 MB page cache, whatever the corpus
@@ -183,6 +186,7 @@ class ReuseIndex:
             self.db.execute("INSERT OR IGNORE INTO postings SELECT h, doc FROM pending "
                             "ORDER BY h, doc")
             self.db.execute("DELETE FROM pending")
+        self.db.executescript("PRAGMA incremental_vacuum;")  # run to completion (execute: 1 page)
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def stored(self, doc_id: str) -> tuple[str, int, tuple[tuple[str, int], ...]] | None:
