@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "suggest_cmds",
     "report_cmds",
     "tui_cmds",
+    "reuse_cmds",
 )
 
 for _name in COMMAND_MODULES:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from policydiff.core.errors import InputError
+from policydiff.store import reuse_index
 from policydiff.store.extract import Extracted, extract
 from policydiff.store.fsutil import atomic_write_text
 from policydiff.store.project import Project
@@ -417,6 +418,8 @@ def write_planned(project: Project, manifest: Any, plans: list[Planned]) -> list
         writes[target] = plan.built.text
         written.append(target)
     ingest_transaction(project, ",".join(p.built.doc_id for p in plans), writes, manifest_text)
+    for target in written:
+        reuse_index.document_written(project, target)  # keep the reuse index current
     return written
 
 
