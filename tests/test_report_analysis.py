@@ -267,3 +267,20 @@ def test_a_summary_without_the_theme_sections_still_links_to_its_evidence(projec
     parser = _Links()
     parser.feed(page)
     assert all(h[1:] in parser.ids for h in parser.hrefs)
+
+
+def test_reuse_section_lists_inherited_wording(project, tmp_path):
+    import shutil
+
+    from policydiff.store.project import Project
+
+    shutil.copytree(project.root / "corpus", tmp_path / "corpus")
+    shutil.copytree(project.root / "alignments", tmp_path / "alignments")
+    copy = Project(tmp_path)
+    result = run(copy.root, "report", "--section", "reuse", "--date", "2026-01-01")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "| `2017-opinions` | `2021-14th-plan` |" in out
+    assert "数据资源丰富、应用领域广泛、产业门类齐全" in out  # the 十四五 plan's wording
+    assert "was: 数据资源丰富，智慧应用广泛、产业门类齐全" in out  # adapted from 2017
+    assert "is a press report" in out  # the news item as a source is qualified

@@ -43,6 +43,7 @@ from policydiff.store.project import Project, find_project
 if TYPE_CHECKING:
     from policydiff.core.metrics import MetricSet
     from policydiff.core.progress import Progress
+    from policydiff.core.reuse import ReuseResult
     from policydiff.core.targets import Target, TargetRow
     from policydiff.render.report import Report
     from policydiff.store.alignments import AlignmentStore
@@ -226,6 +227,29 @@ class PolicyProject:
         policies = {d.id: d.meta.policy or d.meta.title for d in self.corpus}
         rows = progress(self.targets(None, metric, None, overrides), dates, policies)
         return [p for p in rows if not docs or p.target.doc in docs]
+
+    # ------------------------------------------------------------------ reuse
+
+    def reuse(self, docs: Sequence[str] | None = None, target: str | None = None,
+              min_chars: int | None = None) -> ReuseResult:
+        """Wording each document repeats or adapts from an earlier one (date order).
+
+        Through the project's on-disk index (``.policydiff/``, synced by content hash);
+        ``docs`` keeps only passages between those documents.
+        """
+        from dataclasses import replace
+
+        from policydiff.core.reuse import ReuseParams
+        from policydiff.store.reuse_index import find_project_reuse
+
+        docs = self.check_docs(docs)
+        params = ReuseParams() if min_chars is None else ReuseParams(min_chars=min_chars)
+        result, _stats = find_project_reuse(self.project, params, target=target)
+        if docs:
+            keep = set(docs)
+            result = replace(result, passages=[p for p in result.passages
+                                               if p.target in keep and p.source in keep])
+        return result
 
     # ------------------------------------------------------------------ report
 

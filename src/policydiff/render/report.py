@@ -297,7 +297,15 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
     if "progress" in chosen:
         report.progress = _optional(project, "progress", doc_ids)
     if "reuse" in chosen:
-        report.reuse = _optional(project, "reuse", doc_ids)
+        result = project.reuse(docs=doc_ids)
+        report.reuse = [
+            {"edge": e.to_dict(),
+             "passages": [{"target_section": p.target_section, "source_section": p.source_section,
+                           "target_text": p.target_text, "source_text": p.source_text,
+                           "score": p.score, "kind": p.kind}
+                          for p in result.passages
+                          if p.source == e.source and p.target == e.target]}
+            for e in result.edges()]
     return report
 
 
@@ -557,7 +565,38 @@ def _md_progress(report: Report) -> list[str]:
 
 
 def _md_reuse(report: Report) -> list[str]:
-    return _md_optional("Reuse", report.reuse, "Passages inherited from earlier policies are")
+    """Which documents inherit wording from which earlier ones, with the passages."""
+    rows = report.reuse
+    if rows is None or not rows:
+        return _md_optional("Reuse", rows, "Passages inherited from earlier policies are")
+    lines = ["## Reuse", "",
+             "Wording a document repeats or adapts from an earlier one (date order), found "
+             "by `policydiff reuse`; formulas most notices share and titles cited in 《》 are "
+             "left out. *share* is the part of the later text covered by inherited passages.",
+             "", "| from | to | share of the later text | passages |", "|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: -r["edge"]["share"]):
+        e = r["edge"]
+        lines.append(f"| `{e['source']}` | `{e['target']}` | {e['share'] * 100:.1f}% | "
+                     f"{e['passages']} |")
+    lines.append("")
+    kinds = {d["id"]: d.get("kind", "") for d in report.documents}
+    for r in rows:
+        e = r["edge"]
+        lines += [f"### `{e['target']}` ← `{e['source']}`", ""]
+        if kinds.get(e["source"]) == "press":
+            lines += [f"*`{e['source']}` is a press report: wording it shares with a later "
+                      "official text more likely comes from a common source (a speech, a "
+                      "draft, the policy itself) than from the report.*", ""]
+        for p in r["passages"][:8]:
+            lines += [f"- §{p['target_section']} ← §{p['source_section']} "
+                      f"({p['kind']}, score {p['score']:.2f}): {md_cell(p['target_text'])}"]
+            if p["source_text"] != p["target_text"]:
+                lines.append(f"  - was: {md_cell(p['source_text'])}")
+        if len(r["passages"]) > 8:
+            lines.append(f"- … and {len(r['passages']) - 8} more (`policydiff reuse "
+                         f"{e['target']}`)")
+        lines.append("")
+    return lines
 
 
 def _md_terms(report: Report) -> list[str]:
