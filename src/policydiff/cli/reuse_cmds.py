@@ -35,6 +35,12 @@ def reuse_cmd(doc_id: str | None, min_chars: int | None, min_score: float | None
     source → target with the share of the target's text inherited. Wording found in
     many documents (notice formulas such as 印发给你们，请认真贯彻执行) is boilerplate,
     recognised by its document frequency, and left out; titles in 《》 are citations.
+
+    \b
+    Examples:
+      policydiff reuse
+      policydiff reuse 2021-14th-plan --format md
+      policydiff reuse --min-chars 20 --format json
     """
     from dataclasses import replace
 

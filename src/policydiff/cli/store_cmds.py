@@ -98,6 +98,12 @@ def check_cmd(fix: bool, fmt: str) -> None:
     Reports YAML errors, git conflict markers, unknown documents, themes and
     sections, duplicate ids, and quotes that drifted or can no longer be found,
     each as file:line: message. Exit 1 when there are errors.
+
+    \b
+    Examples:
+      policydiff check
+      policydiff check --fix
+      policydiff check --format json
     """
     from policydiff.store.check import check_project
 
@@ -132,7 +138,14 @@ def check_cmd(fix: bool, fmt: str) -> None:
               help="Read the alignments at this git revision (from git objects, no checkout).")
 @format_option("table", "json")
 def alignments_cmd(theme: str | None, status: str | None, rev: str | None, fmt: str) -> None:
-    """List alignments: id, theme, status, label and their passages."""
+    """List alignments: id, theme, status, label and their passages.
+
+    \b
+    Examples:
+      policydiff alignments --theme talent
+      policydiff alignments --status proposed --format json
+      policydiff alignments --rev HEAD~3
+    """
     project = get_project()
     if rev:
         from policydiff.store.gitstore import load_store_at
@@ -230,7 +243,13 @@ def accept_cmd(ids: tuple[str, ...], member_doc: str | None, do_commit: bool,
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 @_commit_options
 def reject_cmd(ids: tuple[str, ...], do_commit: bool, message: str | None) -> None:
-    """Mark alignments as rejected (suggest never proposes them again)."""
+    """Mark alignments as rejected (suggest never proposes them again).
+
+    \b
+    Examples:
+      policydiff reject talent-s4c168c9b
+      policydiff reject talent-s4c168c9b --commit -m "not the same point"
+    """
     _set_status(ids, "rejected", do_commit, message)
 
 
@@ -239,7 +258,13 @@ def reject_cmd(ids: tuple[str, ...], do_commit: bool, message: str | None) -> No
 @click.argument("text", metavar="TEXT")
 @_commit_options
 def note_cmd(alignment_id: str, text: str, do_commit: bool, message: str | None) -> None:
-    """Replace an alignment's note (TEXT "-" reads it from stdin)."""
+    """Replace an alignment's note (TEXT "-" reads it from stdin).
+
+    \b
+    Examples:
+      policydiff note talent-targets "2017 names no figure; 2021 sets 30万人"
+      policydiff note talent-targets - < note.txt
+    """
 
     if text == "-":
         text = sys.stdin.read()
@@ -293,6 +318,12 @@ def align_cmd(theme: str, label: str, alignment_id: str | None, quotes: tuple[st
     """Record a new alignment: passages of several documents on one point.
 
     Members are listed in corpus date order, whatever the order of the options.
+
+    \b
+    Examples:
+      policydiff align talent --label "Talent goals" \\
+        --quote 2017-opinions=基本建成人工智能人才高地 \\
+        --quote 2021-14th-plan=人才规模达到30万人 --absent 2022-pudong-plan="no figure"
     """
 
     project = get_project()
@@ -369,7 +400,13 @@ def _member(corpus, doc_id: str, anchor):
 @click.option("--limit", type=int, default=None, help="At most this many commits.")
 @format_option("table", "json")
 def history_cmd(target: str | None, since: str | None, limit: int | None, fmt: str) -> None:
-    """Commits that changed alignments, with what they changed (not a line diff)."""
+    """Commits that changed alignments, with what they changed (not a line diff).
+
+    \b
+    Examples:
+      policydiff history talent-targets
+      policydiff history --format json
+    """
     from policydiff.store.history import history
 
     entries = history(get_project(), target, since=since, limit=limit)
@@ -392,6 +429,11 @@ def changes_cmd(rev_range: str, fmt: str) -> None:
 
     REV1..REV2 compares two revisions, REV1.. compares with HEAD, and a single REV
     compares with the working tree (uncommitted edits included).
+
+    \b
+    Examples:
+      policydiff changes HEAD~3..HEAD
+      policydiff changes HEAD
     """
     from policydiff.store.history import changes
 
