@@ -23,7 +23,7 @@ from policydiff.core.worddiff import (
     _code,
     _dmp,
     _gap_is_free,
-    _longest_increasing,
+    longest_increasing,
 )
 
 
@@ -155,7 +155,7 @@ def reference_align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[
     all_groups = [([i], [j]) for i, j in pair_a.items()] + groups
     # 4. pairs outside the longest in-order chain are moves.
     all_groups.sort(key=lambda g: g[0][0])
-    anchored = _longest_increasing([g[1][0] for g in all_groups])
+    anchored = longest_increasing([g[1][0] for g in all_groups])
     in_a = {i for g in all_groups for i in g[0]}
     in_b = {j for g in all_groups for j in g[1]}
     moved_at_b = {g[1][0]: g for k, g in enumerate(all_groups) if k not in anchored}

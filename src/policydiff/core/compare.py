@@ -31,7 +31,6 @@ Pure: documents in, dataclasses out; ``to_dict`` gives the JSON shape of docs/co
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 from collections import Counter, defaultdict
@@ -54,6 +53,7 @@ from policydiff.core.worddiff import (
     _context,
     _family,
     diff_passages,
+    longest_increasing,
 )
 
 STATUSES = ("unchanged", "changed", "moved", "renumbered", "split", "merged", "added",
@@ -511,7 +511,7 @@ def _sandwiched(groups: list[tuple[list[int], list[int]]], sc: _Scorer, n: int, 
     :data:`SANDWICH_THRESHOLD`); worddiff does the same with sentences.
     """
     both = sorted((g for g in groups if g[0] and g[1]), key=lambda g: g[0][0])
-    chain = _lis([g[1][0] for g in both])  # moved pairs are no neighbours
+    chain = longest_increasing([g[1][0] for g in both])  # moved pairs are no neighbours
     both = [g for k, g in enumerate(both) if k in chain]
     lone_a = {g[0][0] for g in groups if g[0] and not g[1]}
     lone_b = {g[1][0] for g in groups if g[1] and not g[0]}
@@ -688,28 +688,6 @@ class Comparison:
         }
 
 
-def _lis(values: Sequence[int]) -> set[int]:
-    """Indices of one longest strictly increasing subsequence."""
-    tails: list[int] = []
-    tail_idx: list[int] = []
-    prev = [-1] * len(values)
-    for k, v in enumerate(values):
-        pos = bisect.bisect_left(tails, v)
-        if pos == len(tails):
-            tails.append(v)
-            tail_idx.append(k)
-        else:
-            tails[pos] = v
-            tail_idx[pos] = k
-        prev[k] = tail_idx[pos - 1] if pos else -1
-    out: set[int] = set()
-    k = tail_idx[-1] if tail_idx else -1
-    while k >= 0:
-        out.add(k)
-        k = prev[k]
-    return out
-
-
 def _joined(units: Sequence[Unit]) -> str:
     return "\n".join(u.norm for u in units)
 
@@ -750,7 +728,7 @@ def _version_pairs(ua: Units, ub: Units) -> list[Pair]:
     groups = match_units(a, b)
     both = [g for g in groups if g[0] and g[1]]
     both.sort(key=lambda g: g[0][0])
-    in_order = _lis([g[1][0] for g in both])
+    in_order = longest_increasing([g[1][0] for g in both])
     moved_groups = {id(g) for k, g in enumerate(both) if k not in in_order}
     numbered = ua.mode != "paragraphs" and ub.mode != "paragraphs"
     pairs: list[Pair] = []

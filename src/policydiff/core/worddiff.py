@@ -513,7 +513,7 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
     all_groups = [([i], [j]) for i, j in pair_a.items()] + groups
     # 4. pairs outside the longest in-order chain are moves.
     all_groups.sort(key=lambda g: g[0][0])
-    anchored = _longest_increasing([g[1][0] for g in all_groups])
+    anchored = longest_increasing([g[1][0] for g in all_groups])
     in_a = {i for g in all_groups for i in g[0]}
     in_b = {j for g in all_groups for j in g[1]}
     moved_at_b = {g[1][0]: g for k, g in enumerate(all_groups) if k not in anchored}
@@ -699,7 +699,7 @@ def _best_chain(candidates: Sequence[tuple[int, int, float]]) -> list[tuple[int,
     return chain[::-1]
 
 
-def _longest_increasing(values: Sequence[int]) -> set[int]:
+def longest_increasing(values: Sequence[int]) -> set[int]:
     """Indices of one longest strictly increasing subsequence (patience sorting)."""
     tails: list[int] = []
     tail_idx: list[int] = []
