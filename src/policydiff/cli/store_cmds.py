@@ -12,6 +12,7 @@ import click
 from policydiff.cli.app import EXIT_PROBLEMS, cli, emit_json, format_option, get_project, warn
 from policydiff.cli.app import emit_table as _emit_table
 from policydiff.core.errors import InputError
+from policydiff.store.project import project_relative
 
 COMMIT_HELP = "Commit the alignment files this command touched (and nothing else)."
 
@@ -27,31 +28,25 @@ def _commit_options(func):
     return click.option("--commit", "do_commit", is_flag=True, help=COMMIT_HELP)(func)
 
 
-def _rel(project, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(project.root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _commit(project, paths: list[Path], message: str, already_dirty: set[Path]) -> None:
     from policydiff.store import gitstore
 
     changed = {p.resolve() for p in gitstore.changed_files(project)}
     if not any(p.resolve() in changed for p in paths):
-        click.echo(f"nothing to commit: {', '.join(_rel(project, p) for p in paths)} "
+        click.echo(f"nothing to commit: {', '.join(project_relative(p, project) for p in paths)} "
                    "is as in the last commit")
         return
     short = gitstore.commit_files(project, paths, message)
-    files = ", ".join(_rel(project, p) for p in paths)
+    files = ", ".join(project_relative(p, project) for p in paths)
     click.echo(f"committed {short}: {files}")
     if gitstore.detached_head(project):
         warn(f"HEAD is detached: commit {short} is on no branch; keep it with "
              f"`git switch -c NEW-BRANCH` (or `git branch NAME {short}`)")
     mixed = [p for p in paths if p.resolve() in already_dirty]
     if mixed:
-        click.echo(f"note: {', '.join(_rel(project, p) for p in mixed)} also had earlier "
-                   "uncommitted edits; they are part of this commit", err=True)
+        names = ", ".join(project_relative(p, project) for p in mixed)
+        click.echo(f"note: {names} also had earlier uncommitted edits; they are part of this "
+                   "commit", err=True)
 
 
 def _dirty_before(project, do_commit: bool) -> set[Path]:
@@ -197,7 +192,7 @@ def _set_status_locked(project, ids: tuple[str, ...], status: str, do_commit: bo
         if before == status:
             click.echo(f"{alignment_id} is already {status}")
             continue
-        click.echo(f"{alignment_id}: {before} → {status} ({_rel(project, path)})")
+        click.echo(f"{alignment_id}: {before} → {status} ({project_relative(path, project)})")
         if path not in touched:
             touched.append(path)
     if do_commit:
@@ -234,7 +229,7 @@ def accept_cmd(ids: tuple[str, ...], member_doc: str | None, do_commit: bool,
     project = get_project()
     dirty = _dirty_before(project, do_commit)
     path, proposal = accept_member(load_store(project), ids[0], member_doc)
-    click.echo(f"{ids[0]}: + {member_doc} (from {proposal}) ({_rel(project, path)})")
+    click.echo(f"{ids[0]}: + {member_doc} (from {proposal}) ({project_relative(path, project)})")
     if do_commit:
         _commit(project, [path], message or f"accept {member_doc} into {ids[0]}", dirty)
 
@@ -286,7 +281,7 @@ def _note_locked(project, alignment_id: str, text: str, do_commit: bool, message
         if do_commit:
             click.echo("nothing to commit")
         return
-    click.echo(f"{alignment_id}: note updated ({_rel(project, path)})")
+    click.echo(f"{alignment_id}: note updated ({project_relative(path, project)})")
     if do_commit:
         _commit(project, [path], message or f"note on {alignment_id}", dirty)
 
@@ -378,7 +373,7 @@ def _align_locked(project, theme: str, label: str, alignment_id: str | None,
                           status=status, note=note.strip(), members=members)
     path = store.add(alignment)
     present = sum(1 for m in members if not m.absent)
-    click.echo(f"added {alignment.id} to {_rel(project, path)} ({present} passages, "
+    click.echo(f"added {alignment.id} to {project_relative(path, project)} ({present} passages, "
                f"{len(members) - present} absent)")
     if do_commit:
         _commit(project, [path], message or f"align {alignment.id}: {label}", dirty)

@@ -25,7 +25,7 @@ from policydiff.core.problems import Problem
 from policydiff.core.themes import THEMES_FILE, themes_from_data
 from policydiff.store.fsutil import atomic_write_text
 from policydiff.store.locking import locked
-from policydiff.store.project import Project
+from policydiff.store.project import Project, project_relative
 from policydiff.store.yamltext import (
     Edit,
     YamlText,
@@ -366,7 +366,7 @@ class AlignmentStore:
                 raise InputError(f"member {m.doc!r} needs an anchor (or absent with a note)")
 
     def _rel(self, path: Path) -> str:
-        return Path(os.path.relpath(path, self.root)).as_posix()
+        return project_relative(path, Project(self.root))
 
     def _require_writable(self) -> None:
         if not self.writable:
