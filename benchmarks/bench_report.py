@@ -14,6 +14,7 @@ end to end through the CLI in a fresh process (segmenter load included).
 from __future__ import annotations
 
 import argparse
+import copy as copy_module
 import os
 import platform
 import re
@@ -69,7 +70,7 @@ def make_corpus(dest: Path) -> int:
             members = []
             for m in al["members"]:
                 for copy in ids.get(m["doc"], []):
-                    mm = dict(m)
+                    mm = copy_module.deepcopy(dict(m))  # no shared nodes: no YAML aliases
                     mm["doc"] = copy
                     members.append(mm)
             al["members"] = members

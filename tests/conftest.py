@@ -6,11 +6,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from policydiff.store.corpus import Corpus, load_corpus
 from policydiff.store.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Property tests check behaviour, not speed: on a shared 2-core machine a slow example is
+# not a failure (speed is measured in benchmarks/).
+settings.register_profile("policydiff", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("policydiff")
 
 
 @pytest.fixture(scope="session")

@@ -195,8 +195,14 @@ class PolicyProject:
         docs = self.check_docs(docs)
         if metric is not None and metric != OTHER:
             self.metrics.get(metric)  # unknown metric: one clear error
-        out = load_targets(self.project, self.corpus, docs=docs, overrides=overrides)
-        return [t for t in out if (metric is None or t.metric == metric)
+        # Extraction reads every document: once per project object (the report asks for
+        # the table, the progress and the summary).
+        cache: dict[bool, list[Target]] = self.__dict__.setdefault("_targets_cache", {})
+        if overrides not in cache:
+            cache[overrides] = load_targets(self.project, self.corpus, overrides=overrides)
+        wanted = set(docs) if docs else None
+        return [t for t in cache[overrides] if (wanted is None or t.doc in wanted)
+                and (metric is None or t.metric == metric)
                 and (kind in (None, "all") or t.kind == kind)]
 
     def targets_table(self, docs: Sequence[str] | None = None, metric: str | None = None,
