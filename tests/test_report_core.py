@@ -105,3 +105,24 @@ def test_shares_compare_the_same_measure_and_never_time_spans():
     assert "临港 2万人 = 7% of 上海市 30万人" in got
     assert "临港 1-3万人 = 3–10% of 上海市 30万人" in got
     assert not any("年" in s.split("=")[0] for s in got)
+
+
+def test_place_names_a_title_starts_with_outermost_first():
+    from policydiff.core.jurisdiction import places
+
+    assert places("某市某区新能源汽车产业三年行动方案") == ["某市", "某区"]
+    assert places("上海市浦东新区人工智能赋能方案") == ["上海市", "浦东新区"]
+    assert places("江苏省苏州市制造业数字化转型方案") == ["江苏省", "苏州市"]
+    assert places("临港新片区大力培育人工智能产业行动方案") == ["临港新片区"]
+    assert places("上海市人工智能产业发展规划") == ["上海市"]
+    assert places("关于本市推动新一代人工智能发展的实施意见") == []
+
+
+def test_a_district_titled_under_its_city_is_the_district_with_the_city_as_parent():
+    from policydiff.core.document import DocumentMeta
+    from policydiff.core.jurisdiction import document_jurisdiction
+
+    meta = DocumentMeta("d", "某市某区新能源汽车产业三年行动方案（2022-2024年）",
+                        "某市某区新能源汽车产业三年行动方案（2022-2024年）", "某区人民政府办公室",
+                        None, "2022-03-01", "official", (2022, 2024), None, None, None)
+    assert document_jurisdiction(meta) == ("某区", "某市")

@@ -23,34 +23,77 @@ _LOCAL_REFS = ("本市", "本区", "本省", "全市", "全省", "全区", "关�
 _HIGHER = ("省", "自治区", "市")
 
 
-def _place(text: str) -> str:
+def places(text: str) -> list[str]:
+    """The place names ``text`` starts with, outermost first.
+
+    ``上海市浦东新区人工智能…`` → [上海市, 浦东新区]; ``苏州市…`` → [苏州市]; a text that
+    starts with 本市/全区/关于 names none.
+    """
     text = (text or "").strip().lstrip("《“\"")
     if text.startswith(_LOCAL_REFS):
-        return ""
+        return []
     m = _PLACE.match(text)
     if not m:
-        return ""
+        return []
     place = m.group(1)
-    # 上海市浦东新区… : the most specific unit named at the start.
-    rest = text[len(m.group(0)):]
-    # District names are two to four characters before their unit (浦东新区, 南山区).
-    m2 = re.match(r"([\u4e00-\u9fff]{2,4}?(?:新片区|新区|区|县))", rest)
-    if place.endswith("市") and m2:
-        return m2.group(1)
-    return place
+    nxt = text[m.end(1):m.end(1) + 1]
+    if nxt and nxt in "市省区县" and not place.endswith(("市", "省", "区", "县")):
+        place += nxt  # 苏州 + 市: the shortest match stopped at 州
+    out = [place]
+    rest = text[len(place) + (len(m.group(0)) - len(m.group(1))):]
+    # District names are two to four characters before their unit (浦东新区, 南山区, 某区).
+    units = "新片区|新区|区|县" + ("|市|州" if place.endswith(("省", "自治区")) else "")
+    m2 = re.match(rf"([\u4e00-\u9fff]{{1,4}}?(?:{units}))", rest)
+    if place.endswith(("市", "省", "自治区")) and m2 and not m2.group(1).endswith("地区"):
+        inner = m2.group(1)
+        if inner.endswith("州") and rest[len(inner):len(inner) + 1] == "市":
+            inner += "市"  # 苏州 + 市
+        out.append(inner)
+    return out
+
+
+def _place(text: str) -> str:
+    found = places(text)
+    return found[-1] if found else ""
+
+
+def document_jurisdiction(meta: DocumentMeta, region: str = "") -> tuple[str, str]:
+    """The place a document speaks for, and the larger place it belongs to.
+
+    Metadata (``jurisdiction``, ``parent_jurisdiction``) wins. Otherwise the place
+    names the policy's, the issuer's or the title's wording starts with: the most
+    specific is the jurisdiction and the one before it the parent (某市某区… → 某区 in
+    某市). Else the issuer's outer place (上海市浦东新区人民政府), else the project's
+    ``region`` for a unit below a city.
+    """
+    extra = getattr(meta, "extra", {}) or {}
+    place = str(extra.get("jurisdiction") or "")
+    parent = str(extra.get("parent_jurisdiction") or "")
+    if not place:
+        for text in (meta.policy, meta.issuer or "", meta.title):
+            found = places(text or "")
+            if found:
+                place = found[-1]
+                if not parent and len(found) > 1:
+                    parent = found[-2]
+                break
+    if not parent and place:
+        outer = places(meta.issuer or "")
+        if outer and outer[0] != place and place in (meta.issuer or ""):
+            parent = outer[0]
+        elif region and region != place and level(place) == 1:
+            parent = region
+    return place, parent
 
 
 def jurisdiction(meta: DocumentMeta) -> str:
     """The jurisdiction a document speaks for ('' when nothing says)."""
-    given = meta.extra.get("jurisdiction")
-    if given:
-        return str(given)
-    return _place(meta.policy) or _place(meta.issuer or "") or _place(meta.title)
+    return document_jurisdiction(meta)[0]
 
 
-def parent_jurisdiction(meta: DocumentMeta) -> str:
-    """The higher jurisdiction when the metadata names it ('' otherwise)."""
-    return str(meta.extra.get("parent_jurisdiction") or "")
+def parent_jurisdiction(meta: DocumentMeta, region: str = "") -> str:
+    """The higher jurisdiction: from the metadata or the place names ('' otherwise)."""
+    return document_jurisdiction(meta, region)[1]
 
 
 def level(place: str) -> int:

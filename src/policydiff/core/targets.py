@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from policydiff.core.jurisdiction import document_jurisdiction
 from policydiff.core.metrics import MetricSet
 from policydiff.core.quantities import Quantity, find_quantities, parse_number
 
@@ -79,8 +80,6 @@ _BASE_YEAR = re.compile(r"(?:比|较|相比|相较于?|与|同)((?:19|20)\d{2})�
 _CITED = re.compile(r"《(?P<title>[^》]{4,80})》(?:[^，。；]{0,8}?)"
                     r"(?:提出|明确|要求|指出|提到|规定|确定|"
                     r"设定|目标)")
-_PLACE = re.compile(r"^(?:中国（[^）]+）自由贸易试验区)?(?P<place>[\u4e00-\u9fff]{1,8}?"
-                    r"(?:特别行政区|自治区|自治州|新片区|新区|省|市|区|县|州|盟|旗))")
 # Headings of sections that review the past (一、“十三五”期间…发展情况).
 BASELINE_HEADINGS: tuple[str, ...] = ("发展情况", "发展基础", "回顾", "成效", "现状")
 FIVE_YEAR_PLANS = {"十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
@@ -528,46 +527,6 @@ def _mixed_list(text: str, q: Quantity, term: str) -> bool:
 def _deadline_in(text: str, ctx: Context) -> tuple[int | None, int | None]:
     years = [c for c in _cues(text, ctx) if c.role == "deadline" and c.year]
     return (years[-1].year, years[-1].year_max) if years else (None, None)
-
-
-def _place(text: str) -> str:
-    """The place name ``text`` starts with (上海市…, 浦东新区…, 苏州市…), or ""."""
-    m = _PLACE.match(text)
-    if not m or m.group("place").startswith(("关于", "本市", "全市", "本区", "全区")):
-        return ""
-    place = m.group("place")
-    nxt = text[m.end("place"):m.end("place") + 1]
-    if nxt and nxt in "市省区县":  # 苏州 + 市: the suffix matched too early (州)
-        place += nxt
-    return place
-
-
-def document_jurisdiction(meta: Any, region: str = "") -> tuple[str, str]:
-    """The place a document's figures are about, and the larger place it belongs to.
-
-    A ``jurisdiction`` (and ``parent_jurisdiction``) in the document's metadata wins;
-    else the place name the policy's, the issuer's or the title's wording starts with
-    (浦东新区…, 上海市人民政府…, 临港新片区发布…). The parent: metadata, else a place the
-    issuer names before the jurisdiction (上海市浦东新区 → 上海市), else the project's
-    ``region`` when it differs.
-    """
-    extra = getattr(meta, "extra", {}) or {}
-    place = str(extra.get("jurisdiction") or "")
-    if not place:
-        for text in (meta.policy, meta.issuer or "", meta.title):
-            got = _place(text or "")
-            if got:
-                place = got
-                break
-    parent = str(extra.get("parent_jurisdiction") or "")
-    if not parent and place:
-        issuer = meta.issuer or ""
-        outer = _place(issuer)
-        if outer and outer != place and place in issuer:
-            parent = outer
-        elif region and region != place and not place.endswith(("省", "自治区")):
-            parent = region
-    return place, parent
 
 
 # --------------------------------------------------------------------------- documents
