@@ -39,7 +39,7 @@ def pair_line(pair: Any) -> Text:
     text = Text()
     text.append(f"{pair.status:<10}", style)
     text.append(f" {sim:>4} ", "dim")
-    text.append(pair.label)
+    text.append(pair.label.replace(" → ", "→"))
     return text
 
 
@@ -57,7 +57,7 @@ class CompareScreen(AlignmentScreen):
         Binding("s", "toggle_side_by_side", "Side by side"),
         Binding("full_stop", "step(1)", "Next pair", key_display="."),
         Binding("comma", "step(-1)", "Prev pair", key_display=",", show=False),
-        Binding("C", "compare_with", "Compare docs",
+        Binding("C", "compare_with", "Compare docs", show=False,
                 tooltip="Compare two whole documents article by article"),
         *REVIEW_BINDINGS,
     ]

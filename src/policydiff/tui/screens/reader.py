@@ -41,7 +41,7 @@ class ReaderScreen(AlignmentScreen):
         Binding("A", "new_alignment", "Align picks", tooltip="New alignment of the picks"),
         Binding("m", "mark", "Mark section"),
         Binding("d", "diff_marked", "Diff with mark"),
-        Binding("C", "compare_with", "Compare docs",
+        Binding("C", "compare_with", "Compare docs", show=False,
                 tooltip="Compare this document with another, article by article"),
         *REVIEW_BINDINGS,
     ]
