@@ -106,3 +106,25 @@ def test_review_queue(snap_compare, project: Path, size) -> None:
 def test_search_hit_in_reader(snap_compare, project: Path, size) -> None:
     assert snap_compare(app_for(project), terminal_size=size,
                         run_before=keys("slash", *"4000亿元", "enter", "enter"))
+
+
+@pytest.fixture(scope="module")
+def docs_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from test_tui_compare_docs import make_docs_project
+
+    return make_docs_project(tmp_path_factory.mktemp("snapdocs") / "proj", git=False)
+
+
+def test_compare_documents(snap_compare, docs_project: Path) -> None:
+    """Document mode at 80×24: the pair list with statuses, the second changed pair's diff."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.compare_documents("ai-reg-draft", "ai-reg-final")
+        await settle(pilot)
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.pause(0.2)
+
+    assert snap_compare(app_for(docs_project), terminal_size=(80, 24), run_before=run_before)

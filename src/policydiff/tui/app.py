@@ -90,6 +90,9 @@ class PolicydiffCommands(Provider):
         for doc in ws.corpus:
             out.append((f"Document: {doc.id} {doc.meta.title}", f"{doc.date}, open in the reader",
                         partial(app.open_reader, doc.id)))
+        for a, b in ws.document_pairs():
+            out.append((f"Compare documents: {a} ↔ {b}", "article by article, each pair's diff",
+                        partial(app.compare_documents, a, b)))
         return out
 
     async def discover(self) -> Hits:
@@ -250,8 +253,12 @@ class PolicydiffApp(App[None]):
         """Open compare on two sections (or documents) instead of an alignment."""
         self.post_message(messages.CompareSections(a, b))
 
-    def _forward(self, mode: str, message: messages.OpenReader | messages.CompareSections,
-                 ) -> None:
+    def compare_documents(self, a: str, b: str) -> None:
+        """Open compare on two whole documents, article by article."""
+        self.post_message(messages.CompareDocuments(a, b))
+
+    def _forward(self, mode: str, message: messages.OpenReader | messages.CompareSections
+                 | messages.CompareDocuments) -> None:
         """Switch to ``mode`` and hand ``message`` to its screen (mounted or not yet)."""
         self.switch_mode(mode)
         screen = self.screen_stack[0]
@@ -259,6 +266,8 @@ class PolicydiffApp(App[None]):
         if isinstance(message, messages.OpenReader):
             screen.post_message(messages.OpenReader(message.doc, message.start, message.end,
                                                     message.alignment, message.query))
+        elif isinstance(message, messages.CompareDocuments):
+            screen.post_message(messages.CompareDocuments(message.a, message.b))
         else:
             screen.post_message(messages.CompareSections(message.a, message.b))
 
@@ -268,6 +277,9 @@ class PolicydiffApp(App[None]):
         self._forward("reader", message)
 
     def on_compare_sections(self, message: messages.CompareSections) -> None:
+        self._forward("compare", message)
+
+    def on_compare_documents(self, message: messages.CompareDocuments) -> None:
         self._forward("compare", message)
 
     def on_select_alignment(self, message: messages.SelectAlignment) -> None:

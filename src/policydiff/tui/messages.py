@@ -41,6 +41,15 @@ class CompareSections(Message):
         self.b = b
 
 
+class CompareDocuments(Message):
+    """Compare two whole documents article by article (the 对照表 of ``compare_documents``)."""
+
+    def __init__(self, a: str, b: str) -> None:
+        super().__init__()
+        self.a = a
+        self.b = b
+
+
 class SelectAlignment(Message):
     """Make ``alignment`` the current alignment, in view ``mode`` if given."""
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policydiff.core.corpus import Corpus
 from policydiff.core.errors import InputError, PolicydiffError, StoreError
@@ -22,6 +23,9 @@ from policydiff.core.targets import TargetRow
 from policydiff.store.corpus import load_corpus
 from policydiff.store.project import Project, find_project, project_relative
 from policydiff.tui.messages import Edit
+
+if TYPE_CHECKING:
+    from policydiff.core.compare import Comparison
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,26 @@ class Workspace:
             versions.append(ResolvedPassage(doc_id, doc.date, section, text, "exact"))
         label = " ↔ ".join(f"{d}:{s}" if s else d for d, s in (a, b))
         return build_chain(versions, "", label, "")
+
+    def compare_docs(self, a: str, b: str) -> Comparison:
+        """Two documents compared unit by unit (loads the segmenter: call in a worker)."""
+        from policydiff.core.compare import compare_documents
+
+        return compare_documents(self.corpus.get(a), self.corpus.get(b))
+
+    def document_pairs(self) -> list[tuple[str, str]]:
+        """Pairs worth offering for a document comparison, old first: documents sharing a
+        ``policy`` key (any two), then each consecutive pair in date order."""
+        docs = list(self.corpus)
+        out: list[tuple[str, str]] = []
+        for i, x in enumerate(docs):
+            for y in docs[i + 1:]:
+                if x.meta.policy and x.meta.policy == y.meta.policy:
+                    out.append((x.id, y.id))
+        for x, y in pairwise(docs):
+            if (x.id, y.id) not in out:
+                out.append((x.id, y.id))
+        return out
 
     def _write(self, alignment_id: str, field: str, value: str) -> Edit:
         """Set ``field`` through the store (as the CLI does); what to undo it with."""

@@ -1,4 +1,4 @@
-"""Review dialogs: edit an alignment's note, commit the alignment files with a message."""
+"""Dialogs: edit an alignment's note, commit the alignment files, choose a document."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
 
 from policydiff.tui.messages import Edit
 
@@ -225,3 +226,33 @@ class NewAlignmentDialog(ModalScreen[NewAlignment | None]):
             self.action_create()
         else:
             self.action_cancel()
+
+
+class DocumentPicker(ModalScreen[str | None]):
+    """Choose a document from a list (Enter), or cancel (Esc): the other side of a comparison."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, documents: Sequence[tuple[str, str, str]]):
+        """``documents``: (id, date, title) rows, in the order to show."""
+        super().__init__()
+        self.title_text = title
+        self.documents = list(documents)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(Text(self.title_text, style="bold"))
+            yield OptionList(*[Option(Text.assemble((doc_id, "bold"), f"  {date}  {title}"),
+                                      id=doc_id) for doc_id, date, title in self.documents],
+                             id="doc-picker")
+            yield Label(Text("Enter: choose   esc: cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -41,6 +41,8 @@ class ReaderScreen(AlignmentScreen):
         Binding("A", "new_alignment", "Align picks", tooltip="New alignment of the picks"),
         Binding("m", "mark", "Mark section"),
         Binding("d", "diff_marked", "Diff with mark"),
+        Binding("C", "compare_with", "Compare docs", show=False,
+                tooltip="Compare this document with another, article by article"),
         *REVIEW_BINDINGS,
     ]
 
@@ -224,6 +226,13 @@ class ReaderScreen(AlignmentScreen):
         if self.doc_id:
             self.marked = (self.doc_id, self.section)
             self._status()
+
+    def action_compare_with(self) -> None:
+        """Ask for a second document; compare the two whole documents article by article."""
+        from policydiff.tui.screens.compare import ask_second_document
+
+        if self.doc_id:
+            ask_second_document(self, self.doc_id)
 
     def action_diff_marked(self) -> None:
         if not self.marked or not self.doc_id:

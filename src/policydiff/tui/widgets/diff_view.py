@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual.containers import Horizontal, VerticalScroll
@@ -104,6 +105,44 @@ class DiffView(VerticalScroll):
                 widgets.append(Static(figures_table(step.diff.figures), classes="figures"))
             if not step.diff.changed:
                 widgets.append(Static(Text("(no change in wording)", "dim"), classes="row"))
+        await self.mount_all(widgets)
+        self.scroll_home(animate=False)
+        self.post_message(self.ChangeMoved(0, len(self.changes)))
+
+    async def show_pair(self, pair: Any, doc_a: str, doc_b: str, side_by_side: bool) -> None:
+        """Replace the content with one pair of a document comparison (``core.compare.Pair``).
+
+        Added and deleted units have no diff: their text is one inserted or deleted row."""
+        await self.remove_children()
+        self.current = -1
+        head = Text()
+        head.append(f"--- {doc_a}", "bold red")
+        left = " + ".join(u.heading or u.key for u in pair.a)
+        head.append(f" § {left}" if left else " (none)", "red")
+        head.append("\n")
+        head.append(f"+++ {doc_b}", "bold green")
+        right = " + ".join(u.heading or u.key for u in pair.b)
+        head.append(f" § {right}" if right else " (none)", "green")
+        head.append(f"\n{pair.status}", "bold")
+        if pair.a and pair.b:
+            head.append(f"   similarity {pair.similarity:.0%}", "dim")
+        if pair.figures:
+            head.append(f"   {len(pair.figures)} figure(s) changed", "bold yellow")
+        widgets: list[Static | WrappedText | Horizontal] = [Static(head, classes="step-head")]
+        rows = display_rows(pair.diff) if pair.diff is not None else [Row("", pair.ops)]
+        for row in rows:
+            classes = "row change" if row.changed else "row"
+            if side_by_side:
+                widgets.append(Horizontal(
+                    WrappedText(_cell(row, "a"), classes="cell side-a"),
+                    WrappedText(_cell(row, "b"), classes="cell side-b"),
+                    classes=classes + " sbs"))
+            else:
+                widgets.append(WrappedText(_cell(row, "both"), classes=classes))
+        if pair.diff is not None and pair.diff.figures:
+            widgets.append(Static(figures_table(pair.diff.figures), classes="figures"))
+        if pair.diff is not None and not pair.diff.changed:
+            widgets.append(Static(Text("(no change in wording)", "dim"), classes="row"))
         await self.mount_all(widgets)
         self.scroll_home(animate=False)
         self.post_message(self.ChangeMoved(0, len(self.changes)))
