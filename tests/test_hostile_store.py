@@ -194,3 +194,47 @@ def test_markup_in_titles_and_labels_is_printed_as_written(proj) -> None:
     result = run(proj.root, "alignments", "--theme", "talent")
     assert result.exit_code == 0, result.output
     assert "[/bold]" in result.stdout and "[/]" in result.stdout  # printed, not parsed
+
+
+# --- history and changes: a broken file at a revision is not a removal ------------
+
+
+def _conflict(path: Path) -> None:
+    """Wrap the file's first alignment in merge-conflict markers, as a bad merge leaves it."""
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("alignments:\n")
+    path.write_text(head + sep + "<<<<<<< HEAD\n" + rest + "=======\n>>>>>>> other\n",
+                    encoding="utf-8")
+
+
+def test_changes_reports_a_conflicted_file_as_broken_not_its_alignments_as_removed(proj):
+    repo = init_git(proj.root)
+    talent = proj.alignments_dir / "talent.yaml"
+    _conflict(talent)
+    repo.git.add("-A")
+    repo.index.commit("bad merge")
+    result = run(proj.root, "changes", "HEAD~1..HEAD", "--format", "json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    found = json.loads(result.stdout)["changes"]
+    assert not [c for c in found if c["kind"] == "removed"], found
+    broken = [c for c in found if c["kind"] == "broken"]
+    assert len(broken) == 1, found
+    assert re.search(r"alignments/talent\.yaml:\d+", broken[0]["summary"]), broken
+    assert "HEAD" in broken[0]["summary"]
+    # against the working tree (still conflicted), and the commit that repairs it
+    result = run(proj.root, "changes", "HEAD~1")
+    assert "removed" not in result.stdout and "talent.yaml" in result.stdout, result.output
+    talent.write_text(repo.git.show("HEAD~1:alignments/talent.yaml") + "\n", encoding="utf-8")
+    repo.git.add("-A")
+    repo.index.commit("repair")
+    from policydiff.store.history import history
+
+    entries = history(proj)
+    assert [c.kind for c in entries[0].changes] == ["repaired"], entries[0].changes
+    assert [c.kind for c in entries[1].changes] == ["broken"], entries[1].changes
+    # the alignment's own history: added by the import, then never removed or re-added
+    assert [[c.kind for c in e.changes] for e in history(proj, "talent-targets")] == [["added"]]
+    assert [[c.kind for c in e.changes] for e in history(proj, "talent")][:2] == [
+        ["repaired"], ["broken"]]
