@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 
@@ -60,8 +61,14 @@ def test_report_refuses_a_fifo(proj, tmp_path) -> None:
     assert fifo.exists() and not fifo.is_file()
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="POSIX devices")
-def test_report_refuses_a_device(proj) -> None:
+@pytest.mark.skipif(not (os.path.exists("/dev/null")
+                         and stat.S_ISCHR(os.stat("/dev/null").st_mode)), reason="POSIX devices")
+def test_report_refuses_a_device(proj, monkeypatch) -> None:
+    # Never let a regression replace the machine's /dev/null with a plain file.
+    def no_replace(*_args):
+        raise AssertionError("os.replace called on a device")
+
+    monkeypatch.setattr(os, "replace", no_replace)
     result = run(proj.root, "report", "--section", "summary", "-o", "/dev/null")
     _one_line_error(result)
     assert "/dev/null" in result.stderr
