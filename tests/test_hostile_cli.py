@@ -82,3 +82,25 @@ def test_atomic_write_refuses_a_folder_behind_a_symlink(tmp_path) -> None:
     (tmp_path / "link").symlink_to(tmp_path / "dir")
     with pytest.raises(InputError, match="folder"):
         atomic_write_text(tmp_path / "link", "x")
+def test_report_refuses_a_folder_in_one_line(proj, tmp_path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = run(proj.root, "report", "--section", "summary", "-o", str(folder))
+    assert result.exit_code == 2, result.output
+    assert "out" in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+# --- click's usage errors: one line, exit 2 -------------------------------------------
+
+
+@pytest.mark.parametrize("args", [
+    ["report", "--no-such-option"],
+    ["report", "--format", "pdf"],
+    ["no-such-command"],
+    ["--no-such-global"],
+    ["changes"],
+])
+def test_usage_errors_are_one_line(proj, args) -> None:
+    result = run(proj.root, *args)
+    _one_line_error(result)
+    assert "--help" in result.stderr
