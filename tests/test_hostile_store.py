@@ -238,3 +238,44 @@ def test_changes_reports_a_conflicted_file_as_broken_not_its_alignments_as_remov
     assert [[c.kind for c in e.changes] for e in history(proj, "talent-targets")] == [["added"]]
     assert [[c.kind for c in e.changes] for e in history(proj, "talent")][:2] == [
         ["repaired"], ["broken"]]
+
+
+# --- the $schema line: never into the writer's own installation -------------------
+
+
+def test_a_new_alignment_file_points_at_the_projects_schema_copy(proj, tmp_path) -> None:
+    from policydiff.store.alignments import SCHEMA_LINE, new_file_text
+
+    # proj has no schemas/ and the packaged schema (REPO/src) lies outside it, as in
+    # a venv install: the line must not climb out of the project.
+    path = proj.alignments_dir / "newtheme.yaml"
+    text = new_file_text("newtheme", path, [])
+    line = text.splitlines()[0]
+    assert line == f"{SCHEMA_LINE}../schemas/alignments.schema.json", line
+    copy = proj.root / "schemas" / "alignments.schema.json"
+    assert copy.is_file()
+    import json
+
+    assert json.loads(copy.read_text(encoding="utf-8"))
+
+
+def test_check_warns_about_a_schema_line_pointing_outside_the_project(proj) -> None:
+    talent = proj.alignments_dir / "talent.yaml"
+    text = talent.read_text(encoding="utf-8")
+    _first, rest = text.split("\n", 1)
+    talent.write_text("# yaml-language-server: $schema=../../venv/lib/python3.11/site-packages/"
+                      "policydiff/schemas/alignments.schema.json\n" + rest, encoding="utf-8")
+    result = run(proj.root, "check")
+    assert "alignments/talent.yaml:1: warning: the schema line points outside the project" \
+        in result.output, result.output
+
+
+def test_a_venv_inside_the_project_is_not_a_schema_home(tmp_path) -> None:
+    from policydiff.store.schema_ref import points_outside
+
+    root = tmp_path / "proj"
+    folder = root / "alignments"
+    assert points_outside(root, folder, "../.venv/lib/python3.11/site-packages/policydiff/"
+                                        "schemas/alignments.schema.json")
+    assert not points_outside(root, folder, "../schemas/alignments.schema.json")
+    assert not points_outside(root, folder, "https://example.org/alignments.schema.json")
