@@ -279,3 +279,26 @@ def test_a_venv_inside_the_project_is_not_a_schema_home(tmp_path) -> None:
                                         "schemas/alignments.schema.json")
     assert not points_outside(root, folder, "../schemas/alignments.schema.json")
     assert not points_outside(root, folder, "https://example.org/alignments.schema.json")
+
+
+# --- YAML errors point at the real mistake, not where YAML stumbled ----------------
+
+
+def _line(path: Path, needle: str) -> int:
+    return next(n for n, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if needle in ln)
+
+
+@pytest.mark.parametrize("bad", ['    status: "accepted', "    status: 'accepted",
+                                 "    status: [accepted"])
+def test_a_yaml_error_names_the_line_of_the_mistake(proj, bad) -> None:
+    talent = proj.alignments_dir / "talent.yaml"
+    _edit(talent, "    status: accepted", bad)
+    line = _line(talent, bad.strip())
+    result = run(proj.root, "check")
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"alignments/talent.yaml:{line}: YAML error"), result.stdout
+    # the commands that need the store name the same line
+    result = run(proj.root, "accept", "talent-base")
+    _one_line_error(result)
+    assert f"alignments/talent.yaml:{line}:" in result.stderr, result.stderr
