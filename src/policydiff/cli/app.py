@@ -31,6 +31,9 @@ EXIT_USAGE = 2
 def _one_line_usage(exc: click.UsageError) -> None:
     """Make click print a usage error as ONE line (``policydiff: error: …``), like
     every other error, instead of its four-line usage block; the exit stays 2."""
+    help_error = getattr(click.exceptions, "NoArgsIsHelpError", None)
+    if help_error is not None and isinstance(exc, help_error):
+        return  # that "error" is the help text, asked for by giving no arguments
     message = exc.format_message()
     path = exc.ctx.command_path.split(" ")[1:] if exc.ctx is not None else []
     hint = f" (see `{' '.join(['policydiff', *path, '--help'])}`)"
