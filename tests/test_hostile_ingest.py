@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 import time
 import zipfile
@@ -201,3 +202,40 @@ def test_aliases_refused_in_manifest(proj, tmp_path) -> None:
     result = run(proj.root, "ingest", str(src), "--id", "doc-a", "--date", "2021")
     _one_line(result)
     assert "aliases" in result.stderr
+
+
+# --- corpus front matter: bad YAML and bad dates name their file ------------------------
+
+
+def _front(proj: Project, doc: str, old: str, new: str) -> Path:
+    path = proj.corpus_dir / f"{doc}.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_malformed_front_matter_names_its_file_and_line(proj) -> None:
+    _front(proj, "2021-14th-plan", "period: [2021, 2025]", "period: [2021, 2025")
+    result = run(proj.root, "docs")
+    _one_line(result)
+    assert re.search(r"corpus/2021-14th-plan\.md:\d+: malformed front matter", result.stderr), \
+        result.stderr
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2021-13", "'2021-02-30'", "21-12", "'2021/12'",
+                                 "2021-02-30"])
+def test_a_corpus_date_that_is_not_a_date_is_refused_with_its_file(proj, bad) -> None:
+    _front(proj, "2021-14th-plan", "date: 2021-12", f"date: {bad}")
+    result = run(proj.root, "docs")
+    _one_line(result)
+    assert "corpus/2021-14th-plan.md: " in result.stderr and "YYYY-MM" in result.stderr, \
+        result.stderr
+
+
+@pytest.mark.parametrize("good", ["2021", "2021-12", "2021-12-30", "'2021-12-30'"])
+def test_corpus_dates_in_the_three_precisions_are_accepted(proj, good) -> None:
+    from policydiff.store.corpus import load_document
+
+    path = _front(proj, "2021-14th-plan", "date: 2021-12", f"date: {good}")
+    assert load_document(path).date == good.strip("'")

@@ -194,3 +194,111 @@ def test_markup_in_titles_and_labels_is_printed_as_written(proj) -> None:
     result = run(proj.root, "alignments", "--theme", "talent")
     assert result.exit_code == 0, result.output
     assert "[/bold]" in result.stdout and "[/]" in result.stdout  # printed, not parsed
+
+
+# --- history and changes: a broken file at a revision is not a removal ------------
+
+
+def _conflict(path: Path) -> None:
+    """Wrap the file's first alignment in merge-conflict markers, as a bad merge leaves it."""
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("alignments:\n")
+    path.write_text(head + sep + "<<<<<<< HEAD\n" + rest + "=======\n>>>>>>> other\n",
+                    encoding="utf-8")
+
+
+def test_changes_reports_a_conflicted_file_as_broken_not_its_alignments_as_removed(proj):
+    repo = init_git(proj.root)
+    talent = proj.alignments_dir / "talent.yaml"
+    _conflict(talent)
+    repo.git.add("-A")
+    repo.index.commit("bad merge")
+    result = run(proj.root, "changes", "HEAD~1..HEAD", "--format", "json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    found = json.loads(result.stdout)["changes"]
+    assert not [c for c in found if c["kind"] == "removed"], found
+    broken = [c for c in found if c["kind"] == "broken"]
+    assert len(broken) == 1, found
+    assert re.search(r"alignments/talent\.yaml:\d+", broken[0]["summary"]), broken
+    assert "HEAD" in broken[0]["summary"]
+    # against the working tree (still conflicted), and the commit that repairs it
+    result = run(proj.root, "changes", "HEAD~1")
+    assert "removed" not in result.stdout and "talent.yaml" in result.stdout, result.output
+    talent.write_text(repo.git.show("HEAD~1:alignments/talent.yaml") + "\n", encoding="utf-8")
+    repo.git.add("-A")
+    repo.index.commit("repair")
+    from policydiff.store.history import history
+
+    entries = history(proj)
+    assert [c.kind for c in entries[0].changes] == ["repaired"], entries[0].changes
+    assert [c.kind for c in entries[1].changes] == ["broken"], entries[1].changes
+    # the alignment's own history: added by the import, then never removed or re-added
+    assert [[c.kind for c in e.changes] for e in history(proj, "talent-targets")] == [["added"]]
+    assert [[c.kind for c in e.changes] for e in history(proj, "talent")][:2] == [
+        ["repaired"], ["broken"]]
+
+
+# --- the $schema line: never into the writer's own installation -------------------
+
+
+def test_a_new_alignment_file_points_at_the_projects_schema_copy(proj, tmp_path) -> None:
+    from policydiff.store.alignments import SCHEMA_LINE, new_file_text
+
+    # proj has no schemas/ and the packaged schema (REPO/src) lies outside it, as in
+    # a venv install: the line must not climb out of the project.
+    path = proj.alignments_dir / "newtheme.yaml"
+    text = new_file_text("newtheme", path, [])
+    line = text.splitlines()[0]
+    assert line == f"{SCHEMA_LINE}../schemas/alignments.schema.json", line
+    copy = proj.root / "schemas" / "alignments.schema.json"
+    assert copy.is_file()
+    import json
+
+    assert json.loads(copy.read_text(encoding="utf-8"))
+
+
+def test_check_warns_about_a_schema_line_pointing_outside_the_project(proj) -> None:
+    talent = proj.alignments_dir / "talent.yaml"
+    text = talent.read_text(encoding="utf-8")
+    _first, rest = text.split("\n", 1)
+    talent.write_text("# yaml-language-server: $schema=../../venv/lib/python3.11/site-packages/"
+                      "policydiff/schemas/alignments.schema.json\n" + rest, encoding="utf-8")
+    result = run(proj.root, "check")
+    assert "alignments/talent.yaml:1: warning: the schema line points outside the project" \
+        in result.output, result.output
+
+
+def test_a_venv_inside_the_project_is_not_a_schema_home(tmp_path) -> None:
+    from policydiff.store.schema_ref import points_outside
+
+    root = tmp_path / "proj"
+    folder = root / "alignments"
+    assert points_outside(root, folder, "../.venv/lib/python3.11/site-packages/policydiff/"
+                                        "schemas/alignments.schema.json")
+    assert not points_outside(root, folder, "../schemas/alignments.schema.json")
+    assert not points_outside(root, folder, "https://example.org/alignments.schema.json")
+
+
+# --- YAML errors point at the real mistake, not where YAML stumbled ----------------
+
+
+def _line(path: Path, needle: str) -> int:
+    return next(n for n, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if needle in ln)
+
+
+@pytest.mark.parametrize("bad", ['    status: "accepted', "    status: 'accepted",
+                                 "    status: [accepted"])
+def test_a_yaml_error_names_the_line_of_the_mistake(proj, bad) -> None:
+    talent = proj.alignments_dir / "talent.yaml"
+    _edit(talent, "    status: accepted", bad)
+    line = _line(talent, bad.strip())
+    result = run(proj.root, "check")
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"alignments/talent.yaml:{line}: YAML error"), result.stdout
+    # the commands that need the store name the same line
+    result = run(proj.root, "accept", "talent-base")
+    _one_line_error(result)
+    assert f"alignments/talent.yaml:{line}:" in result.stderr, result.stderr

@@ -28,12 +28,40 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
 
+def _one_line_usage(exc: click.UsageError) -> None:
+    """Make click print a usage error as ONE line (``policydiff: error: …``), like
+    every other error, instead of its four-line usage block; the exit stays 2."""
+    help_error = getattr(click.exceptions, "NoArgsIsHelpError", None)
+    if help_error is not None and isinstance(exc, help_error):
+        return  # that "error" is the help text, asked for by giving no arguments
+    message = exc.format_message()
+    path = exc.ctx.command_path.split(" ")[1:] if exc.ctx is not None else []
+    hint = f" (see `{' '.join(['policydiff', *path, '--help'])}`)"
+
+    def show(file: Any = None) -> None:
+        click.echo(f"policydiff: error: {message}{hint}", err=True)
+
+    exc.show = show  # type: ignore[method-assign]
+
+
 class PolicydiffGroup(click.Group):
-    """Turns :class:`PolicydiffError` into one line on stderr and its exit code."""
+    """Turns :class:`PolicydiffError` and click's usage errors into one line on
+    stderr and their exit code."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            _one_line_usage(exc)
+            raise
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            _one_line_usage(exc)
+            raise
         except PolicydiffError as exc:
             click.echo(f"policydiff: error: {exc}", err=True)
             ctx.exit(exc.exit_code)

@@ -192,6 +192,49 @@ def _numbering(heading: str) -> tuple[str, int | None]:
     return _list_numbering(heading)
 
 
+_FRONT_DATE = re.compile(r"\d{4}(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _front_date(value: Any, name: str) -> str:
+    """The front matter's ``date`` as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` ("" if none).
+
+    Dates order the corpus, so ``yesterday`` or ``2021-13`` is refused with the file
+    named rather than sorted somewhere arbitrary.
+    """
+    import datetime
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value).strip()
+    m = _FRONT_DATE.fullmatch(text)
+    ok = m is not None
+    if m is not None and m.group(1):
+        month = int(m.group(1))
+        ok = 1 <= month <= 12
+        if ok and m.group(2):
+            try:
+                datetime.date(int(text[:4]), month, int(m.group(2)))
+            except ValueError:
+                ok = False
+    if not ok:
+        raise InputError(f"date {text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
+                         "(e.g. 2021-12 or 2021-12-30)", path=name)
+    return text
+
+
+def _front_period(value: Any, name: str) -> tuple[int, int] | None:
+    if not value:
+        return None
+    try:
+        start, end = (int(v) for v in value)
+    except (TypeError, ValueError):
+        raise InputError(f"period {value!r} is not two years: write e.g. [2021, 2025]",
+                         path=name) from None
+    return start, end
+
+
 def document_from_front(front: dict[str, Any], body: str, path: Path | None = None) -> Document:
     """A document from its front matter (already parsed) and its Markdown body.
 
@@ -202,6 +245,8 @@ def document_from_front(front: dict[str, Any], body: str, path: Path | None = No
     if not front.get("id"):
         raise InputError("corpus file has no front matter with an id", path=name)
     period = front.get("period")
+    if isinstance(period, str):
+        period = [p for p in re.split(r"\s*[-–,~至]\s*", period.strip("[] ")) if p]
     known = {"id", "title", "policy", "issuer", "publisher", "date", "kind", "period",
              "source_url", "raw_file", "raw_sha256", "number", "status", "provenance"}
     meta = DocumentMeta(
@@ -210,9 +255,9 @@ def document_from_front(front: dict[str, Any], body: str, path: Path | None = No
         policy=str(front.get("policy") or front.get("title") or front["id"]),
         issuer=front.get("issuer"),
         publisher=front.get("publisher"),
-        date=str(front.get("date") or ""),
+        date=_front_date(front.get("date"), name),
         kind=str(front.get("kind") or "official"),
-        period=(int(period[0]), int(period[1])) if period else None,
+        period=_front_period(period, name),
         source_url=front.get("source_url"),
         raw_file=front.get("raw_file"),
         raw_sha256=front.get("raw_sha256"),

@@ -36,7 +36,6 @@ from policydiff.store.yamltext import (
     parse_yaml,
     plain,
     round_trip,
-    schema_path,
     schema_problems,
     text_value,
 )
@@ -526,7 +525,9 @@ def new_file_text(theme: str, path: Path, items: list[Any], title: str = "") -> 
     """A new alignment file: schema line, a comment, ``theme`` and the items."""
     from ruamel.yaml.comments import CommentedMap
 
-    schema = Path(os.path.relpath(schema_path(ALIGNMENT_SCHEMA), path.parent)).as_posix()
+    from policydiff.store.schema_ref import schema_reference
+
+    schema = schema_reference(path.parent.parent, path.parent, ALIGNMENT_SCHEMA)
     data = CommentedMap()
     data["theme"] = theme
     data["alignments"] = items

@@ -200,7 +200,15 @@ def _schema_line_problems(store: AlignmentStore, rel: str) -> list[Problem]:
     for number, line in enumerate(store.file_text(rel).splitlines()[:3], 1):
         if line.startswith(SCHEMA_LINE):
             target = line[len(SCHEMA_LINE):].strip()
-            if "://" in target or (store.root / rel).parent.joinpath(target).is_file():
+            folder = (store.root / rel).parent
+            from policydiff.store.schema_ref import points_outside
+
+            if points_outside(store.root, folder, target):
+                return [Problem(rel, number, f"the schema line points outside the project "
+                                f"({target}): colleagues' editors will not find it; point "
+                                "it at schemas/ in the project (policydiff validates anyway)",
+                                "warning")]
+            if "://" in target or folder.joinpath(target).is_file():
                 return []
             schema = THEMES_SCHEMA if rel.endswith("/" + THEMES_FILE) else ALIGNMENT_SCHEMA
             return [Problem(rel, number, f"the schema {target!r} does not exist (the packaged "

@@ -13,7 +13,12 @@ from policydiff.store.project import Project, find_project
 
 def parse_document(text: str, path: Path | None = None) -> Document:
     """Parse a corpus file: YAML front matter + Markdown body."""
-    front, body = split_front_matter(text)
+    try:
+        front, body = split_front_matter(text)
+    except InputError as exc:
+        if exc.path is None and path is not None:  # name the file, keep the line
+            raise InputError(exc.message, path=str(path), line=exc.line) from None
+        raise
     return document_from_front(front, body, path)
 
 

@@ -383,7 +383,14 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     try:
         data = YAML(typ="safe").load(m.group(1)) or {}
     except YAMLError as exc:
-        raise InputError(f"malformed front matter: {exc}".splitlines()[0]) from None
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        # the front matter starts on the file's line 2 (after ``---``)
+        raise InputError(f"malformed front matter: {problem}",
+                         line=mark.line + 2 if mark is not None else None) from None
+    except ValueError as exc:  # e.g. ``date: 2021-02-30`` (a timestamp that does not exist)
+        raise InputError(f"malformed front matter: a date that does not exist ({exc}); "
+                         "write YYYY, YYYY-MM or YYYY-MM-DD") from None
     if not isinstance(data, dict):
         raise InputError("front matter is not a mapping")
     return data, text[m.end():]

@@ -25,7 +25,10 @@ class Change:
     ``kind`` is one of: ``added``, ``removed``, ``status``, ``label``, ``note``,
     ``theme`` (alignment moved to another theme), ``member_added``,
     ``member_removed``, ``member_moved``, ``member_absent``, ``member_note``,
-    ``theme_added``, ``theme_removed``, ``theme_changed``.
+    ``theme_added``, ``theme_removed``, ``theme_changed``, ``broken`` (a file that
+    does not parse at the new revision: its alignments are not compared, rather than
+    reported removed) and ``repaired`` (a file broken at the old revision, readable at
+    the new one: its alignments are not reported added).
     """
 
     kind: str
@@ -74,11 +77,47 @@ def _where(member: Member) -> str:
 # --- comparing two stores ---------------------------------------------------------
 
 
+def _broken(store: AlignmentStore | None) -> dict[str, Any]:
+    """Files of ``store`` that do not parse: relative path -> their first error."""
+    if store is None:
+        return {}
+    out = {}
+    for rel in store.files():
+        f = store.stored_file(rel)
+        if not f.ok:
+            out[rel] = next(p for p in f.problems if p.severity == "error")
+    return out
+
+
+def _file_theme(rel: str) -> str:
+    return rel.rsplit("/", 1)[-1].removesuffix(".yaml")
+
+
 def diff_stores(old: AlignmentStore | None, new: AlignmentStore | None) -> list[Change]:
-    """Semantic changes from ``old`` to ``new`` (either may be None: no store)."""
+    """Semantic changes from ``old`` to ``new`` (either may be None: no store).
+
+    A file broken at either side (a merge conflict, a YAML or schema error) is
+    reported once as ``broken`` or ``repaired`` with its ``file:line``; the
+    alignments it held are not reported removed or added, because nobody removed
+    them: the file just cannot be read there.
+    """
     changes: list[Change] = []
-    old_themes = {t.id: t for t in (old.themes() if old else [])}
-    new_themes = {t.id: t for t in (new.themes() if new else [])}
+    old_broken, new_broken = _broken(old), _broken(new)
+    for rel, problem in new_broken.items():
+        if old_broken.get(rel) == problem:
+            continue
+        label = new.label if new is not None else "new"
+        changes.append(Change("broken", "", _file_theme(rel), f"{rel} is broken at {label} "
+                              f"({problem}): its alignments are not compared",
+                              new=str(problem)))
+    for rel in old_broken.keys() - new_broken.keys():
+        label = old.label if old is not None else "old"
+        changes.append(Change("repaired", "", _file_theme(rel), f"{rel} was broken at {label} "
+                              f"({old_broken[rel]}) and is readable again",
+                              old=str(old_broken[rel])))
+    skip_themes = any(rel.endswith("/themes.yaml") for rel in [*old_broken, *new_broken])
+    old_themes = {t.id: t for t in (old.themes() if old and not skip_themes else [])}
+    new_themes = {t.id: t for t in (new.themes() if new and not skip_themes else [])}
     for tid, theme in new_themes.items():
         before = old_themes.get(tid)
         if before is None:
@@ -95,13 +134,15 @@ def diff_stores(old: AlignmentStore | None, new: AlignmentStore | None) -> list[
     for aid, al in new_al.items():
         before = old_al.get(aid)
         if before is None:
+            if al.file in old_broken:
+                continue
             present = len([m for m in al.members if not m.absent])
             changes.append(Change("added", aid, al.theme, f"added [{al.status}] «{al.label}» "
                                   f"with {present} passage(s)", new=al.to_dict()))
         else:
             changes.extend(diff_alignment(before, al))
     for aid, al in old_al.items():
-        if aid not in new_al:
+        if aid not in new_al and al.file not in new_broken:
             changes.append(Change("removed", aid, al.theme, f"removed «{al.label}»",
                                   old=al.to_dict()))
     return changes

@@ -96,6 +96,65 @@ _YAML_HINTS = (
 )
 
 
+_QUOTE_START = re.compile(r"""^\s*(?:-\s+)?(?:[^\s'"#][^#]*?:\s+)?(["'])(.*)$""")
+
+
+def _closes(quote: str, rest: str) -> bool:
+    """Whether ``rest`` (after an opening quote) holds its closing quote."""
+    i = 0
+    while i < len(rest):
+        c = rest[i]
+        if quote == '"' and c == "\\":
+            i += 2
+            continue
+        if c == quote:
+            if quote == "'" and rest[i + 1:i + 2] == "'":  # '' is an escaped '
+                i += 2
+                continue
+            return True
+        i += 1
+    return False
+
+
+def _quote_opened_before(text: str, error_line: int) -> int | None:
+    """The line where a quoted scalar opened that ran over several lines and closed
+    at most two lines above ``error_line`` (1-based; YAML stumbles on what follows
+    the closing quote), if there is one; else None."""
+    if error_line <= 1:
+        return None
+    open_at: tuple[int, str] | None = None
+    spanned: tuple[int, int] | None = None  # (opened, closed) of the last multi-line quote
+    for number, line in enumerate(text.splitlines()[:error_line], 1):
+        if open_at is not None:
+            if _closes(open_at[1], line):
+                spanned = (open_at[0], number)
+                open_at = None
+            continue
+        m = _QUOTE_START.match(line)
+        if m and not _closes(m.group(1), m.group(2)):
+            open_at = (number, m.group(1))
+    if spanned is not None and 0 <= error_line - spanned[1] <= 2:
+        return spanned[0]
+    return None
+
+
+def _flow_opened_above(text: str, error_line: int) -> int | None:
+    """The line just above ``error_line`` if it opens a ``[…]``/``{…}`` value it
+    does not close (YAML only notices on the next line)."""
+    lines = text.splitlines()
+    if not 2 <= error_line <= len(lines):
+        return None
+    above = lines[error_line - 2]
+    m = re.match(r"^\s*(?:-\s+)?[^\s'\"#][^#]*?:\s+([\[{].*)$", above) or \
+        re.match(r"^\s*-\s+([\[{].*)$", above)
+    if m is None or '"' in m.group(1) or "'" in m.group(1):
+        return None
+    value = m.group(1)
+    opened = value.count("[") + value.count("{")
+    closed = value.count("]") + value.count("}")
+    return error_line - 1 if opened > closed else None
+
+
 def parse_yaml(rel: str, text: str) -> tuple[Any, list[Problem]]:
     """Parse ``text``; YAML errors and conflict markers become problems with their line."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -115,6 +174,17 @@ def parse_yaml(rel: str, text: str) -> tuple[Any, list[Problem]]:
         line = mark.line + 1 if mark is not None else 0
         what = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         hint = next((h for key, h in _YAML_HINTS if key in what), "")
+        opened = _quote_opened_before(text, line)
+        if opened is not None:
+            # An unclosed quote swallows the lines below it until the next quote of
+            # its kind; YAML only stumbles there. Point at the quote that was left open.
+            return None, [Problem(rel, opened, f"YAML error: a quoted value opened here is not "
+                                  f"closed on its line; it runs on to line {line}, where "
+                                  f"YAML found: {what} (close the quote)")]
+        flow = _flow_opened_above(text, line)
+        if flow is not None:
+            return None, [Problem(rel, flow, f"YAML error: a [ or {{ opened here is not closed; "
+                                  f"on line {line} YAML found: {what}")]
         return None, [Problem(rel, line, f"YAML error: {what}{hint}")]
     except YAMLError as exc:
         return None, [Problem(rel, 0, f"YAML error: {' '.join(str(exc).split())}")]
