@@ -239,3 +239,28 @@ def test_cache_is_shared_by_concurrent_processes(tmp_path: Path, corpus) -> None
                            text=True, check=True, input=json.dumps(texts, ensure_ascii=False))
     hits, misses = map(int, third.stdout.split())
     assert hits > 0 and misses == 0
+
+
+def test_a_cache_locked_by_another_process_is_never_deleted(tmp_path: Path, monkeypatch) -> None:
+    """'database is locked' is not corruption: the other process's cache stays intact."""
+    import sqlite3
+
+    from policydiff.store.token_cache import SqliteTokenCache
+
+    path = tmp_path / "tokens.sqlite3"
+    first = SqliteTokenCache(path)
+    first.put(b"k", b"v")
+    first.close()
+    real_connect = sqlite3.connect
+
+    def busy(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(sqlite3, "connect", busy)
+    second = SqliteTokenCache(path, busy_timeout=0.1)
+    assert second.get(b"k") is None  # busy: this process goes on without the cache
+    monkeypatch.setattr(sqlite3, "connect", real_connect)
+    assert path.exists()
+    third = SqliteTokenCache(path)
+    assert third.get(b"k") == b"v"
+    third.close()

@@ -37,8 +37,9 @@ class SqliteTokenCache:
     every few thousand entries.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], busy_timeout: float = 30.0) -> None:
         self.path = Path(path)
+        self.busy_timeout = busy_timeout  # seconds to wait for another process's write
         self._db: Any = None
         self._failed = False
         self._pending: dict[bytes, bytes] = {}
@@ -59,8 +60,8 @@ class SqliteTokenCache:
         for attempt in range(2):
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(str(self.path), timeout=5.0, isolation_level=None,
-                                     check_same_thread=False)
+                db = sqlite3.connect(str(self.path), timeout=self.busy_timeout,
+                                     isolation_level=None, check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute("CREATE TABLE IF NOT EXISTS cuts (k BLOB PRIMARY KEY, v BLOB NOT NULL)"
@@ -71,11 +72,22 @@ class SqliteTokenCache:
                 if row is None or bytes(row[0]) != fp:
                     with db:  # another segmenter or dictionary: its cuts are useless now
                         db.execute("BEGIN IMMEDIATE")
-                        db.execute("DELETE FROM cuts")
-                        db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fp,))
+                        # re-read under the write lock: a process that started at the same
+                        # time may have set the fingerprint and begun filling the cache
+                        row = db.execute(
+                            "SELECT value FROM meta WHERE name='fingerprint'").fetchone()
+                        if row is None or bytes(row[0]) != fp:
+                            db.execute("DELETE FROM cuts")
+                            db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)",
+                                       (fp,))
                 self._db = db
                 return db
-            except sqlite3.DatabaseError:
+            except sqlite3.OperationalError:
+                # "database is locked" (another process holds it past the busy timeout) is
+                # not corruption: never delete a cache someone else is writing; just go on
+                # without it in this process.
+                self._failed = True
+            except sqlite3.DatabaseError:  # "file is not a database", "malformed"
                 if attempt == 0 and self._remove_corrupt():
                     continue
                 self._failed = True
