@@ -237,7 +237,7 @@ def main() -> None:
         "dictionary is never loaded (it costs ~0.45 s per process without the cache; "
         "`POLICYDIFF_TOKEN_CACHE=0` turns the cache off to compare). Tokens read from the "
         "cache are identical to jieba's on the corpus and the labelled sets "
-        "(`tests/test_speed.py`).",
+        "(`tests/store/test_speed.py`).",
         "- What remains of `check`, `targets`, `report` and `suggest` beyond start-up is mostly "
         "reading the alignment store and metrics files with ruamel.yaml's pure-Python "
         "round-trip parser plus JSON Schema validation (~0.2 s on an idle machine for the "

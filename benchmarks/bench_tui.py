@@ -61,7 +61,7 @@ def project_root(root: str | None) -> tuple[Path, str]:
     if any(p.name not in own for p in (REPO / "alignments").glob("*.yaml")):
         return REPO, "repository (corpus + curated alignments)"
     sys.path.insert(0, str(REPO / "tests"))
-    from test_tui_fixtures import make_project
+    from tui_project import make_project
 
     dest = Path(tempfile.mkdtemp(prefix="bench-tui-")) / "proj"
     make_project(dest)

@@ -1,6 +1,6 @@
 """The sentence pairing of policydiff.core.worddiff before its speed-up, kept verbatim.
 
-tests/test_speed.py checks that the faster ``align_sentences`` returns exactly what this
+tests/store/test_speed.py checks that the faster ``align_sentences`` returns exactly what this
 one returns (same pairs, same order, same moves) on the corpus and on edited copies.
 """
 

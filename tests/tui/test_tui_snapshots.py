@@ -3,7 +3,7 @@
 The project is the test project of ``test_tui_fixtures`` (the repo's corpus, fixed test
 alignments) so a snapshot changes only when the UI or the corpus does. Review is shot
 outside git so the banner shows and no commit hash or date enters the picture.
-Update after an intended change with ``pytest tests/test_tui_snapshots.py --snapshot-update``.
+Update after an intended change with ``pytest tests/tui/test_tui_snapshots.py --snapshot-update``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from policydiff.tui.app import PolicydiffApp
-from test_tui_fixtures import make_project
+from tui_project import make_project
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 

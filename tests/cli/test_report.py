@@ -14,7 +14,7 @@ from conftest import copy_project, init_git
 from policydiff.cli import cli
 from policydiff.store.project import Project
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 THEMES = ("targets", "layout", "talent", "governance")
 
 

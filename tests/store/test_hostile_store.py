@@ -17,7 +17,7 @@ from policydiff.cli import cli
 from policydiff.store.alignments import load_store
 from policydiff.store.project import Project
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ONE_LINE = re.compile(r"^policydiff: error: [^\n]+\n$")
 
 

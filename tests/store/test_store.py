@@ -18,7 +18,7 @@ from policydiff.core.passages import resolve_member
 from policydiff.store.alignments import AlignmentStore, load_store, read_texts
 from policydiff.store.project import Project
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 # A file as a reviewer writes it: comments everywhere, mixed quoting, a flow mapping,
 # a folded note, keys in their own order.

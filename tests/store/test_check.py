@@ -16,7 +16,7 @@ from policydiff.store.alignments import load_store
 from policydiff.store.check import check_project
 from policydiff.store.project import Project
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^alignments/[a-z-]+\.yaml:\d+: ")
 
 

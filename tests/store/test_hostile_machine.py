@@ -41,7 +41,7 @@ from policydiff.store.corpus import load_corpus
 from policydiff.store.gitstore import load_store_at
 from policydiff.store.project import Project
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXISTING = ("talent-targets", "talent-base", "layout-parks", "governance-rules")
 SENTENCE = re.compile(r"[^。；\n#]{12,60}[。；]")
 STATS = {"steps": 0, "commands": 0, "refused": 0, "commits": 0, "anchors": 0,

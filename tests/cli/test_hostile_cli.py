@@ -16,7 +16,7 @@ from conftest import copy_project
 from policydiff.cli import cli
 from policydiff.store.project import Project
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ONE_LINE = re.compile(r"^policydiff: error: [^\n]+\n$")
 
 

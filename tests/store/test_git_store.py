@@ -16,7 +16,7 @@ from policydiff.store.gitstore import changed_files, commit_files, load_store_at
 from policydiff.store.history import changes, diff_stores, history
 from policydiff.store.project import Project
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run(root: Path, *args: str, input: str | None = None):

@@ -15,7 +15,7 @@ from policydiff.store.corpus import load_corpus
 from policydiff.store.metrics_file import load_metrics, parse_metrics
 from policydiff.store.target_overrides import check_overrides, load_targets
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import git
 import pytest
+from test_tui_app import app_for, plain, settle, sync
 
 from policydiff.tui.app import PolicydiffApp
 from policydiff.tui.widgets.alignment_tree import AlignmentTree
 from policydiff.tui.widgets.diff_view import DiffView
 from policydiff.tui.widgets.document_view import DocumentView
 from policydiff.tui.widgets.outline import Outline
-from test_tui_app import app_for, plain, settle, sync
-from test_tui_fixtures import make_project
+from tui_project import make_project
 
 SIZE = (120, 40)
 

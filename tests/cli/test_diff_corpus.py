@@ -17,7 +17,7 @@ from policydiff.core.passages import ResolvedPassage
 from policydiff.core.worddiff import diff_passages
 from policydiff.store.corpus import load_corpus
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -127,7 +127,7 @@ def test_bundled_corpus_inheritance(corpus) -> None:
 
 
 def _project(tmp_path: Path) -> Project:
-    shutil.copytree(Path(__file__).resolve().parents[1] / "corpus", tmp_path / "corpus")
+    shutil.copytree(Path(__file__).resolve().parents[2] / "corpus", tmp_path / "corpus")
     return Project(tmp_path)
 
 

@@ -20,7 +20,7 @@ from policydiff.tui.widgets.banner import ProblemBanner
 from policydiff.tui.widgets.diff_view import DiffView
 from policydiff.tui.widgets.document_view import DocumentView
 from policydiff.tui.widgets.passage_list import PassageItem
-from test_tui_fixtures import make_project
+from tui_project import make_project
 
 SIZE = (120, 40)
 

@@ -171,7 +171,7 @@ from policydiff.core.textstructure import classify, reflow, split_inline  # noqa
 from policydiff.store.corpus import parse_document  # noqa: E402
 from policydiff.store.ingest import build_document  # noqa: E402
 
-_sys.path.insert(0, str(Path(__file__).parent))
+_sys.path.insert(0, str(Path(__file__).parents[1]))
 from ingest_scoring import DATA, FIELDS, score  # noqa: E402
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from test_anchors_robustness import Tracked, apply_edit, classify
 
 from policydiff.core.alignment import Anchor
 from policydiff.core.anchors import (
@@ -15,7 +16,6 @@ from policydiff.core.anchors import (
     similarity,
 )
 from policydiff.core.errors import InputError
-from test_anchors_robustness import Tracked, apply_edit, classify
 
 FIXTURES = [HealthCheck.function_scoped_fixture]
 PLAN = "2021-14th-plan"

@@ -5,7 +5,7 @@ are asserted on the out-of-sample pairs, which were composed and labelled before
 threshold of core/compare.py was tuned. Run this file as a script to print the table
 of docs/compare.md::
 
-    python tests/test_compare_labels.py
+    python tests/core/test_compare_labels.py
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 from policydiff.core.compare import STATUSES, Comparison, compare_documents
 from policydiff.store.corpus import load_corpus
 
-DATA = Path(__file__).resolve().parent / "data" / "compare"
+DATA = Path(__file__).resolve().parents[1] / "data" / "compare"
 
 
 def _labels() -> list[dict[str, Any]]:

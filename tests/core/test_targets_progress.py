@@ -19,7 +19,7 @@ from policydiff.core.targets import Context, Target, figures_in, scope_of
 from policydiff.core.units import commensurable, convert, parse_unit
 from policydiff.store.metrics_file import parse_metrics
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EMPTY = MetricSet()
 
 

@@ -11,14 +11,14 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from test_tui_app import app_for, plain, settle, sync
 from textual.widgets import ListView
 
 from policydiff.tui.screens.dialogs import DocumentPicker
 from policydiff.tui.widgets.diff_view import DiffView
-from test_tui_app import app_for, plain, settle, sync
-from test_tui_fixtures import make_project
+from tui_project import make_project
 
-DATA = Path(__file__).parent / "data" / "compare" / "corpus"
+DATA = Path(__file__).parents[1] / "data" / "compare" / "corpus"
 SIZE = (120, 40)
 
 

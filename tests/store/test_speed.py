@@ -20,7 +20,7 @@ from policydiff.core import segment
 from policydiff.core.quantities import _cn_digits, _cn_numeral, parse_number
 from policydiff.store.token_cache import SqliteTokenCache, cache_path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("numpy", "scipy", "cn2an", "textual", "git", "jieba")
 
 
@@ -189,7 +189,7 @@ def test_tui_paints_before_the_project_is_loaded(tmp_path: Path) -> None:
     import asyncio
 
     from policydiff.tui.app import LoadingScreen, PolicydiffApp
-    from test_tui_fixtures import make_project
+    from tui_project import make_project
 
     root = make_project(tmp_path / "proj")
     seen: list[str] = []

@@ -23,7 +23,7 @@ from policydiff.core.compare import (
 from policydiff.core.normalize import normalize, normalize_map, to_simplified
 from policydiff.store.corpus import load_corpus, parse_document
 
-DATA = Path(__file__).resolve().parent / "data" / "compare"
+DATA = Path(__file__).resolve().parents[1] / "data" / "compare"
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from policydiff.cli import cli
 from policydiff.store.project import Project
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run(root: Path, *args: str):

@@ -13,7 +13,7 @@ from policydiff.cli import cli
 from policydiff.store.alignments import load_store
 from policydiff.store.project import Project
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run(root: Path, *args: str, input: str | None = None):

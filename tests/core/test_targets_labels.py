@@ -4,7 +4,7 @@ tuning; its first run is kept in first-run.txt) and a held-out set never tuned o
 (tests/data/targets/heldout).
 
 Run as a script to print the figures recorded in docs/targets.md:
-``python tests/test_targets_labels.py`` (both sets) or ``… seeds`` / ``… oos``.
+``python tests/core/test_targets_labels.py`` (both sets) or ``… seeds`` / ``… oos``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from policydiff.store.corpus import load_corpus
 from policydiff.store.metrics_file import load_metrics
 from policydiff.store.project import Project, load_project_info
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LABELS = ROOT / "tests" / "labels" / "targets.yaml"
 OOS_ROOT = ROOT / "tests" / "data" / "targets" / "oos"
 OOS_LABELS = OOS_ROOT / "labels.yaml"

@@ -12,7 +12,7 @@ from policydiff.store.corpus import load_corpus
 from policydiff.store.ingest import regenerate
 from policydiff.store.project import Project
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 SEEDS = REPO.parent / "shared" / "seeds"
 # The 十四五 plan is dated 2021-12 (its 印发 notice): after the 2021-11-05 press report.
