@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,8 @@ class SqliteTokenCache:
 
         from policydiff.core.segment import fingerprint
 
-        for attempt in range(2):
+        corrupt_retried = False
+        for attempt in range(8):
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(str(self.path), timeout=self.busy_timeout,
@@ -83,12 +85,17 @@ class SqliteTokenCache:
                 self._db = db
                 return db
             except sqlite3.OperationalError:
-                # "database is locked" (another process holds it past the busy timeout) is
-                # not corruption: never delete a cache someone else is writing; just go on
-                # without it in this process.
+                # "database is locked": another process is creating or writing the file
+                # (switching a new file to WAL does not wait on the busy timeout). Not
+                # corruption: never delete it; wait a little and try again, then go on
+                # without the cache in this process.
+                if attempt < 7:
+                    time.sleep(0.02 * 2 ** attempt)  # 2.5 s in all
+                    continue
                 self._failed = True
             except sqlite3.DatabaseError:  # "file is not a database", "malformed"
-                if attempt == 0 and self._remove_corrupt():
+                if not corrupt_retried and self._remove_corrupt():
+                    corrupt_retried = True
                     continue
                 self._failed = True
             except OSError:
