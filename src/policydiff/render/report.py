@@ -187,35 +187,6 @@ def _quoted_figures(project: PolicyProject, rows: list[TargetRow]) -> dict[tuple
     return out
 
 
-def _rows(value: Any) -> list[dict[str, Any]]:
-    """Plain dicts from whatever a façade method returned (dataclasses, to_dict(), mappings)."""
-    from dataclasses import asdict, is_dataclass
-
-    items = value if isinstance(value, list | tuple) else list(value or [])
-    out = []
-    for item in items:
-        if hasattr(item, "to_dict"):
-            out.append(dict(item.to_dict()))
-        elif is_dataclass(item) and not isinstance(item, type):
-            out.append(asdict(item))
-        elif isinstance(item, dict):
-            out.append(dict(item))
-        else:
-            out.append({"value": str(item)})
-    return out
-
-
-def _optional(project: PolicyProject, name: str, docs: list[str]) -> list[dict[str, Any]] | None:
-    """Rows of ``project.<name>(docs=…)`` when the façade has it (None: not available)."""
-    method = getattr(project, name, None)
-    if not callable(method):
-        return None
-    try:
-        return _rows(method(docs=docs))
-    except TypeError:
-        return _rows(method())
-
-
 def build_report(project: PolicyProject, *, themes: list[str] | None = None,
                  docs: list[str] | None = None, status: str = "accepted",
                  date: str | None = None, sections: Sequence[str] | None = None) -> Report:
@@ -295,7 +266,7 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
             for c in resolve_citations(extract_citations(d.body), index):
                 report.citations.append(CitationRow(d.id, c))
     if "progress" in chosen:
-        report.progress = _optional(project, "progress", doc_ids)
+        report.progress = [p.to_dict() for p in project.progress(docs=doc_ids)]
     if "reuse" in chosen:
         result = project.reuse(docs=doc_ids)
         report.reuse = [
@@ -506,25 +477,6 @@ def _md_targets(report: Report) -> list[str]:
     return lines
 
 
-def _md_rows_table(rows: list[dict[str, Any]]) -> list[str]:
-    keys = list(dict.fromkeys(k for r in rows for k in r if not isinstance(r[k], dict | list)))
-    keys = keys[:8]
-    out = ["| " + " | ".join(md_cell(k) for k in keys) + " |", "|---|" + "---|" * (len(keys) - 1)]
-    for r in rows:
-        out.append("| " + " | ".join(md_cell(_shorten(str(r.get(k, "")), 80)) for k in keys)
-                   + " |")
-    return [*out, ""]
-
-
-def _md_optional(name: str, rows: list[dict[str, Any]] | None, what: str) -> list[str]:
-    lines = [f"## {name}", ""]
-    if rows is None:
-        return [*lines, f"*{what} not available in this version of policydiff.*", ""]
-    if not rows:
-        return [*lines, "*None.*", ""]
-    return lines + _md_rows_table(rows)
-
-
 def _figure(t: dict[str, Any] | None, with_doc: bool = True) -> str:
     """A figure as the policy words it, with its deadline and where it is from."""
     if not t:
@@ -541,7 +493,7 @@ def _md_progress(report: Report) -> list[str]:
     """Targets with a deadline against the later figures of the same metric, scope and place."""
     rows = report.progress
     if rows is None or not rows:
-        return _md_optional("Progress", rows, "Targets-versus-later-figures verdicts are")
+        return ["## Progress", "", "*No target with a deadline.*", ""]
     lines = ["## Progress", "",
              "Each target with a deadline, set against the later figures of the same metric, "
              "scope and jurisdiction in the corpus. *not comparable* means the later figure "
@@ -568,7 +520,7 @@ def _md_reuse(report: Report) -> list[str]:
     """Which documents inherit wording from which earlier ones, with the passages."""
     rows = report.reuse
     if rows is None or not rows:
-        return _md_optional("Reuse", rows, "Passages inherited from earlier policies are")
+        return ["## Reuse", "", "*No document repeats wording of an earlier one.*", ""]
     lines = ["## Reuse", "",
              "Wording a document repeats or adapts from an earlier one (date order), found "
              "by `policydiff reuse`; formulas most notices share and titles cited in 《》 are "

@@ -92,19 +92,7 @@ class DiffView(VerticalScroll):
         widgets: list[Static | WrappedText | Horizontal] = []
         for step in steps:
             widgets.append(Static(self._heading(step), classes="step-head"))
-            for row in display_rows(step.diff):
-                classes = "row change" if row.changed else "row"
-                if side_by_side:
-                    widgets.append(Horizontal(
-                        WrappedText(_cell(row, "a"), classes="cell side-a"),
-                        WrappedText(_cell(row, "b"), classes="cell side-b"),
-                        classes=classes + " sbs"))
-                else:
-                    widgets.append(WrappedText(_cell(row, "both"), classes=classes))
-            if step.diff.figures:
-                widgets.append(Static(figures_table(step.diff.figures), classes="figures"))
-            if not step.diff.changed:
-                widgets.append(Static(Text("(no change in wording)", "dim"), classes="row"))
+            widgets += _diff_widgets(display_rows(step.diff), step.diff, side_by_side)
         await self.mount_all(widgets)
         self.scroll_home(animate=False)
         self.post_message(self.ChangeMoved(0, len(self.changes)))
@@ -130,19 +118,7 @@ class DiffView(VerticalScroll):
             head.append(f"   {len(pair.figures)} figure(s) changed", "bold yellow")
         widgets: list[Static | WrappedText | Horizontal] = [Static(head, classes="step-head")]
         rows = display_rows(pair.diff) if pair.diff is not None else [Row("", pair.ops)]
-        for row in rows:
-            classes = "row change" if row.changed else "row"
-            if side_by_side:
-                widgets.append(Horizontal(
-                    WrappedText(_cell(row, "a"), classes="cell side-a"),
-                    WrappedText(_cell(row, "b"), classes="cell side-b"),
-                    classes=classes + " sbs"))
-            else:
-                widgets.append(WrappedText(_cell(row, "both"), classes=classes))
-        if pair.diff is not None and pair.diff.figures:
-            widgets.append(Static(figures_table(pair.diff.figures), classes="figures"))
-        if pair.diff is not None and not pair.diff.changed:
-            widgets.append(Static(Text("(no change in wording)", "dim"), classes="row"))
+        widgets += _diff_widgets(rows, pair.diff, side_by_side)
         await self.mount_all(widgets)
         self.scroll_home(animate=False)
         self.post_message(self.ChangeMoved(0, len(self.changes)))
@@ -181,3 +157,25 @@ class DiffView(VerticalScroll):
         target.add_class("-current")
         self.scroll_to_widget(target, animate=False, top=False)
         self.post_message(self.ChangeMoved(self.current + 1, len(changes)))
+
+
+def _diff_widgets(rows: list[Any], diff: Any, side_by_side: bool,
+                  ) -> list[Static | WrappedText | Horizontal]:
+    """The rows of one diff (inline or two columns), its figures table and a no-change line.
+
+    ``diff`` is a :class:`~policydiff.core.worddiff.PassageDiff`, or None for an added or
+    deleted unit of a document comparison (its rows stand alone)."""
+    out: list[Static | WrappedText | Horizontal] = []
+    for row in rows:
+        classes = "row change" if row.changed else "row"
+        if side_by_side:
+            out.append(Horizontal(WrappedText(_cell(row, "a"), classes="cell side-a"),
+                                  WrappedText(_cell(row, "b"), classes="cell side-b"),
+                                  classes=classes + " sbs"))
+        else:
+            out.append(WrappedText(_cell(row, "both"), classes=classes))
+    if diff is not None and diff.figures:
+        out.append(Static(figures_table(diff.figures), classes="figures"))
+    if diff is not None and not diff.changed:
+        out.append(Static(Text("(no change in wording)", "dim"), classes="row"))
+    return out
