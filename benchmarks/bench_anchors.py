@@ -1,7 +1,7 @@
 """How anchors survive random corpus edits: recovered, orphaned, wrongly placed.
 
 Run: ``python benchmarks/bench_anchors.py [--trials N] [--seed S]``. Uses the
-simulation of ``tests/core/test_anchors_robustness.py`` on the bundled corpus.
+simulation of ``tests/anchor_edits.py`` on the bundled corpus.
 ``--adversarial [--anchors N]`` instead prints the matrix of
 ``tests/core/test_anchors_adversarial.py`` (the quote copied into a heading, a nearby or
 distant paragraph, the original reworded or deleted): edit kind x correct /
@@ -17,11 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tests" / "core"))
 
-from test_anchors_adversarial import matrix  # noqa: E402
-from test_anchors_robustness import HEAVY, LIGHT, simulate  # noqa: E402
-
+from anchor_adversary import matrix  # noqa: E402
+from anchor_edits import HEAVY, LIGHT, simulate  # noqa: E402
 from policydiff.store.corpus import load_corpus  # noqa: E402
 
 

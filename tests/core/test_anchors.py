@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from test_anchors_robustness import Tracked, apply_edit, classify
 
+from anchor_edits import Tracked, apply_edit, classify
 from policydiff.core.alignment import Anchor
 from policydiff.core.anchors import (
     Resolution,

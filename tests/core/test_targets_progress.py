@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.conftest import copy_project
 
+from conftest import copy_project
 from policydiff.api import open_project
 from policydiff.cli import cli
 from policydiff.core.metrics import MetricSet

@@ -9,15 +9,18 @@ documents that share nothing, a text without headings) go to stderr as one line 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from policydiff.cli.app import cli, console, emit_json, get_project
 from policydiff.core.errors import InputError
 
+if TYPE_CHECKING:
+    from policydiff.core.document import Document
 
-def _resolve(refs: tuple[str, ...]) -> list[Any]:
+
+def _resolve(refs: tuple[str, ...]) -> list[Document]:
     """Documents by corpus id, or by path to a corpus-format Markdown file."""
     from policydiff.store.corpus import load_document
 

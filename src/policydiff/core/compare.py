@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policydiff.core.document import Document, Section
 from policydiff.core.errors import InputError
@@ -55,6 +55,9 @@ from policydiff.core.worddiff import (
     diff_passages,
     longest_increasing,
 )
+
+if TYPE_CHECKING:
+    from policydiff.core.segment import Token
 
 STATUSES = ("unchanged", "changed", "moved", "renumbered", "split", "merged", "added",
             "deleted")
@@ -940,7 +943,7 @@ _ACTOR_HINT = re.compile(
     "[^。；！？\n]*(?:" + "|".join([*ACTOR_SUFFIXES, *ACTOR_WORDS]) + ")[^。；！？\n]*")
 
 
-def _actors_in(toks: Sequence[Any]) -> list[str]:
+def _actors_in(toks: Sequence[Token]) -> list[str]:
     out: list[str] = []
     for k, t in enumerate(toks):
         if t.kind != "word" or not (t.text.endswith(ACTOR_SUFFIXES) or t.text in ACTOR_WORDS):

@@ -41,11 +41,14 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from policydiff.core.normalize import normalize, normalize_map, to_simplified
+
+if TYPE_CHECKING:
+    from policydiff.core.document import Document
 
 HASH_BITS = 47
 """Fingerprints fit a 6-byte SQLite integer; 2^47 keeps chance collisions negligible."""
@@ -112,8 +115,8 @@ class ReuseDoc:
     """``(section id, start offset in body)`` in document order."""
 
     @classmethod
-    def from_document(cls, doc: Any) -> ReuseDoc:
-        """From a :class:`policydiff.core.document.Document` (duck-typed)."""
+    def from_document(cls, doc: Document) -> ReuseDoc:
+        """From a :class:`policydiff.core.document.Document`."""
         starts = tuple((s.id, s.heading_start if s.heading_start is not None else s.start)
                        for s in doc.sections)
         return cls(doc.id, doc.date, doc.body, starts)

@@ -21,12 +21,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policydiff.core.passages import ResolvedPassage
-from policydiff.core.quantities import find_quantities, multiplier
+from policydiff.core.quantities import Quantity, find_quantities, multiplier
 from policydiff.core.terms import content_words, segment
 from policydiff.core.worddiff import PassageDiff, diff_passages
+
+if TYPE_CHECKING:
+    from policydiff.core.targets import TargetRow
 
 REWRITE_THRESHOLD = 0.22
 """Below this word-diff similarity two passages share no wording worth a diff.
@@ -98,7 +101,7 @@ def key_phrases(a: str, b: str, limit: int = 8) -> tuple[list[str], list[str]]:
     return ordered(b, set(wb) - set(wa)), ordered(a, set(wa) - set(wb))
 
 
-def _figures(text: str) -> list[Any]:
+def _figures(text: str) -> list[Quantity]:
     return [q for q in find_quantities(text) if not q.is_bare]
 
 
@@ -107,7 +110,7 @@ def _base_unit(unit: str) -> str:
     return unit.lstrip("十百千万亿").rstrip("元")
 
 
-def _scaled(q: Any) -> float:
+def _scaled(q: Quantity) -> float:
     return q.value * multiplier(q.unit)
 
 
@@ -121,7 +124,7 @@ _TARGET_VERBS = frozenset({"形成", "达到", "实现", "突破", "超过", "�
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
 
 
-def _window(text: str, q: Any) -> set[str]:
+def _window(text: str, q: Quantity) -> set[str]:
     """Han bigrams of the figure's clause and the clause before it (what the figure measures)."""
     stops = [m.start() for m in _CLAUSE_END.finditer(text, 0, q.start)]
     begin = stops[-2] + 1 if len(stops) >= 2 else 0
@@ -251,7 +254,7 @@ def _unit_key(unit: str) -> tuple[str, float]:
     return _base_unit(unit), multiplier(unit)
 
 
-def _year(row: Any) -> int | None:
+def _year(row: TargetRow) -> int | None:
     y = getattr(row, "year", None)
     try:
         return int(y) if y not in (None, "") else None
@@ -259,8 +262,9 @@ def _year(row: Any) -> int | None:
         return None
 
 
-def target_changes(rows: Sequence[Any], place: Callable[[str], str], level: Callable[[str], int],
-                   order: dict[str, int], quoted: dict[tuple[str, int], str] | None = None
+def target_changes(rows: Sequence[TargetRow], place: Callable[[str], str],
+                   level: Callable[[str], int], order: dict[str, int],
+                   quoted: dict[tuple[str, int], str] | None = None
                    ) -> list[Statement]:
     """Targets raised, lowered or kept (same jurisdiction), or shares of a higher one's.
 

@@ -21,11 +21,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policydiff.core.jurisdiction import document_jurisdiction
 from policydiff.core.metrics import MetricSet
 from policydiff.core.quantities import Quantity, find_quantities, parse_number
+
+if TYPE_CHECKING:
+    from policydiff.core.corpus import Corpus
+    from policydiff.core.document import Document
 
 KINDS = ("target", "baseline", "forecast", "estimate")
 OVERRIDES_FILE = "target-overrides.yaml"
@@ -532,7 +536,7 @@ def _deadline_in(text: str, ctx: Context) -> tuple[int | None, int | None]:
 # --------------------------------------------------------------------------- documents
 
 
-def _section_context(doc: Any, section_id: str) -> tuple[bool, int | None]:
+def _section_context(doc: Document, section_id: str) -> tuple[bool, int | None]:
     section = doc.section(section_id)
     headings = " ".join(section.path)
     year = None
@@ -562,7 +566,7 @@ def _table_header(row: str, doc_year: int) -> tuple[tuple[int, str, int], ...]:
     return tuple(columns)
 
 
-def extract_document(doc: Any, metrics: MetricSet, region: str = "") -> list[Target]:
+def extract_document(doc: Document, metrics: MetricSet, region: str = "") -> list[Target]:
     """Every figure of ``doc`` (headings and sentences), in text order.
 
     ``region`` is the project's region (``project.yaml``): the parent of a district
@@ -636,7 +640,7 @@ def extract_document(doc: Any, metrics: MetricSet, region: str = "") -> list[Tar
     return targets
 
 
-def extract_targets(corpus: Any, metrics: MetricSet, docs: Sequence[str] | None = None,
+def extract_targets(corpus: Corpus, metrics: MetricSet, docs: Sequence[str] | None = None,
                     region: str = "") -> list[Target]:
     """Figures of every document of ``corpus`` (or of ``docs``), documents in date order."""
     chosen = [corpus.get(d) for d in docs] if docs else corpus.documents()
@@ -683,7 +687,7 @@ class Override:
                 and (self.sentence is None or t.sentence == self.sentence))
 
 
-def _added_target(o: Override, doc: Any, metrics: MetricSet) -> Target | None:
+def _added_target(o: Override, doc: Document, metrics: MetricSet) -> Target | None:
     for sentence in doc.sentences():
         if o.quote and o.quote in sentence.text and o.figure in sentence.text and (
                 o.sentence is None or sentence.id == o.sentence):

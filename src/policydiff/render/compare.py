@@ -13,7 +13,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from policydiff.core.compare import Chain, Comparison, FigureNote, Pair
+from policydiff.core.compare import Chain, Comparison, FigureNote, History, Pair, Unit
 from policydiff.core.worddiff import DELETE, EQUAL, INSERT
 from policydiff.render.diff import DELETE_STYLE, INSERT_STYLE, md_escape_inline
 
@@ -75,7 +75,7 @@ def _run_statuses(run: Sequence[Pair]) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items())
 
 
-def _name(u: Any) -> str:
+def _name(u: Unit) -> str:
     if u.kind == "article":
         return u.heading.split("（")[0].split("(")[0].strip() or u.key
     return (u.heading or u.key)[:24]
@@ -380,7 +380,7 @@ def render_rich(c: Comparison, *, markers: bool = False, show_unchanged: bool = 
 # ---------------------------------------------------------------- chains
 
 
-def _chain_cell(h: Any, k: int) -> str:
+def _chain_cell(h: History, k: int) -> str:
     units = h.versions[k]
     return " + ".join(_name(u) for u in units) or "—"
 
