@@ -66,6 +66,29 @@ def test_no_scaffolding_guards_left() -> None:
     assert hits == []
 
 
+def test_no_test_module_imports_another() -> None:
+    """Shared test code lives in helper modules (tests/*.py), never in a test module:
+    importing a test module runs its collection twice and hides what is shared."""
+    import ast
+
+    tests = REPO / "tests"
+    names = {p.stem for p in tests.rglob("test_*.py")}
+    offenders = []
+    for path in tests.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                targets = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                continue
+            for target in targets:
+                last = target.rsplit(".", 1)[-1]
+                if last in names or target.startswith("tests."):
+                    offenders.append(f"{path.relative_to(REPO)}: {target}")
+    assert offenders == []
+
+
 def _commands() -> list[tuple[str, click.Command]]:
     return sorted(cli.commands.items())
 
