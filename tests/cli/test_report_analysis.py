@@ -284,3 +284,17 @@ def test_reuse_section_lists_inherited_wording(project, tmp_path):
     assert "数据资源丰富、应用领域广泛、产业门类齐全" in out  # the 十四五 plan's wording
     assert "was: 数据资源丰富，智慧应用广泛、产业门类齐全" in out  # adapted from 2017
     assert "is a press report" in out  # the news item as a source is qualified
+
+
+def test_forecasts_and_estimates_are_not_listed_as_levels_reached(markdown):
+    """Lingang's 预计…约5000名 is a forecast and 李彦宏's 2.4%至4.8% an estimate: the
+    baselines table ("figures already reached") must not show them (it did)."""
+    targets = _section(markdown, "Targets")
+    baselines = targets.split("### Baselines (figures already reached)")[1].split("###")[0]
+    assert "约5000名" not in baselines and "2.4%至4.8%" not in baselines
+    assert "超过300亿元" in baselines  # 合计投资额超过300亿元: reached on the day
+    expected = targets.split("### Forecasts and estimates")[1].split("###")[0]
+    assert "约5000名" in expected and "2.4%至4.8%" in expected
+    sources = targets.split("### Where each figure comes from")[1]
+    assert re.search(r"2\.4%至4\.8%[^|]*\| estimate \(百度创始人[^|]*李彦宏\)", sources)
+    assert re.search(r"约5000名[^|]*\| forecast \|", sources)

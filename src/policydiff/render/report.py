@@ -91,6 +91,9 @@ class Report:
     documents: list[dict[str, Any]]
     targets: list[TargetRow]
     baselines: list[TargetRow]
+    expectations: list[TargetRow]
+    """Forecasts (预计 …) and figures a speaker or third party gives: neither a goal nor a level
+    reached, so neither table may show them."""
     themes: list[ThemeSection]
     provenance: dict[str, Any]
     status_filter: str = "accepted"
@@ -225,7 +228,8 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
     report = Report(
         title=report_title(project),
         date=report_date(date), documents=_documents_table(documents),
-        targets=targets, baselines=[r for r in rows if r.kind != "target"],
+        targets=targets, baselines=[r for r in rows if r.kind == "baseline"],
+        expectations=[r for r in rows if r.kind in ("forecast", "estimate")],
         themes=theme_sections, provenance=provenance(project, documents), status_filter=status,
         sections=chosen,
     )
@@ -471,9 +475,16 @@ def _md_targets(report: Report) -> list[str]:
     if report.baselines:
         lines += ["### Baselines (figures already reached)", ""]
         lines += _md_target_table(report.baselines, report.documents)
-    if report.targets or report.baselines:
+    if report.expectations:
+        lines += ["### Forecasts and estimates (expected, or someone's figure)", "",
+                  "Neither a policy's goal nor a level reached: what a text expects (预计, 有望) "
+                  "or a figure a speaker or third party gives. The source table names the "
+                  "speaker.", ""]
+        lines += _md_target_table(report.expectations, report.documents)
+    shown = report.targets + report.baselines + report.expectations
+    if shown:
         lines += ["### Where each figure comes from", ""]
-        lines += _md_sources_table(report.targets + report.baselines)
+        lines += _md_sources_table(shown)
     return lines
 
 
@@ -761,10 +772,11 @@ def _md_target_table(rows: list[TargetRow], documents: list[dict[str, Any]]) -> 
 
 
 def _md_sources_table(rows: list[TargetRow]) -> list[str]:
-    out = ["| figure | document | § | sentence |", "|---|---|---|---|"]
+    out = ["| figure | kind | document | § | sentence |", "|---|---|---|---|---|"]
     for r in rows:
+        kind = r.kind + (f" ({r.speaker})" if r.speaker else "")
         out.append(f"| {_md_anchor(figure_anchor(r.doc, r.start))}{md_cell(r.cell)} | "
-                   f"`{r.doc}` | {md_cell(r.section)} | "
+                   f"{md_cell(kind)} | `{r.doc}` | {md_cell(r.section)} | "
                    f"{md_cell(_shorten(r.text, 90))} |")
     out.append("")
     return out
