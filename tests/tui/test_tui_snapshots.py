@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from policydiff.tui.app import PolicydiffApp
-from tui_project import make_project
+from tui_project import make_docs_project, make_project
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
@@ -24,7 +24,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def app_for(root: Path) -> PolicydiffApp:
-    return PolicydiffApp(root, preload_segmenter=False)
+    return PolicydiffApp(root, preload_segmenter=False, watch_interval=None)
 
 
 async def settle(pilot) -> None:
@@ -110,8 +110,6 @@ def test_search_hit_in_reader(snap_compare, project: Path, size) -> None:
 
 @pytest.fixture(scope="module")
 def docs_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from test_tui_compare_docs import make_docs_project
-
     return make_docs_project(tmp_path_factory.mktemp("snapdocs") / "proj", git=False)
 
 

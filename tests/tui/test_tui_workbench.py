@@ -12,14 +12,13 @@ from pathlib import Path
 
 import git
 import pytest
-from test_tui_app import app_for, plain, settle, sync
 
 from policydiff.tui.app import PolicydiffApp
 from policydiff.tui.widgets.alignment_tree import AlignmentTree
 from policydiff.tui.widgets.diff_view import DiffView
 from policydiff.tui.widgets.document_view import DocumentView
 from policydiff.tui.widgets.outline import Outline
-from tui_project import make_project
+from tui_project import app_for, make_project, plain, settle, sync
 
 SIZE = (120, 40)
 
@@ -276,7 +275,7 @@ async def test_undo_restores_the_file_exactly_until_commit(project_dir: Path) ->
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "u" not in footer_keys(app)
-        await pilot.press("a", "e")
+        await pilot.press("a", "i")
         await pilot.pause()
         app.screen.query_one("#note").text = "checked against the 2021 plan"
         await pilot.press("ctrl+s")

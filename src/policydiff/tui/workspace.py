@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from policydiff.core.compare import Comparison
 
 
+LAST_GOOD = "showing the alignments as they were before the change (fix the file: it reloads)"
+LAST_GOOD_CORPUS = "showing the documents as they were before the change (fix the file: it reloads)"
+
+
 @dataclass(frozen=True)
 class Span:
     """An aligned passage inside a document body, for highlighting in the reader."""
@@ -71,6 +75,7 @@ class Workspace:
         self.corpus = corpus
         self.store: Any = None
         self.store_problems: list[str] = []
+        self.corpus_problems: list[str] = []
         self.git_problems: list[str] = []
         self._passages: dict[str, list[ResolvedPassage]] = {}
         self.reload_store()
@@ -86,7 +91,7 @@ class Workspace:
 
     @property
     def problems(self) -> list[str]:
-        return [*self.store_problems, *self.git_problems]
+        return [*self.store_problems, *self.corpus_problems, *self.git_problems]
 
     def _rel(self, path: str | Path | None) -> str:
         return project_relative(path, self.project) if path else ""
@@ -99,23 +104,52 @@ class Workspace:
 
     # ------------------------------------------------------------------ store
 
-    def reload_store(self) -> None:
-        """(Re)read alignments/; a broken file becomes a problem line, not an exception."""
-        self._passages.clear()
-        self.store_problems = []
+    def reload_store(self, keep_last_good: bool = False) -> None:
+        """(Re)read alignments/; a broken file becomes a problem line, not an exception.
+
+        ``keep_last_good`` (a file changed on disk, e.g. an editor saved half a YAML
+        edit): when the new read has errors, keep the alignments as they were and say
+        so in the banner, rather than dropping the broken file's alignments from view.
+        Writes to the broken file are refused by the store meanwhile.
+        """
         from policydiff.store.alignments import load_store
 
         try:
-            self.store = load_store(self.project, strict=False)  # broken files skipped, listed
+            store = load_store(self.project, strict=False)  # broken files skipped, listed
         except PolicydiffError as exc:
+            if keep_last_good and self.store is not None:
+                self.store_problems = [self._describe(exc), LAST_GOOD]
+                return
+            self._passages.clear()
             self.store = None
             self.store_problems = [self._describe(exc)]
             return
-        self.store_problems = [self._describe_problem(p) for p in self._store_file_problems()]
+        errors = self._file_problems(store)
+        problems = [self._describe_problem(p) for p in errors]
+        if keep_last_good and self.store is not None:
+            was_broken = {p.path for p in self._file_problems(self.store)}
+            if {p.path for p in errors} - was_broken:  # a file that was fine broke
+                self.store_problems = [*problems, LAST_GOOD]
+                return
+        self._passages.clear()
+        self.store = store
+        self.store_problems = problems
 
-    def _store_file_problems(self) -> list[Any]:
+    def reload_corpus(self) -> None:
+        """Re-read corpus/ (a document changed on disk); on an error keep the last good one."""
+        try:
+            corpus = load_corpus(self.project)
+        except PolicydiffError as exc:
+            self.corpus_problems = [self._describe(exc), LAST_GOOD_CORPUS]
+            return
+        self.corpus_problems = []
+        self.corpus = corpus
+        self._passages.clear()
+
+    @staticmethod
+    def _file_problems(store: Any) -> list[Any]:
         """Problems the store recorded while skipping broken files."""
-        return [p for p in self.store.problems if p.severity == "error"]
+        return [p for p in store.problems if p.severity == "error"]
 
     def _describe_problem(self, problem: Any) -> str:
         return str(problem)

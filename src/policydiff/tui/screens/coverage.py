@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 
+from policydiff.tui.messages import ViewText
 from policydiff.tui.screens.base import ViewScreen
+from policydiff.tui.viewtext import coverage_view
 from policydiff.tui.widgets.coverage import CoverageGrid
 
 
@@ -22,6 +24,12 @@ class CoverageScreen(ViewScreen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = []
+
+    def clip(self) -> ViewText | None:
+        return coverage_view(self.workspace, self.workspace.themes(), sep="\t")
+
+    def export_view(self) -> ViewText | None:
+        return coverage_view(self.workspace, self.workspace.themes())
 
     def compose_view(self) -> ComposeResult:
         with VerticalScroll(id="coverage-pane"):
