@@ -309,13 +309,12 @@ async def test_targets_table_chart_and_baselines(project_dir: Path) -> None:
         docs = app.workspace.corpus.ids
         assert [c.value for c in table.columns] == ["metric", *docs]  # date order
         assert table.get_row_at(0)[0].plain == "industry-scale"
-        chart = plain(app.screen.query_one("#chart"))
-        bars = {}
-        for line in chart.splitlines():
-            for figure in ("1000亿 ", "4000亿元", "2000亿元", "500亿元"):
-                if figure in line:
-                    bars[figure.strip()] = line.count("█")
-        assert bars["1000亿"] < bars["2000亿元"] < bars["4000亿元"]  # 亿 and 亿元 on one scale
+        chart = app.screen.query_one("#chart")
+        values = {p.figure: p.value for p in chart.points}
+        assert chart.unit == "亿"  # 亿 and 亿元 on one scale
+        assert values["1000亿"] == 1000 and values["4000亿元"] == 4000
+        assert values["1000亿"] < values["2000亿元"] < values["4000亿元"]
+        assert {p.year for p in chart.points} >= {2020, 2023, 2025}  # targets at deadlines
         targets_only = table.row_count
         caption = plain(app.screen.query_one("#targets-caption"))
         await pilot.press("b")

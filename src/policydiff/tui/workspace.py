@@ -25,7 +25,9 @@ from policydiff.store.project import Project, find_project, project_relative
 from policydiff.tui.messages import Edit
 
 if TYPE_CHECKING:
+    from policydiff.api import PolicyProject
     from policydiff.core.compare import Comparison
+    from policydiff.core.progress import Progress
 
 
 LAST_GOOD = "showing the alignments as they were before the change (fix the file: it reloads)"
@@ -362,11 +364,22 @@ class Workspace:
 
     # ------------------------------------------------------------------ targets, search
 
-    def targets(self) -> list[TargetRow]:
-        """The targets table (every distinct figure, overrides applied), as the CLI shows it."""
+    def _api(self) -> PolicyProject:
+        """The façade on this session's corpus (made again when the corpus is reloaded)."""
         from policydiff.api import PolicyProject
 
-        return PolicyProject(self.project, corpus=self.corpus).targets_table()
+        api = self.__dict__.get("_api_project")
+        if api is None or api.corpus is not self.corpus:
+            api = self.__dict__["_api_project"] = PolicyProject(self.project, corpus=self.corpus)
+        return api
+
+    def targets(self) -> list[TargetRow]:
+        """The targets table (every distinct figure, overrides applied), as the CLI shows it."""
+        return self._api().targets_table()
+
+    def progress(self) -> list[Progress]:
+        """Each target with a deadline and its verdict (met, not met, not comparable …)."""
+        return self._api().progress()
 
     def search(self, query: str, limit: int | None = None, context: int = 30) -> list[SearchHit]:
         """Every occurrence of ``query`` (case-insensitive) in the corpus bodies, date order.
