@@ -183,6 +183,12 @@ async def test_help_lists_every_key(project_dir: Path) -> None:
                 if not b.description:
                     continue  # Textual's own undescribed keys
                 assert key_name(b) in text and b.description in text, b
+        keys = {line.split()[1] if line.split()[0] in ("everywhere",) else line.split()[0]
+                for line in text.splitlines()[1:] if line.split()}
+        assert {"j", "k", "g", "G", "PgUp", "PgDn", "esc", "y", "x", "u"} <= keys
+        for hidden in ("n", "N", "P", "C", "ctrl+r", "z", "v", "i", "e"):
+            assert any(line.split()[:2] and hidden in line.split()[:2]
+                       for line in text.splitlines()), hidden
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

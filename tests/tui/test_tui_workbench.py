@@ -477,3 +477,31 @@ async def test_fast_keys_do_not_pull_the_cursor_back(project_dir: Path) -> None:
         assert tree.cursor_alignment == "talent-training"
         assert app.selected_alignment == "talent-training"
         assert "Training system" in plain(app.screen.query_one("#alignment-header"))
+
+
+@sync
+async def test_coverage_at_80_columns_uses_short_labels_with_a_legend(project_dir: Path,
+                                                                      ) -> None:
+    app = app_for(project_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        text = plain(app.screen.query_one("#coverage"))
+        docs = app.workspace.corpus.ids
+        head = next(line for line in text.splitlines() if "D1" in line)
+        assert [f"D{k + 1}" for k in range(len(docs))] == head.split()
+        assert f"D1 {docs[0]}" in " ".join(text.split())  # the legend names each code
+        assert len(head.rstrip()) <= 78  # the grid fits the screen
+        rows = [line.split()[0] for line in text.splitlines() if line.strip()]
+        assert "talent-hub" not in rows  # themes only at first …
+        await pilot.press("v")
+        await settle(pilot)
+        assert "talent-hub" in plain(app.screen.query_one("#coverage"))  # … v: per alignment
+    async with app_for(project_dir).run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        text = plain(pilot.app.screen.query_one("#coverage"))
+        assert "2017-opinions" in text.splitlines()[1] or "2017-opinions" in text
+        assert "D1" not in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 
 from policydiff.tui.messages import ViewText
@@ -23,7 +23,13 @@ class CoverageScreen(ViewScreen):
         height: 1fr;
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = []
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "toggle_alignments", "Per alignment",
+                tooltip="A row per alignment under each theme, or themes only"),
+    ]
+
+    by_alignment = False
+    """Themes only at first: every theme on one screen, silent documents at a glance."""
 
     def clip(self) -> ViewText | None:
         return coverage_view(self.workspace, self.workspace.themes(), sep="\t")
@@ -41,4 +47,11 @@ class CoverageScreen(ViewScreen):
 
     def _show(self, _revision: int = 0) -> None:
         ws = self.workspace
-        self.query_one(CoverageGrid).show(ws, ws.themes(), by_alignment=True)
+        self.query_one(CoverageGrid).show(ws, ws.themes(), by_alignment=self.by_alignment)
+
+    def on_resize(self) -> None:
+        self._show()  # full document ids when they fit, D1 … with a legend when not
+
+    def action_toggle_alignments(self) -> None:
+        self.by_alignment = not self.by_alignment
+        self._show()

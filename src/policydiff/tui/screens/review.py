@@ -30,7 +30,7 @@ class ReviewScreen(AlignmentScreen):
     VIEW = "review"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "queue", "Work through proposed",
-                tooltip="Proposed alignments one by one: a/r/e/s, then commit"),
+                tooltip="Proposed alignments one by one: a/r/e/i/s, then commit"),
         Binding("h", "refresh_history", "Refresh history"),
         *REVIEW_BINDINGS,
     ]
