@@ -262,6 +262,22 @@ async def test_escape_goes_back_and_vi_keys_move(project_dir: Path) -> None:
         await pilot.press("k")
 
 
+@sync
+async def test_vi_keys_move_in_the_search_results(project_dir: Path) -> None:
+    """G then enter opens the last match (seen in tmux: G did nothing in the results)."""
+    app = app_for(project_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"芯片", "enter", "G")
+        await settle(pilot)
+        hits = app.screen.hits
+        assert app.screen.query_one("#search-results").highlighted == len(hits) - 1
+        await pilot.press("k", "enter")
+        await settle(pilot)
+        view = app.screen.query_one(DocumentView)
+        assert view.doc.id == hits[-2].doc and view.hit == (hits[-2].start, hits[-2].end)
+
+
 # --- undo --------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
-from textual.widgets import DataTable, ListView, Static, Tree
+from textual.widgets import DataTable, ListView, OptionList, Static, Tree
 
 from policydiff.core.errors import PolicydiffError
 from policydiff.tui import messages
@@ -485,6 +485,11 @@ class PolicydiffApp(App[None]):
             if n:
                 index = {"top": 0, "bottom": n - 1}.get(where, (widget.index or 0) + step)
                 widget.index = max(0, min(n - 1, index))
+        elif isinstance(widget, OptionList):  # the search results
+            n = widget.option_count
+            if n:
+                index = {"top": 0, "bottom": n - 1}.get(where, (widget.highlighted or 0) + step)
+                widget.highlighted = max(0, min(n - 1, index))
         elif isinstance(widget, DataTable):
             row = {"top": 0, "bottom": widget.row_count - 1}.get(
                 where, widget.cursor_row + step)

@@ -17,6 +17,24 @@ from policydiff.tui.messages import DialogText, Edit
 
 VERBS = {"accepted": "accept", "rejected": "reject", "proposed": "reopen"}
 
+NAV_BINDINGS: list[BindingType] = [
+    # A modal screen does not hear the app's keys: the list keys again, for its list or
+    # text (letters typed into an input go there first, so j/k/g/G still type).
+    Binding("j", "nav('down')", "Down", show=False),
+    Binding("k", "nav('up')", "Up", show=False),
+    Binding("g", "nav('top')", "Top", show=False),
+    Binding("G", "nav('bottom')", "Bottom", show=False),
+]
+
+
+def modal_nav(screen: ModalScreen, where: str) -> None:
+    """j/k/g/G in a modal screen: as the app does it for the focused widget."""
+    from policydiff.tui.app import PolicydiffApp
+
+    app = screen.app
+    if isinstance(app, PolicydiffApp):
+        app.action_nav(where)
+
 
 def proposed_message(edits: Sequence[Edit], added: Sequence[tuple[str, str]] = ()) -> str:
     """A commit message from this session's semantic changes: what was decided, on what.
@@ -225,7 +243,8 @@ class NewAlignmentDialog(ModalScreen[NewAlignment | None]):
 class DocumentPicker(ModalScreen[str | None]):
     """Choose a document from a list (Enter), or cancel (Esc): the other side of a comparison."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"),
+                                             *NAV_BINDINGS]
 
     def __init__(self, title: str, documents: Sequence[tuple[str, str, str]]):
         """``documents``: (id, date, title) rows, in the order to show."""
@@ -247,6 +266,9 @@ class DocumentPicker(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
+
+    def action_nav(self, where: str) -> None:
+        modal_nav(self, where)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from policydiff.tui.screens.dialogs import NAV_BINDINGS, modal_nav
+
 INTRO = (
     "policydiff — compare successive policies. Views: 1 Themes · 2 Compare · 3 Targets · "
     "4 Reader · 5 Review · 6 Coverage. Mouse: click view names, tree nodes, rows and buttons; "
@@ -95,7 +97,14 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", "Close", key_display="esc"),
+        *NAV_BINDINGS,
     ]
+
+    def on_mount(self) -> None:
+        self.query_one("#help-dialog").focus()  # j/k, PgUp/PgDn scroll it
+
+    def action_nav(self, where: str) -> None:
+        modal_nav(self, where)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
