@@ -83,6 +83,9 @@ class ThemesScreen(AlignmentScreen):
         tree.populate(ws.themes(), ws.alignments, selected)
         if selected is not None and self.app.selected_alignment is None:
             self.app.selected_alignment = selected
+        themes = ws.themes()
+        if selected is None and themes:  # a new project: no alignment yet, say how to start
+            self.show_theme(themes[0].id)
 
     def on_selected(self, alignment_id: str | None) -> None:
         """The current alignment changed (tree, palette, reader): cursor and pane follow."""
@@ -131,7 +134,11 @@ class ThemesScreen(AlignmentScreen):
         text.append(f"  {len(alignments)} alignment(s)", "dim")
         if theme.description:
             text.append(f"\n{theme.description}", "italic")
-        text.append("\n↓ to an alignment to review it", "dim")
+        if alignments:
+            text.append("\n↓ to an alignment to review it", "dim")
+        else:
+            text.append("\nNo alignment yet: Reader (4), p on a passage of each document, "
+                        "A; or `policydiff suggest`, then 5, w.", "yellow")
         self.query_one(AlignmentHeader).update(text)
         self.query_one(PassageList).show([])
         self.query_one(PassageList).display = False
