@@ -521,3 +521,16 @@ async def test_coverage_at_80_columns_uses_short_labels_with_a_legend(project_di
         text = plain(pilot.app.screen.query_one("#coverage"))
         assert "2017-opinions" in text.splitlines()[1] or "2017-opinions" in text
         assert "D1" not in text
+
+
+@sync
+async def test_new_project_without_alignments_says_how_to_start(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", git=False)
+    for name in ("targets.yaml", "talent.yaml"):
+        (root / "alignments" / name).unlink()
+    app = app_for(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        header = plain(app.screen.query_one("#alignment-header"))
+        assert "No alignment yet" in header and "p on a passage" in header
+        assert app.screen.shown is None  # review keys off: nothing to act on
