@@ -167,7 +167,7 @@ class PolicydiffApp(App[None]):
         if workspace is None and not background_load:
             from policydiff.tui.workspace import Workspace
 
-            workspace = Workspace.open(root)
+            workspace = Workspace.open(root, check_git=False)  # git: after the first paint
         self.workspace: Workspace = workspace  # type: ignore[assignment]  # None while loading
         self.preload_segmenter = preload_segmenter
         self.watch_interval = watch_interval
@@ -191,8 +191,19 @@ class PolicydiffApp(App[None]):
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.poll_files, name="watch files")
         self.switch_mode("themes")
+        self.call_after_refresh(self.run_worker, self._check_git, thread=True, group="git",
+                                exit_on_error=False)
         if self.preload_segmenter:
             self.call_after_refresh(self._preload_segmenter)
+
+    def _check_git(self) -> None:
+        """Worker: find the git repository after the first paint; a banner if there is none."""
+        self.workspace.check_git()
+        self.call_from_thread(self._git_checked)
+
+    def _git_checked(self) -> None:
+        self.refresh_problems()
+        self.refresh_bindings()
 
     def _open_workspace(self) -> None:
         """Worker: open the project, and import the first view, off the event loop."""
@@ -200,7 +211,7 @@ class PolicydiffApp(App[None]):
         from policydiff.tui.workspace import Workspace
 
         try:
-            workspace = Workspace.open(self.root)
+            workspace = Workspace.open(self.root, check_git=False)
             _screen_class("themes")
         except PolicydiffError as exc:
             self.call_from_thread(self.exit, None, 2, f"policydiff: error: {exc}")

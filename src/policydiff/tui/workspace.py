@@ -72,28 +72,33 @@ class SearchHit:
 class Workspace:
     """Project, corpus, store and git for one TUI session; problems collected as lines."""
 
-    def __init__(self, project: Project, corpus: Corpus):
+    def __init__(self, project: Project, corpus: Corpus, check_git: bool = True):
+        """``check_git=False``: look for the git repository on first need (or when the app
+        calls :meth:`check_git` in a worker) rather than now — importing GitPython and
+        opening the repository is a tenth of a second of start-up."""
         self.project = project
         self.corpus = corpus
         self.store: Any = None
         self.store_problems: list[str] = []
         self.corpus_problems: list[str] = []
-        self.git_problems: list[str] = []
+        self._git_problems: list[str] | None = None
         self._passages: dict[str, list[ResolvedPassage]] = {}
         self.reload_store()
-        self._check_git()
+        if check_git:
+            self.check_git()
 
     @classmethod
-    def open(cls, root: str | Path | None = None) -> Workspace:
+    def open(cls, root: str | Path | None = None, check_git: bool = True) -> Workspace:
         """Load the project at ``root`` (or found from the cwd). Raises PolicydiffError."""
         project = find_project(root)
-        return cls(project, load_corpus(project))
+        return cls(project, load_corpus(project), check_git=check_git)
 
     # ------------------------------------------------------------------ problems
 
     @property
     def problems(self) -> list[str]:
-        return [*self.store_problems, *self.corpus_problems, *self.git_problems]
+        """Banner lines; git's only once it has been looked for (never blocks on git)."""
+        return [*self.store_problems, *self.corpus_problems, *(self._git_problems or [])]
 
     def _rel(self, path: str | Path | None) -> str:
         return project_relative(path, self.project) if path else ""
@@ -322,14 +327,22 @@ class Workspace:
 
     # ------------------------------------------------------------------ git
 
-    def _check_git(self) -> None:
-        self.git_problems = []
+    def check_git(self) -> None:
+        """Look for the project's git repository (a problem line when there is none)."""
         from policydiff.store.gitstore import open_repo
 
         try:
             open_repo(self.project)
         except PolicydiffError as exc:
-            self.git_problems = [self._describe(exc)]
+            self._git_problems = [self._describe(exc)]
+            return
+        self._git_problems = []
+
+    @property
+    def git_problems(self) -> list[str]:
+        if self._git_problems is None:
+            self.check_git()
+        return self._git_problems or []
 
     @property
     def has_git(self) -> bool:
