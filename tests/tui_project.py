@@ -1,9 +1,13 @@
-"""A small TUI test project (corpus copy, themes, alignments, git), shared by the TUI tests
-and the speed tests."""
+"""A small TUI test project (corpus copy, themes, alignments, git) and the Pilot helpers,
+shared by the TUI tests, the snapshots and the speed tests (a test module imports these,
+never another test module)."""
 
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import io
 import shutil
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from policydiff.store.corpus import load_corpus
 from policydiff.store.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
+COMPARE_DATA = REPO / "tests" / "data" / "compare" / "corpus"
 
 THEMES_YAML = """\
 themes:
@@ -87,3 +92,55 @@ def make_project(dest: Path, git: bool = True) -> Path:
     return dest
 
 
+
+
+def make_docs_project(dest: Path, git: bool = False) -> Path:
+    """The TUI test project with a regulation's draft and final added to the corpus
+    (tests/data/compare/corpus, composed for the compare tests; one ``policy`` key)."""
+    make_project(dest, git=git)
+    for name in ("ai-reg-draft.md", "ai-reg-final.md"):
+        shutil.copy(COMPARE_DATA / name, dest / "corpus" / name)
+    return dest
+
+
+# ---------------------------------------------------------------------- Pilot helpers
+
+
+def sync(test):
+    """Run an async Pilot test with asyncio (no pytest async plugin needed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+def app_for(root: Path, **kwargs):
+    """The app on ``root`` without the segmenter preload; the file watcher off unless
+    asked for (tests call ``app.poll_files()`` so a reload happens when they say)."""
+    from policydiff.tui.app import PolicydiffApp
+
+    kwargs.setdefault("watch_interval", None)
+    return PolicydiffApp(root, preload_segmenter=False, **kwargs)
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    """Let workers (diffs, history) finish and the screen catch up."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def plain(widget) -> str:
+    """A widget's text as a reader sees it (Rich tables rendered too)."""
+    from rich.console import Console
+    from rich.text import Text
+    from textual.content import Content
+
+    content = widget.content if hasattr(widget, "content") else widget.render()
+    if isinstance(content, str | Text | Content):
+        return str(content) if not isinstance(content, Text) else content.plain
+    console = Console(width=200, file=io.StringIO(), record=True)
+    console.print(content)
+    return console.export_text()

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import io
 from pathlib import Path
 
 import git
 import pytest
-from rich.console import Console
-from rich.text import Text
-from textual.content import Content
 
 from policydiff.tui.app import PolicydiffApp
 from policydiff.tui.screens.help import HelpScreen, bindings_of, key_name
@@ -20,45 +14,14 @@ from policydiff.tui.widgets.banner import ProblemBanner
 from policydiff.tui.widgets.diff_view import DiffView
 from policydiff.tui.widgets.document_view import DocumentView
 from policydiff.tui.widgets.passage_list import PassageItem
-from tui_project import make_project
+from tui_project import app_for, make_project, plain, settle, sync
 
 SIZE = (120, 40)
-
-
-def sync(test):
-    """Run an async Pilot test with asyncio (no pytest async plugin needed)."""
-
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 @pytest.fixture
 def project_dir(tmp_path: Path) -> Path:
     return make_project(tmp_path / "proj")
-
-
-def app_for(root: Path) -> PolicydiffApp:
-    return PolicydiffApp(root, preload_segmenter=False)
-
-
-async def settle(pilot, rounds: int = 3) -> None:
-    """Let workers (diffs, history) finish and the screen catch up."""
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def plain(widget) -> str:
-    """A widget's text as a reader sees it (Rich tables rendered too)."""
-    content = widget.content if hasattr(widget, "content") else widget.render()
-    if isinstance(content, str | Text | Content):
-        return str(content) if not isinstance(content, Text) else content.plain
-    console = Console(width=200, file=io.StringIO(), record=True)
-    console.print(content)
-    return console.export_text()
 
 
 def passage_docs(screen) -> list[str]:
@@ -166,22 +129,23 @@ async def test_note_draft_survives_cancel_then_saves(project_dir: Path) -> None:
     path = project_dir / "alignments" / "targets.yaml"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("e")
+        await pilot.press("i")
         await pilot.pause()
         area = app.screen.query_one("#note")
         area.text = "Scale goals rise from 1000亿 to 4000亿元."
         await pilot.press("escape")
         await pilot.pause()
-        assert app.note_drafts["targets-scale"].startswith("Scale goals rise")
+        assert app.screen.note_drafts["targets-scale"].startswith("Scale goals rise")
         assert "4000亿元." not in path.read_text(encoding="utf-8")
-        await pilot.press("e")
+        await pilot.press("i")
         await pilot.pause()
         assert app.screen.query_one("#note").text.startswith("Scale goals rise")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "note: Scale goals rise from 1000亿 to 4000亿元." in path.read_text(
             encoding="utf-8")
-        assert "targets-scale" not in app.note_drafts
+        assert "targets-scale" not in app.screen.note_drafts
+        assert not hasattr(app, "note_drafts")  # the view owns its drafts (issue 11)
 
 
 @sync
@@ -219,6 +183,12 @@ async def test_help_lists_every_key(project_dir: Path) -> None:
                 if not b.description:
                     continue  # Textual's own undescribed keys
                 assert key_name(b) in text and b.description in text, b
+        keys = {line.split()[1] if line.split()[0] in ("everywhere",) else line.split()[0]
+                for line in text.splitlines()[1:] if line.split()}
+        assert {"j", "k", "g", "G", "PgUp", "PgDn", "esc", "y", "x", "u"} <= keys
+        for hidden in ("n", "N", "P", "C", "ctrl+r", "z", "v", "i", "e"):
+            assert any(line.split()[:2] and hidden in line.split()[:2]
+                       for line in text.splitlines()), hidden
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
@@ -345,13 +315,12 @@ async def test_targets_table_chart_and_baselines(project_dir: Path) -> None:
         docs = app.workspace.corpus.ids
         assert [c.value for c in table.columns] == ["metric", *docs]  # date order
         assert table.get_row_at(0)[0].plain == "industry-scale"
-        chart = plain(app.screen.query_one("#chart"))
-        bars = {}
-        for line in chart.splitlines():
-            for figure in ("1000亿 ", "4000亿元", "2000亿元", "500亿元"):
-                if figure in line:
-                    bars[figure.strip()] = line.count("█")
-        assert bars["1000亿"] < bars["2000亿元"] < bars["4000亿元"]  # 亿 and 亿元 on one scale
+        chart = app.screen.query_one("#chart")
+        values = {p.figure: p.value for p in chart.points}
+        assert chart.unit == "亿"  # 亿 and 亿元 on one scale
+        assert values["1000亿"] == 1000 and values["4000亿元"] == 4000
+        assert values["1000亿"] < values["2000亿元"] < values["4000亿元"]
+        assert {p.year for p in chart.points} >= {2020, 2023, 2025}  # targets at deadlines
         targets_only = table.row_count
         caption = plain(app.screen.query_one("#targets-caption"))
         await pilot.press("b")

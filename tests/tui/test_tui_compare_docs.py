@@ -6,28 +6,17 @@ for the compare tests (tests/data/compare/corpus), which share a ``policy`` key.
 
 from __future__ import annotations
 
-import shutil
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from test_tui_app import app_for, plain, settle, sync
 from textual.widgets import ListView
 
 from policydiff.tui.screens.dialogs import DocumentPicker
 from policydiff.tui.widgets.diff_view import DiffView
-from tui_project import make_project
+from tui_project import app_for, make_docs_project, plain, settle, sync
 
-DATA = Path(__file__).parents[1] / "data" / "compare" / "corpus"
 SIZE = (120, 40)
-
-
-def make_docs_project(dest: Path, git: bool = False) -> Path:
-    """The TUI test project with a regulation's draft and final added to the corpus."""
-    make_project(dest, git=git)
-    for name in ("ai-reg-draft.md", "ai-reg-final.md"):
-        shutil.copy(DATA / name, dest / "corpus" / name)
-    return dest
 
 
 @pytest.fixture

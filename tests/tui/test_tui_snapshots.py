@@ -1,4 +1,4 @@
-"""Snapshot tests (pytest-textual-snapshot) of the main screens at 80×24 and 160×48.
+"""Snapshot tests (pytest-textual-snapshot) of every view and dialog at 80×24 and 160×48.
 
 The project is the test project of ``test_tui_fixtures`` (the repo's corpus, fixed test
 alignments) so a snapshot changes only when the UI or the corpus does. Review is shot
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from policydiff.tui.app import PolicydiffApp
-from tui_project import make_project
+from tui_project import make_docs_project, make_project
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
@@ -24,7 +24,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def app_for(root: Path) -> PolicydiffApp:
-    return PolicydiffApp(root, preload_segmenter=False)
+    return PolicydiffApp(root, preload_segmenter=False, watch_interval=None)
 
 
 async def settle(pilot) -> None:
@@ -110,13 +110,12 @@ def test_search_hit_in_reader(snap_compare, project: Path, size) -> None:
 
 @pytest.fixture(scope="module")
 def docs_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from test_tui_compare_docs import make_docs_project
-
     return make_docs_project(tmp_path_factory.mktemp("snapdocs") / "proj", git=False)
 
 
-def test_compare_documents(snap_compare, docs_project: Path) -> None:
-    """Document mode at 80×24: the pair list with statuses, the second changed pair's diff."""
+@pytest.mark.parametrize("size", SIZES)
+def test_compare_documents(snap_compare, docs_project: Path, size) -> None:
+    """Document mode: the pair list with statuses, the second changed pair's diff."""
 
     async def run_before(pilot) -> None:
         await settle(pilot)
@@ -127,4 +126,49 @@ def test_compare_documents(snap_compare, docs_project: Path) -> None:
         await settle(pilot)
         await pilot.pause(0.2)
 
-    assert snap_compare(app_for(docs_project), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(app_for(docs_project), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_targets_cell(snap_compare, project: Path, size) -> None:
+    """A document's cell: the figure's sentence, scope, place, policy, verdict, warnings."""
+    assert snap_compare(app_for(project), terminal_size=size,
+                        run_before=keys("3", "right", "right", "right"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_targets_with_baselines(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size, run_before=keys("3", "b"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_coverage_per_alignment(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size, run_before=keys("6", "v"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_note_dialog(snap_compare, project: Path, size) -> None:
+    assert snap_compare(app_for(project), terminal_size=size, run_before=keys("i"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_alignment_dialog(snap_compare, project: Path, size) -> None:
+    """Reader: pick the first aligned passage of two documents, then A."""
+    assert snap_compare(app_for(project), terminal_size=size,
+                        run_before=keys("4", "right_square_bracket", "p", "down", "down",
+                                        "right_square_bracket", "p", "A"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_quit_question(snap_compare, tmp_path: Path, size) -> None:
+    """q with an uncommitted edit (a project copy: the edit must not reach other shots)."""
+    root = make_project(tmp_path / "proj", git=False)
+    assert snap_compare(app_for(root), terminal_size=size, run_before=keys("a", "q"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_broken_file_banner(snap_compare, tmp_path: Path, size) -> None:
+    root = make_project(tmp_path / "proj", git=False)
+    path = root / "alignments" / "talent.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n  - id: [unclosed\n", encoding="utf-8")
+    assert snap_compare(app_for(root), terminal_size=size, run_before=keys("down"))

@@ -12,14 +12,13 @@ from pathlib import Path
 
 import git
 import pytest
-from test_tui_app import app_for, plain, settle, sync
 
 from policydiff.tui.app import PolicydiffApp
 from policydiff.tui.widgets.alignment_tree import AlignmentTree
 from policydiff.tui.widgets.diff_view import DiffView
 from policydiff.tui.widgets.document_view import DocumentView
 from policydiff.tui.widgets.outline import Outline
-from tui_project import make_project
+from tui_project import app_for, make_project, plain, settle, sync
 
 SIZE = (120, 40)
 
@@ -263,6 +262,22 @@ async def test_escape_goes_back_and_vi_keys_move(project_dir: Path) -> None:
         await pilot.press("k")
 
 
+@sync
+async def test_vi_keys_move_in_the_search_results(project_dir: Path) -> None:
+    """G then enter opens the last match (seen in tmux: G did nothing in the results)."""
+    app = app_for(project_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"芯片", "enter", "G")
+        await settle(pilot)
+        hits = app.screen.hits
+        assert app.screen.query_one("#search-results").highlighted == len(hits) - 1
+        await pilot.press("k", "enter")
+        await settle(pilot)
+        view = app.screen.query_one(DocumentView)
+        assert view.doc.id == hits[-2].doc and view.hit == (hits[-2].start, hits[-2].end)
+
+
 # --- undo --------------------------------------------------------------------------
 
 
@@ -276,7 +291,7 @@ async def test_undo_restores_the_file_exactly_until_commit(project_dir: Path) ->
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "u" not in footer_keys(app)
-        await pilot.press("a", "e")
+        await pilot.press("a", "i")
         await pilot.pause()
         app.screen.query_one("#note").text = "checked against the 2021 plan"
         await pilot.press("ctrl+s")
@@ -478,3 +493,44 @@ async def test_fast_keys_do_not_pull_the_cursor_back(project_dir: Path) -> None:
         assert tree.cursor_alignment == "talent-training"
         assert app.selected_alignment == "talent-training"
         assert "Training system" in plain(app.screen.query_one("#alignment-header"))
+
+
+@sync
+async def test_coverage_at_80_columns_uses_short_labels_with_a_legend(project_dir: Path,
+                                                                      ) -> None:
+    app = app_for(project_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        text = plain(app.screen.query_one("#coverage"))
+        docs = app.workspace.corpus.ids
+        head = next(line for line in text.splitlines() if "D1" in line)
+        assert [f"D{k + 1}" for k in range(len(docs))] == head.split()
+        assert f"D1 {docs[0]}" in " ".join(text.split())  # the legend names each code
+        assert len(head.rstrip()) <= 78  # the grid fits the screen
+        rows = [line.split()[0] for line in text.splitlines() if line.strip()]
+        assert "talent-hub" not in rows  # themes only at first …
+        await pilot.press("v")
+        await settle(pilot)
+        assert "talent-hub" in plain(app.screen.query_one("#coverage"))  # … v: per alignment
+    async with app_for(project_dir).run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        text = plain(pilot.app.screen.query_one("#coverage"))
+        assert "2017-opinions" in text.splitlines()[1] or "2017-opinions" in text
+        assert "D1" not in text
+
+
+@sync
+async def test_new_project_without_alignments_says_how_to_start(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", git=False)
+    for name in ("targets.yaml", "talent.yaml"):
+        (root / "alignments" / name).unlink()
+    app = app_for(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        header = plain(app.screen.query_one("#alignment-header"))
+        assert "No alignment yet" in header and "p on a passage" in header
+        assert app.screen.shown is None  # review keys off: nothing to act on

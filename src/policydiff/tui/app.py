@@ -19,10 +19,11 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
-from textual.widgets import DataTable, ListView, Static, Tree
+from textual.widgets import DataTable, ListView, OptionList, Static, Tree
 
 from policydiff.core.errors import PolicydiffError
 from policydiff.tui import messages
+from policydiff.tui.watch import Snapshot
 from policydiff.tui.workspace import Workspace
 
 _SCREENS = {
@@ -129,6 +130,10 @@ class PolicydiffApp(App[None]):
         Binding("slash", "search", "Search", key_display="/"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("u", "undo", "Undo", tooltip="Undo the last status or note change"),
+        Binding("y", "copy", "Copy", show=False,
+                tooltip="The passage, diff or table on screen, to the clipboard (OSC 52)"),
+        Binding("x", "export", "Export", show=False,
+                tooltip="The view on screen to a Markdown or CSV file under exports/"),
         Binding("escape", "back", "Back", show=False, tooltip="The view you came from"),
         Binding("j", "nav('down')", "Down", show=False),
         Binding("k", "nav('up')", "Up", show=False),
@@ -146,23 +151,27 @@ class PolicydiffApp(App[None]):
     """Counts writes to the store (edits, undo, commit, reload): views re-read on change."""
     problems: reactive[tuple[str, ...]] = reactive(())
     """Banner lines: broken files (``file:line: message``), missing git repository."""
+    corpus_revision: reactive[int] = reactive(0)
+    """Counts reloads of the corpus (a document changed on disk): views re-read on change."""
     segmenter_ready: reactive[bool] = reactive(False)
 
     def __init__(self, root: str | Path | None = None, workspace: Workspace | None = None,
-                 preload_segmenter: bool = True, background_load: bool = False):
+                 preload_segmenter: bool = True, background_load: bool = False,
+                 watch_interval: float | None = 1.0):
         """``background_load``: paint a loading screen first and open the project in a
-        worker (the command line does this; tests keep the synchronous default)."""
+        worker (the command line does this; tests keep the synchronous default).
+        ``watch_interval``: seconds between looks at the alignment and corpus files
+        (None: do not watch; :meth:`poll_files` still reloads when called)."""
         super().__init__()
         self.root = root
         if workspace is None and not background_load:
             from policydiff.tui.workspace import Workspace
 
-            workspace = Workspace.open(root)
+            workspace = Workspace.open(root, check_git=False)  # git: after the first paint
         self.workspace: Workspace = workspace  # type: ignore[assignment]  # None while loading
         self.preload_segmenter = preload_segmenter
-        self.note_drafts: dict[str, str] = {}
-        """Notes typed and cancelled, per alignment: the note dialog starts from them."""
-        self.commit_draft = ""
+        self.watch_interval = watch_interval
+        self._files: Snapshot | None = None
         self.edits: list[messages.Edit] = []
         """This session's uncommitted review writes, oldest first: ``u`` undoes the last."""
         self.added: list[tuple[str, str]] = []
@@ -178,9 +187,23 @@ class PolicydiffApp(App[None]):
 
     def _start(self) -> None:
         self.refresh_problems()
+        self._files = self._take_snapshot()
+        if self.watch_interval:
+            self.set_interval(self.watch_interval, self.poll_files, name="watch files")
         self.switch_mode("themes")
+        self.call_after_refresh(self.run_worker, self._check_git, thread=True, group="git",
+                                exit_on_error=False)
         if self.preload_segmenter:
             self.call_after_refresh(self._preload_segmenter)
+
+    def _check_git(self) -> None:
+        """Worker: find the git repository after the first paint; a banner if there is none."""
+        self.workspace.check_git()
+        self.call_from_thread(self._git_checked)
+
+    def _git_checked(self) -> None:
+        self.refresh_problems()
+        self.refresh_bindings()
 
     def _open_workspace(self) -> None:
         """Worker: open the project, and import the first view, off the event loop."""
@@ -188,7 +211,7 @@ class PolicydiffApp(App[None]):
         from policydiff.tui.workspace import Workspace
 
         try:
-            workspace = Workspace.open(self.root)
+            workspace = Workspace.open(self.root, check_git=False)
             _screen_class("themes")
         except PolicydiffError as exc:
             self.call_from_thread(self.exit, None, 2, f"policydiff: error: {exc}")
@@ -230,8 +253,120 @@ class PolicydiffApp(App[None]):
     def reload(self) -> None:
         """Re-read alignments/ (after an edit outside the app, or to retry a broken file)."""
         self.workspace.reload_store()
+        self._files = self._take_snapshot()
         self.refresh_problems()
         self.store_revision += 1
+
+    # ------------------------------------------------------------------ files on disk
+
+    def _take_snapshot(self) -> Snapshot:
+        project = self.workspace.project
+        return Snapshot.take(project.alignments_dir, project.corpus_dir)
+
+    def poll_files(self) -> tuple[list[str], list[str]]:
+        """Reload what changed on disk since the last look (an editor, git, a script).
+
+        A file that no longer loads puts a banner up and the views keep the last good
+        state; the next save that loads clears it. Returns the changed file names
+        (alignments, corpus).
+        """
+        if self.workspace is None or self._files is None:
+            return [], []
+        now = self._take_snapshot()
+        aligned, corpus = self._files.changed(now)
+        self._files = now
+        if not aligned and not corpus:
+            return aligned, corpus
+        ws = self.workspace
+        if corpus:
+            ws.reload_corpus()
+        if aligned or corpus:
+            ws.reload_store(keep_last_good=True)
+        self.refresh_problems()
+        if corpus and not ws.corpus_problems:
+            self.corpus_revision += 1
+        self.store_revision += 1
+        self.refresh_bindings()
+        names = [*aligned, *corpus]
+        if not self.problems:
+            self.notify(f"reloaded: {', '.join(names[:3])}"
+                        + (f" and {len(names) - 3} more" if len(names) > 3 else ""),
+                        title="Changed on disk", timeout=3)
+        return aligned, corpus
+
+    def open_in_editor(self, alignment_id: str) -> None:
+        """Open the alignment's file in ``$VISUAL``/``$EDITOR`` at its line; reload after.
+
+        The app is suspended (the editor gets the terminal) and resumes when the
+        editor exits; what the editor saved is read back at once, a broken save
+        becomes the banner.
+        """
+        import subprocess
+
+        from textual.app import SuspendNotSupported
+
+        from policydiff.tui.outside import editor_command
+
+        al = self.workspace.alignment(alignment_id)
+        if al is None or not al.file:
+            return
+        path = self.workspace.project.root / al.file
+        try:
+            command = editor_command(path, al.line)
+        except PolicydiffError as exc:
+            self.notify(str(exc), title="No editor", severity="error", timeout=8)
+            return
+
+        def run() -> int:
+            return subprocess.run(command, check=False).returncode
+
+        try:
+            try:
+                with self.suspend():
+                    code = run()
+            except SuspendNotSupported:  # headless (tests) or a web terminal
+                code = run()
+        except OSError as exc:
+            self.notify(f"{command[0]}: {exc.strerror or exc}", title="Editor did not start",
+                        severity="error", timeout=8)
+            return
+        if code:
+            self.notify(f"{command[0]} exited with status {code}", severity="warning")
+        aligned, _ = self.poll_files()
+        if not aligned:
+            self.notify(f"{al.file}: unchanged", timeout=3)
+
+    def action_copy(self) -> None:
+        """Copy what the view shows (passage, diff, table) with OSC 52."""
+        from policydiff.tui.screens.base import ViewScreen
+
+        clip = self.screen.clip() if isinstance(self.screen, ViewScreen) else None
+        if clip is None or not clip.text:
+            self.notify("Nothing to copy here.", severity="information")
+            return
+        self.copy_to_clipboard(clip.text)
+        self.notify(f"copied {clip.what} ({len(clip.text)} characters)", timeout=3)
+
+    def action_export(self) -> None:
+        """Write the view on screen to ``exports/<view>.md|csv``; the path in a notification."""
+        from policydiff.store.fsutil import atomic_write_text
+        from policydiff.tui.outside import export_path
+        from policydiff.tui.screens.base import ViewScreen
+
+        out = self.screen.export_view() if isinstance(self.screen, ViewScreen) else None
+        if out is None or not out.text:
+            self.notify("Nothing to export here.", severity="information")
+            return
+        root = self.workspace.project.root
+        path = export_path(root, out.stem, out.suffix)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(path, out.text)
+        except OSError as exc:
+            self.notify(f"{path}: {exc.strerror or exc}", title="Not exported",
+                        severity="error", timeout=8)
+            return
+        self.notify(f"{out.what} → {path.relative_to(root)}", title="Exported", timeout=6)
 
     def select_alignment(self, alignment_id: str, mode: str | None = None) -> None:
         self.selected_alignment = alignment_id
@@ -288,6 +423,7 @@ class PolicydiffApp(App[None]):
     # ------------------------------------------------------------------ writes
 
     def _wrote(self) -> None:
+        self._files = self._take_snapshot()  # our own write: nothing to reload
         self.refresh_problems()
         self.store_revision += 1
         self.refresh_bindings()
@@ -360,6 +496,11 @@ class PolicydiffApp(App[None]):
             if n:
                 index = {"top": 0, "bottom": n - 1}.get(where, (widget.index or 0) + step)
                 widget.index = max(0, min(n - 1, index))
+        elif isinstance(widget, OptionList):  # the search results
+            n = widget.option_count
+            if n:
+                index = {"top": 0, "bottom": n - 1}.get(where, (widget.highlighted or 0) + step)
+                widget.highlighted = max(0, min(n - 1, index))
         elif isinstance(widget, DataTable):
             row = {"top": 0, "bottom": widget.row_count - 1}.get(
                 where, widget.cursor_row + step)

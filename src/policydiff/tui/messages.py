@@ -70,3 +70,29 @@ class Edit:
     path: str  # the file, relative to the project
     text_before: str  # the whole file before the write (exact undo while untouched)
     text_after: str
+
+
+@dataclass(frozen=True)
+class DialogText:
+    """What a note or commit dialog closed with: the text, and whether to use it now.
+
+    ``done=False`` (escape) hands back what was typed so the screen that opened the
+    dialog keeps it as a draft for next time; nothing is left in the app.
+    """
+
+    text: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class ViewText:
+    """The view on screen as text: what ``y`` copies and ``x`` exports.
+
+    ``what`` names it in the notification (``diff of targets-scale``); ``stem`` and
+    ``suffix`` name the exported file (``exports/<stem>.<suffix>``).
+    """
+
+    what: str
+    text: str
+    stem: str
+    suffix: str = "md"

@@ -25,7 +25,13 @@ from policydiff.store.project import Project, find_project, project_relative
 from policydiff.tui.messages import Edit
 
 if TYPE_CHECKING:
+    from policydiff.api import PolicyProject
     from policydiff.core.compare import Comparison
+    from policydiff.core.progress import Progress
+
+
+LAST_GOOD = "showing the alignments as they were before the change (fix the file: it reloads)"
+LAST_GOOD_CORPUS = "showing the documents as they were before the change (fix the file: it reloads)"
 
 
 @dataclass(frozen=True)
@@ -66,27 +72,33 @@ class SearchHit:
 class Workspace:
     """Project, corpus, store and git for one TUI session; problems collected as lines."""
 
-    def __init__(self, project: Project, corpus: Corpus):
+    def __init__(self, project: Project, corpus: Corpus, check_git: bool = True):
+        """``check_git=False``: look for the git repository on first need (or when the app
+        calls :meth:`check_git` in a worker) rather than now — importing GitPython and
+        opening the repository is a tenth of a second of start-up."""
         self.project = project
         self.corpus = corpus
         self.store: Any = None
         self.store_problems: list[str] = []
-        self.git_problems: list[str] = []
+        self.corpus_problems: list[str] = []
+        self._git_problems: list[str] | None = None
         self._passages: dict[str, list[ResolvedPassage]] = {}
         self.reload_store()
-        self._check_git()
+        if check_git:
+            self.check_git()
 
     @classmethod
-    def open(cls, root: str | Path | None = None) -> Workspace:
+    def open(cls, root: str | Path | None = None, check_git: bool = True) -> Workspace:
         """Load the project at ``root`` (or found from the cwd). Raises PolicydiffError."""
         project = find_project(root)
-        return cls(project, load_corpus(project))
+        return cls(project, load_corpus(project), check_git=check_git)
 
     # ------------------------------------------------------------------ problems
 
     @property
     def problems(self) -> list[str]:
-        return [*self.store_problems, *self.git_problems]
+        """Banner lines; git's only once it has been looked for (never blocks on git)."""
+        return [*self.store_problems, *self.corpus_problems, *(self._git_problems or [])]
 
     def _rel(self, path: str | Path | None) -> str:
         return project_relative(path, self.project) if path else ""
@@ -99,23 +111,52 @@ class Workspace:
 
     # ------------------------------------------------------------------ store
 
-    def reload_store(self) -> None:
-        """(Re)read alignments/; a broken file becomes a problem line, not an exception."""
-        self._passages.clear()
-        self.store_problems = []
+    def reload_store(self, keep_last_good: bool = False) -> None:
+        """(Re)read alignments/; a broken file becomes a problem line, not an exception.
+
+        ``keep_last_good`` (a file changed on disk, e.g. an editor saved half a YAML
+        edit): when the new read has errors, keep the alignments as they were and say
+        so in the banner, rather than dropping the broken file's alignments from view.
+        Writes to the broken file are refused by the store meanwhile.
+        """
         from policydiff.store.alignments import load_store
 
         try:
-            self.store = load_store(self.project, strict=False)  # broken files skipped, listed
+            store = load_store(self.project, strict=False)  # broken files skipped, listed
         except PolicydiffError as exc:
+            if keep_last_good and self.store is not None:
+                self.store_problems = [self._describe(exc), LAST_GOOD]
+                return
+            self._passages.clear()
             self.store = None
             self.store_problems = [self._describe(exc)]
             return
-        self.store_problems = [self._describe_problem(p) for p in self._store_file_problems()]
+        errors = self._file_problems(store)
+        problems = [self._describe_problem(p) for p in errors]
+        if keep_last_good and self.store is not None:
+            was_broken = {p.path for p in self._file_problems(self.store)}
+            if {p.path for p in errors} - was_broken:  # a file that was fine broke
+                self.store_problems = [*problems, LAST_GOOD]
+                return
+        self._passages.clear()
+        self.store = store
+        self.store_problems = problems
 
-    def _store_file_problems(self) -> list[Any]:
+    def reload_corpus(self) -> None:
+        """Re-read corpus/ (a document changed on disk); on an error keep the last good one."""
+        try:
+            corpus = load_corpus(self.project)
+        except PolicydiffError as exc:
+            self.corpus_problems = [self._describe(exc), LAST_GOOD_CORPUS]
+            return
+        self.corpus_problems = []
+        self.corpus = corpus
+        self._passages.clear()
+
+    @staticmethod
+    def _file_problems(store: Any) -> list[Any]:
         """Problems the store recorded while skipping broken files."""
-        return [p for p in self.store.problems if p.severity == "error"]
+        return [p for p in store.problems if p.severity == "error"]
 
     def _describe_problem(self, problem: Any) -> str:
         return str(problem)
@@ -286,14 +327,22 @@ class Workspace:
 
     # ------------------------------------------------------------------ git
 
-    def _check_git(self) -> None:
-        self.git_problems = []
+    def check_git(self) -> None:
+        """Look for the project's git repository (a problem line when there is none)."""
         from policydiff.store.gitstore import open_repo
 
         try:
             open_repo(self.project)
         except PolicydiffError as exc:
-            self.git_problems = [self._describe(exc)]
+            self._git_problems = [self._describe(exc)]
+            return
+        self._git_problems = []
+
+    @property
+    def git_problems(self) -> list[str]:
+        if self._git_problems is None:
+            self.check_git()
+        return self._git_problems or []
 
     @property
     def has_git(self) -> bool:
@@ -328,11 +377,22 @@ class Workspace:
 
     # ------------------------------------------------------------------ targets, search
 
-    def targets(self) -> list[TargetRow]:
-        """The targets table (every distinct figure, overrides applied), as the CLI shows it."""
+    def _api(self) -> PolicyProject:
+        """The façade on this session's corpus (made again when the corpus is reloaded)."""
         from policydiff.api import PolicyProject
 
-        return PolicyProject(self.project, corpus=self.corpus).targets_table()
+        api = self.__dict__.get("_api_project")
+        if api is None or api.corpus is not self.corpus:
+            api = self.__dict__["_api_project"] = PolicyProject(self.project, corpus=self.corpus)
+        return api
+
+    def targets(self) -> list[TargetRow]:
+        """The targets table (every distinct figure, overrides applied), as the CLI shows it."""
+        return self._api().targets_table()
+
+    def progress(self) -> list[Progress]:
+        """Each target with a deadline and its verdict (met, not met, not comparable …)."""
+        return self._api().progress()
 
     def search(self, query: str, limit: int | None = None, context: int = 30) -> list[SearchHit]:
         """Every occurrence of ``query`` (case-insensitive) in the corpus bodies, date order.

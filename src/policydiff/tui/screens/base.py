@@ -8,7 +8,7 @@ that is not on screen.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from policydiff.core.errors import PolicydiffError
+from policydiff.tui.messages import DialogText, ViewText
 from policydiff.tui.widgets.banner import ProblemBanner
 from policydiff.tui.widgets.view_tabs import ViewTabs
 from policydiff.tui.workspace import Workspace
@@ -48,16 +49,26 @@ class ViewScreen(Screen[None]):
     def workspace(self) -> Workspace:
         return self.app.workspace
 
+    def clip(self) -> ViewText | None:
+        """What ``y`` copies: the passage, diff or table on screen (override)."""
+        return None
+
+    def export_view(self) -> ViewText | None:
+        """What ``x`` writes to a file: the view as Markdown or CSV (default: the clip)."""
+        return self.clip()
+
 
 REVIEW_BINDINGS: list[BindingType] = [
     Binding("a", "set_status('accepted')", "Accept"),
     Binding("r", "set_status('rejected')", "Reject"),
-    Binding("e", "edit_note", "Note", tooltip="Edit the note of the alignment shown"),
+    Binding("e", "open_editor", "Edit",
+            tooltip="Open the alignment shown in $EDITOR at its line; reloads after"),
+    Binding("i", "edit_note", "Note", tooltip="Write the note of the alignment shown"),
     Binding("c", "commit", "Commit"),
 ]
 """Review keys; each view lists them after its own so its own come first in the footer."""
 
-NEEDS_ALIGNMENT = {"set_status", "edit_note"}
+NEEDS_ALIGNMENT = {"set_status", "edit_note", "open_editor"}
 
 
 class AlignmentScreen(ViewScreen):
@@ -67,6 +78,13 @@ class AlignmentScreen(ViewScreen):
 
     shown: var[str | None] = var(None)
     """The alignment on screen now (None: no single alignment shown, review keys off)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.note_drafts: dict[str, str] = {}
+        """Notes typed and cancelled in this view, per alignment: the dialog starts there."""
+        self.commit_draft = ""
+        """A commit message typed and cancelled (or refused) in this view."""
 
     def on_mount(self) -> None:
         self.watch(self.app, "selected_alignment", self.on_selected, init=True)
@@ -101,31 +119,35 @@ class AlignmentScreen(ViewScreen):
             return
         self.notify(f"{edit.alignment}: {status} ({edit.path})   u: undo")
 
+    def action_open_editor(self) -> None:
+        if self.shown is not None:
+            self.app.open_in_editor(self.shown)
+
     def action_edit_note(self) -> None:
         from policydiff.tui.screens.dialogs import NoteDialog
 
         al = self.workspace.alignment(self.shown) if self.shown else None
         if al is None:
             return
-        drafts = self.app.note_drafts
-        start = drafts.get(al.id, al.note or "")
+        drafts = self.note_drafts
 
-        def done(result: str | None) -> None:
-            if result is None:  # cancelled: the dialog kept what was typed
+        def done(result: DialogText | None) -> None:
+            if result is None:
+                return
+            if not result.done:  # cancelled: keep what was typed for next time
+                if result.text != (al.note or "").strip():
+                    drafts[al.id] = result.text
                 return
             try:
-                edit = self.app.write(al.id, "note", result)
+                edit = self.app.write(al.id, "note", result.text)
             except PolicydiffError as exc:
-                drafts[al.id] = result
+                drafts[al.id] = result.text
                 self._failed(exc)
                 return
             drafts.pop(al.id, None)
             self.notify(f"{al.id}: note saved ({edit.path})   u: undo")
 
-        self.app.push_screen(NoteDialog(al.id, start, drafts), done)
-
-    def _keep_commit_draft(self, text: str) -> None:
-        self.app.commit_draft = text
+        self.app.push_screen(NoteDialog(al.id, drafts.get(al.id, al.note or "")), done)
 
     def action_commit(self) -> None:
         from policydiff.tui.screens.dialogs import CommitDialog, proposed_message
@@ -144,18 +166,21 @@ class AlignmentScreen(ViewScreen):
             return
         app = self.app
 
-        def done(message: str | None) -> None:
-            if message is None:
+        def done(result: DialogText | None) -> None:
+            if result is None:
+                return
+            if not result.done:
+                self.commit_draft = result.text
                 return
             try:
-                commit = ws.commit(message, files)
+                commit = ws.commit(result.text, files)
             except PolicydiffError as exc:
-                app.commit_draft = message
+                self.commit_draft = result.text
                 self._failed(exc)
                 return
-            app.commit_draft = ""
+            self.commit_draft = ""
             app.committed()
-            self.notify(f"committed {commit}: {message.splitlines()[0]}")
+            self.notify(f"committed {commit}: {result.text.splitlines()[0]}")
 
-        draft = app.commit_draft or proposed_message(app.edits, app.added)
-        app.push_screen(CommitDialog(files, draft, keep_draft=self._keep_commit_draft), done)
+        draft = self.commit_draft or proposed_message(app.edits, app.added)
+        app.push_screen(CommitDialog(files, draft), done)

@@ -18,8 +18,9 @@ from textual.widgets import Label, ListItem, ListView, Static
 from textual.worker import Worker, WorkerState
 
 from policydiff.core.errors import PolicydiffError
-from policydiff.tui.messages import CompareDocuments, CompareSections, SectionRef
+from policydiff.tui.messages import CompareDocuments, CompareSections, SectionRef, ViewText
 from policydiff.tui.screens.base import REVIEW_BINDINGS, AlignmentScreen
+from policydiff.tui.viewtext import chain_view, comparison_view
 from policydiff.tui.widgets.diff_view import DiffView
 
 
@@ -75,6 +76,12 @@ class CompareScreen(AlignmentScreen):
         self.pair_index = -1
         self._key: Any = None
         self._cache: dict[Any, Any] = {}
+
+    def clip(self) -> ViewText | None:
+        """The diff on screen as Markdown: the alignment's chain, or the two documents."""
+        if self.docs is not None:
+            return comparison_view(self.comparison) if self.comparison is not None else None
+        return chain_view(self.chain) if self.chain is not None else None
 
     def compose_view(self) -> ComposeResult:
         yield Static(id="compare-title")

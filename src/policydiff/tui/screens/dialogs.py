@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,9 +13,27 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from policydiff.tui.messages import Edit
+from policydiff.tui.messages import DialogText, Edit
 
 VERBS = {"accepted": "accept", "rejected": "reject", "proposed": "reopen"}
+
+NAV_BINDINGS: list[BindingType] = [
+    # A modal screen does not hear the app's keys: the list keys again, for its list or
+    # text (letters typed into an input go there first, so j/k/g/G still type).
+    Binding("j", "nav('down')", "Down", show=False),
+    Binding("k", "nav('up')", "Up", show=False),
+    Binding("g", "nav('top')", "Top", show=False),
+    Binding("G", "nav('bottom')", "Bottom", show=False),
+]
+
+
+def modal_nav(screen: ModalScreen, where: str) -> None:
+    """j/k/g/G in a modal screen: as the app does it for the focused widget."""
+    from policydiff.tui.app import PolicydiffApp
+
+    app = screen.app
+    if isinstance(app, PolicydiffApp):
+        app.action_nav(where)
 
 
 def proposed_message(edits: Sequence[Edit], added: Sequence[tuple[str, str]] = ()) -> str:
@@ -37,19 +55,18 @@ def proposed_message(edits: Sequence[Edit], added: Sequence[tuple[str, str]] = (
     return text[:1].upper() + text[1:]
 
 
-class NoteDialog(ModalScreen[str | None]):
-    """A multi-line note; ctrl+s saves, escape keeps the draft for next time."""
+class NoteDialog(ModalScreen[DialogText]):
+    """A multi-line note; ctrl+s saves, escape hands back what was typed as a draft."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save note"),
         Binding("escape", "cancel", "Cancel (draft kept)"),
     ]
 
-    def __init__(self, alignment_id: str, text: str, drafts: dict[str, str]):
+    def __init__(self, alignment_id: str, text: str):
         super().__init__()
         self.alignment_id = alignment_id
         self.text = text
-        self.drafts = drafts
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -68,14 +85,13 @@ class NoteDialog(ModalScreen[str | None]):
         return self.query_one(TextArea).text.strip()
 
     def action_save(self) -> None:
-        self.dismiss(self._value())
+        self.dismiss(DialogText(self._value(), done=True))
 
     def action_cancel(self) -> None:
         value = self._value()
         if value != self.text.strip():
-            self.drafts[self.alignment_id] = value
-            self.notify("Draft kept: press e again to continue.", severity="information")
-        self.dismiss(None)
+            self.notify("Draft kept: press i again to continue.", severity="information")
+        self.dismiss(DialogText(value, done=False))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -84,19 +100,17 @@ class NoteDialog(ModalScreen[str | None]):
             self.action_cancel()
 
 
-class CommitDialog(ModalScreen[str | None]):
+class CommitDialog(ModalScreen[DialogText]):
     """The alignment files to commit and a message; enter commits, escape keeps the draft."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel (draft kept)"),
     ]
 
-    def __init__(self, files: list[str], message: str = "",
-                 keep_draft: Callable[[str], None] | None = None):
+    def __init__(self, files: list[str], message: str = ""):
         super().__init__()
         self.files = files
         self.message = message
-        self.keep_draft = keep_draft
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -116,15 +130,13 @@ class CommitDialog(ModalScreen[str | None]):
         if not message:
             self.notify("Write a commit message first.", severity="warning")
             return
-        self.dismiss(message)
+        self.dismiss(DialogText(message, done=True))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._submit()
 
     def action_cancel(self) -> None:
-        if self.keep_draft is not None:
-            self.keep_draft(self.query_one(Input).value)
-        self.dismiss(None)
+        self.dismiss(DialogText(self.query_one(Input).value, done=False))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "commit":
@@ -231,7 +243,8 @@ class NewAlignmentDialog(ModalScreen[NewAlignment | None]):
 class DocumentPicker(ModalScreen[str | None]):
     """Choose a document from a list (Enter), or cancel (Esc): the other side of a comparison."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"),
+                                             *NAV_BINDINGS]
 
     def __init__(self, title: str, documents: Sequence[tuple[str, str, str]]):
         """``documents``: (id, date, title) rows, in the order to show."""
@@ -253,6 +266,9 @@ class DocumentPicker(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
+
+    def action_nav(self, where: str) -> None:
+        modal_nav(self, where)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

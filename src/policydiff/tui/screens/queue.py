@@ -1,7 +1,8 @@
 """Review queue, like ``git add -p``: the proposed alignments one by one.
 
 Each shows its progress (3/17), its label and passages as a chain of diffs; a
-accepts, r rejects (both go on to the next), e edits the note, s skips. After the
+accepts, r rejects (both go on to the next), e opens it in $EDITOR, i edits the
+note, s skips. After the
 last one the commit dialog opens with a message made from what was decided.
 """
 
@@ -16,13 +17,15 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from policydiff.core.errors import PolicydiffError
+from policydiff.tui.messages import ViewText
 from policydiff.tui.screens.base import AlignmentScreen
+from policydiff.tui.viewtext import alignment_view
 from policydiff.tui.widgets.alignment_header import AlignmentHeader
 from policydiff.tui.widgets.diff_view import DiffView
 
 
 class QueueScreen(AlignmentScreen):
-    """Proposed alignments in store order; a/r/e/s; esc leaves the queue."""
+    """Proposed alignments in store order; a/r/e/i/s; esc leaves the queue."""
 
     DEFAULT_CSS = """
     #queue-progress {
@@ -39,7 +42,8 @@ class QueueScreen(AlignmentScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "decide('accepted')", "Accept, next"),
         Binding("r", "decide('rejected')", "Reject, next"),
-        Binding("e", "edit_note", "Note"),
+        Binding("e", "open_editor", "Edit", tooltip="In $EDITOR at its line; reloads after"),
+        Binding("i", "edit_note", "Note"),
         Binding("s", "skip", "Skip"),
         Binding("c", "commit", "Commit"),
         Binding("escape", "leave", "Leave queue"),
@@ -50,6 +54,10 @@ class QueueScreen(AlignmentScreen):
         self.ids = ids
         self.index = 0
         self.decided: dict[str, str] = {}
+
+    def clip(self) -> ViewText | None:
+        al = self.workspace.alignment(self.shown) if self.shown else None
+        return alignment_view(al, self.workspace.passages(al.id)) if al else None
 
     def compose_view(self) -> ComposeResult:
         yield Static(id="queue-progress")

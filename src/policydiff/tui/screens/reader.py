@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from policydiff.core.errors import PolicydiffError
-from policydiff.tui.messages import CompareSections, OpenReader
+from policydiff.tui.messages import CompareSections, OpenReader, ViewText
 from policydiff.tui.screens.base import REVIEW_BINDINGS, AlignmentScreen
 from policydiff.tui.widgets.document_view import DocumentView
 from policydiff.tui.widgets.outline import Outline
@@ -66,6 +66,7 @@ class ReaderScreen(AlignmentScreen):
 
     async def on_mount(self) -> None:
         super().on_mount()
+        self.watch(self.app, "corpus_revision", self.on_corpus_changed, init=False)
         outline = self.query_one(Outline)
         outline.populate(self.workspace.corpus.documents())
         if self.doc_id is None and self.workspace.corpus.ids:
@@ -73,6 +74,42 @@ class ReaderScreen(AlignmentScreen):
             await self.open(first)
             outline.focus_ref(first, None)
         outline.focus()
+
+    def clip(self) -> ViewText | None:
+        """The current passage (or the search hit's sentence), else the section in view."""
+        view = self.query_one(DocumentView)
+        doc = view.doc
+        if doc is None:
+            return None
+        where = self.section or ""
+        if view.current is not None:
+            text = doc.body[view.current.start:view.current.end]
+            return ViewText(f"passage of {view.current.alignment} in {doc.id}", text.strip(),
+                            f"passage-{view.current.alignment}-{doc.id}")
+        if view.hit is not None:
+            sentence = self._pick_range()
+            if sentence is not None:
+                return ViewText(f"sentence at the match in {doc.id}",
+                                doc.body[sentence[0]:sentence[1]].strip(), f"sentence-{doc.id}")
+        text = doc.subtree_text(where) if where else doc.body
+        return ViewText(f"{doc.id} §{where}" if where else doc.id, text.strip(),
+                        f"{doc.id}-{where}" if where else doc.id)
+
+    def export_view(self) -> ViewText | None:
+        """The section in view (or the document) as Markdown, with its title and date."""
+        clip = self.clip()
+        doc = self.query_one(DocumentView).doc
+        if clip is None or doc is None:
+            return None
+        head = f"# {doc.meta.title or doc.id}\n\n{doc.id} · {doc.date}\n\n"
+        return ViewText(clip.what, head + clip.text + "\n", clip.stem)
+
+    def on_corpus_changed(self, _revision: int) -> None:
+        """A document changed on disk: the outline and the open document are read again."""
+        self.query_one(Outline).populate(self.workspace.corpus.documents())
+        doc_id, self.doc_id = self.doc_id, None
+        if doc_id is not None and doc_id in self.workspace.corpus.ids:
+            self.run_worker(self.open(doc_id), group="reopen")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hit":

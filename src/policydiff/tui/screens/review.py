@@ -1,6 +1,6 @@
 """Review: the selected alignment, its passages, and its semantic history from git.
 
-Accept (a), reject (r), note (n) write through the store; commit (c) commits only
+Accept (a), reject (r), note (i) write through the store; commit (c) commits only
 the alignment files. History is read in a worker so git never blocks the screen.
 """
 
@@ -16,7 +16,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from policydiff.core.errors import PolicydiffError
+from policydiff.tui.messages import ViewText
 from policydiff.tui.screens.base import REVIEW_BINDINGS, AlignmentScreen
+from policydiff.tui.viewtext import alignment_view
 from policydiff.tui.widgets.alignment_header import AlignmentHeader
 from policydiff.tui.widgets.history_panel import HistoryPanel
 from policydiff.tui.widgets.passage_list import PassageList
@@ -28,10 +30,14 @@ class ReviewScreen(AlignmentScreen):
     VIEW = "review"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "queue", "Work through proposed",
-                tooltip="Proposed alignments one by one: a/r/e/s, then commit"),
+                tooltip="Proposed alignments one by one: a/r/e/i/s, then commit"),
         Binding("h", "refresh_history", "Refresh history"),
         *REVIEW_BINDINGS,
     ]
+
+    def clip(self) -> ViewText | None:
+        al = self.workspace.alignment(self.shown) if self.shown else None
+        return alignment_view(al, self.workspace.passages(al.id)) if al else None
 
     def compose_view(self) -> ComposeResult:
         with Vertical(id="review-body"):

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from policydiff.tui.messages import OpenReader
+from policydiff.tui.screens.dialogs import NAV_BINDINGS, modal_nav
 from policydiff.tui.workspace import SearchHit, Workspace
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ class SearchScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_search", "Close"),
         Binding("down", "focus_results", "Results", show=False),
+        *NAV_BINDINGS,
     ]
 
     def __init__(self, query: str = "") -> None:
@@ -91,6 +93,9 @@ class SearchScreen(ModalScreen[None]):
         if results.option_count and not results.has_focus:
             results.highlighted = 0
             results.focus()
+
+    def action_nav(self, where: str) -> None:
+        modal_nav(self, where)
 
     def action_dismiss_search(self) -> None:
         self.dismiss(None)

@@ -14,7 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 
+from policydiff.tui.messages import ViewText
 from policydiff.tui.screens.base import REVIEW_BINDINGS, AlignmentScreen
+from policydiff.tui.viewtext import alignment_view, coverage_view, passage_view
 from policydiff.tui.widgets.alignment_header import AlignmentHeader
 from policydiff.tui.widgets.alignment_tree import AlignmentTree
 from policydiff.tui.widgets.coverage import CoverageGrid
@@ -35,6 +37,28 @@ class ThemesScreen(AlignmentScreen):
 
     last_switch_ms: float = 0.0
     _following_tree = False
+    _theme: str | None = None  # the theme whose header row is shown (no alignment)
+
+    def clip(self) -> ViewText | None:
+        """The highlighted passage; on a theme row, its coverage grid (TSV)."""
+        ws = self.workspace
+        al = ws.alignment(self.shown) if self.shown else None
+        if al is None:
+            theme = [t for t in ws.themes() if t.id == self._theme]
+            return coverage_view(ws, theme, sep="\t") if theme else None
+        item = self.query_one(PassageList).highlighted_child
+        if isinstance(item, PassageItem) and not item.passage.absent:
+            return passage_view(item.passage, al.id)
+        return alignment_view(al, ws.passages(al.id))
+
+    def export_view(self) -> ViewText | None:
+        """The alignment as Markdown (every passage); on a theme row, the grid as CSV."""
+        ws = self.workspace
+        al = ws.alignment(self.shown) if self.shown else None
+        if al is None:
+            theme = [t for t in ws.themes() if t.id == self._theme]
+            return coverage_view(ws, theme) if theme else None
+        return alignment_view(al, ws.passages(al.id))
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="themes-body"):
@@ -59,6 +83,9 @@ class ThemesScreen(AlignmentScreen):
         tree.populate(ws.themes(), ws.alignments, selected)
         if selected is not None and self.app.selected_alignment is None:
             self.app.selected_alignment = selected
+        themes = ws.themes()
+        if selected is None and themes:  # a new project: no alignment yet, say how to start
+            self.show_theme(themes[0].id)
 
     def on_selected(self, alignment_id: str | None) -> None:
         """The current alignment changed (tree, palette, reader): cursor and pane follow."""
@@ -94,6 +121,7 @@ class ThemesScreen(AlignmentScreen):
     def show_theme(self, theme_id: str) -> None:
         """A theme's header row: the theme, no alignment (review keys off)."""
         self.shown = None
+        self._theme = theme_id
         ws = self.workspace
         theme = next((t for t in ws.themes() if t.id == theme_id), None)
         if theme is None:
@@ -106,7 +134,11 @@ class ThemesScreen(AlignmentScreen):
         text.append(f"  {len(alignments)} alignment(s)", "dim")
         if theme.description:
             text.append(f"\n{theme.description}", "italic")
-        text.append("\n↓ to an alignment to review it", "dim")
+        if alignments:
+            text.append("\n↓ to an alignment to review it", "dim")
+        else:
+            text.append("\nNo alignment yet: Reader (4), p on a passage of each document, "
+                        "A; or `policydiff suggest`, then 5, w.", "yellow")
         self.query_one(AlignmentHeader).update(text)
         self.query_one(PassageList).show([])
         self.query_one(PassageList).display = False

@@ -105,7 +105,8 @@ class AlignmentTree(Tree[tuple[str, str]]):
         for node in self.root.children:
             for leaf in node.children:
                 if leaf.data == ("alignment", alignment_id):
-                    node.expand()
+                    if not node.is_expanded:  # expand() re-lays the whole tree out: only if shut
+                        node.expand()
                     self.call_after_refresh(self.move_cursor, leaf)
                     return
 

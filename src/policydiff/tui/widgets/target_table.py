@@ -28,20 +28,21 @@ def cell(figures: list) -> Text:
 
 
 class TargetTable(DataTable):
-    """One row per metric; the cursor row drives the chart."""
+    """One row per metric, one column per document; the metric column stays in view."""
 
-    class MetricHighlighted(Message):
-        def __init__(self, metric: str) -> None:
+    class CellMoved(Message):
+        """The cursor is on (metric, document); ``doc`` is "metric" on the first column."""
+
+        def __init__(self, metric: str, doc: str | None) -> None:
             super().__init__()
             self.metric = metric
-
-    _metric: str | None = None
+            self.doc = doc
 
     def show(self, targets: list, docs: list, names: dict[str, str], kinds: tuple[str, ...],
              ) -> None:
         self.clear(columns=True)
-        self._metric = None
         self.cursor_type = "cell"  # o opens the figure of the cell under the cursor
+        self.fixed_columns = 1  # the metric stays in view while the documents scroll
         self.zebra_stripes = True
         self.add_column("metric", key="metric")
         for doc in docs:
@@ -81,6 +82,5 @@ class TargetTable(DataTable):
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         event.stop()
         row_key = event.cell_key.row_key.value
-        if row_key is not None and row_key != self._metric:
-            self._metric = row_key
-            self.post_message(self.MetricHighlighted(str(row_key)))
+        if row_key is not None:
+            self.post_message(self.CellMoved(str(row_key), event.cell_key.column_key.value))
