@@ -211,13 +211,38 @@ def words(text: str) -> list[str]:
 def general_frequency(word: str) -> float:
     """How common ``word`` is in general Chinese: occurrences per million words.
 
-    From the segmenter's own dictionary counts (loads it). Policy vocabulary the general
+    From the segmenter's own dictionary counts. Policy vocabulary the general
     dictionary lacks (算力, 赋能, 专精特新) is 0; everyday words (完善, 相关, 开发) are high,
     which is how "key words" tell a policy's new terms from its prose.
+
+    The counts are kept in the installed token cache (keyed, like cuts, by the
+    dictionaries' fingerprint), so a command whose cuts and counts are all cached
+    never loads jieba's dictionary (half a second) just to look words up.
     """
+    count, total = _dictionary_count(word)
+    return count * 1_000_000 / (total or 1)
+
+
+_FREQ_TAG = b"\x00freq\x00"
+"""Prefix of the cache keys of dictionary counts: no Chinese run (a cut's key) starts so."""
+
+
+def _dictionary_count(word: str) -> tuple[int, int]:
+    """``(count of word, total count)`` in the segmenter's dictionary, cached."""
+    cache = _cache
+    key = b""
+    if cache is not None:
+        key = hashlib.blake2b(_FREQ_TAG + word.encode("utf-8"), digest_size=16,
+                              key=fingerprint()).digest()
+        hit = cache.get(key)
+        if hit is not None and len(hit) == 16:
+            count, total = array("Q", hit)  # native order: the cache never leaves the machine
+            return count, total
     tokenizer = _jieba()
-    total = tokenizer.total or 1
-    return tokenizer.FREQ.get(word, 0) * 1_000_000 / total
+    count, total = int(tokenizer.FREQ.get(word, 0)), int(tokenizer.total)
+    if cache is not None:
+        cache.put(key, array("Q", [count, total]).tobytes())
+    return count, total
 
 
 def is_loaded() -> bool:

@@ -20,11 +20,14 @@ diff-match-patch convention; the ops of a diff rebuild both sides exactly.
 from __future__ import annotations
 
 import bisect
+import gc
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, repeat
 from typing import Any
 
 from policydiff.core.quantities import Quantity, find_quantities
@@ -148,24 +151,25 @@ def _shared_clauses(a: str, b: str) -> tuple[int, int]:
     Cut only next to Chinese punctuation, which is always a token of its own, so the
     middle tokenizes as it would in place; only the middle needs the segmenter.
     """
-    n = min(len(a), len(b))
-    p = 0
-    while p < n and a[p] == b[p]:
-        p += 1
-    head = 0
-    for k in range(p - 1, -1, -1):
-        if a[k] in _CLAUSE_ENDS:
-            head = k + 1
-            break
-    q = 0
-    while q < n - head and a[-1 - q] == b[-1 - q]:
-        q += 1
-    tail = 0
-    for k in range(len(a) - q, len(a)):
-        if a[k] in _CLAUSE_ENDS:
-            tail = len(a) - k
-            break
+    p = _common_prefix(a, b)
+    head = max(a.rfind(c, 0, p) for c in _CLAUSE_ENDS) + 1
+    q = _common_prefix(a[::-1], b[::-1])
+    q = min(q, len(a) - head, len(b) - head)  # the shared tail may not overlap the head
+    ends = [k for k in (a.find(c, len(a) - q) for c in _CLAUSE_ENDS) if k >= 0]
+    tail = len(a) - min(ends) if ends else 0
     return head, tail
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the longest common prefix, by halving slice comparisons (C speed)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _cleanup_semantic(diffs: list[Op], weights: Sequence[int]) -> None:
@@ -486,31 +490,28 @@ class _Unpaired:
     Bigrams are weighted by rarity (idf over these sentences), so the 人工/智能 every
     sentence shares count for little; bigrams in over a fifth of the sentences
     (``df > common``) are left out of the scores: they weigh almost nothing but
-    would cost the most. ``gap_*`` numbers the stretch between identical sentences
-    a sentence sits in: an in-order pair must sit in the same gap on both sides.
+    would cost the most. ``rare_*`` keeps each sentence's other bigrams in its
+    bigram set's own order, the order scores are summed in. ``gap_*`` numbers the
+    stretch between identical sentences a sentence sits in: an in-order pair must
+    sit in the same gap on both sides.
     """
 
     free_a: list[int]
     free_b: list[int]
     bg_a: dict[int, frozenset[str]]
     bg_b: dict[int, frozenset[str]]
-    df: Counter[str]
+    rare_a: dict[int, list[str]]
+    rare_b: dict[int, list[str]]
     idf: dict[str, float]
-    common: int
     mass_a: dict[int, float]
     mass_b: dict[int, float]
     gap_a: dict[int, int]
     gap_b: dict[int, int]
 
-    def rare(self, grams: Iterable[str]) -> list[str]:
-        """The bigrams that count in scores, in the order given."""
-        df, common = self.df, self.common
-        return [g for g in grams if df[g] <= common]
-
     def shared_count(self, i: int, j: int) -> int:
         """Rare bigrams a[i] and b[j] share (asked only about neighbours)."""
         grams_b = self.bg_b[j]
-        return sum(1 for g in self.rare(self.bg_a[i]) if g in grams_b)
+        return sum(1 for g in self.rare_a[i] if g in grams_b)
 
 
 def _unpaired(norm_a: Sequence[str], norm_b: Sequence[str], pair_a: dict[int, int]) -> _Unpaired:
@@ -525,12 +526,17 @@ def _unpaired(norm_a: Sequence[str], norm_b: Sequence[str], pair_a: dict[int, in
         df.update(grams)
     total = len(bg_a) + len(bg_b)
     idf = {g: math.log((total + 1) / k) for g, k in df.items()}
+    common = max(3, total // 5)
+    rare = {g for g, k in df.items() if k <= common}
     # sum() over each frozenset in its own order: the scores' float sums depend on it
     mass_a = {i: sum(idf[g] for g in bg_a[i]) for i in free_a}
     mass_b = {j: sum(idf[g] for g in bg_b[j]) for j in free_b}
     anchors_a, anchors_b = sorted(pair_a), sorted(paired_b)
     return _Unpaired(
-        free_a, free_b, bg_a, bg_b, df, idf, max(3, total // 5), mass_a, mass_b,
+        free_a, free_b, bg_a, bg_b,
+        {i: [g for g in bg_a[i] if g in rare] for i in free_a},
+        {j: [g for g in bg_b[j] if g in rare] for j in free_b},
+        idf, mass_a, mass_b,
         {i: bisect.bisect_left(anchors_a, i) for i in free_a},
         {j: bisect.bisect_left(anchors_b, j) for j in free_b},
     )
@@ -561,7 +567,8 @@ def _score_pairs(u: _Unpaired) -> tuple[list[tuple[int, int, float]], list[tuple
     sentences whose rough score (:func:`_rough_candidates`) comes near a threshold.
     The sums, and the order of the lists, are the same either way.
     """
-    rare_a = {i: [(g, u.idf[g]) for g in u.rare(u.bg_a[i])] for i in u.free_a}
+    idf = u.idf
+    rare_a = {i: [(g, idf[g]) for g in u.rare_a[i]] for i in u.free_a}
     if len(u.free_a) * len(u.free_b) > _VECTOR_PAIRS:
         near = _rough_candidates(u)
         postings_of = lambda i: _postings(u, near.get(i, ()))  # noqa: E731
@@ -585,7 +592,7 @@ def _postings(u: _Unpaired, js: Iterable[int]) -> dict[str, list[int]]:
     """Rare bigram → the b sentences of ``js`` (ascending) that contain it."""
     postings: dict[str, list[int]] = defaultdict(list)
     for j in js:
-        for g in u.rare(u.bg_b[j]):
+        for g in u.rare_b[j]:
             postings[g].append(j)
     return postings
 
@@ -619,23 +626,23 @@ def _rough_candidates(u: _Unpaired) -> dict[int, list[int]]:
     from scipy import sparse
 
     vocab: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    for r, i in enumerate(u.free_a):
-        for g in u.rare(u.bg_a[i]):
-            rows.append(r)
-            cols.append(vocab.setdefault(g, len(vocab)))
-            vals.append(u.idf[g])
-    brows, bcols = [], []
-    for c, j in enumerate(u.free_b):
-        for g in u.bg_b[j]:
-            k = vocab.get(g)  # a bigram no free a sentence has cannot be shared
-            if k is not None:  # (and vocab holds rare bigrams only)
-                brows.append(k)
-                bcols.append(c)
-    a_mat = sparse.csr_matrix((np.asarray(vals, dtype=np.float64), (rows, cols)),
-                              shape=(len(u.free_a), len(vocab)))
-    b_mat = sparse.csc_matrix((np.ones(len(brows)), (brows, bcols)),
-                              shape=(len(vocab), len(u.free_b)))
+    for i in u.free_a:
+        for g in u.rare_a[i]:
+            vocab.setdefault(g, len(vocab))
+    weights = np.fromiter(map(u.idf.__getitem__, vocab), dtype=np.float64, count=len(vocab))
+
+    def incidence(rare: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence row, bigram column) of every rare bigram the a side also has."""
+        ids = np.fromiter(map(vocab.get, chain.from_iterable(rare), repeat(-1)),
+                          dtype=np.int64)
+        rows = np.repeat(np.arange(len(rare)), [len(r) for r in rare])
+        keep = ids >= 0  # a bigram no free a sentence has cannot be shared
+        return rows[keep], ids[keep]
+
+    ra, ca = incidence([u.rare_a[i] for i in u.free_a])
+    rb, cb = incidence([u.rare_b[j] for j in u.free_b])
+    a_mat = sparse.csr_matrix((weights[ca], (ra, ca)), shape=(len(u.free_a), len(vocab)))
+    b_mat = sparse.csc_matrix((np.ones(len(cb)), (cb, rb)), shape=(len(vocab), len(u.free_b)))
     shared = (a_mat @ b_mat).tocoo()
     ma = np.asarray([u.mass_a[i] for i in u.free_a])[shared.row]
     mb = np.asarray([u.mass_b[j] for j in u.free_b])[shared.col]
@@ -701,7 +708,7 @@ def _join_neighbours(u: _Unpaired, groups_a: dict[int, list[int]]) -> list[Group
     owner_a = {i: g for g in groups for i in g[0]}
     owner_b = {j: g for g in groups for j in g[1]}
 
-    def join(k: int, owner: dict[int, Group], side: int, grams: frozenset[str],
+    def join(k: int, owner: dict[int, Group], side: int, rare: list[str],
              shared_with: Callable[[int], int]) -> None:
         other = 1 - side
         best: tuple[float, Group] | None = None
@@ -709,7 +716,7 @@ def _join_neighbours(u: _Unpaired, groups_a: dict[int, list[int]]) -> list[Group
             grp = owner.get(nb)
             if grp is None or len(grp[other]) != 1 or nb not in (grp[side][0], grp[side][-1]):
                 continue
-            c = shared_with(grp[other][0]) / max(len(u.rare(grams)), 1)
+            c = shared_with(grp[other][0]) / max(len(rare), 1)
             if c >= SPLIT_CONTAINMENT and (best is None or c > best[0]):
                 best = (c, grp)
         if best:
@@ -719,10 +726,10 @@ def _join_neighbours(u: _Unpaired, groups_a: dict[int, list[int]]) -> list[Group
 
     for j in u.free_b:
         if j not in owner_b:
-            join(j, owner_b, 1, u.bg_b[j], lambda i, j=j: u.shared_count(i, j))
+            join(j, owner_b, 1, u.rare_b[j], lambda i, j=j: u.shared_count(i, j))
     for i in u.free_a:
         if i not in owner_a:
-            join(i, owner_a, 0, u.bg_a[i], lambda j, i=i: u.shared_count(i, j))
+            join(i, owner_a, 0, u.rare_a[i], lambda j, i=i: u.shared_count(i, j))
     return groups
 
 
@@ -876,39 +883,66 @@ class PassageDiff:
 
 def diff_passages(a: str, b: str) -> PassageDiff:
     """Diff two passages sentence by sentence (moves, splits, merges), then word by word."""
-    spans_a, spans_b = sentence_spans(a), sentence_spans(b)
-    sa = [a[s:e] for s, e in spans_a]
-    sb = [b[s:e] for s, e in spans_b]
-    rows: list[SentencePair] = []
-    for ia, ib, moved in align_sentences(sa, sb):
-        at = "".join(sa[i] for i in ia)
-        bt = "".join(sb[j] for j in ib)
-        ops = diff_tokens(at, bt)
-        if not ib:
-            kind = "deleted"
-        elif not ia:
-            kind = "inserted"
-        elif len(ia) > 1:
-            kind = "merge"
-        elif len(ib) > 1:
-            kind = "split"
-        elif all(op == EQUAL for op, _ in ops):
-            kind = "equal"
-        else:
-            kind = "changed"
-        if ia and ib and not moved and not any(op == EQUAL for op, _ in ops):
-            # Paired by bigrams but no word in common: show a deletion and an insertion.
-            rows.append(SentencePair("deleted", ia, (), at, "", [(DELETE, at)],
-                                     figures=_lone_figures(at, DELETE)))
-            rows.append(SentencePair("inserted", (), ib, "", bt, [(INSERT, bt)],
-                                     figures=_lone_figures(bt, INSERT)))
-            continue
-        if ia and ib:
-            figures = changed_figures(at, bt, ops) if kind != "equal" else []
-        else:
-            figures = _lone_figures(at or bt, DELETE if ia else INSERT)
-        rows.append(SentencePair(kind, ia, ib, at, bt, ops, moved, figures))
-    return PassageDiff(a, b, _flat_ops(rows, sa, sb), rows)
+    with _gc_paused():
+        spans_a, spans_b = sentence_spans(a), sentence_spans(b)
+        sa = [a[s:e] for s, e in spans_a]
+        sb = [b[s:e] for s, e in spans_b]
+        rows: list[SentencePair] = []
+        for ia, ib, moved in align_sentences(sa, sb):
+            at = sa[ia[0]] if len(ia) == 1 else "".join(sa[i] for i in ia)
+            bt = sb[ib[0]] if len(ib) == 1 else "".join(sb[j] for j in ib)
+            if at == bt and len(ia) == len(ib) == 1:  # most rows of a revision
+                rows.append(SentencePair("equal", ia, ib, at, bt, [(EQUAL, at)], moved))
+            else:
+                rows.extend(_sentence_rows(ia, ib, at, bt, moved))
+        return PassageDiff(a, b, _flat_ops(rows, sa, sb), rows)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a diff builds its rows.
+
+    A long diff allocates a few hundred thousand small objects that all live until
+    it returns and form no cycles; each collection would walk them again (a
+    quarter of a 500,000-character diff's time). Reference counting still frees
+    garbage at once; the collector resumes as it was.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _sentence_rows(ia: tuple[int, ...], ib: tuple[int, ...], at: str, bt: str, moved: bool,
+                   ) -> list[SentencePair]:
+    """The row (or rows) for one pairing: its kind, word diff and changed figures."""
+    ops = diff_tokens(at, bt)
+    if not ib:
+        kind = "deleted"
+    elif not ia:
+        kind = "inserted"
+    elif len(ia) > 1:
+        kind = "merge"
+    elif len(ib) > 1:
+        kind = "split"
+    elif all(op == EQUAL for op, _ in ops):
+        kind = "equal"
+    else:
+        kind = "changed"
+    if ia and ib and not moved and not any(op == EQUAL for op, _ in ops):
+        # Paired by bigrams but no word in common: show a deletion and an insertion.
+        return [SentencePair("deleted", ia, (), at, "", [(DELETE, at)],
+                             figures=_lone_figures(at, DELETE)),
+                SentencePair("inserted", (), ib, "", bt, [(INSERT, bt)],
+                             figures=_lone_figures(bt, INSERT))]
+    if ia and ib:
+        figures = changed_figures(at, bt, ops) if kind != "equal" else []
+    else:
+        figures = _lone_figures(at or bt, DELETE if ia else INSERT)
+    return [SentencePair(kind, ia, ib, at, bt, ops, moved, figures)]
 
 
 def _lone_figures(text: str, op: int) -> list[FigureChange]:
