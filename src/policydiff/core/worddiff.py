@@ -63,9 +63,13 @@ def _code(i: int) -> str:
     return chr(_BASE + i) if i < _BASE_LEN else chr(0x20000 + i - _BASE_LEN)
 
 
-def _index(c: str) -> int:
-    o = ord(c)
-    return o - _BASE if o < 0x20000 else o - 0x20000 + _BASE_LEN
+def _codes(items: Iterable[str]) -> dict[str, str]:
+    """One code character per distinct item, in order of first appearance."""
+    distinct = dict.fromkeys(items)
+    n = len(distinct)
+    if n <= _BASE_LEN:
+        return dict(zip(distinct, map(chr, range(_BASE, _BASE + n)), strict=True))
+    return dict(zip(distinct, map(_code, range(n)), strict=True))
 
 
 @lru_cache(maxsize=1)
@@ -119,27 +123,14 @@ def diff_tokens(a: str, b: str) -> list[Op]:
     if head or tail:
         middle = diff_tokens(a[head:len(a) - tail], b[head:len(b) - tail])
         return merge_ops([(EQUAL, a[:head]), *middle, (EQUAL, a[len(a) - tail:])])
-    from policydiff.core.segment import tokenize
+    from policydiff.core.segment import token_texts
 
-    codes: dict[str, str] = {}
-    texts: list[str] = []
-
-    def encode(s: str) -> str:
-        out = []
-        for tok in tokenize(s):
-            c = codes.get(tok.text)
-            if c is None:
-                c = codes[tok.text] = _code(len(texts))
-                texts.append(tok.text)
-            out.append(c)
-        return "".join(out)
-
-    ea, eb = encode(a), encode(b)
-    diffs = diff_codes(ea, eb)
-    weights = [len(t.strip()) or 1 for t in texts]
-    _cleanup_semantic(diffs, weights)
-    ops = [(op, "".join(texts[_index(c)] for c in s)) for op, s in diffs]
-    return merge_ops(ops)
+    ta, tb = token_texts(a), token_texts(b)
+    codes = _codes(chain(ta, tb))
+    decode = dict(zip(codes.values(), codes, strict=True))
+    diffs = diff_codes("".join(map(codes.__getitem__, ta)), "".join(map(codes.__getitem__, tb)))
+    _cleanup_semantic(diffs, {c: len(t.strip()) or 1 for t, c in codes.items()})
+    return merge_ops([(op, "".join(map(decode.__getitem__, s))) for op, s in diffs])
 
 
 _CLAUSE_ENDS = frozenset("，。；：、！？\n")
@@ -172,7 +163,7 @@ def _common_prefix(a: str, b: str) -> int:
     return lo
 
 
-def _cleanup_semantic(diffs: list[Op], weights: Sequence[int]) -> None:
+def _cleanup_semantic(diffs: list[Op], weights: dict[str, int]) -> None:
     """diff-match-patch's ``diff_cleanupSemantic`` equality elimination, in token weights.
 
     dmp measures an equality by its length in (mapped) characters, so one token
@@ -184,7 +175,7 @@ def _cleanup_semantic(diffs: list[Op], weights: Sequence[int]) -> None:
     """
 
     def w(s: str) -> int:
-        return sum(weights[_index(c)] for c in s)
+        return sum(map(weights.__getitem__, s))
 
     changes = False
     equalities: list[int] = []
@@ -228,8 +219,12 @@ def merge_ops(ops: Iterable[Op]) -> list[Op]:
     out: list[Op] = []
     dels: list[str] = []
     inss: list[str] = []
+    eqs: list[str] = []  # joined once, not re-concatenated per op (long passages)
 
     def flush() -> None:
+        if eqs:
+            out.append((EQUAL, "".join(eqs)))
+            eqs.clear()
         if dels:
             out.append((DELETE, "".join(dels)))
             dels.clear()
@@ -241,15 +236,17 @@ def merge_ops(ops: Iterable[Op]) -> list[Op]:
         if not text:
             continue
         if op == DELETE:
+            if eqs:
+                flush()
             dels.append(text)
         elif op == INSERT:
+            if eqs:
+                flush()
             inss.append(text)
         else:
-            flush()
-            if out and out[-1][0] == EQUAL:
-                out[-1] = (EQUAL, out[-1][1] + text)
-            else:
-                out.append((EQUAL, text))
+            if dels or inss:
+                flush()
+            eqs.append(text)
     flush()
     return out
 
@@ -431,7 +428,7 @@ def _bigrams(s: str) -> frozenset[str]:
     """Character bigrams of a text with its whitespace already removed."""
     if len(s) < 2:
         return frozenset([s]) if s else frozenset()
-    return frozenset(s[i:i + 2] for i in range(len(s) - 1))
+    return frozenset(map(str.__add__, s[:-1], s[1:]))  # s[i:i + 2], in order
 
 
 Pairing = list[tuple[tuple[int, ...], tuple[int, ...], bool]]
@@ -467,9 +464,9 @@ def _identical_pairs(norm_a: Sequence[str], norm_b: Sequence[str]) -> dict[int, 
     common_text = set(norm_a) & set(norm_b)
     keep_a = [i for i, s in enumerate(norm_a) if s and s in common_text]
     keep_b = [j for j, s in enumerate(norm_b) if s and s in common_text]
-    codes: dict[str, str] = {}
-    ea = "".join(codes.setdefault(norm_a[i], _code(len(codes))) for i in keep_a)
-    eb = "".join(codes.setdefault(norm_b[j], _code(len(codes))) for j in keep_b)
+    kept_a, kept_b = [norm_a[i] for i in keep_a], [norm_b[j] for j in keep_b]
+    codes = _codes(chain(kept_a, kept_b))
+    ea, eb = "".join(map(codes.__getitem__, kept_a)), "".join(map(codes.__getitem__, kept_b))
     pair_a: dict[int, int] = {}
     ka = kb = 0
     for op, text in diff_codes(ea, eb) if ea and eb else ():
@@ -529,13 +526,13 @@ def _unpaired(norm_a: Sequence[str], norm_b: Sequence[str], pair_a: dict[int, in
     common = max(3, total // 5)
     rare = {g for g, k in df.items() if k <= common}
     # sum() over each frozenset in its own order: the scores' float sums depend on it
-    mass_a = {i: sum(idf[g] for g in bg_a[i]) for i in free_a}
-    mass_b = {j: sum(idf[g] for g in bg_b[j]) for j in free_b}
+    mass_a = {i: sum(map(idf.__getitem__, bg_a[i])) for i in free_a}
+    mass_b = {j: sum(map(idf.__getitem__, bg_b[j])) for j in free_b}
     anchors_a, anchors_b = sorted(pair_a), sorted(paired_b)
     return _Unpaired(
         free_a, free_b, bg_a, bg_b,
-        {i: [g for g in bg_a[i] if g in rare] for i in free_a},
-        {j: [g for g in bg_b[j] if g in rare] for j in free_b},
+        {i: list(filter(rare.__contains__, bg_a[i])) for i in free_a},
+        {j: list(filter(rare.__contains__, bg_b[j])) for j in free_b},
         idf, mass_a, mass_b,
         {i: bisect.bisect_left(anchors_a, i) for i in free_a},
         {j: bisect.bisect_left(anchors_b, j) for j in free_b},
@@ -571,10 +568,16 @@ def _score_pairs(u: _Unpaired) -> tuple[list[tuple[int, int, float]], list[tuple
     rare_a = {i: [(g, idf[g]) for g in u.rare_a[i]] for i in u.free_a}
     if len(u.free_a) * len(u.free_b) > _VECTOR_PAIRS:
         near = _rough_candidates(u)
-        postings_of = lambda i: _postings(u, near.get(i, ()))  # noqa: E731
+        bg_b = u.bg_b
+
+        def postings_of(i: int) -> Callable[[str], list[int] | None]:
+            js = near.get(i, ())  # ascending
+            return lambda g: [j for j in js if g in bg_b[j]]
     else:
         everyone = _postings(u, u.free_b)
-        postings_of = lambda i: everyone  # noqa: E731
+
+        def postings_of(i: int) -> Callable[[str], list[int] | None]:
+            return everyone.get
     in_order: list[tuple[int, int, float]] = []
     moves: list[tuple[float, int, int]] = []
     for i in u.free_a:
@@ -597,17 +600,19 @@ def _postings(u: _Unpaired, js: Iterable[int]) -> dict[str, list[int]]:
     return postings
 
 
-def _shared_weight(grams: Sequence[tuple[str, float]], postings: dict[str, list[int]],
-                   ) -> dict[int, float]:
-    """Weight each b sentence of ``postings`` shares with an a sentence: ``{j: Σ idf}``.
+def _shared_weight(grams: Sequence[tuple[str, float]],
+                   containing: Callable[[str], list[int] | None]) -> dict[int, float]:
+    """Weight each b sentence shares with an a sentence: ``{j: Σ idf}``.
 
-    Weights are added in the a sentence's bigram order, and b sentences appear in the
-    order they are first met (then by index): restricting ``postings`` to fewer b
-    sentences drops entries but changes neither the others' sums nor their order.
+    ``grams`` are the a sentence's rare bigrams with their weights; ``containing(g)``
+    lists (ascending) the b sentences that have ``g``, among those considered. Weights
+    are added in the a sentence's bigram order and b sentences appear in the order
+    they are first met, then by index: considering fewer b sentences drops entries
+    but changes neither the others' sums nor their order.
     """
     weights: dict[int, float] = {}
     for g, w in grams:
-        post = postings.get(g)
+        post = containing(g)
         if post:
             for j in post:
                 weights[j] = weights.get(j, 0.0) + w
@@ -625,10 +630,8 @@ def _rough_candidates(u: _Unpaired) -> dict[int, list[int]]:
     import numpy as np
     from scipy import sparse
 
-    vocab: dict[str, int] = {}
-    for i in u.free_a:
-        for g in u.rare_a[i]:
-            vocab.setdefault(g, len(vocab))
+    vocab = {g: k for k, g in enumerate(dict.fromkeys(
+        chain.from_iterable(u.rare_a[i] for i in u.free_a)))}
     weights = np.fromiter(map(u.idf.__getitem__, vocab), dtype=np.float64, count=len(vocab))
 
     def incidence(rare: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
