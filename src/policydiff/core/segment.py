@@ -65,7 +65,9 @@ class TokenCache(Protocol):
 
     Keys are 16-byte content hashes (run text + segmenter version + dictionaries);
     values are opaque bytes. ``get`` returns ``None`` for a miss; both may silently
-    do nothing (a read-only or broken cache must never break segmentation).
+    do nothing (a read-only or broken cache must never break segmentation). A cache
+    may also offer ``get_many(keys) -> {key: value}`` (hits only), used to read all
+    the runs of a text in one request.
     """
 
     def get(self, key: bytes) -> bytes | None: ...
@@ -142,14 +144,24 @@ def load() -> None:
     _jieba()
 
 
-def _cut_cjk(run: str) -> list[str]:
+_ASK = object()
+"""Marker: the cut of a run has not been looked up in the cache yet."""
+
+
+def _cut_cjk(run: str, hit: object = _ASK) -> list[str]:
+    """jieba's cut of one Chinese run, from the cache when it holds it.
+
+    ``hit`` is what a batched lookup already returned for this run (bytes, or
+    ``None`` for a miss); by default the cache is asked here.
+    """
     if len(run) == 1:
         return [run]
     cache = _cache
     if cache is not None:
         key = _run_key(run)
-        hit = cache.get(key)
-        if hit is not None:
+        if hit is _ASK:
+            hit = cache.get(key)
+        if isinstance(hit, bytes):
             lengths = array("H")
             lengths.frombytes(hit)
             if sum(lengths) == len(run) and all(lengths):
@@ -166,38 +178,54 @@ def _cut_cjk(run: str) -> list[str]:
     return pieces
 
 
-def _tokenize_gap(text: str, start: int, end: int, out: list[Token]) -> None:
+def _lookup_runs(runs: list[str]) -> dict[str, bytes | None]:
+    """Cached cuts of many runs in one request, when the cache can batch (``get_many``).
+
+    A document has hundreds of Chinese runs; one query for all of them instead of
+    one each is most of what reading its tokens from the cache costs.
+    """
+    cache = _cache
+    get_many = getattr(cache, "get_many", None)
+    if get_many is None or len(runs) < 2:
+        return {}
+    keys = {run: _run_key(run) for run in runs}
+    found = get_many(list(set(keys.values())))
+    return {run: found.get(key) for run, key in keys.items()}
+
+
+def _scan_gap(text: str, start: int, end: int, out: list[tuple[str, int, int]]) -> None:
     for m in _PIECE.finditer(text, start, end):
-        kind = m.lastgroup
-        s, e = m.start(), m.end()
-        if kind == "cjk":
-            pos = s
-            for piece in _cut_cjk(m.group()):
-                out.append(Token(piece, pos, pos + len(piece), "word"))
-                pos += len(piece)
-        elif kind == "num":
-            out.append(Token(m.group(), s, e, "number"))
-        elif kind == "latin":
-            out.append(Token(m.group(), s, e, "word"))
-        elif kind == "space":
-            out.append(Token(m.group(), s, e, "space"))
-        else:
-            out.append(Token(m.group(), s, e, "punct"))
+        out.append((m.lastgroup or "punct", m.start(), m.end()))
+
+
+_KINDS: dict[str, TokenKind] = {"num": "number", "latin": "word", "space": "space",
+                                "punct": "punct", "quantity": "number"}
 
 
 @lru_cache(maxsize=4096)
 def _tokenize_cached(text: str) -> tuple[Token, ...]:
-    out: list[Token] = []
+    pieces: list[tuple[str, int, int]] = []  # (kind, start, end); Chinese runs cut below
     pos = 0
     for qs, qe in quantity_spans(text):
         if (qs > 0 and text[qs - 1].isdigit()) or (qe < len(text) and text[qe].isdigit()):
             continue  # a span inside a run of non-ASCII digits (１２): keep the run whole
         if qs > pos:
-            _tokenize_gap(text, pos, qs, out)
-        out.append(Token(text[qs:qe], qs, qe, "number"))
+            _scan_gap(text, pos, qs, pieces)
+        pieces.append(("quantity", qs, qe))
         pos = qe
     if pos < len(text):
-        _tokenize_gap(text, pos, len(text), out)
+        _scan_gap(text, pos, len(text), pieces)
+    looked_up = _lookup_runs([text[s:e] for kind, s, e in pieces if kind == "cjk" and e - s > 1])
+    out: list[Token] = []
+    for kind, s, e in pieces:
+        if kind == "cjk":
+            run = text[s:e]
+            pos = s
+            for piece in _cut_cjk(run, looked_up.get(run, _ASK)):
+                out.append(Token(piece, pos, pos + len(piece), "word"))
+                pos += len(piece)
+        else:
+            out.append(Token(text[s:e], s, e, _KINDS[kind]))
     return tuple(out)
 
 
