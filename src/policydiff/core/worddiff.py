@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, repeat
-from typing import Any
+from typing import Any, NamedTuple
 
 from policydiff.core.quantities import Quantity, find_quantities
 from policydiff.core.sentences import sentence_spans
@@ -480,8 +480,7 @@ def _identical_pairs(norm_a: Sequence[str], norm_b: Sequence[str]) -> dict[int, 
     return pair_a
 
 
-@dataclass
-class _Unpaired:
+class _Unpaired(NamedTuple):
     """The sentences phase 1 left unpaired, and what phases 2 and 3 score them by.
 
     Bigrams are weighted by rarity (idf over these sentences), so the 人工/智能 every
