@@ -22,8 +22,11 @@ from __future__ import annotations
 import hashlib
 import re
 from array import array
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 from operator import itemgetter
 from typing import Literal, NamedTuple, Protocol
 
@@ -158,39 +161,82 @@ def _cut_cjk(run: str, hit: object = _ASK) -> list[str]:
         return [run]
     cache = _cache
     if cache is not None:
-        key = _run_key(run)
         if hit is _ASK:
-            hit = cache.get(key)
+            hit = cache.get(_run_key(run))
         if isinstance(hit, bytes):
-            lengths = array("H")
-            lengths.frombytes(hit)
-            if sum(lengths) == len(run) and all(lengths):
-                out, pos = [], 0
-                for n in lengths:
-                    out.append(run[pos:pos + n])
-                    pos += n
-                return out
+            cut = _decode_cut(run, hit)
+            if cut is not None:
+                return cut
     pieces = list(_jieba().cut(run, HMM=False))
     if "".join(pieces) != run:  # never lose a character, whatever jieba does
         pieces = list(run)
     if cache is not None and all(len(p) < 65536 for p in pieces):
-        cache.put(key, array("H", [len(p) for p in pieces]).tobytes())
+        cache.put(_run_key(run), array("H", [len(p) for p in pieces]).tobytes())
     return pieces
+
+
+def _decode_cut(run: str, value: bytes) -> list[str] | None:
+    """The pieces of ``run`` from a cached value (piece lengths); None if it does not fit."""
+    lengths = array("H")
+    lengths.frombytes(value)
+    ends = list(accumulate(lengths))
+    if not ends or ends[-1] != len(run) or not all(lengths):
+        return None
+    return list(map(run.__getitem__, map(slice, [0, *ends], ends)))
+
+
+_prefetched: dict[str, bytes | None] = {}
+"""Cached cuts read ahead by :func:`prefetched_cuts`, for the texts about to be cut."""
 
 
 def _lookup_runs(runs: list[str]) -> dict[str, bytes | None]:
     """Cached cuts of many runs in one request, when the cache can batch (``get_many``).
 
     A document has hundreds of Chinese runs; one query for all of them instead of
-    one each is most of what reading its tokens from the cache costs.
+    one each is most of what reading its tokens from the cache costs. Runs read
+    ahead (:func:`prefetched_cuts`) are not asked again; runs left out of the answer
+    are asked one by one.
     """
-    cache = _cache
-    get_many = getattr(cache, "get_many", None)
-    if get_many is None or len(runs) < 2:
-        return {}
-    keys = {run: _run_key(run) for run in runs}
-    found = get_many(list(set(keys.values())))
-    return {run: found.get(key) for run, key in keys.items()}
+    out: dict[str, bytes | None] = {}
+    ask: list[str] = []
+    ahead = _prefetched
+    for run in runs:
+        if run in ahead:
+            out[run] = ahead[run]
+        else:
+            ask.append(run)
+    get_many = getattr(_cache, "get_many", None)
+    if get_many is not None and len(ask) > 1:
+        keys = {run: _run_key(run) for run in ask}
+        found = get_many(list(set(keys.values())))
+        for run, key in keys.items():
+            out[run] = found.get(key)
+    return out
+
+
+@contextmanager
+def prefetched_cuts(texts: Iterable[str]) -> Iterator[None]:
+    """Read the cached cuts of every Chinese run of ``texts`` in one request, for a while.
+
+    A long diff tokenises hundreds of changed sentences one at a time; reading their
+    cuts together costs one query instead of one per sentence. Nothing is kept after
+    the block: this is a read-ahead, not a memo.
+    """
+    global _prefetched
+    runs: dict[str, None] = {}
+    for text in texts:
+        for m in _CJK_RUN.finditer(text):
+            if m.end() - m.start() > 1:
+                runs[m.group()] = None
+    saved = _prefetched
+    try:
+        _prefetched = {**saved, **_lookup_runs(list(runs))}
+        yield
+    finally:
+        _prefetched = saved
+
+
+_CJK_RUN = re.compile(f"[{_CJK}]+")
 
 
 def _scan_gap(text: str, start: int, end: int, out: list[tuple[str, int, int]]) -> None:

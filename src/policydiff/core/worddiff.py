@@ -885,18 +885,28 @@ class PassageDiff:
 
 def diff_passages(a: str, b: str) -> PassageDiff:
     """Diff two passages sentence by sentence (moves, splits, merges), then word by word."""
+    from policydiff.core.segment import prefetched_cuts
+
     with _gc_paused():
         spans_a, spans_b = sentence_spans(a), sentence_spans(b)
         sa = [a[s:e] for s, e in spans_a]
         sb = [b[s:e] for s, e in spans_b]
-        rows: list[SentencePair] = []
+        planned: list[SentencePair | tuple] = []
         for ia, ib, moved in align_sentences(sa, sb):
             at = sa[ia[0]] if len(ia) == 1 else "".join(sa[i] for i in ia)
             bt = sb[ib[0]] if len(ib) == 1 else "".join(sb[j] for j in ib)
             if at == bt and len(ia) == len(ib) == 1:  # most rows of a revision
-                rows.append(SentencePair("equal", ia, ib, at, bt, [(EQUAL, at)], moved))
+                planned.append(SentencePair("equal", ia, ib, at, bt, [(EQUAL, at)], moved))
             else:
-                rows.extend(_sentence_rows(ia, ib, at, bt, moved))
+                planned.append((ia, ib, at, bt, moved))
+        rows: list[SentencePair] = []
+        changed = [p for p in planned if isinstance(p, tuple)]
+        with prefetched_cuts(t for p in changed for t in (p[2], p[3])):
+            for p in planned:
+                if isinstance(p, tuple):
+                    rows.extend(_sentence_rows(*p))
+                else:
+                    rows.append(p)
         return PassageDiff(a, b, _flat_ops(rows, sa, sb), rows)
 
 
