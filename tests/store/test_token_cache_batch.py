@@ -42,3 +42,30 @@ def test_batched_and_single_reads_give_the_same_tokens(corpus, tmp_path: Path) -
     finally:
         segment.set_cache(previous)
         segment._tokenize_cached.cache_clear()
+
+
+def test_read_ahead_gives_the_same_diff_and_keeps_nothing(corpus, tmp_path: Path) -> None:
+    """A passage diff reads its sentences' cuts ahead; the ops are those of a plain run."""
+    from policydiff.core.worddiff import diff_passages
+
+    a, b = corpus.get("2017-opinions").body, corpus.get("2021-14th-plan").body
+    previous = segment.get_cache()
+    try:
+        segment.set_cache(None)
+        segment._tokenize_cached.cache_clear()
+        plain = diff_passages(a, b).to_dict()
+        cache = SqliteTokenCache(tmp_path / "tokens.sqlite3")
+        segment.set_cache(cache)
+        segment._tokenize_cached.cache_clear()
+        assert diff_passages(a, b).to_dict() == plain  # fills the cache
+        cache.close()
+        cache = SqliteTokenCache(tmp_path / "tokens.sqlite3")
+        segment.set_cache(cache)
+        segment._tokenize_cached.cache_clear()
+        assert diff_passages(a, b).to_dict() == plain  # cuts read ahead
+        assert cache.hits > 0 and cache.misses == 0
+        assert segment._prefetched == {}
+        cache.close()
+    finally:
+        segment.set_cache(previous)
+        segment._tokenize_cached.cache_clear()

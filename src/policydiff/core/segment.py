@@ -222,21 +222,21 @@ def prefetched_cuts(texts: Iterable[str]) -> Iterator[None]:
     cuts together costs one query instead of one per sentence. Nothing is kept after
     the block: this is a read-ahead, not a memo.
     """
-    global _prefetched
-    runs: dict[str, None] = {}
-    for text in texts:
-        for m in _CJK_RUN.finditer(text):
-            if m.end() - m.start() > 1:
-                runs[m.group()] = None
-    saved = _prefetched
+    global _prefetched, _scanned
+    saved = _prefetched, _scanned
+    scanned = {text: _scan(text) for text in texts if text not in _scanned}
+    runs = dict.fromkeys(text[s:e] for text, pieces in scanned.items()
+                         for kind, s, e in pieces if kind == "cjk" and e - s > 1)
     try:
-        _prefetched = {**saved, **_lookup_runs(list(runs))}
+        _scanned = {**_scanned, **scanned}
+        _prefetched = {**_prefetched, **_lookup_runs(list(runs))}
         yield
     finally:
-        _prefetched = saved
+        _prefetched, _scanned = saved
 
 
-_CJK_RUN = re.compile(f"[{_CJK}]+")
+_scanned: dict[str, list[tuple[str, int, int]]] = {}
+"""Pieces of the texts read ahead (so :func:`_tokenize_cached` does not scan them again)."""
 
 
 def _scan_gap(text: str, start: int, end: int, out: list[tuple[str, int, int]]) -> None:
@@ -248,9 +248,9 @@ _KINDS: dict[str, TokenKind] = {"num": "number", "latin": "word", "space": "spac
                                 "punct": "punct", "quantity": "number"}
 
 
-@lru_cache(maxsize=4096)
-def _tokenize_cached(text: str) -> tuple[Token, ...]:
-    pieces: list[tuple[str, int, int]] = []  # (kind, start, end); Chinese runs cut below
+def _scan(text: str) -> list[tuple[str, int, int]]:
+    """``(kind, start, end)`` of the pieces of ``text``; Chinese runs are cut afterwards."""
+    pieces: list[tuple[str, int, int]] = []
     pos = 0
     for qs, qe in quantity_spans(text):
         if (qs > 0 and text[qs - 1].isdigit()) or (qe < len(text) and text[qe].isdigit()):
@@ -261,6 +261,14 @@ def _tokenize_cached(text: str) -> tuple[Token, ...]:
         pos = qe
     if pos < len(text):
         _scan_gap(text, pos, len(text), pieces)
+    return pieces
+
+
+@lru_cache(maxsize=4096)
+def _tokenize_cached(text: str) -> tuple[Token, ...]:
+    pieces = _scanned.get(text)
+    if pieces is None:
+        pieces = _scan(text)
     looked_up = _lookup_runs([text[s:e] for kind, s, e in pieces if kind == "cjk" and e - s > 1])
     out: list[Token] = []
     for kind, s, e in pieces:

@@ -901,13 +901,21 @@ def diff_passages(a: str, b: str) -> PassageDiff:
                 planned.append((ia, ib, at, bt, moved))
         rows: list[SentencePair] = []
         changed = [p for p in planned if isinstance(p, tuple)]
-        with prefetched_cuts(t for p in changed for t in (p[2], p[3])):
+        with prefetched_cuts(t for p in changed for t in _cut_by_diff_tokens(p[2], p[3])):
             for p in planned:
                 if isinstance(p, tuple):
                     rows.extend(_sentence_rows(*p))
                 else:
                     rows.append(p)
         return PassageDiff(a, b, _flat_ops(rows, sa, sb), rows)
+
+
+def _cut_by_diff_tokens(a: str, b: str) -> tuple[str, ...]:
+    """The texts :func:`diff_tokens` will tokenise for ``a`` and ``b`` (to read cuts ahead)."""
+    if a == b or not a or not b:
+        return ()
+    head, tail = _shared_clauses(a, b)
+    return a[head:len(a) - tail], b[head:len(b) - tail]
 
 
 @contextmanager
