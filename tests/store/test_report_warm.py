@@ -58,13 +58,17 @@ def test_cached_frequencies_equal_the_dictionary_s() -> None:
     previous = segment.get_cache()
     try:
         segment.set_cache(None)
+        segment._dictionary_count.cache_clear()
         direct = [segment.general_frequency(w) for w in words]
         cache = _DictCache()
         segment.set_cache(cache)
+        segment._dictionary_count.cache_clear()
         first = [segment.general_frequency(w) for w in words]
         assert len(cache.data) == len(words)
+        segment._dictionary_count.cache_clear()  # read back from the cache, not the memo
         second = [segment.general_frequency(w) for w in words]
         assert direct == first == second
         assert direct[0] > 0 and direct[1] > 20 and direct[7] == 0
     finally:
         segment.set_cache(previous)
+        segment._dictionary_count.cache_clear()

@@ -320,8 +320,13 @@ _FREQ_TAG = b"\x00freq\x00"
 """Prefix of the cache keys of dictionary counts: no Chinese run (a cut's key) starts so."""
 
 
+@lru_cache(maxsize=65536)
 def _dictionary_count(word: str) -> tuple[int, int]:
-    """``(count of word, total count)`` in the segmenter's dictionary, cached."""
+    """``(count of word, total count)`` in the segmenter's dictionary, cached.
+
+    Memoised in the process too: a report asks about each word more than once, and
+    the dictionary cannot change while the process runs.
+    """
     cache = _cache
     key = b""
     if cache is not None:
