@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 HEADING = "## Wording diff"
-RUNS = 7
+RUNS = 9
 
 
 def edited_copy(text: str) -> str:
@@ -48,6 +48,7 @@ def edited_copy(text: str) -> str:
 
 
 def median_time(fn: Callable[[], object], runs: int = RUNS) -> float:
+    """Median seconds of ``runs`` calls."""
     times = []
     for _ in range(runs):
         t = time.perf_counter()
@@ -56,34 +57,44 @@ def median_time(fn: Callable[[], object], runs: int = RUNS) -> float:
     return statistics.median(times)
 
 
-def git_time(a: Path, b: Path, *extra: str) -> float:
-    cmd = ["git", "diff", "--no-index", "--word-diff", *extra, "--", str(a), str(b)]
-    return median_time(lambda: subprocess.run(cmd, capture_output=True, check=False))
+def timed(fn: Callable[[], object]) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
 
 
-def ours_time(a: str, b: str, cache_dir: Path | None = None) -> float:
-    """Median seconds of ``diff_passages``; cuts from jieba, or from a token cache there."""
+def paired_case(a: str, b: str, fa: Path, fb: Path, cache_dir: Path,
+                ) -> tuple[float, float, float, float, float, float]:
+    """Medians of policydiff (jieba cuts, cached cuts), git word-diff and git char diff,
+    run alternately so a machine that slows down mid-run slows all four, and the
+    medians of the pairwise ratios of ours to git's char diff."""
     from policydiff.core import segment
     from policydiff.core.worddiff import diff_passages
     from policydiff.store.token_cache import SqliteTokenCache
 
-    cache = SqliteTokenCache(cache_dir / "tokens.sqlite3") if cache_dir else None
+    git = ["git", "diff", "--no-index", "--word-diff"]
+    word = [*git, "--", str(fa), str(fb)]
+    char = [*git, "--word-diff-regex=.", "--", str(fa), str(fb)]
+    cache = SqliteTokenCache(cache_dir / "tokens.sqlite3")
     previous = segment.get_cache()
-    segment.set_cache(cache)
 
-    def run() -> None:
-        segment._tokenize_cached.cache_clear()
-        diff_passages(a, b)
+    def ours(with_cache: bool) -> float:
+        segment.set_cache(cache if with_cache else None)  # also clears the in-process memo
+        return timed(lambda: diff_passages(a, b))
 
     try:
-        if cache is not None:
-            run()  # fills the cache, as any earlier command on these texts would
-            cache.flush()
-        return median_time(run)
+        ours(True)  # fills the cache, as any earlier command on these texts would
+        cache.flush()
+        samples = [(ours(False), ours(True),
+                    timed(lambda: subprocess.run(word, capture_output=True, check=False)),
+                    timed(lambda: subprocess.run(char, capture_output=True, check=False)))
+                   for _ in range(RUNS)]
     finally:
         segment.set_cache(previous)
-        if cache is not None:
-            cache.close()
+        cache.close()
+    med = [statistics.median(col) for col in zip(*samples, strict=True)]
+    return (*med, statistics.median(s[0] / s[3] for s in samples),
+            statistics.median(s[1] / s[3] for s in samples))  # type: ignore[return-value]
 
 
 def startup_time() -> tuple[float, float]:
@@ -130,11 +141,9 @@ def main() -> None:
             fa, fb = Path(tmp, "a.md"), Path(tmp, "b.md")
             fa.write_text(a, encoding="utf-8")
             fb.write_text(b, encoding="utf-8")
-            g = git_time(fa, fb)
-            gc = git_time(fa, fb, "--word-diff-regex=.")
-            ours = ours_time(a, b)
-            cached = ours_time(a, b, Path(tmp))
-            rows.append((name, len(a), len(b), ours, cached, g, gc))
+            cache_dir = Path(tmp, f"cache{len(rows)}")
+            cache_dir.mkdir()
+            rows.append((name, len(a), len(b), *paired_case(a, b, fa, fb, cache_dir)))
     imp, load = startup_time()
     cli_sections = cli_time("diff", "2017-opinions:h4", "2021-14th-plan:3.3", "--format", "json")
     cli_help = cli_time("--help")
@@ -146,8 +155,8 @@ def main() -> None:
         f"`python benchmarks/bench_diff.py --write` on {platform.python_implementation()} "
         f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs shared with "
         f"other jobs (load average {one:.2f} over 1 min, {five:.2f} over 5 min at the end), "
-        f"median of {RUNS} runs, "
-        "git and policydiff timed in the same run on the same files. policydiff time is "
+        f"median of {RUNS} runs; the four measures run alternately on the same files and "
+        "each ratio is the median of the run-by-run ratios. policydiff time is "
         "`diff_passages` in-process (sentence pairing + word diff + figures), jieba already "
         "loaded; \"jieba cuts\": no token cache, every Chinese run cut by jieba in every run; "
         "\"cached cuts\": the cuts read from a token cache (`.policydiff/tokens.sqlite3`, "
@@ -160,10 +169,10 @@ def main() -> None:
         "| git word-diff | git (char) | ratio jieba / git (char) | ratio cached / git (char) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, la, lb, ours, cached, g, gc in rows:
+    for name, la, lb, ours, cached, g, gc, r_ours, r_cached in rows:
         lines.append(f"| {name} | {la} | {lb} | {ours * 1000:.1f} ms | {cached * 1000:.1f} ms | "
-                     f"{g * 1000:.1f} ms | {gc * 1000:.1f} ms | {ours / gc:.1f}× | "
-                     f"{cached / gc:.1f}× |")
+                     f"{g * 1000:.1f} ms | {gc * 1000:.1f} ms | {r_ours:.1f}× | "
+                     f"{r_cached:.1f}× |")
     lines += [
         "",
         "- Sentence pairing and token diffs run diff-match-patch's algorithm in C++ "
@@ -176,7 +185,8 @@ def main() -> None:
         "Paths without Chinese text to cut "
         "(identical passages, empty sides, ASCII-only text, `policydiff --help`) never load it.",
         f"- End to end, `policydiff diff 2017-opinions:h4 2021-14th-plan:3.3 --format json`: "
-        f"{cli_sections * 1000:.0f} ms (Python start-up + corpus + jieba + diff); "
+        f"{cli_sections * 1000:.0f} ms (Python start-up, corpus, cuts from the project token "
+        "cache, diff: jieba is not loaded); "
         f"`policydiff --help`: {cli_help * 1000:.0f} ms.",
         "",
     ]
