@@ -13,6 +13,10 @@ median reported.
 
     python benchmarks/bench_commands.py              # print the tables
     python benchmarks/bench_commands.py --runs 10 --write   # also update RESULTS.md
+    python benchmarks/bench_commands.py --only diff --runs 9  # one table (commands|diff|tui)
+
+The load average is printed with the tables: the machine is shared, so say it beside any
+figure taken from here.
 
 Needs nothing beyond the project's own dependencies (git only for its reference row).
 """
