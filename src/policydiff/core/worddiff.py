@@ -98,14 +98,20 @@ def diff_codes(a: str, b: str) -> list[Op]:
     dmp's pure-Python bisection was most of a long text's diff time. The C++ port
     (fast-diff-match-patch) runs the same algorithm with the same settings (a one-second
     deadline, which also switches on dmp's half-match), and returns the same ops; a
-    property test compares the two, and the Python port is the fallback.
+    property test compares the two. Only a diff that reaches the deadline could differ,
+    and there the result already depended on the machine's speed. The Python port is
+    the fallback (no wheel for the platform; a build that refuses characters past the
+    BMP, as the Windows one does).
     """
     native = _native_diff()
-    if native is None:
-        return _dmp().diff_main(a, b, False)
-    timeout = _dmp().Diff_Timeout
-    return [(_OPS[op], text) for op, text in native(a, b, timelimit=timeout, checklines=False,
-                                                     cleanup="No", counts_only=False)]
+    if native is not None:
+        try:
+            return [(_OPS[op], text) for op, text in native(
+                a, b, timelimit=_dmp().Diff_Timeout, checklines=False, cleanup="No",
+                counts_only=False)]
+        except Exception:  # pragma: no cover - platform-specific refusal
+            pass
+    return _dmp().diff_main(a, b, False)
 
 
 # ---------------------------------------------------------------- token diff
