@@ -13,6 +13,10 @@ median reported.
 
     python benchmarks/bench_commands.py              # print the tables
     python benchmarks/bench_commands.py --runs 10 --write   # also update RESULTS.md
+    python benchmarks/bench_commands.py --only diff --runs 9  # one table (commands|diff|tui)
+
+The load average is printed with the tables: the machine is shared, so say it beside any
+figure taken from here.
 
 Needs nothing beyond the project's own dependencies (git only for its reference row).
 """
@@ -184,17 +188,64 @@ def tui_row(runs: int) -> tuple[float, float, float, str]:
     return o, r, ratio, ", ".join(sorted(set(screens)))
 
 
+def growth(rows: Sequence[tuple[int, float, float | None, float | None]]) -> str:
+    """Time growth between successive sizes, as the exponent k of time ∝ chars^k."""
+    import itertools
+    import math
+
+    parts = []
+    for (n1, t1, _, _), (n2, t2, _, _) in itertools.pairwise(rows):
+        parts.append(f"{n1:,}→{n2:,} chars: ×{t2 / t1:.1f} time for ×{n2 / n1:.0f} text "
+                     f"(k = {math.log(t2 / t1) / math.log(n2 / n1):.2f})")
+    return "; ".join(parts)
+
+
+def load_note() -> str:
+    """The machine's load average now (other jobs share the CPUs: figures depend on it)."""
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "load average unknown"
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min), {os.cpu_count()} CPUs"
+
+
+def print_one(part: str, runs: int, sizes: Sequence[int]) -> None:
+    """One table alone, e.g. ``--only diff`` while working on the word diff."""
+    print(f"`python benchmarks/bench_commands.py --only {part} --runs {runs}`; {load_note()} "
+          "at the start")
+    if part == "commands":
+        for name, ours, ref, ratio, goal in command_rows(runs):
+            print(f"| `{name}` | {ours:.3f} s | {ref:.3f} s | {ratio:.1f}× | ≤ {goal} s |")
+    elif part == "diff":
+        rows = diff_rows(runs, sizes)
+        for n, ours, ref, ratio in rows:
+            ref_s = f"{ref * 1000:.1f} ms" if ref is not None else "n/a"
+            ratio_s = f"{ratio:.1f}×" if ratio is not None else "n/a"
+            print(f"| {n:,} | {ours * 1000:.1f} ms | {ref_s} | {ratio_s} | ≤ 3× |")
+        print(f"growth: {growth(rows)}")
+    else:
+        o, r, ratio, screens = tui_row(runs)
+        print(f"| launch to first paint ({screens}) | {o:.3f} s | {r:.3f} s | {ratio:.1f}× |")
+    print(f"({load_note()} at the end)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--sizes", default="20000,100000,500000")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    parser.add_argument("--only", choices=("commands", "diff", "tui"),
+                        help="run one table and print it (never written to RESULTS.md)")
     args = parser.parse_args()
+    if args.only:
+        print_one(args.only, args.runs, [int(s) for s in args.sizes.split(",")])
+        return
 
     cmds = command_rows(args.runs)
     diffs = diff_rows(args.runs, [int(s) for s in args.sizes.split(",")])
     tui = tui_row(args.runs)
 
+    load = load_note()
     machine = (f"{platform.machine()}, {os.cpu_count()} CPUs (shared with other jobs), "
                f"{platform.python_implementation()} {platform.python_version()}, "
                f"{platform.system()}")
@@ -202,7 +253,7 @@ def main() -> None:
         HEADING, "",
         f"`python benchmarks/bench_commands.py --runs {args.runs} --write` on {machine}. "
         "Every row pairs our run with the reference's, alternating, in one run; medians, "
-        "and the median of the pairwise ratios.", "",
+        f"and the median of the pairwise ratios. At the end of the run: {load}.", "",
         "Commands on the bundled corpus, whole process, warm (one untimed run first, which "
         "fills `.policydiff/tokens.sqlite3`); reference: a bare `python -c pass`.", "",
         "| command | policydiff | bare interpreter | ratio | goal | met |",
@@ -224,6 +275,7 @@ def main() -> None:
         ref_s = f"{ref * 1000:.1f} ms" if ref is not None else "n/a"
         ratio_s = f"{ratio:.1f}×" if ratio is not None else "n/a"
         lines.append(f"| {n:,} | {ours * 1000:.1f} ms | {ref_s} | {ratio_s} | ≤ 3× |")
+    lines += ["", f"Growth of the whole-text diff: {growth(diffs)}."]
     o, r, ratio, screens = tui
     lines += [
         "", "| TUI | policydiff | minimal Textual app | ratio | goal |",

@@ -145,45 +145,6 @@ def test_chinese_numerals_match_cn2an() -> None:
         assert _cn_digits(text) == float(cn2an.cn2an(text, "smart")), text
 
 
-def _edited(text: str, k: int) -> str:
-    """A revision of ``text``: figures changed, sentences moved, dropped and added."""
-    from policydiff.core.sentences import split_sentences
-
-    digits = "0123456789"
-    out = text.translate(str.maketrans(digits, digits[k % 10:] + digits[:k % 10]))
-    sents = split_sentences(out)
-    if len(sents) > 12:
-        sents.insert(len(sents) - 2, sents.pop(3))
-        del sents[len(sents) // 2]
-        sents.insert(5, "新增：支持建设开源社区，打造3个以上开放平台。")
-    return "".join(sents)
-
-
-def test_sentence_pairing_identical_to_reference(corpus) -> None:
-    """The faster pairing returns what the original returned, on both of its paths."""
-    from policydiff.core import worddiff
-    from policydiff.core.sentences import split_sentences
-    from reference_worddiff import reference_align_sentences
-
-    bodies = [doc.body for doc in corpus]
-    pool = "\n\n".join(bodies)
-    cases = [(a, b) for a in bodies for b in bodies if a is not b]
-    cases += [(body, _edited(body, 3)) for body in bodies]
-    big = "\n\n".join(_edited(pool, k) for k in range(4))
-    cases += [(big, _edited(big, 7)), (pool, big)]
-    real = worddiff._score_pairs
-    for a, b in cases:
-        sa, sb = split_sentences(a), split_sentences(b)
-        expected = reference_align_sentences(sa, sb)
-        for vectorise in (False, True):
-            worddiff._score_pairs = (  # type: ignore[assignment]
-                lambda *args, v=vectorise: real(*args, vectorise=v))
-            try:
-                assert worddiff.align_sentences(sa, sb) == expected
-            finally:
-                worddiff._score_pairs = real  # type: ignore[assignment]
-
-
 def test_tui_paints_before_the_project_is_loaded(tmp_path: Path) -> None:
     """With background_load the first screen is the loading screen; the themes view follows."""
     import asyncio

@@ -22,10 +22,13 @@ from __future__ import annotations
 import hashlib
 import re
 from array import array
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
-from typing import Literal, Protocol
+from itertools import accumulate
+from operator import itemgetter
+from typing import Literal, NamedTuple, Protocol
 
 from policydiff.core.quantities import quantity_spans
 
@@ -43,9 +46,12 @@ _PIECE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A token and where it sits in the text it came from."""
+class Token(NamedTuple):
+    """A token and where it sits in the text it came from.
+
+    A named tuple rather than a dataclass: a long diff makes tens of thousands of
+    them, and a tuple is built several times faster (immutable and hashable alike).
+    """
 
     text: str
     start: int
@@ -62,7 +68,9 @@ class TokenCache(Protocol):
 
     Keys are 16-byte content hashes (run text + segmenter version + dictionaries);
     values are opaque bytes. ``get`` returns ``None`` for a miss; both may silently
-    do nothing (a read-only or broken cache must never break segmentation).
+    do nothing (a read-only or broken cache must never break segmentation). A cache
+    may also offer ``get_many(keys) -> {key: value}`` (hits only), used to read all
+    the runs of a text in one request.
     """
 
     def get(self, key: bytes) -> bytes | None: ...
@@ -139,68 +147,153 @@ def load() -> None:
     _jieba()
 
 
-def _cut_cjk(run: str) -> list[str]:
+_ASK = object()
+"""Marker: the cut of a run has not been looked up in the cache yet."""
+
+
+def _cut_cjk(run: str, hit: object = _ASK) -> list[str]:
+    """jieba's cut of one Chinese run, from the cache when it holds it.
+
+    ``hit`` is what a batched lookup already returned for this run (bytes, or
+    ``None`` for a miss); by default the cache is asked here.
+    """
     if len(run) == 1:
         return [run]
     cache = _cache
     if cache is not None:
-        key = _run_key(run)
-        hit = cache.get(key)
-        if hit is not None:
-            lengths = array("H")
-            lengths.frombytes(hit)
-            if sum(lengths) == len(run) and all(lengths):
-                out, pos = [], 0
-                for n in lengths:
-                    out.append(run[pos:pos + n])
-                    pos += n
-                return out
+        if hit is _ASK:
+            hit = cache.get(_run_key(run))
+        if isinstance(hit, bytes):
+            cut = _decode_cut(run, hit)
+            if cut is not None:
+                return cut
     pieces = list(_jieba().cut(run, HMM=False))
     if "".join(pieces) != run:  # never lose a character, whatever jieba does
         pieces = list(run)
     if cache is not None and all(len(p) < 65536 for p in pieces):
-        cache.put(key, array("H", [len(p) for p in pieces]).tobytes())
+        cache.put(_run_key(run), array("H", [len(p) for p in pieces]).tobytes())
     return pieces
 
 
-def _tokenize_gap(text: str, start: int, end: int, out: list[Token]) -> None:
-    for m in _PIECE.finditer(text, start, end):
-        kind = m.lastgroup
-        s, e = m.start(), m.end()
-        if kind == "cjk":
-            pos = s
-            for piece in _cut_cjk(m.group()):
-                out.append(Token(piece, pos, pos + len(piece), "word"))
-                pos += len(piece)
-        elif kind == "num":
-            out.append(Token(m.group(), s, e, "number"))
-        elif kind == "latin":
-            out.append(Token(m.group(), s, e, "word"))
-        elif kind == "space":
-            out.append(Token(m.group(), s, e, "space"))
+def _decode_cut(run: str, value: bytes) -> list[str] | None:
+    """The pieces of ``run`` from a cached value (piece lengths); None if it does not fit."""
+    lengths = array("H")
+    lengths.frombytes(value)
+    ends = list(accumulate(lengths))
+    if not ends or ends[-1] != len(run) or not all(lengths):
+        return None
+    return list(map(run.__getitem__, map(slice, [0, *ends], ends)))
+
+
+_prefetched: dict[str, bytes | None] = {}
+"""Cached cuts read ahead by :func:`prefetched_cuts`, for the texts about to be cut."""
+
+
+def _lookup_runs(runs: list[str]) -> dict[str, bytes | None]:
+    """Cached cuts of many runs in one request, when the cache can batch (``get_many``).
+
+    A document has hundreds of Chinese runs; one query for all of them instead of
+    one each is most of what reading its tokens from the cache costs. Runs read
+    ahead (:func:`prefetched_cuts`) are not asked again; runs left out of the answer
+    are asked one by one.
+    """
+    out: dict[str, bytes | None] = {}
+    ask: list[str] = []
+    ahead = _prefetched
+    for run in runs:
+        if run in ahead:
+            out[run] = ahead[run]
         else:
-            out.append(Token(m.group(), s, e, "punct"))
+            ask.append(run)
+    get_many = getattr(_cache, "get_many", None)
+    if get_many is not None and len(ask) > 1:
+        keys = {run: _run_key(run) for run in ask}
+        found = get_many(list(set(keys.values())))
+        for run, key in keys.items():
+            out[run] = found.get(key)
+    return out
 
 
-@lru_cache(maxsize=4096)
-def _tokenize_cached(text: str) -> tuple[Token, ...]:
-    out: list[Token] = []
+@contextmanager
+def prefetched_cuts(texts: Iterable[str]) -> Iterator[None]:
+    """Read the cached cuts of every Chinese run of ``texts`` in one request, for a while.
+
+    A long diff tokenises hundreds of changed sentences one at a time; reading their
+    cuts together costs one query instead of one per sentence. Nothing is kept after
+    the block: this is a read-ahead, not a memo.
+    """
+    global _prefetched, _scanned
+    saved = _prefetched, _scanned
+    scanned = {text: _scan(text) for text in texts if text not in _scanned}
+    runs = dict.fromkeys(text[s:e] for text, pieces in scanned.items()
+                         for kind, s, e in pieces if kind == "cjk" and e - s > 1)
+    try:
+        _scanned = {**_scanned, **scanned}
+        _prefetched = {**_prefetched, **_lookup_runs(list(runs))}
+        yield
+    finally:
+        _prefetched, _scanned = saved
+
+
+_scanned: dict[str, list[tuple[str, int, int]]] = {}
+"""Pieces of the texts read ahead (so :func:`_tokenize_cached` does not scan them again)."""
+
+
+def _scan_gap(text: str, start: int, end: int, out: list[tuple[str, int, int]]) -> None:
+    for m in _PIECE.finditer(text, start, end):
+        out.append((m.lastgroup or "punct", m.start(), m.end()))
+
+
+_KINDS: dict[str, TokenKind] = {"num": "number", "latin": "word", "space": "space",
+                                "punct": "punct", "quantity": "number"}
+
+
+def _scan(text: str) -> list[tuple[str, int, int]]:
+    """``(kind, start, end)`` of the pieces of ``text``; Chinese runs are cut afterwards."""
+    pieces: list[tuple[str, int, int]] = []
     pos = 0
     for qs, qe in quantity_spans(text):
         if (qs > 0 and text[qs - 1].isdigit()) or (qe < len(text) and text[qe].isdigit()):
             continue  # a span inside a run of non-ASCII digits (１２): keep the run whole
         if qs > pos:
-            _tokenize_gap(text, pos, qs, out)
-        out.append(Token(text[qs:qe], qs, qe, "number"))
+            _scan_gap(text, pos, qs, pieces)
+        pieces.append(("quantity", qs, qe))
         pos = qe
     if pos < len(text):
-        _tokenize_gap(text, pos, len(text), out)
+        _scan_gap(text, pos, len(text), pieces)
+    return pieces
+
+
+@lru_cache(maxsize=4096)
+def _tokenize_cached(text: str) -> tuple[Token, ...]:
+    pieces = _scanned.get(text)
+    if pieces is None:
+        pieces = _scan(text)
+    looked_up = _lookup_runs([text[s:e] for kind, s, e in pieces if kind == "cjk" and e - s > 1])
+    out: list[Token] = []
+    for kind, s, e in pieces:
+        if kind == "cjk":
+            run = text[s:e]
+            pos = s
+            for piece in _cut_cjk(run, looked_up.get(run, _ASK)):
+                out.append(Token(piece, pos, pos + len(piece), "word"))
+                pos += len(piece)
+        else:
+            out.append(Token(text[s:e], s, e, _KINDS[kind]))
     return tuple(out)
 
 
 def tokenize(text: str) -> list[Token]:
     """Tokens of ``text`` in order; their texts joined give ``text`` back exactly."""
     return list(_tokenize_cached(text))
+
+
+_TEXT = itemgetter(0)
+
+
+def token_texts(text: str) -> list[str]:
+    """The texts of ``tokenize(text)``, without touching each token in Python."""
+    return list(map(_TEXT, _tokenize_cached(text)))
 
 
 def words(text: str) -> list[str]:
@@ -211,13 +304,43 @@ def words(text: str) -> list[str]:
 def general_frequency(word: str) -> float:
     """How common ``word`` is in general Chinese: occurrences per million words.
 
-    From the segmenter's own dictionary counts (loads it). Policy vocabulary the general
+    From the segmenter's own dictionary counts. Policy vocabulary the general
     dictionary lacks (算力, 赋能, 专精特新) is 0; everyday words (完善, 相关, 开发) are high,
     which is how "key words" tell a policy's new terms from its prose.
+
+    The counts are kept in the installed token cache (keyed, like cuts, by the
+    dictionaries' fingerprint), so a command whose cuts and counts are all cached
+    never loads jieba's dictionary (half a second) just to look words up.
     """
+    count, total = _dictionary_count(word)
+    return count * 1_000_000 / (total or 1)
+
+
+_FREQ_TAG = b"\x00freq\x00"
+"""Prefix of the cache keys of dictionary counts: no Chinese run (a cut's key) starts so."""
+
+
+@lru_cache(maxsize=65536)
+def _dictionary_count(word: str) -> tuple[int, int]:
+    """``(count of word, total count)`` in the segmenter's dictionary, cached.
+
+    Memoised in the process too: a report asks about each word more than once, and
+    the dictionary cannot change while the process runs.
+    """
+    cache = _cache
+    key = b""
+    if cache is not None:
+        key = hashlib.blake2b(_FREQ_TAG + word.encode("utf-8"), digest_size=16,
+                              key=fingerprint()).digest()
+        hit = cache.get(key)
+        if hit is not None and len(hit) == 16:
+            count, total = array("Q", hit)  # native order: the cache never leaves the machine
+            return count, total
     tokenizer = _jieba()
-    total = tokenizer.total or 1
-    return tokenizer.FREQ.get(word, 0) * 1_000_000 / total
+    count, total = int(tokenizer.FREQ.get(word, 0)), int(tokenizer.total)
+    if cache is not None:
+        cache.put(key, array("Q", [count, total]).tobytes())
+    return count, total
 
 
 def is_loaded() -> bool:

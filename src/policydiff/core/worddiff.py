@@ -20,12 +20,15 @@ diff-match-patch convention; the ops of a diff rebuild both sides exactly.
 from __future__ import annotations
 
 import bisect
+import gc
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from itertools import chain, repeat
+from typing import Any, NamedTuple
 
 from policydiff.core.quantities import Quantity, find_quantities
 from policydiff.core.sentences import sentence_spans
@@ -60,9 +63,13 @@ def _code(i: int) -> str:
     return chr(_BASE + i) if i < _BASE_LEN else chr(0x20000 + i - _BASE_LEN)
 
 
-def _index(c: str) -> int:
-    o = ord(c)
-    return o - _BASE if o < 0x20000 else o - 0x20000 + _BASE_LEN
+def _codes(items: Iterable[str]) -> dict[str, str]:
+    """One code character per distinct item, in order of first appearance."""
+    distinct = dict.fromkeys(items)
+    n = len(distinct)
+    if n <= _BASE_LEN:
+        return dict(zip(distinct, map(chr, range(_BASE, _BASE + n)), strict=True))
+    return dict(zip(distinct, map(_code, range(n)), strict=True))
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +77,41 @@ def _dmp():  # -> diff_match_patch
     from diff_match_patch import diff_match_patch
 
     return diff_match_patch()
+
+
+_OPS = {"-": DELETE, "=": EQUAL, "+": INSERT}
+
+
+@lru_cache(maxsize=1)
+def _native_diff():  # -> fast_diff_match_patch.diff, or None
+    try:
+        from fast_diff_match_patch import diff
+    except ImportError:  # pragma: no cover - the dependency is declared; be safe anyway
+        return None
+    return diff
+
+
+def diff_codes(a: str, b: str) -> list[Op]:
+    """``diff_main(a, b, checklines=False)`` of diff-match-patch, in C++ when available.
+
+    Every diff here runs on code strings (a token or a sentence per character), and
+    dmp's pure-Python bisection was most of a long text's diff time. The C++ port
+    (fast-diff-match-patch) runs the same algorithm with the same settings (a one-second
+    deadline, which also switches on dmp's half-match), and returns the same ops; a
+    property test compares the two. Only a diff that reaches the deadline could differ,
+    and there the result already depended on the machine's speed. The Python port is
+    the fallback (no wheel for the platform; a build that refuses characters past the
+    BMP, as the Windows one does).
+    """
+    native = _native_diff()
+    if native is not None:
+        try:
+            return [(_OPS[op], text) for op, text in native(
+                a, b, timelimit=_dmp().Diff_Timeout, checklines=False, cleanup="No",
+                counts_only=False)]
+        except Exception:  # pragma: no cover - platform-specific refusal
+            pass
+    return _dmp().diff_main(a, b, False)
 
 
 # ---------------------------------------------------------------- token diff
@@ -87,28 +129,14 @@ def diff_tokens(a: str, b: str) -> list[Op]:
     if head or tail:
         middle = diff_tokens(a[head:len(a) - tail], b[head:len(b) - tail])
         return merge_ops([(EQUAL, a[:head]), *middle, (EQUAL, a[len(a) - tail:])])
-    from policydiff.core.segment import tokenize
+    from policydiff.core.segment import token_texts
 
-    codes: dict[str, str] = {}
-    texts: list[str] = []
-
-    def encode(s: str) -> str:
-        out = []
-        for tok in tokenize(s):
-            c = codes.get(tok.text)
-            if c is None:
-                c = codes[tok.text] = _code(len(texts))
-                texts.append(tok.text)
-            out.append(c)
-        return "".join(out)
-
-    ea, eb = encode(a), encode(b)
-    dmp = _dmp()
-    diffs = dmp.diff_main(ea, eb, False)
-    weights = [len(t.strip()) or 1 for t in texts]
-    _cleanup_semantic(diffs, weights)
-    ops = [(op, "".join(texts[_index(c)] for c in s)) for op, s in diffs]
-    return merge_ops(ops)
+    ta, tb = token_texts(a), token_texts(b)
+    codes = _codes(chain(ta, tb))
+    decode = dict(zip(codes.values(), codes, strict=True))
+    diffs = diff_codes("".join(map(codes.__getitem__, ta)), "".join(map(codes.__getitem__, tb)))
+    _cleanup_semantic(diffs, {c: len(t.strip()) or 1 for t, c in codes.items()})
+    return merge_ops([(op, "".join(map(decode.__getitem__, s))) for op, s in diffs])
 
 
 _CLAUSE_ENDS = frozenset("，。；：、！？\n")
@@ -120,27 +148,28 @@ def _shared_clauses(a: str, b: str) -> tuple[int, int]:
     Cut only next to Chinese punctuation, which is always a token of its own, so the
     middle tokenizes as it would in place; only the middle needs the segmenter.
     """
-    n = min(len(a), len(b))
-    p = 0
-    while p < n and a[p] == b[p]:
-        p += 1
-    head = 0
-    for k in range(p - 1, -1, -1):
-        if a[k] in _CLAUSE_ENDS:
-            head = k + 1
-            break
-    q = 0
-    while q < n - head and a[-1 - q] == b[-1 - q]:
-        q += 1
-    tail = 0
-    for k in range(len(a) - q, len(a)):
-        if a[k] in _CLAUSE_ENDS:
-            tail = len(a) - k
-            break
+    p = _common_prefix(a, b)
+    head = max(a.rfind(c, 0, p) for c in _CLAUSE_ENDS) + 1
+    q = _common_prefix(a[::-1], b[::-1])
+    q = min(q, len(a) - head, len(b) - head)  # the shared tail may not overlap the head
+    ends = [k for k in (a.find(c, len(a) - q) for c in _CLAUSE_ENDS) if k >= 0]
+    tail = len(a) - min(ends) if ends else 0
     return head, tail
 
 
-def _cleanup_semantic(diffs: list[Op], weights: Sequence[int]) -> None:
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the longest common prefix, by halving slice comparisons (C speed)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _cleanup_semantic(diffs: list[Op], weights: dict[str, int]) -> None:
     """diff-match-patch's ``diff_cleanupSemantic`` equality elimination, in token weights.
 
     dmp measures an equality by its length in (mapped) characters, so one token
@@ -152,7 +181,7 @@ def _cleanup_semantic(diffs: list[Op], weights: Sequence[int]) -> None:
     """
 
     def w(s: str) -> int:
-        return sum(weights[_index(c)] for c in s)
+        return sum(map(weights.__getitem__, s))
 
     changes = False
     equalities: list[int] = []
@@ -196,8 +225,12 @@ def merge_ops(ops: Iterable[Op]) -> list[Op]:
     out: list[Op] = []
     dels: list[str] = []
     inss: list[str] = []
+    eqs: list[str] = []  # joined once, not re-concatenated per op (long passages)
 
     def flush() -> None:
+        if eqs:
+            out.append((EQUAL, "".join(eqs)))
+            eqs.clear()
         if dels:
             out.append((DELETE, "".join(dels)))
             dels.clear()
@@ -209,15 +242,17 @@ def merge_ops(ops: Iterable[Op]) -> list[Op]:
         if not text:
             continue
         if op == DELETE:
+            if eqs:
+                flush()
             dels.append(text)
         elif op == INSERT:
+            if eqs:
+                flush()
             inss.append(text)
         else:
-            flush()
-            if out and out[-1][0] == EQUAL:
-                out[-1] = (EQUAL, out[-1][1] + text)
-            else:
-                out.append((EQUAL, text))
+            if dels or inss:
+                flush()
+            eqs.append(text)
     flush()
     return out
 
@@ -399,44 +434,93 @@ def _bigrams(s: str) -> frozenset[str]:
     """Character bigrams of a text with its whitespace already removed."""
     if len(s) < 2:
         return frozenset([s]) if s else frozenset()
-    return frozenset(s[i:i + 2] for i in range(len(s) - 1))
+    return frozenset(map(str.__add__, s[:-1], s[1:]))  # s[i:i + 2], in order
 
 
-def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int, ...],
-                                                                        tuple[int, ...], bool]]:
+Pairing = list[tuple[tuple[int, ...], tuple[int, ...], bool]]
+"""``[(a_indices, b_indices, moved)]`` in display order (see :func:`align_sentences`)."""
+
+
+def align_sentences(a: Sequence[str], b: Sequence[str]) -> Pairing:
     """Pair sentences of two passages: ``[(a_indices, b_indices, moved)]`` in display order.
 
     Lone sentences appear with an empty side. Moved pairs are placed at their
-    position in ``b``.
+    position in ``b``. Four phases, each its own function: identical sentences
+    (:func:`_identical_pairs`), scores of the rest (:func:`_unpaired`,
+    :func:`_score_pairs`), the assignment of rewritten sentences, splits and merges
+    (:func:`_assign_pairs`, :func:`_join_neighbours`), and the display order with
+    moves (:func:`_display_order`).
     """
-    n, m = len(a), len(b)
     norm_a = ["".join(s.split()) for s in a]
     norm_b = ["".join(s.split()) for s in b]
-    pair_a: dict[int, int] = {}
-    # 1. identical sentences in order: a dmp diff over sentence codes, run only on the
-    #    sentences both sides contain (the others cannot match; this keeps dmp's
-    #    bisection from exploring two wholly different documents).
+    pair_a = _identical_pairs(norm_a, norm_b)
+    u = _unpaired(norm_a, norm_b, pair_a)
+    in_order, moves = _score_pairs(u)
+    groups = _join_neighbours(u, _assign_pairs(u, in_order, moves))
+    return _display_order(len(a), len(b), [([i], [j]) for i, j in pair_a.items()] + groups)
+
+
+def _identical_pairs(norm_a: Sequence[str], norm_b: Sequence[str]) -> dict[int, int]:
+    """Phase 1: identical sentences kept in order, ``{a index: b index}``.
+
+    A dmp diff over sentence codes, run only on the sentences both sides contain:
+    the others cannot match, and leaving them out keeps dmp's bisection from
+    exploring two wholly different documents.
+    """
     common_text = set(norm_a) & set(norm_b)
-    keep_a = [i for i in range(n) if norm_a[i] and norm_a[i] in common_text]
-    keep_b = [j for j in range(m) if norm_b[j] and norm_b[j] in common_text]
-    codes: dict[str, str] = {}
-    ea = "".join(codes.setdefault(norm_a[i], _code(len(codes))) for i in keep_a)
-    eb = "".join(codes.setdefault(norm_b[j], _code(len(codes))) for j in keep_b)
+    keep_a = [i for i, s in enumerate(norm_a) if s and s in common_text]
+    keep_b = [j for j, s in enumerate(norm_b) if s and s in common_text]
+    kept_a, kept_b = [norm_a[i] for i in keep_a], [norm_b[j] for j in keep_b]
+    codes = _codes(chain(kept_a, kept_b))
+    ea, eb = "".join(map(codes.__getitem__, kept_a)), "".join(map(codes.__getitem__, kept_b))
+    pair_a: dict[int, int] = {}
     ka = kb = 0
-    for op, text in _dmp().diff_main(ea, eb, False) if ea and eb else ():
+    for op, text in diff_codes(ea, eb) if ea and eb else ():
         if op == EQUAL:
-            for k in range(len(text)):
-                pair_a[keep_a[ka + k]] = keep_b[kb + k]
+            pair_a.update(zip(keep_a[ka:ka + len(text)], keep_b[kb:kb + len(text)],
+                              strict=True))
         if op != INSERT:
             ka += len(text)
         if op != DELETE:
             kb += len(text)
-    # 2. the rest by bigram similarity (bigrams weighted by rarity, so the 人工/智能
-    #    every sentence shares count for little): the best in-order chain between
-    #    identical anchors, then out-of-order pairs that are close enough to be moves.
-    free_a = [i for i in range(n) if i not in pair_a and norm_a[i]]
+    return pair_a
+
+
+class _Unpaired(NamedTuple):
+    """The sentences phase 1 left unpaired, and what phases 2 and 3 score them by.
+
+    Bigrams are weighted by rarity (idf over these sentences), so the 人工/智能 every
+    sentence shares count for little; bigrams in over a fifth of the sentences
+    (``df > common``) are left out of the scores: they weigh almost nothing but
+    would cost the most. ``rare_*`` keeps each sentence's other bigrams in its
+    bigram set's own order, the order scores are summed in. ``gap_*`` numbers the
+    stretch between identical sentences a sentence sits in: an in-order pair must
+    sit in the same gap on both sides.
+    """
+
+    free_a: list[int]
+    free_b: list[int]
+    bg_a: dict[int, frozenset[str]]
+    bg_b: dict[int, frozenset[str]]
+    rare_a: dict[int, list[str]]
+    rare_b: dict[int, list[str]]
+    idf: dict[str, float]
+    mass_a: dict[int, float]
+    mass_b: dict[int, float]
+    gap_a: dict[int, int]
+    gap_b: dict[int, int]
+
+    def shared_count(self, i: int, j: int) -> int:
+        """Rare bigrams a[i] and b[j] share (asked only about neighbours)."""
+        grams_b = self.bg_b[j]
+        return sum(1 for g in self.rare_a[i] if g in grams_b)
+
+
+def _unpaired(norm_a: Sequence[str], norm_b: Sequence[str], pair_a: dict[int, int]) -> _Unpaired:
+    """Bigram sets, rarity weights, masses and gaps of the sentences left unpaired."""
     paired_b = set(pair_a.values())
-    free_b = [j for j in range(m) if j not in paired_b and norm_b[j]]
+    free_a = [i for i, s in enumerate(norm_a) if s and i not in pair_a]
+    free_b = [j for j, s in enumerate(norm_b) if s and j not in paired_b]
     bg_a = {i: _bigrams(norm_a[i]) for i in free_a}
     bg_b = {j: _bigrams(norm_b[j]) for j in free_b}
     df: Counter[str] = Counter()
@@ -444,23 +528,156 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
         df.update(grams)
     total = len(bg_a) + len(bg_b)
     idf = {g: math.log((total + 1) / k) for g, k in df.items()}
-    mass_a = {i: sum(idf[g] for g in bg_a[i]) for i in free_a}
-    mass_b = {j: sum(idf[g] for g in bg_b[j]) for j in free_b}
-    # Bigrams in over a fifth of the sentences weigh almost nothing but cost the most.
     common = max(3, total // 5)
-    anchors_a = sorted(pair_a)
-    gap_a = {i: bisect.bisect_left(anchors_a, i) for i in free_a}
-    anchors_b = sorted(paired_b)
-    gap_b = {j: bisect.bisect_left(anchors_b, j) for j in free_b}
-    in_order, moves = _score_pairs(free_a, free_b, bg_a, bg_b, gap_a, gap_b, idf, df, common,
-                                   mass_a, mass_b)
+    rare = {g for g, k in df.items() if k <= common}
+    # sum() over each frozenset in its own order: the scores' float sums depend on it
+    mass_a = {i: sum(map(idf.__getitem__, bg_a[i])) for i in free_a}
+    mass_b = {j: sum(map(idf.__getitem__, bg_b[j])) for j in free_b}
+    anchors_a, anchors_b = sorted(pair_a), sorted(paired_b)
+    return _Unpaired(
+        free_a, free_b, bg_a, bg_b,
+        {i: list(filter(rare.__contains__, bg_a[i])) for i in free_a},
+        {j: list(filter(rare.__contains__, bg_b[j])) for j in free_b},
+        idf, mass_a, mass_b,
+        {i: bisect.bisect_left(anchors_a, i) for i in free_a},
+        {j: bisect.bisect_left(anchors_b, j) for j in free_b},
+    )
 
-    def shared_count(i: int, j: int) -> int:
-        """Rare bigrams a[i] and b[j] share (computed for the few neighbours asked about)."""
-        grams_b = bg_b[j]
-        return sum(1 for g in bg_a[i] if df[g] <= common and g in grams_b)
 
-    groups_a: dict[int, list[int]] = {}  # a index -> b indices
+_SLACK = 1 - 1e-9
+"""A rough score is compared with thresholds this much lower than the real ones, far
+above floating-point rounding, so the rough filter never loses a pair the exact score
+keeps."""
+
+_VECTOR_PAIRS = 150_000
+"""Above this many (free a × free b) sentence pairs, candidates are found with one sparse
+product (numpy/scipy, imported only then); below, the postings loop is faster."""
+
+
+def _score_pairs(u: _Unpaired) -> tuple[list[tuple[int, int, float]], list[tuple[float, int, int]]]:
+    """Phase 2: candidate pairs and their scores, ``(in_order, moves)``.
+
+    ``in_order`` holds ``(i, j, d)`` for sentences in the same gap scoring at least
+    :data:`PAIR_THRESHOLD`; ``moves`` holds ``(-d, i, j)`` for any two scoring at
+    least :data:`MOVE_THRESHOLD`. The score ``d`` is the rarity-weighted Dice of the
+    sentences' rare bigrams: ``2 · shared weight / (mass_a + mass_b)``.
+
+    Every score is summed by :func:`_shared_weight` from postings (bigram → b
+    sentences). Scoring an a sentence against every b sentence sharing a bigram is
+    quadratic, and in a long text most of the diff's time went there; so when there
+    are many free sentences each a sentence gets postings restricted to the few b
+    sentences whose rough score (:func:`_rough_candidates`) comes near a threshold.
+    The sums, and the order of the lists, are the same either way.
+    """
+    idf = u.idf
+    rare_a = {i: [(g, idf[g]) for g in u.rare_a[i]] for i in u.free_a}
+    if len(u.free_a) * len(u.free_b) > _VECTOR_PAIRS:
+        near = _rough_candidates(u)
+        bg_b = u.bg_b
+
+        def postings_of(i: int) -> Callable[[str], list[int] | None]:
+            js = near.get(i, ())  # ascending
+            return lambda g: [j for j in js if g in bg_b[j]]
+    else:
+        everyone = _postings(u, u.free_b)
+
+        def postings_of(i: int) -> Callable[[str], list[int] | None]:
+            return everyone.get
+    in_order: list[tuple[int, int, float]] = []
+    moves: list[tuple[float, int, int]] = []
+    for i in u.free_a:
+        mass_i, gap_i = u.mass_a[i], u.gap_a[i]
+        for j, wsum in _shared_weight(rare_a[i], postings_of(i)).items():
+            d = 2 * wsum / ((mass_i + u.mass_b[j]) or 1)
+            if d >= PAIR_THRESHOLD and gap_i == u.gap_b[j]:
+                in_order.append((i, j, d))
+            if d >= MOVE_THRESHOLD:
+                moves.append((-d, i, j))
+    return in_order, moves
+
+
+def _postings(u: _Unpaired, js: Iterable[int]) -> dict[str, list[int]]:
+    """Rare bigram → the b sentences of ``js`` (ascending) that contain it."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j in js:
+        for g in u.rare_b[j]:
+            postings[g].append(j)
+    return postings
+
+
+def _shared_weight(grams: Sequence[tuple[str, float]],
+                   containing: Callable[[str], list[int] | None]) -> dict[int, float]:
+    """Weight each b sentence shares with an a sentence: ``{j: Σ idf}``.
+
+    ``grams`` are the a sentence's rare bigrams with their weights; ``containing(g)``
+    lists (ascending) the b sentences that have ``g``, among those considered. Weights
+    are added in the a sentence's bigram order and b sentences appear in the order
+    they are first met, then by index: considering fewer b sentences drops entries
+    but changes neither the others' sums nor their order.
+    """
+    weights: dict[int, float] = {}
+    for g, w in grams:
+        post = containing(g)
+        if post:
+            for j in post:
+                weights[j] = weights.get(j, 0.0) + w
+    return weights
+
+
+def _rough_candidates(u: _Unpaired) -> dict[int, list[int]]:
+    """``{i: [j, …]}`` (ascending) whose score may reach a threshold, from one sparse product.
+
+    Rows of idf weights (a sentences × rare bigrams) times columns of bigram indicators
+    (bigrams × b sentences) give every pair's shared weight at once; summed in another
+    order than :func:`_shared_weight`'s, so only used to pick pairs, with
+    :data:`_SLACK` to spare.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    vocab = {g: k for k, g in enumerate(dict.fromkeys(
+        chain.from_iterable(u.rare_a[i] for i in u.free_a)))}
+    weights = np.fromiter(map(u.idf.__getitem__, vocab), dtype=np.float64, count=len(vocab))
+
+    def incidence(rare: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence row, bigram column) of every rare bigram the a side also has."""
+        ids = np.fromiter(map(vocab.get, chain.from_iterable(rare), repeat(-1)),
+                          dtype=np.int64)
+        rows = np.repeat(np.arange(len(rare)), [len(r) for r in rare])
+        keep = ids >= 0  # a bigram no free a sentence has cannot be shared
+        return rows[keep], ids[keep]
+
+    ra, ca = incidence([u.rare_a[i] for i in u.free_a])
+    rb, cb = incidence([u.rare_b[j] for j in u.free_b])
+    a_mat = sparse.csr_matrix((weights[ca], (ra, ca)), shape=(len(u.free_a), len(vocab)))
+    b_mat = sparse.csc_matrix((np.ones(len(cb)), (cb, rb)), shape=(len(vocab), len(u.free_b)))
+    shared = (a_mat @ b_mat).tocoo()
+    ma = np.asarray([u.mass_a[i] for i in u.free_a])[shared.row]
+    mb = np.asarray([u.mass_b[j] for j in u.free_b])[shared.col]
+    denom = ma + mb
+    denom[denom == 0] = 1
+    rough = 2 * shared.data / denom
+    ga = np.asarray([u.gap_a[i] for i in u.free_a])[shared.row]
+    gb = np.asarray([u.gap_b[j] for j in u.free_b])[shared.col]
+    keep = (((rough >= PAIR_THRESHOLD * _SLACK) & (ga == gb))
+            | (rough >= MOVE_THRESHOLD * _SLACK))
+    near: dict[int, list[int]] = defaultdict(list)
+    free_a, free_b = u.free_a, u.free_b
+    for r, c in sorted(zip(shared.row[keep].tolist(), shared.col[keep].tolist(), strict=True)):
+        near[free_a[r]].append(free_b[c])
+    return near
+
+
+def _assign_pairs(u: _Unpaired, in_order: Sequence[tuple[int, int, float]],
+                  moves: Sequence[tuple[float, int, int]]) -> dict[int, list[int]]:
+    """Phase 3a: rewritten sentences paired one to one, ``{a index: [b index]}``.
+
+    First the best-scoring chain of in-order pairs between identical anchors, then
+    out-of-order pairs close enough to be moves, best first. Last, a lone sentence
+    facing a lone sentence between the same anchors (two aligned one-sentence
+    passages, say) is the same sentence rewritten: it is paired whatever its score.
+    """
+    groups_a: dict[int, list[int]] = {}
     taken_b: set[int] = set()
     for i, j in _best_chain(in_order):
         groups_a[i] = [j]
@@ -469,34 +686,45 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
         if i not in groups_a and j not in taken_b:
             groups_a[i] = [j]
             taken_b.add(j)
-    # A lone sentence facing a lone sentence between the same anchors (two aligned
-    # one-sentence passages, say) is the same sentence rewritten: pair it.
     lone_a_gap: dict[int, list[int]] = defaultdict(list)
     lone_b_gap: dict[int, list[int]] = defaultdict(list)
-    for i in free_a:
+    for i in u.free_a:
         if i not in groups_a:
-            lone_a_gap[gap_a[i]].append(i)
-    for j in free_b:
+            lone_a_gap[u.gap_a[i]].append(i)
+    for j in u.free_b:
         if j not in taken_b:
-            lone_b_gap[gap_b[j]].append(j)
+            lone_b_gap[u.gap_b[j]].append(j)
     for gap, ia in lone_a_gap.items():
         jb = lone_b_gap.get(gap, [])
         if len(ia) == 1 and len(jb) == 1 and _gap_is_free(ia[0], jb[0], groups_a):
             groups_a[ia[0]] = [jb[0]]
             taken_b.add(jb[0])
-    # 3. splits (one a → several b) and merges (several a → one b) among neighbours.
-    groups: list[tuple[list[int], list[int]]] = [([i], js) for i, js in groups_a.items()]
+    return groups_a
+
+
+Group = tuple[list[int], list[int]]
+
+
+def _join_neighbours(u: _Unpaired, groups_a: dict[int, list[int]]) -> list[Group]:
+    """Phase 3b: splits (one a → several b) and merges (several a → one b).
+
+    A lone sentence next to a one-to-one pair joins it when at least
+    :data:`SPLIT_CONTAINMENT` of its rare bigrams are found in the pair's other side:
+    a sentence cut in two, or two run together, is still one statement.
+    """
+    groups: list[Group] = [([i], js) for i, js in groups_a.items()]
     owner_a = {i: g for g in groups for i in g[0]}
     owner_b = {j: g for g in groups for j in g[1]}
 
-    def join(k: int, owner: dict, side: int, other: int, grams: dict, shared_of) -> None:
-        best: tuple[float, tuple[list[int], list[int]]] | None = None
+    def join(k: int, owner: dict[int, Group], side: int, rare: list[str],
+             shared_with: Callable[[int], int]) -> None:
+        other = 1 - side
+        best: tuple[float, Group] | None = None
         for nb in (k - 1, k + 1):
             grp = owner.get(nb)
             if grp is None or len(grp[other]) != 1 or nb not in (grp[side][0], grp[side][-1]):
                 continue
-            rare = sum(1 for g in grams[k] if df[g] <= common)
-            c = shared_of(grp[other][0], k) / max(rare, 1)
+            c = shared_with(grp[other][0]) / max(len(rare), 1)
             if c >= SPLIT_CONTAINMENT and (best is None or c > best[0]):
                 best = (c, grp)
         if best:
@@ -504,20 +732,27 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
             best[1][side].sort()
             owner[k] = best[1]
 
-    for j in free_b:
+    for j in u.free_b:
         if j not in owner_b:
-            join(j, owner_b, 1, 0, bg_b, shared_count)
-    for i in free_a:
+            join(j, owner_b, 1, u.rare_b[j], lambda i, j=j: u.shared_count(i, j))
+    for i in u.free_a:
         if i not in owner_a:
-            join(i, owner_a, 0, 1, bg_a, lambda j, i: shared_count(i, j))
-    all_groups = [([i], [j]) for i, j in pair_a.items()] + groups
-    # 4. pairs outside the longest in-order chain are moves.
+            join(i, owner_a, 0, u.rare_a[i], lambda j, i=i: u.shared_count(i, j))
+    return groups
+
+
+def _display_order(n: int, m: int, all_groups: list[Group]) -> Pairing:
+    """Phase 4: rows in reading order; pairs outside the longest in-order chain are moves.
+
+    Anchored pairs and lone sentences follow both texts' order; a moved pair is shown
+    where its b sentence stands, since the newer text is what the reader follows.
+    """
     all_groups.sort(key=lambda g: g[0][0])
     anchored = longest_increasing([g[1][0] for g in all_groups])
     in_a = {i for g in all_groups for i in g[0]}
     in_b = {j for g in all_groups for j in g[1]}
     moved_at_b = {g[1][0]: g for k, g in enumerate(all_groups) if k not in anchored}
-    out: list[tuple[tuple[int, ...], tuple[int, ...], bool]] = []
+    out: Pairing = []
     ia = ib = 0
 
     def advance(to_a: int, to_b: int) -> None:
@@ -541,127 +776,6 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[tuple[int,
         ia, ib = ga[-1] + 1, gb[-1] + 1
     advance(n, m)
     return out
-
-
-_VECTOR_PAIRS = 150_000
-"""Above this many (free a × free b) sentence pairs the candidates are found with sparse
-matrices (numpy/scipy, imported only then); below, the plain loop is faster."""
-
-
-def _score_pairs(free_a: Sequence[int], free_b: Sequence[int],
-                 bg_a: dict[int, frozenset[str]], bg_b: dict[int, frozenset[str]],
-                 gap_a: dict[int, int], gap_b: dict[int, int],
-                 idf: dict[str, float], df: Counter[str], common: int,
-                 mass_a: dict[int, float], mass_b: dict[int, float],
-                 vectorise: bool | None = None,
-                 ) -> tuple[list[tuple[int, int, float]], list[tuple[float, int, int]]]:
-    """Candidate pairs: in order (same gap between anchors, score ≥ PAIR_THRESHOLD) and
-    moves (any gap, score ≥ MOVE_THRESHOLD), the score being the rarity-weighted Dice of
-    the sentences' rare bigrams (``df ≤ common``).
-
-    Scoring every a sentence against every b sentence that shares a bigram is quadratic;
-    in a long text most of the diff's time went there. For many free sentences the
-    shared weights are found at once as a sparse product (rows of idf weights times
-    columns of bigram indicators); only the pairs within a hair of a threshold are
-    then re-scored exactly, bigram by bigram in the order the plain loop adds them.
-    Both ways give the same lists, in the same order, with the same floating-point
-    scores (a test compares them), so the pairing never depends on the path taken.
-    """
-    if vectorise is None:
-        vectorise = len(free_a) * len(free_b) > _VECTOR_PAIRS
-    if vectorise:
-        return _score_pairs_sparse(free_a, free_b, bg_a, bg_b, gap_a, gap_b, idf, df, common,
-                                   mass_a, mass_b)
-    postings: dict[str, list[int]] = defaultdict(list)
-    for j in free_b:
-        for g in bg_b[j]:
-            if df[g] <= common:
-                postings[g].append(j)
-    in_order: list[tuple[int, int, float]] = []
-    moves: list[tuple[float, int, int]] = []
-    for i in free_a:
-        weights: dict[int, float] = {}
-        for g in bg_a[i]:
-            post = postings.get(g)
-            if post:
-                w = idf[g]
-                for j in post:
-                    weights[j] = weights.get(j, 0.0) + w
-        for j, wsum in weights.items():
-            d = 2 * wsum / ((mass_a[i] + mass_b[j]) or 1)
-            if d >= PAIR_THRESHOLD and gap_a[i] == gap_b[j]:
-                in_order.append((i, j, d))
-            if d >= MOVE_THRESHOLD:
-                moves.append((-d, i, j))
-    return in_order, moves
-
-
-def _score_pairs_sparse(free_a: Sequence[int], free_b: Sequence[int],
-                        bg_a: dict[int, frozenset[str]], bg_b: dict[int, frozenset[str]],
-                        gap_a: dict[int, int], gap_b: dict[int, int],
-                        idf: dict[str, float], df: Counter[str], common: int,
-                        mass_a: dict[int, float], mass_b: dict[int, float],
-                        ) -> tuple[list[tuple[int, int, float]], list[tuple[float, int, int]]]:
-    """:func:`_score_pairs` through one sparse product; see there."""
-    import numpy as np
-    from scipy import sparse
-
-    vocab: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    for r, i in enumerate(free_a):
-        for g in bg_a[i]:
-            if df[g] <= common:
-                rows.append(r)
-                cols.append(vocab.setdefault(g, len(vocab)))
-                vals.append(idf[g])
-    brows, bcols = [], []
-    for c, j in enumerate(free_b):
-        for g in bg_b[j]:
-            k = vocab.get(g)  # a bigram no free a sentence has cannot be shared
-            if k is not None and df[g] <= common:
-                brows.append(k)
-                bcols.append(c)
-    shape_v = len(vocab)
-    a_mat = sparse.csr_matrix((np.asarray(vals, dtype=np.float64), (rows, cols)),
-                              shape=(len(free_a), shape_v))
-    b_mat = sparse.csc_matrix((np.ones(len(brows)), (brows, bcols)),
-                              shape=(shape_v, len(free_b)))
-    shared = (a_mat @ b_mat).tocoo()
-    ma = np.asarray([mass_a[i] for i in free_a])[shared.row]
-    mb = np.asarray([mass_b[j] for j in free_b])[shared.col]
-    denom = ma + mb
-    denom[denom == 0] = 1
-    rough = 2 * shared.data / denom
-    ga = np.asarray([gap_a[i] for i in free_a])[shared.row]
-    gb = np.asarray([gap_b[j] for j in free_b])[shared.col]
-    slack = 1 - 1e-9  # far above rounding differences: no pair near a threshold is lost
-    keep = ((rough >= PAIR_THRESHOLD * slack) & (ga == gb)) | (rough >= MOVE_THRESHOLD * slack)
-    near: dict[int, list[int]] = defaultdict(list)
-    for r, c in zip(shared.row[keep].tolist(), shared.col[keep].tolist(), strict=True):
-        near[r].append(free_b[c])
-    in_order: list[tuple[int, int, float]] = []
-    moves: list[tuple[float, int, int]] = []
-    for r, i in enumerate(free_a):
-        js = near.get(r)
-        if not js:
-            continue
-        partners = {j: bg_b[j] for j in sorted(js)}  # ascending, as postings are
-        weights: dict[int, float] = {}
-        for g in bg_a[i]:  # the plain loop's order of addition, hence its exact sums
-            if df[g] > common:
-                continue
-            w = idf[g]
-            for j, grams_b in partners.items():
-                if g in grams_b:
-                    weights[j] = weights.get(j, 0.0) + w
-        # the plain loop meets partners in the order of their first shared bigram, then j
-        for j, wsum in weights.items():
-            d = 2 * wsum / ((mass_a[i] + mass_b[j]) or 1)
-            if d >= PAIR_THRESHOLD and gap_a[i] == gap_b[j]:
-                in_order.append((i, j, d))
-            if d >= MOVE_THRESHOLD:
-                moves.append((-d, i, j))
-    return in_order, moves
 
 
 def _gap_is_free(i: int, j: int, groups: dict[int, list[int]]) -> bool:
@@ -777,39 +891,84 @@ class PassageDiff:
 
 def diff_passages(a: str, b: str) -> PassageDiff:
     """Diff two passages sentence by sentence (moves, splits, merges), then word by word."""
-    spans_a, spans_b = sentence_spans(a), sentence_spans(b)
-    sa = [a[s:e] for s, e in spans_a]
-    sb = [b[s:e] for s, e in spans_b]
-    rows: list[SentencePair] = []
-    for ia, ib, moved in align_sentences(sa, sb):
-        at = "".join(sa[i] for i in ia)
-        bt = "".join(sb[j] for j in ib)
-        ops = diff_tokens(at, bt)
-        if not ib:
-            kind = "deleted"
-        elif not ia:
-            kind = "inserted"
-        elif len(ia) > 1:
-            kind = "merge"
-        elif len(ib) > 1:
-            kind = "split"
-        elif all(op == EQUAL for op, _ in ops):
-            kind = "equal"
-        else:
-            kind = "changed"
-        if ia and ib and not moved and not any(op == EQUAL for op, _ in ops):
-            # Paired by bigrams but no word in common: show a deletion and an insertion.
-            rows.append(SentencePair("deleted", ia, (), at, "", [(DELETE, at)],
-                                     figures=_lone_figures(at, DELETE)))
-            rows.append(SentencePair("inserted", (), ib, "", bt, [(INSERT, bt)],
-                                     figures=_lone_figures(bt, INSERT)))
-            continue
-        if ia and ib:
-            figures = changed_figures(at, bt, ops) if kind != "equal" else []
-        else:
-            figures = _lone_figures(at or bt, DELETE if ia else INSERT)
-        rows.append(SentencePair(kind, ia, ib, at, bt, ops, moved, figures))
-    return PassageDiff(a, b, _flat_ops(rows, sa, sb), rows)
+    from policydiff.core.segment import prefetched_cuts
+
+    with _gc_paused():
+        spans_a, spans_b = sentence_spans(a), sentence_spans(b)
+        sa = [a[s:e] for s, e in spans_a]
+        sb = [b[s:e] for s, e in spans_b]
+        planned: list[SentencePair | tuple] = []
+        for ia, ib, moved in align_sentences(sa, sb):
+            at = sa[ia[0]] if len(ia) == 1 else "".join(sa[i] for i in ia)
+            bt = sb[ib[0]] if len(ib) == 1 else "".join(sb[j] for j in ib)
+            if at == bt and len(ia) == len(ib) == 1:  # most rows of a revision
+                planned.append(SentencePair("equal", ia, ib, at, bt, [(EQUAL, at)], moved))
+            else:
+                planned.append((ia, ib, at, bt, moved))
+        rows: list[SentencePair] = []
+        changed = [p for p in planned if isinstance(p, tuple)]
+        with prefetched_cuts(t for p in changed for t in _cut_by_diff_tokens(p[2], p[3])):
+            for p in planned:
+                if isinstance(p, tuple):
+                    rows.extend(_sentence_rows(*p))
+                else:
+                    rows.append(p)
+        return PassageDiff(a, b, _flat_ops(rows, sa, sb), rows)
+
+
+def _cut_by_diff_tokens(a: str, b: str) -> tuple[str, ...]:
+    """The texts :func:`diff_tokens` will tokenise for ``a`` and ``b`` (to read cuts ahead)."""
+    if a == b or not a or not b:
+        return ()
+    head, tail = _shared_clauses(a, b)
+    return a[head:len(a) - tail], b[head:len(b) - tail]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a diff builds its rows.
+
+    A long diff allocates a few hundred thousand small objects that all live until
+    it returns and form no cycles; each collection would walk them again (a
+    quarter of a 500,000-character diff's time). Reference counting still frees
+    garbage at once; the collector resumes as it was.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _sentence_rows(ia: tuple[int, ...], ib: tuple[int, ...], at: str, bt: str, moved: bool,
+                   ) -> list[SentencePair]:
+    """The row (or rows) for one pairing: its kind, word diff and changed figures."""
+    ops = diff_tokens(at, bt)
+    if not ib:
+        kind = "deleted"
+    elif not ia:
+        kind = "inserted"
+    elif len(ia) > 1:
+        kind = "merge"
+    elif len(ib) > 1:
+        kind = "split"
+    elif all(op == EQUAL for op, _ in ops):
+        kind = "equal"
+    else:
+        kind = "changed"
+    if ia and ib and not moved and not any(op == EQUAL for op, _ in ops):
+        # Paired by bigrams but no word in common: show a deletion and an insertion.
+        return [SentencePair("deleted", ia, (), at, "", [(DELETE, at)],
+                             figures=_lone_figures(at, DELETE)),
+                SentencePair("inserted", (), ib, "", bt, [(INSERT, bt)],
+                             figures=_lone_figures(bt, INSERT))]
+    if ia and ib:
+        figures = changed_figures(at, bt, ops) if kind != "equal" else []
+    else:
+        figures = _lone_figures(at or bt, DELETE if ia else INSERT)
+    return [SentencePair(kind, ia, ib, at, bt, ops, moved, figures)]
 
 
 def _lone_figures(text: str, op: int) -> list[FigureChange]:
