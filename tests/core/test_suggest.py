@@ -313,3 +313,30 @@ def test_cli_write_then_accept_then_listed(project_copy):
     mine = [a for a in listed if a["id"] == sid]
     assert mine and mine[0]["status"] == "accepted"
     assert len(mine[0]["members"]) == len(data[0]["members"])
+
+
+def test_large_document_work_is_bounded(project, corpus, themes, monkeypatch):
+    """A 10 MB document took 189 s in `suggest` (all themes): every theme tokenised every
+    passage twice (relevance computed for groups and again for members), and naming the
+    evidence words scanned the whole vocabulary per passage. Now a passage without a
+    theme term even as a substring is not tokenised for the terms, scores are computed
+    once per theme, and evidence words are read by id."""
+    import policydiff.core.segment as seg
+    import policydiff.core.suggest as sug
+
+    index = build_index(passages(corpus.documents()))
+    theme = next(t for t in themes if t.id == "talent")
+    calls: list[str] = []
+    real = seg.tokenize
+    monkeypatch.setattr(seg, "tokenize", lambda text: calls.append(text) or real(text))
+    sug.theme_scores(index, theme)
+    hits = [p.text for p in index.passages if any(t in p.text for t in theme.terms)]
+    assert sorted(calls) == sorted(hits) and len(hits) < len(index)
+
+    counted: list[str] = []
+    real_scores = sug.theme_scores
+    monkeypatch.setattr(sug, "theme_scores",
+                        lambda idx, th, ex=None: counted.append(th.id) or real_scores(idx, th, ex))
+    alignments = store_mod.load_store(project).alignments()
+    suggest(corpus, themes[:3], top=1, alignments=alignments)
+    assert sorted(counted) == sorted(t.id for t in themes[:3])

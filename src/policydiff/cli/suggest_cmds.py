@@ -90,6 +90,13 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
 
     existing = list(store.alignments())
     spans = {a.id: alignment_spans(a, corpus) for a in existing}
+    chosen_ids = {t.id for t in chosen}
+    for a in existing:
+        if (a.status == "accepted" and a.theme in chosen_ids and not spans[a.id]
+                and any(not m.absent for m in a.members)):
+            warn(f"{a.id}: none of its passages is found in the corpus (every anchor is "
+                 "orphaned), so it gives no example and gets no new member — run "
+                 "`policydiff check`")
     matches = {s.id: find_existing(s, existing, spans) for s in suggestions}
     written = None
     if write:

@@ -129,9 +129,9 @@ def profile_similarity(matrix: sparse.csr_matrix, profile: Profile) -> np.ndarra
     sims = matrix @ profile.vector
     contrib = matrix.multiply(profile.vector.reshape(1, -1)).tocsr()
     top = np.zeros(matrix.shape[0])
-    for row in np.flatnonzero(sims > 0):
-        data = contrib.data[contrib.indptr[row]:contrib.indptr[row + 1]]
-        top[row] = data.max() if len(data) else 0.0
+    nonempty = np.flatnonzero(np.diff(contrib.indptr) > 0)
+    if len(nonempty):  # the largest contribution of each row, in one vectorised pass
+        top[nonempty] = np.maximum.reduceat(contrib.data, contrib.indptr[nonempty])
     alone = (sims > 0) & (top >= SINGLE_FEATURE_SHARE * np.maximum(sims, 1e-12))
     return np.where(alone, sims * 0.5, sims)
 

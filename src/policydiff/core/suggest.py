@@ -158,6 +158,7 @@ class PassageIndex:
     terms: list[str]  # term id -> term (the vocabulary inverted)
     row_ptr: np.ndarray  # row r's term ids are term_ids[row_ptr[r]:row_ptr[r + 1]]
     term_ids: np.ndarray  # every term of every passage once, as int32 ids (not strings)
+    _bounds: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     def row_terms(self, row: int) -> list[str]:
         """The distinct terms of passage ``row`` (its segmented words and figure units)."""
@@ -166,6 +167,14 @@ class PassageIndex:
 
     def __len__(self) -> int:
         return len(self.passages)
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end offsets of every passage (arrays, built once)."""
+        if self._bounds is None:
+            n = len(self.passages)
+            self._bounds = (np.fromiter((p.start for p in self.passages), np.int64, n),
+                            np.fromiter((p.end for p in self.passages), np.int64, n))
+        return self._bounds
 
 
 def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) -> PassageIndex:
@@ -287,7 +296,10 @@ def _term_part(index: PassageIndex, theme: Theme, matched: dict[int, Counter[str
     out = np.zeros(n)
     if not theme.terms:
         return out
+    pattern = _term_regex(theme.terms)
     for row, passage in enumerate(index.passages):
+        if pattern is None or not pattern.search(passage.text):
+            continue  # no term even as a substring: skip the (costly) tokenisation
         tokens = tokenize(passage.text)
         bounds = {t.start for t in tokens} | {t.end for t in tokens}
         found = term_matches(passage.text, theme.terms, bounds)
@@ -335,13 +347,16 @@ def _rows_for(index: PassageIndex, spans: dict[str, list[tuple[int, int]]]) -> l
     """Index rows of the passages overlapping ``spans`` (doc -> body spans)."""
     if not spans:
         return []
-    rows = []
-    for row, p in enumerate(index.passages):
-        for s, e in spans.get(p.doc, ()):
-            if s < p.end and p.start < e:
-                rows.append(row)
-                break
-    return rows
+    number = {d: i for i, d in enumerate(index.doc_ids)}
+    starts, ends = index.bounds()
+    hit = np.zeros(len(index), dtype=bool)
+    for doc, doc_spans in spans.items():
+        if doc not in number:
+            continue
+        mine = index.doc_of == number[doc]
+        for s, e in doc_spans:
+            hit |= mine & (starts < e) & (s < ends)
+    return [int(r) for r in np.flatnonzero(hit)]
 
 
 def _profile_terms(index: PassageIndex, row: int, profile: Any, limit: int = 3) -> Counter[str]:
@@ -349,8 +364,9 @@ def _profile_terms(index: PassageIndex, row: int, profile: Any, limit: int = 3) 
     start, end = index.matrix.indptr[row], index.matrix.indptr[row + 1]
     cols = index.matrix.indices[start:end]
     weights = index.matrix.data[start:end] * profile.vector[cols]
-    names = {v: k for k, v in index.vocabulary.items() if v in set(cols.tolist())}
-    best = [int(c) for c, w in sorted(zip(cols, weights, strict=True), key=lambda cw: -cw[1])
+    names = index.terms
+    best = [int(c) for c, w in sorted(zip(cols.tolist(), weights.tolist(), strict=True),
+                                      key=lambda cw: -cw[1])
             if w > 0 and not names[int(c)].startswith("⟨")][:limit]
     return Counter({names[c]: 1 for c in best})
 
@@ -455,10 +471,12 @@ def suggest(corpus: Corpus | Sequence[Document], themes: Sequence[Theme],
     out: list[Suggestion] = []
     accepted = [a for a in alignments if a.status == "accepted"]
     for n, theme in enumerate(themes, 1):
-        out.extend(suggest_theme(index, theme, top, examples.get(theme.id)))
+        scores = theme_scores(index, theme, examples.get(theme.id))
+        out.extend(suggest_theme(index, theme, top, examples.get(theme.id), scores))
         if isinstance(corpus, Corpus):
             mine = [a for a in accepted if a.theme == theme.id]
-            out.extend(suggest_members(index, theme, mine, corpus, examples.get(theme.id)))
+            out.extend(suggest_members(index, theme, mine, corpus, examples.get(theme.id),
+                                       scores))
         if progress:
             progress("grouping by theme", n, len(themes))
     return out
@@ -482,8 +500,8 @@ MEMBER_PREFIX = "policydiff suggest: member of "
 
 
 def suggest_members(index: PassageIndex, theme: Theme, accepted: Sequence[Alignment],
-                    corpus: Corpus, examples: ThemeExamples | None = None
-                    ) -> list[Suggestion]:
+                    corpus: Corpus, examples: ThemeExamples | None = None,
+                    scores: ThemeScores | None = None) -> list[Suggestion]:
     """Proposed members: for each accepted alignment, the best passage of each document
     it has no member for (present or recorded absent), if it scores
     ``SIM_WEIGHT * cosine(alignment centroid) + (1 - SIM_WEIGHT) * relevance`` of at
@@ -492,7 +510,7 @@ def suggest_members(index: PassageIndex, theme: Theme, accepted: Sequence[Alignm
     """
     if not accepted or len(index) == 0:
         return []
-    scores = theme_scores(index, theme, examples)
+    scores = scores or theme_scores(index, theme, examples)
     out = []
     for alignment in accepted:
         spans = alignment_spans(alignment, corpus)
@@ -548,9 +566,13 @@ def extra_members(suggestion: Suggestion, alignment: Alignment) -> list[Suggesti
 
 
 def suggest_theme(index: PassageIndex, theme: Theme, top: int = 3,
-                  examples: ThemeExamples | None = None) -> list[Suggestion]:
-    """Greedy centroid grouping of the passages relevant to ``theme`` (see module doc)."""
-    scores = theme_scores(index, theme, examples)
+                  examples: ThemeExamples | None = None,
+                  scores: ThemeScores | None = None) -> list[Suggestion]:
+    """Greedy centroid grouping of the passages relevant to ``theme`` (see module doc).
+
+    ``scores`` (from :func:`theme_scores`) saves recomputing them when the caller has.
+    """
+    scores = scores or theme_scores(index, theme, examples)
     rows = np.flatnonzero(scores.score > 0)
     if len(rows) == 0 or top <= 0:
         return []
