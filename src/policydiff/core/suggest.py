@@ -41,7 +41,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 from scipy import sparse
@@ -52,6 +52,10 @@ from policydiff.core.corpus import Corpus
 from policydiff.core.document import Document
 from policydiff.core.passages import resolve_alignment, spans_by_doc
 from policydiff.core.quantities import find_quantities
+
+if TYPE_CHECKING:
+    from policydiff.core.document import Section
+    from policydiff.core.relevance import Profile
 
 #: Share of cosine similarity (vs theme relevance) in a member's score.
 SIM_WEIGHT = 0.5
@@ -114,7 +118,7 @@ def passages(documents: Iterable[Document]) -> list[Passage]:
     return out
 
 
-def _role(section: Any, text: str) -> str:
+def _role(section: Section | None, text: str) -> str:
     """The passage's role (commitment, context, status) from its section's kind and headings."""
     from policydiff.core.relevance import passage_role
 
@@ -323,7 +327,7 @@ def _term_part(index: PassageIndex, theme: Theme, matched: dict[int, Counter[str
 
 
 def _profile_part(index: PassageIndex, theme: Theme,
-                  examples: ThemeExamples) -> tuple[np.ndarray, Any]:
+                  examples: ThemeExamples) -> tuple[np.ndarray, Profile]:
     """Cosine with the theme's profile, squashed to 0-1 (0.5 at the examples' median)."""
     from policydiff.core.relevance import build_profile, profile_similarity
 
@@ -359,7 +363,8 @@ def _rows_for(index: PassageIndex, spans: dict[str, list[tuple[int, int]]]) -> l
     return [int(r) for r in np.flatnonzero(hit)]
 
 
-def _profile_terms(index: PassageIndex, row: int, profile: Any, limit: int = 3) -> Counter[str]:
+def _profile_terms(index: PassageIndex, row: int, profile: Profile,
+                   limit: int = 3) -> Counter[str]:
     """The passage's words that weigh most in the profile (evidence for a profile match)."""
     start, end = index.matrix.indptr[row], index.matrix.indptr[row + 1]
     cols = index.matrix.indices[start:end]
@@ -372,6 +377,38 @@ def _profile_terms(index: PassageIndex, row: int, profile: Any, limit: int = 3) 
 
 
 # --- suggestions --------------------------------------------------------------
+
+
+class TermEvidence(TypedDict):
+    """A word and in how many of the group's documents it occurs."""
+
+    term: str
+    docs: int
+
+
+class FigureEvidence(TypedDict):
+    """A unit stated in several documents, with each document's figures in it."""
+
+    unit: str
+    docs: int
+    values: dict[str, list[str]]
+
+
+class SharedFigure(TypedDict):
+    """One figure (value and unit) stated identically in several documents."""
+
+    value: float
+    unit: str
+    docs: list[str]
+
+
+class Evidence(TypedDict):
+    """Why a group's passages belong together (JSON ``evidence`` of ``suggest``)."""
+
+    theme_terms: list[TermEvidence]
+    shared_terms: list[TermEvidence]
+    figures: list[FigureEvidence]
+    shared_figures: list[SharedFigure]
 
 
 @dataclass
@@ -396,7 +433,8 @@ class Suggestion:
     label: str
     score: float
     members: list[SuggestedMember]
-    evidence: dict[str, Any] = field(default_factory=dict)
+    evidence: Evidence = field(default_factory=lambda: Evidence(
+        theme_terms=[], shared_terms=[], figures=[], shared_figures=[]))
     #: For a proposed *member*: the accepted alignment it would join.
     extends: str | None = None
 
@@ -430,7 +468,7 @@ class Suggestion:
         return Alignment(id=self.id, theme=self.theme, label=self.label, status="proposed",
                          note=self.note(), members=members, origin=origin)
 
-    def to_dict(self, corpus: Corpus | None = None) -> dict[str, Any]:
+    def to_dict(self, corpus: Corpus | None = None) -> dict[str, object]:
         """The JSON shape of ``policydiff alignments`` plus ``score`` and ``evidence``."""
         members = []
         for m in self.members:
@@ -707,7 +745,7 @@ def _quote_span(passage: Passage, pattern: re.Pattern[str] | None) -> tuple[int,
     return hits[0][0], hits[-1][1]
 
 
-def _evidence(index: PassageIndex, scores: ThemeScores, rows: list[int]) -> dict[str, Any]:
+def _evidence(index: PassageIndex, scores: ThemeScores, rows: list[int]) -> Evidence:
     """Why the passages belong together: theme terms, shared words, figures."""
     docs_of_term: dict[str, set[str]] = defaultdict(set)
     for row in rows:
@@ -733,19 +771,20 @@ def _evidence(index: PassageIndex, scores: ThemeScores, rows: list[int]) -> dict
                 continue
             by_unit[q.unit][passage.doc].append(q.text)
             by_value[(q.value, q.unit)].add(passage.doc)
-    figures = [{"unit": unit, "docs": len(per_doc),
-                "values": {d: v for d, v in list(per_doc.items())[:EVIDENCE_LIMIT]}}
+    figures = [FigureEvidence(unit=unit, docs=len(per_doc),
+                              values=dict(list(per_doc.items())[:EVIDENCE_LIMIT]))
                for unit, per_doc in sorted(by_unit.items(), key=lambda kv: -len(kv[1]))
                if len(per_doc) >= 2]
-    same = [{"value": value, "unit": unit, "docs": sorted(d)}
+    same = [SharedFigure(value=value, unit=unit, docs=sorted(d))
             for (value, unit), d in sorted(by_value.items(), key=lambda kv: -len(kv[1]))
             if len(d) >= 2]
-    return {
-        "theme_terms": [{"term": t, "docs": len(d)} for t, d in theme_terms[:EVIDENCE_LIMIT]],
-        "shared_terms": [{"term": t, "docs": len(d)} for t, d in shared_terms[:EVIDENCE_LIMIT]],
-        "figures": figures[:EVIDENCE_LIMIT],
-        "shared_figures": same[:EVIDENCE_LIMIT],
-    }
+    return Evidence(
+        theme_terms=[TermEvidence(term=t, docs=len(d)) for t, d in theme_terms[:EVIDENCE_LIMIT]],
+        shared_terms=[TermEvidence(term=t, docs=len(d))
+                      for t, d in shared_terms[:EVIDENCE_LIMIT]],
+        figures=figures[:EVIDENCE_LIMIT],
+        shared_figures=same[:EVIDENCE_LIMIT],
+    )
 
 
 # --- the store: "same alignment" and writing proposals ---------------------------
