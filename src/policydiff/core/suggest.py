@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
-from scipy import sparse
 
 from policydiff.core.alignment import Alignment, Member, Theme
 from policydiff.core.anchors import make_anchor
@@ -52,6 +51,7 @@ from policydiff.core.corpus import Corpus
 from policydiff.core.document import Document
 from policydiff.core.passages import resolve_alignment, spans_by_doc
 from policydiff.core.quantities import find_quantities
+from policydiff.core.rows import RowMatrix
 
 if TYPE_CHECKING:
     from policydiff.core.document import Section
@@ -158,7 +158,7 @@ class PassageIndex:
     """
 
     passages: list[Passage]
-    matrix: sparse.csr_matrix
+    matrix: RowMatrix
     vocabulary: dict[str, int]
     idf: np.ndarray
     doc_of: np.ndarray  # passage row -> document number
@@ -209,20 +209,19 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
     row_ptr = np.frombuffer(indptr, dtype=np.int64).copy()
     term_ids = np.frombuffer(indices, dtype=np.int32).copy()
     del indptr, indices
-    tf = sparse.csr_matrix((np.frombuffer(counts, dtype=np.int32).astype(np.float32),
-                            term_ids.copy(), row_ptr.copy()), shape=shape)
-    df = np.bincount(tf.indices, minlength=shape[1]).astype(np.float64)
+    tf = np.frombuffer(counts, dtype=np.int32).astype(np.float32)
+    del counts
+    df = np.bincount(term_ids, minlength=shape[1]).astype(np.float64)
     n_rows = max(1, shape[0])
     idf = np.log((n_rows + 1) / (df + 1)) + 1.0
     if n_rows >= 20:  # in a tiny corpus every word is frequent; keep them all
         idf[df > MAX_DF_SHARE * n_rows] = 0.0
-    weights = tf.copy()
-    weights.data = (1.0 + np.log(weights.data)) * idf[weights.indices].astype(np.float32)
-    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+    weights = RowMatrix((1.0 + np.log(tf)) * idf[term_ids].astype(np.float32), term_ids,
+                        row_ptr, shape[1])
+    del tf
+    norms = np.sqrt(weights.row_norms_sq())
     norms[norms == 0] = 1.0
-    weights = sparse.diags((1.0 / norms).astype(np.float32)) @ weights
-    weights = weights.tocsr()
-    weights.eliminate_zeros()
+    weights = weights.scale_rows(1.0 / norms).without_zeros()
     doc_ids = list(dict.fromkeys(p.doc for p in items))
     number = {d: i for i, d in enumerate(doc_ids)}
     doc_of = np.fromiter((number[p.doc] for p in items), dtype=np.int64, count=len(items))
@@ -342,8 +341,8 @@ def _profile_part(index: PassageIndex, theme: Theme,
             text_vec[col] += float(index.idf[col])
     pos_rows = _rows_for(index, examples.examples)
     neg_rows = [r for r in _rows_for(index, examples.counter) if r not in set(pos_rows)]
-    profile = build_profile(text_vec, index.matrix[pos_rows] if pos_rows else None,
-                            index.matrix[neg_rows] if neg_rows else None)
+    profile = build_profile(text_vec, index.matrix.take(pos_rows) if pos_rows else None,
+                            index.matrix.take(neg_rows) if neg_rows else None)
     sims = profile_similarity(index.matrix, profile)
     ref = sims[pos_rows] if pos_rows else sims[sims > 0]
     scale = float(np.median(ref)) if len(ref) and float(np.median(ref)) > 0 else 0.1
@@ -615,7 +614,7 @@ def _label_vector(index: PassageIndex, label: str) -> np.ndarray | None:
 def _alignment_query(index: PassageIndex, rows: Sequence[int],
                      label: np.ndarray | None) -> np.ndarray | None:
     """Unit query for an alignment: its members' centroid plus ``LABEL_WEIGHT`` x label."""
-    centroid = np.asarray(index.matrix[list(rows)].sum(axis=0)).ravel() if len(rows) else \
+    centroid = index.matrix.take(rows).column_sums() if len(rows) else \
         np.zeros(index.matrix.shape[1])
     norm = float(np.linalg.norm(centroid))
     if norm > 0:
@@ -647,7 +646,7 @@ def _member_floor(index: PassageIndex, rows: Sequence[int], label: np.ndarray | 
         query = _alignment_query(index, others, label)
         if query is None:
             continue
-        sims = index.matrix[mine] @ query
+        sims = index.matrix.take(mine) @ query
         own.append(max(SIM_WEIGHT * float(c) + (1 - SIM_WEIGHT) * float(relevance[r])
                        for c, r in zip(sims, mine, strict=True)))
     return min(MIN_MEMBER_SCORE, min(own)) if own else MIN_MEMBER_SCORE
@@ -680,7 +679,7 @@ def suggest_theme(index: PassageIndex, theme: Theme, top: int = 3,
     rows = np.flatnonzero(scores.score > 0)
     if len(rows) == 0 or top <= 0:
         return []
-    matrix = index.matrix[rows]  # the theme's slice of the index (CSR rows)
+    matrix = index.matrix.take(rows)  # the theme's slice of the index (CSR rows)
     doc_of = index.doc_of[rows]
     raw = scores.score[rows]
     relevance = raw  # already 0-1 (see theme_scores)
@@ -707,7 +706,7 @@ def suggest_theme(index: PassageIndex, theme: Theme, top: int = 3,
             for score, members in groups]
 
 
-def _grow(matrix: sparse.csr_matrix, doc_of: np.ndarray, relevance: np.ndarray,
+def _grow(matrix: RowMatrix, doc_of: np.ndarray, relevance: np.ndarray,
           available: np.ndarray, seed: int) -> list[tuple[int, float, float]]:
     """Members (row, combined score, cosine) of the group around ``seed``: one per document.
 
@@ -721,7 +720,7 @@ def _grow(matrix: sparse.csr_matrix, doc_of: np.ndarray, relevance: np.ndarray,
     chosen: list[tuple[int, float, float]] = [(seed, float(relevance[seed]), 0.0)]
     for round_ in range(ROUNDS):
         rows = np.fromiter(members.values(), dtype=np.int64)
-        total = np.asarray(matrix[rows].sum(axis=0)).ravel()
+        total = matrix.take(rows).column_sums()
         dots = matrix @ total  # touches only rows sharing a term with the group
         by_doc = np.full(int(doc_of.max()) + 1, -1, dtype=np.int64)
         by_doc[np.fromiter(members.keys(), dtype=np.int64)] = rows
@@ -730,8 +729,7 @@ def _grow(matrix: sparse.csr_matrix, doc_of: np.ndarray, relevance: np.ndarray,
         self_dot = np.zeros(len(doc_of))
         if has.any():
             idx = np.flatnonzero(has)
-            self_dot[idx] = np.asarray(
-                matrix[idx].multiply(matrix[own[idx]]).sum(axis=1)).ravel()
+            self_dot[idx] = matrix.pair_dots(idx, own[idx])
         sq = float(total @ total)
         member_dot = np.zeros(len(doc_of))
         member_dot[has] = dots[own[has]]
