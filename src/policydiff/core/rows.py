@@ -25,7 +25,7 @@ class RowMatrix:
     large indexes small; products and sums are computed in float64.
     """
 
-    __slots__ = ("data", "indices", "indptr", "n_cols", "_nonempty")
+    __slots__ = ("_nonempty", "data", "indices", "indptr", "n_cols")
 
     def __init__(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray,
                  n_cols: int) -> None:
