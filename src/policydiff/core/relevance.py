@@ -88,7 +88,7 @@ def term_matches(text: str, terms: Sequence[str], boundaries: set[int]) -> list[
     Terms made only of digits/dates never count (a date does not make a theme).
     """
     found = []
-    for term in sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True):
+    for term in sorted({t.strip() for t in terms if t and t.strip()}, key=lambda t: (-len(t), t)):
         if not _HAS_DIGIT.sub("", term).strip("年月日底前后期间至到") or len(term) < 2:
             continue
         start = text.find(term)

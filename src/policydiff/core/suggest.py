@@ -41,6 +41,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
@@ -234,10 +235,15 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
 
 
 def _term_regex(terms: Sequence[str]) -> re.Pattern[str] | None:
-    clean = sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True)
-    if not clean:
+    """One alternation of ``terms``, longest first (compiled once per distinct set)."""
+    return _compiled_terms(frozenset(t.strip() for t in terms if t and t.strip()))
+
+
+@lru_cache(maxsize=1024)
+def _compiled_terms(terms: frozenset[str]) -> re.Pattern[str] | None:
+    if not terms:
         return None
-    return re.compile("|".join(re.escape(t) for t in clean))
+    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t))))
 
 
 @dataclass
