@@ -18,6 +18,14 @@ from collections.abc import Sequence
 import numpy as np
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (``np.unique`` without its first-call import of ``numpy.ma``)."""
+    ordered = np.sort(np.asarray(values))
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
 class RowMatrix:
     """Compressed sparse rows: row ``r``'s columns are ``indices[indptr[r]:indptr[r+1]]``.
 
@@ -127,7 +135,7 @@ class RowMatrix:
         out = np.zeros(len(left), dtype=np.float64)
         if not len(left):
             return out
-        partners = np.unique(right)
+        partners = distinct(right)
         r_pos, r_owner = self._positions(partners)
         keys = partners[r_owner] * self.n_cols + self.indices[r_pos]
         order = np.argsort(keys, kind="stable")
