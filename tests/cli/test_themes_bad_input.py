@@ -178,3 +178,29 @@ def test_check_names_every_orphaned_member(orphaned):
             if "talent-targets: quote not found" in line]
     assert len(gone) == 4, result.output
     assert "talent-targets: only 0 passage(s) found" in result.output
+
+
+def test_tui_shows_the_orphaned_passages_and_compares_nothing(orphaned):
+    """The TUI opens an all-orphaned alignment without an error: each passage is marked
+    [orphaned], and Compare diffs no empty text."""
+    import asyncio
+
+    from policydiff.tui.app import PolicydiffApp
+    from policydiff.tui.widgets.passage_list import PassageItem
+
+    async def scenario() -> None:
+        app = PolicydiffApp(orphaned.root, preload_segmenter=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            app.selected_alignment = "talent-targets"
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            shown = [item.passage for item in app.screen.query(PassageItem)]
+            assert shown and {p.status for p in shown} == {"orphaned", "absent"}
+            await pilot.press("d")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.current_mode == "compare"
+
+    asyncio.run(scenario())
