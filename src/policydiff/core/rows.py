@@ -80,18 +80,21 @@ class RowMatrix:
 
     def scale_rows(self, factors: np.ndarray) -> RowMatrix:
         """A copy with row ``r`` multiplied by ``factors[r]``."""
-        per_entry = np.repeat(factors.astype(self.data.dtype), np.diff(self.indptr))
-        return RowMatrix(self.data * per_entry, self.indices, self.indptr, self.n_cols)
+        data = np.repeat(factors.astype(self.data.dtype), np.diff(self.indptr))
+        data *= self.data
+        return RowMatrix(data, self.indices, self.indptr, self.n_cols)
 
     def without_zeros(self) -> RowMatrix:
         """A copy without stored zeros (e.g. terms whose weight became 0)."""
-        keep = self.data != 0
-        if keep.all():
+        zero = self.data == 0
+        if not zero.any():
             return self
-        counts = np.bincount(np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))[keep],
-                             minlength=self.shape[0])
-        indptr = np.zeros(self.shape[0] + 1, dtype=self.indptr.dtype)
-        np.cumsum(counts, out=indptr[1:])
+        keep = ~zero
+        dropped = np.zeros(self.shape[0], dtype=np.int64)
+        rows = self._starts()
+        dropped[rows] = np.add.reduceat(zero.astype(np.int32), self.indptr[rows])
+        indptr = np.zeros(self.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.diff(self.indptr) - dropped, out=indptr[1:])
         return RowMatrix(self.data[keep], self.indices[keep], indptr, self.n_cols)
 
     def _positions(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -165,13 +165,12 @@ class PassageIndex:
     doc_of: np.ndarray  # passage row -> document number
     doc_ids: list[str]
     terms: list[str]  # term id -> term (the vocabulary inverted)
-    row_ptr: np.ndarray  # row r's term ids are term_ids[row_ptr[r]:row_ptr[r + 1]]
-    term_ids: np.ndarray  # every term of every passage once, as int32 ids (not strings)
     _bounds: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     def row_terms(self, row: int) -> list[str]:
-        """The distinct terms of passage ``row`` (its segmented words and figure units)."""
-        ids = self.term_ids[self.row_ptr[row]:self.row_ptr[row + 1]]
+        """The distinct weighted terms of passage ``row`` (words and figure units; words
+        in over half the passages weigh 0 and are not stored)."""
+        ids = self.matrix.indices[self.matrix.indptr[row]:self.matrix.indptr[row + 1]]
         return [self.terms[i] for i in ids.tolist()]
 
     def __len__(self) -> int:
@@ -191,7 +190,8 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
 
     Passages are consumed one at a time and only their term ids and counts are kept
     (compact arrays): keeping each passage's token strings cost gigabytes at 10,000
-    documents. The evidence reads a passage's terms back from the ids.
+    documents. The evidence reads a passage's terms back from the ids. The weights are
+    computed in place on those arrays (no float64 copy of the whole matrix).
     """
     vocabulary: dict[str, int] = {}
     indptr = array("q", [0])
@@ -207,19 +207,19 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
         if progress and (n % step == 0 or n == total):
             progress("segmenting passages", n, total)
     shape = (len(items), max(1, len(vocabulary)))
-    row_ptr = np.frombuffer(indptr, dtype=np.int64).copy()
-    term_ids = np.frombuffer(indices, dtype=np.int32).copy()
-    del indptr, indices
-    tf = np.frombuffer(counts, dtype=np.int32).astype(np.float32)
+    row_ptr = np.frombuffer(indptr, dtype=np.int64)  # shares the array's memory
+    term_ids = np.frombuffer(indices, dtype=np.int32)
+    data = np.frombuffer(counts, dtype=np.int32).astype(np.float32)
     del counts
     df = np.bincount(term_ids, minlength=shape[1]).astype(np.float64)
     n_rows = max(1, shape[0])
     idf = np.log((n_rows + 1) / (df + 1)) + 1.0
     if n_rows >= 20:  # in a tiny corpus every word is frequent; keep them all
         idf[df > MAX_DF_SHARE * n_rows] = 0.0
-    weights = RowMatrix((1.0 + np.log(tf)) * idf[term_ids].astype(np.float32), term_ids,
-                        row_ptr, shape[1])
-    del tf
+    np.log(data, out=data)  # tf -> (1 + ln tf) x idf, in place, float32
+    data += 1.0
+    data *= idf.astype(np.float32)[term_ids]
+    weights = RowMatrix(data, term_ids, row_ptr, shape[1])
     norms = np.sqrt(weights.row_norms_sq())
     norms[norms == 0] = 1.0
     weights = weights.scale_rows(1.0 / norms).without_zeros()
@@ -227,8 +227,7 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
     number = {d: i for i, d in enumerate(doc_ids)}
     doc_of = np.fromiter((number[p.doc] for p in items), dtype=np.int64, count=len(items))
     terms = list(vocabulary)
-    return PassageIndex(list(items), weights, vocabulary, idf, doc_of, doc_ids, terms, row_ptr,
-                        term_ids)
+    return PassageIndex(list(items), weights, vocabulary, idf, doc_of, doc_ids, terms)
 
 
 # --- theme relevance ----------------------------------------------------------
