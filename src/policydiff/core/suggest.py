@@ -147,6 +147,22 @@ def _features(text: str) -> list[str]:
     return feats
 
 
+def _analyse(text: str) -> tuple[list[str], list[int]]:
+    """:func:`_features` of a passage and its token edges (offsets where a token starts or
+    ends), from one segmentation: seed terms are matched at these edges later, for every
+    theme, without segmenting the passage again."""
+    from policydiff.core.relevance import is_feature, strip_citations
+    from policydiff.core.segment import tokenize
+
+    tokens = tokenize(strip_citations(text))
+    feats = [t.text for t in tokens if t.kind in ("word", "number")
+             and is_feature(t.text) and t.text not in STOPWORDS]
+    feats.extend(f"⟨{q.unit}⟩" for q in find_quantities(text) if q.unit)
+    edges = [t.start for t in tokens]
+    edges.append(len(text))
+    return feats, edges
+
+
 # --- the index --------------------------------------------------------------
 
 
@@ -165,6 +181,10 @@ class PassageIndex:
     doc_of: np.ndarray  # passage row -> document number
     doc_ids: list[str]
     terms: list[str]  # term id -> term (the vocabulary inverted)
+    #: Token edges of every passage, one bit per character position (packed), row r's
+    #: positions 0..len(text) at bits edge_offsets[r]..edge_offsets[r + 1].
+    edge_bits: np.ndarray | None = field(default=None, repr=False)
+    edge_offsets: np.ndarray | None = field(default=None, repr=False)
     _bounds: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     def row_terms(self, row: int) -> list[str]:
@@ -175,6 +195,18 @@ class PassageIndex:
 
     def __len__(self) -> int:
         return len(self.passages)
+
+    def edges(self, row: int) -> set[int]:
+        """Offsets in passage ``row``'s text where a token starts or ends."""
+        if self.edge_bits is None or self.edge_offsets is None:
+            from policydiff.core.segment import tokenize
+
+            tokens = tokenize(self.passages[row].text)
+            return {t.start for t in tokens} | {t.end for t in tokens}
+        start, end = int(self.edge_offsets[row]), int(self.edge_offsets[row + 1])
+        first = start // 8
+        bits = np.unpackbits(self.edge_bits[first:(end + 7) // 8])
+        return set(np.flatnonzero(bits[start - 8 * first:end - 8 * first]).tolist())
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Start and end offsets of every passage (arrays, built once)."""
@@ -197,13 +229,21 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
     indptr = array("q", [0])
     indices = array("i")
     counts = array("i")
+    marks = bytearray()  # one byte per character position while building, packed below
+    mark_at = array("q", [0])
     total = len(items)
     step = max(1, total // 200)
     for n, passage in enumerate(items, 1):
-        for term, count in Counter(_features(passage.text)).items():
+        feats, edges = _analyse(passage.text)
+        for term, count in Counter(feats).items():
             indices.append(vocabulary.setdefault(term, len(vocabulary)))
             counts.append(count)
         indptr.append(len(indices))
+        row_marks = bytearray(len(passage.text) + 1)
+        for edge in edges:
+            row_marks[edge] = 1
+        marks += row_marks
+        mark_at.append(len(marks))
         if progress and (n % step == 0 or n == total):
             progress("segmenting passages", n, total)
     shape = (len(items), max(1, len(vocabulary)))
@@ -227,7 +267,10 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
     number = {d: i for i, d in enumerate(doc_ids)}
     doc_of = np.fromiter((number[p.doc] for p in items), dtype=np.int64, count=len(items))
     terms = list(vocabulary)
-    return PassageIndex(list(items), weights, vocabulary, idf, doc_of, doc_ids, terms)
+    edge_bits = np.packbits(np.frombuffer(marks, dtype=np.uint8))
+    del marks
+    return PassageIndex(list(items), weights, vocabulary, idf, doc_of, doc_ids, terms,
+                        edge_bits, np.frombuffer(mark_at, dtype=np.int64))
 
 
 # --- theme relevance ----------------------------------------------------------
@@ -302,7 +345,6 @@ def theme_scores(index: PassageIndex, theme: Theme,
 def _term_part(index: PassageIndex, theme: Theme, matched: dict[int, Counter[str]]) -> np.ndarray:
     """BM25 of the seed terms, squashed to 0-1 (median matching passage = 0.5)."""
     from policydiff.core.relevance import term_matches
-    from policydiff.core.segment import tokenize
 
     n = len(index)
     out = np.zeros(n)
@@ -311,10 +353,8 @@ def _term_part(index: PassageIndex, theme: Theme, matched: dict[int, Counter[str
     pattern = _term_regex(theme.terms)
     for row, passage in enumerate(index.passages):
         if pattern is None or not pattern.search(passage.text):
-            continue  # no term even as a substring: skip the (costly) tokenisation
-        tokens = tokenize(passage.text)
-        bounds = {t.start for t in tokens} | {t.end for t in tokens}
-        found = term_matches(passage.text, theme.terms, bounds)
+            continue  # no term even as a substring
+        found = term_matches(passage.text, theme.terms, index.edges(row))
         if found:
             matched[row] = Counter(found)
     if not matched:
