@@ -8,6 +8,7 @@ N, each in a fresh process so that peak memory (max RSS) is per run.
 
     python benchmarks/bench_suggest.py                 # N = 10, 100, 1000
     python benchmarks/bench_suggest.py --sizes 10,100 --top 3
+    python benchmarks/bench_suggest.py --warm 7 --base-src /tmp/base/src   # bundled corpus
 
 Prints a Markdown table (paste it into benchmarks/RESULTS.md).
 """
@@ -125,15 +126,56 @@ def child(folder: str, top: int) -> None:
                       "suggestions": len(result), "members": members, "rss_mb": rss_kb / 1024}))
 
 
+def warm(runs: int, base_src: str | None) -> None:
+    """Whole-process ``policydiff suggest`` on the bundled corpus, warm, alternated with a
+    bare interpreter (the reference) and, with ``base_src``, another checkout's ``src/``."""
+    import statistics
+
+    def cli(src: str) -> list[str]:
+        return [sys.executable, "-c", f"import sys; sys.path.insert(0, {src!r}); "
+                "from policydiff.cli import main; sys.argv = ['policydiff', 'suggest']; main()"]
+
+    cmds = {"bare python": [sys.executable, "-c", "pass"], "this tree": cli(str(ROOT / "src"))}
+    if base_src:
+        cmds["base"] = cli(base_src)
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    loads = []
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            began = time.perf_counter()
+            subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           check=True)
+            times[name].append(time.perf_counter() - began)
+        loads.append(os.getloadavg()[0])
+    print(f"command: python benchmarks/bench_suggest.py --warm {runs}"
+          + (f" --base-src {base_src}" if base_src else "")
+          + f"; load average {min(loads):.1f}-{max(loads):.1f}\n")
+    print("| | median s | min s | max s |\n|---|---:|---:|---:|")
+    for name, values in times.items():
+        print(f"| {name} | {statistics.median(values):.3f} | {min(values):.3f} | "
+              f"{max(values):.3f} |")
+    if base_src:
+        ratios = [b / a for a, b in zip(times["base"], times["this tree"], strict=True)]
+        print(f"\nmedian of the pairwise ratios this tree / base: {statistics.median(ratios):.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10,100,1000")
     parser.add_argument("--top", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--warm", type=int, metavar="RUNS",
+                        help="instead: time `policydiff suggest` on the bundled corpus, warm, "
+                             "RUNS alternated runs beside a bare interpreter")
+    parser.add_argument("--base-src", help="with --warm: also time this checkout's src/ "
+                                           "(e.g. an older commit extracted with git archive)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.top)
+        return
+    if args.warm:
+        warm(args.warm, args.base_src)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []

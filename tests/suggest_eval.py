@@ -11,6 +11,7 @@ docs/suggest.md.
   unseen for that theme), and the member proposed for D must overlap the removed one.
 
     python -m tests.suggest_eval        # prints both tables
+    python -m tests.suggest_eval --misses governance international   # what LODO missed
 """
 
 from __future__ import annotations
@@ -105,6 +106,42 @@ def leave_one_out(root: Path, store) -> dict[str, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in result.items()}
 
 
+def leave_one_out_misses(root: Path, store, themes: set[str]) -> list[str]:
+    """One line per held-out member of ``themes`` that was not re-found: what was
+    proposed instead (or nothing), with its score, and the passage wanted."""
+    corpus = load_corpus(root)
+    index = build_index(passages(corpus.documents()))
+    alignments = store.alignments()
+    lines = []
+    for theme in store.themes():
+        if theme.id not in themes:
+            continue
+        mine = [a for a in alignments if a.theme == theme.id]
+        for doc in corpus.ids:
+            held = [a for a in mine if a.status == "accepted"
+                    and any(m.doc == doc and not m.absent for m in a.members)]
+            if not held:
+                continue
+            pruned = [p for p in (_without(a, doc) for a in mine) if p is not None]
+            examples = theme_examples(pruned, corpus).get(theme.id)
+            accepted = [a for a in pruned if a.status == "accepted"]
+            proposals = {s.extends: s for s in suggest_members(index, theme, accepted, corpus,
+                                                               examples)
+                         if s.members[0].passage.doc == doc}
+            body = corpus.get(doc).body
+            for original in held:
+                spans = _resolved(original, corpus, doc)
+                s = proposals.get(original.id)
+                if s and _overlaps(s.members[0].start, s.members[0].end, spans):
+                    continue
+                got = "nothing proposed" if s is None else (
+                    f"{s.members[0].passage.paragraph} (score {s.score:.2f}) "
+                    f"{body[s.members[0].start:s.members[0].end][:40]}")
+                want = " / ".join(body[a:b][:40] for a, b in spans)
+                lines.append(f"{original.id} · {doc}: got {got} | wanted {want}")
+    return lines
+
+
 def _without(alignment: Alignment, doc: str) -> Alignment | None:
     members = [m for m in alignment.members if m.doc != doc]
     if not any(not m.absent for m in members):
@@ -133,8 +170,14 @@ def table(root: Path, store) -> str:
 
 
 if __name__ == "__main__":
+    import sys
+
     from policydiff.store.alignments import load_store
     from policydiff.store.project import Project
 
     root = Path(__file__).resolve().parents[1]
-    print(table(root, load_store(Project(root))))
+    if sys.argv[1:2] == ["--misses"]:  # python -m tests.suggest_eval --misses governance
+        for line in leave_one_out_misses(root, load_store(Project(root)), set(sys.argv[2:])):
+            print(line)
+    else:
+        print(table(root, load_store(Project(root))))

@@ -23,10 +23,14 @@ from policydiff.core.errors import InputError
 
 @contextmanager
 def _progress():
-    """A rich progress bar on stderr (silent when stderr is not a terminal)."""
+    """A rich progress bar on stderr (none when stderr is not a terminal: then the
+    ~45 ms import of rich.progress is skipped too)."""
+    err = console(stderr=True)
+    if not err.is_terminal:
+        yield None
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    err = console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True,
                   disable=not err.is_terminal) as bar:
@@ -90,6 +94,13 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
 
     existing = list(store.alignments())
     spans = {a.id: alignment_spans(a, corpus) for a in existing}
+    chosen_ids = {t.id for t in chosen}
+    for a in existing:
+        if (a.status == "accepted" and a.theme in chosen_ids and not spans[a.id]
+                and any(not m.absent for m in a.members)):
+            warn(f"{a.id}: none of its passages is found in the corpus (every anchor is "
+                 "orphaned), so it gives no example and gets no new member — run "
+                 "`policydiff check`")
     matches = {s.id: find_existing(s, existing, spans) for s in suggestions}
     written = None
     if write:

@@ -31,7 +31,7 @@ def is_full_text(doc: Document) -> bool:
 class CoverageCell:
     """A theme in a document: the sections that address it, or qualified silence."""
 
-    state: str  # "covered" | "silent" | "unaligned"
+    state: str  # "covered" | "silent" | "orphaned" | "unaligned"
     sections: tuple[str, ...]
     qualifier: str
     passages: tuple[ResolvedPassage, ...] = ()
@@ -44,17 +44,21 @@ def coverage(themes: Sequence[str], passages: dict[str, Iterable[ResolvedPassage
     for theme in themes:
         found: dict[str, list[ResolvedPassage]] = {}
         silent: set[str] = set()
+        orphaned: set[str] = set()  # aligned, but no passage of the doc is found any more
         for p in passages.get(theme, ()):
             if p.found:
                 found.setdefault(p.doc, []).append(p)
             elif p.absent:
                 silent.add(p.doc)
+            else:
+                orphaned.add(p.doc)
         for doc in documents:
             if doc.id in found:
                 ps = found[doc.id]
                 secs = tuple(dict.fromkeys(p.section or "?" for p in ps))
                 out[theme, doc.id] = CoverageCell("covered", secs, "", tuple(ps))
             else:
-                state = "silent" if doc.id in silent else "unaligned"
+                state = ("silent" if doc.id in silent else
+                         "orphaned" if doc.id in orphaned else "unaligned")
                 out[theme, doc.id] = CoverageCell(state, (), source_quality(doc))
     return out

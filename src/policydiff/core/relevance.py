@@ -33,7 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
+
+from policydiff.core.rows import RowMatrix
 
 #: Rocchio weights: description+terms, examples, counter-examples.
 DESCRIPTION_WEIGHT = 1.0
@@ -87,7 +88,7 @@ def term_matches(text: str, terms: Sequence[str], boundaries: set[int]) -> list[
     Terms made only of digits/dates never count (a date does not make a theme).
     """
     found = []
-    for term in sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True):
+    for term in sorted({t.strip() for t in terms if t and t.strip()}, key=lambda t: (-len(t), t)):
         if not _HAS_DIGIT.sub("", term).strip("年月日底前后期间至到") or len(term) < 2:
             continue
         start = text.find(term)
@@ -108,30 +109,26 @@ class Profile:
     counter_examples: int
 
 
-def build_profile(text_vector: np.ndarray, example_rows: sparse.csr_matrix | None,
-                  counter_rows: sparse.csr_matrix | None) -> Profile:
+def build_profile(text_vector: np.ndarray, example_rows: RowMatrix | None,
+                  counter_rows: RowMatrix | None) -> Profile:
     """Rocchio: description/terms vector plus the mean example minus the mean counter-example."""
     vec = DESCRIPTION_WEIGHT * _unit(text_vector)
     n_pos = 0 if example_rows is None else example_rows.shape[0]
     n_neg = 0 if counter_rows is None else counter_rows.shape[0]
     if n_pos:
-        vec = vec + EXAMPLE_WEIGHT * _unit(np.asarray(example_rows.mean(axis=0)).ravel())
+        vec = vec + EXAMPLE_WEIGHT * _unit(example_rows.column_means())
     if n_neg:
-        vec = vec - COUNTER_WEIGHT * _unit(np.asarray(counter_rows.mean(axis=0)).ravel())
+        vec = vec - COUNTER_WEIGHT * _unit(counter_rows.column_means())
     vec = np.maximum(vec, 0.0)
     return Profile(_unit(vec), n_pos, n_neg)
 
 
-def profile_similarity(matrix: sparse.csr_matrix, profile: Profile) -> np.ndarray:
+def profile_similarity(matrix: RowMatrix, profile: Profile) -> np.ndarray:
     """Cosine of every row with the profile, halved where one feature carries it alone."""
     if not profile.vector.any():
         return np.zeros(matrix.shape[0])
     sims = matrix @ profile.vector
-    contrib = matrix.multiply(profile.vector.reshape(1, -1)).tocsr()
-    top = np.zeros(matrix.shape[0])
-    for row in np.flatnonzero(sims > 0):
-        data = contrib.data[contrib.indptr[row]:contrib.indptr[row + 1]]
-        top[row] = data.max() if len(data) else 0.0
+    top = matrix.row_max_product(profile.vector)  # each row's largest contribution
     alone = (sims > 0) & (top >= SINGLE_FEATURE_SHARE * np.maximum(sims, 1e-12))
     return np.where(alone, sims * 0.5, sims)
 

@@ -423,6 +423,8 @@ def _coverage_text(cell: CoverageCell | None) -> str:
         return "—"
     if cell.state == "silent":
         return f"silent ({cell.qualifier})"
+    if cell.state == "orphaned":
+        return "anchor orphaned: run `policydiff check`"
     return f"not aligned ({cell.qualifier})"
 
 
@@ -677,9 +679,21 @@ def _md_alignment(report: Report, al: AlignmentSection) -> list[str]:
         flag = "" if p.status == "exact" else f" *(anchor {p.status})*"
         lines += [f"- {anchor}**{p.doc}** ({p.date}) {where}{flag}", "",
                   f"  > {md_cell(p.text)}", ""]
+    if _all_orphaned(al):
+        lines += [f"*{ALL_ORPHANED}*", ""]
     for c in al.comparisons:
         lines += _md_comparison(c)
     return lines
+
+
+ALL_ORPHANED = ("None of this alignment's passages is found in the corpus any more (every "
+                "anchor is orphaned): nothing to compare; run `policydiff check`.")
+
+
+def _all_orphaned(al: AlignmentSection) -> bool:
+    """Whether every non-absent member's anchor is orphaned (and there is one)."""
+    present = [p for p in al.passages if not p.absent]
+    return bool(present) and all(p.status == "orphaned" for p in present)
 
 
 def _md_comparison(c: Comparison) -> list[str]:
@@ -924,6 +938,8 @@ def _html_themes(report: Report) -> str:
                                  f"§{_h(p.section or '')} {_h(p.section_label)}"
                                  f"<blockquote>{_h(p.text)}</blockquote></li>")
             parts.append("</ul>")
+            if _all_orphaned(al):
+                parts.append(f"<p class='orphaned'><em>{_h(ALL_ORPHANED)}</em></p>")
             for c in al.comparisons:
                 parts.append(_html_comparison(c))
         parts.append("</section>")

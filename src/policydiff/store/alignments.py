@@ -159,7 +159,10 @@ class AlignmentStore:
         for i, theme in enumerate(self._themes):
             if theme.id in seen_theme:
                 line = line_of(themes_file.data, ["themes", i, "id"]) if themes_file else 0
-                self.problems.append(Problem(themes_rel, line, f"duplicate theme id {theme.id!r}"))
+                first = (line_of(themes_file.data, ["themes", seen_theme[theme.id], "id"])
+                         if themes_file else 0)
+                self.problems.append(Problem(themes_rel, line, f"duplicate theme id {theme.id!r} "
+                                             f"(also line {first}): theme ids must be unique"))
             seen_theme.setdefault(theme.id, i)
         order = {t.id: i for i, t in enumerate(self._themes)}
         self._alignments = {}

@@ -167,10 +167,16 @@ def check_store(store: AlignmentStore, corpus: Any) -> tuple[CheckResult, list[F
     result = CheckResult(problems=list(store.problems), files=len(store.files()))
     fixable: list[Fixable] = []
     theme_ids = {t.id for t in store.themes()}
+    accepted = {a.theme for a in store.alignments(status="accepted")}
     for theme in store.themes():
-        if not theme.terms:
-            result.problems.append(Problem(f"{ALIGNMENTS_DIR}/{THEMES_FILE}", 0,
-                                           f"theme {theme.id!r} has no terms", "warning"))
+        # A description alone defines a theme (a new project's themes start so); with
+        # no description, no terms and no example, `suggest` has nothing to go on.
+        if not theme.terms and not theme.description.strip() and theme.id not in accepted:
+            result.problems.append(Problem(
+                f"{ALIGNMENTS_DIR}/{THEMES_FILE}", 0,
+                f"theme {theme.id!r} has no description, no terms and no accepted alignment: "
+                "it needs a description or an example passage before `suggest` can find "
+                "anything for it", "warning"))
     for rel in store.files():
         result.problems.extend(_schema_line_problems(store, rel))
         data = store.file_data(rel)
