@@ -126,3 +126,21 @@ def test_a_district_titled_under_its_city_is_the_district_with_the_city_as_paren
                         "某市某区新能源汽车产业三年行动方案（2022-2024年）", "某区人民政府办公室",
                         None, "2022-03-01", "official", (2022, 2024), None, None, None)
     assert document_jurisdiction(meta) == ("某区", "某市")
+
+
+def test_two_orphaned_members_of_one_document_get_distinct_report_ids(corpus):
+    """Both used to be ``…-silent``: two rows of the report with one id, and a link that
+    could reach only the first (a recorded silence is still ``…-silent``)."""
+    from policydiff.core.alignment import Alignment, Anchor, Member
+    from policydiff.core.passages import resolve_alignment
+    from policydiff.core.summary import passage_anchor
+
+    gone = [Member("2021-14th-plan", "3.3", Anchor(exact=f"这句话从未出现在任何文件里{i}。"))
+            for i in range(2)]
+    al = Alignment("x-1", "targets", "x", "accepted",
+                   members=[*gone, Member("2017-opinions", absent=True)])
+    passages = resolve_alignment(al, corpus)
+    assert [p.status for p in passages] == ["absent", "orphaned", "orphaned"]
+    ids = [passage_anchor(al.id, p) for p in passages]
+    assert len(set(ids)) == 3
+    assert ids[0] == "p-x-1-2017-opinions-silent"

@@ -11,7 +11,7 @@ diffed as if the policy had deleted everything.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from policydiff.core.alignment import Alignment, Member
@@ -41,6 +41,9 @@ class ResolvedPassage:
     note: str = ""
     reason: str = ""
     section_label: str = ""
+    member: int | None = None
+    """The member's position in its alignment (set by :func:`resolve_alignment`): what tells
+    two orphaned members of one document apart, since neither has an offset."""
 
     @property
     def absent(self) -> bool:
@@ -95,7 +98,7 @@ def resolve_alignment(alignment: Alignment, corpus: Corpus,
     A document may give several passages (a goal and, later, a projection): each is
     its own :class:`ResolvedPassage`; their order within a document is the text order.
     """
-    out = [resolve_member(m, corpus) for m in alignment.members
+    out = [replace(resolve_member(m, corpus), member=i) for i, m in enumerate(alignment.members)
            if docs is None or m.doc in docs]
     return sorted(out, key=lambda p: (p.date, p.doc, p.start if p.start is not None else -1))
 

@@ -53,7 +53,13 @@ def _slug(text: str) -> str:
 
 def passage_anchor(alignment: str, p: ResolvedPassage) -> str:
     """The id of a passage in the report (stable: alignment, document, offset)."""
-    return "p-" + _slug(f"{alignment}-{p.doc}-{p.start if p.start is not None else 'silent'}")
+    if p.start is not None:
+        where = str(p.start)
+    elif p.absent or p.member is None:
+        where = "silent"  # one recorded silence per document and alignment
+    else:
+        where = f"orphaned-{p.member}"  # two orphaned members of one document stay apart
+    return "p-" + _slug(f"{alignment}-{p.doc}-{where}")
 
 
 def new_words_anchor(doc: str) -> str:
