@@ -163,7 +163,8 @@ def test_diff_and_evolve_warn_and_never_diff_empty_text(orphaned):
     only = run(orphaned.root, "diff", "--theme", "talent", "2017-opinions", "2022-lingang-plan")
     _no_traceback(only)
     assert only.exit_code == 2 and "anchor orphaned" in only.stderr
-    assert only.stderr.splitlines()[-1].startswith("policydiff: error: ")
+    assert only.stderr.splitlines()[-1].startswith("policydiff: error: nothing to diff: ")
+    assert "orphaned anchor(s)" in only.stderr.splitlines()[-1]
     evolve = run(orphaned.root, "evolve", "--theme", "talent")
     _no_traceback(evolve)
     assert evolve.exit_code == 0 and "talent-targets: 2017-opinions:h4: anchor orphaned" \

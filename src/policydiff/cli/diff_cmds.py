@@ -89,6 +89,10 @@ def diff_cmd(ref_a: str, ref_b: str, theme: str | None, status: str, fmt: str,
         for p in found.orphaned:
             warn(f"{p.doc}:{p.section or '?'}: anchor orphaned ({p.reason}); not diffed — "
                  "run `policydiff check`")
+        if not found.pairs and found.orphaned:
+            raise InputError(f"nothing to diff: the {status} alignments of theme {theme!r} that "
+                             f"cover {doc_a} and {doc_b} have {len(found.orphaned)} orphaned "
+                             "anchor(s) (above) — run `policydiff check`")
         if not found.pairs:
             raise InputError(f"no {status} alignment of theme {theme!r} has passages in both "
                              f"{doc_a} and {doc_b}")
