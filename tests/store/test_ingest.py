@@ -217,6 +217,21 @@ def test_provenance_and_override():
     assert over.date == "2020-06" and over.meta.provenance["date"] == "option"
 
 
+@pytest.mark.parametrize("number, year", [("杭政办发〔2023〕21号", "2023"),
+                                           ("国发[2017]35号", "2017"),
+                                           ("沪府规（2022）3号", "2022")])
+def test_an_undated_text_takes_the_year_of_its_number(number, year):
+    """A plan with a 文号 but no signature (a web page cut before the 落款) was refused
+    for want of a date; the 文号's year dates it at year precision, with a warning."""
+    text = (f"某市人工智能产业行动计划（2023—2025年）\n\n{number}\n\n一、发展目标\n\n"
+            "到2025年，全市人工智能核心产业营业收入达到2500亿元。\n").encode()
+    built = build_document(text, "plan.txt", {"id": "plan"})
+    doc = parse_document(built.text)
+    assert doc.meta.number == number
+    assert doc.date == year and doc.meta.provenance["date"] == "text:number-year"
+    assert any("文号's year" in w for w in built.warnings)
+
+
 def test_traditional_draft_is_cleaned_and_linked_to_its_final():
     doc = parse_document(_build("oos-draft-traditional.txt").text)
     assert doc.meta.status == "draft"

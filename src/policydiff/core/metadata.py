@@ -15,6 +15,8 @@ provenance             meaning
 ``text:notice``        the 印发 notice's title (《…》 inside it)
 ``text:title``         the document's own title line
 ``text:number-line``   a 文号 line under the title
+``text:number-year``   the year inside the 文号 (〔2023〕21号): a date of year precision when
+                       nothing else dates the text (a warning says so)
 ``text:dateline``      a news dateline (2023年02月10日 08:30 来源：…)
 ``text:press-cues``    记者 / 本报讯 / …电 / 据…报道 / 原标题 in the text
 ``source:metadata``    the page's front matter or HTML ``<title>``
@@ -77,6 +79,10 @@ class Metadata:
             return
         self.values[key] = value
         self.provenance[key] = source
+
+
+_NUMBER_YEAR = re.compile(r"[〔\[［(（【]\s*((?:19|20)\d{2})\s*[〕\]］)）】]")
+"""The year bracket of a 文号: 杭政办发〔2023〕21号, 国发[2017]35号, 沪府规（2022）3号."""
 
 
 def parse_date(text: str) -> str | None:
@@ -279,6 +285,13 @@ def infer(blocks: list[TextBlock], found: dict[str, Any], source: dict[str, Any]
             m = re.match(NUMBER_TEXT, text)
             if m:
                 meta.set("number", m.group(0), "text:number-line")
+
+    # a 文号 carries the year of issue: better than no date, at the precision it has
+    year = _NUMBER_YEAR.search(str(meta.values.get("number") or ""))
+    if year and "date" not in meta.values:
+        meta.set("date", year.group(1), "text:number-year")
+        meta.warnings.append(f"date: only the 文号's year is given ({year.group(1)}); "
+                             "pass --date YYYY-MM-DD for the day")
 
     # status, policy, period
     meta.set("status", status_of(title) if status_of(title) == "draft" else None, "text:title")
