@@ -247,3 +247,22 @@ def test_distinct_figures_counts_repeats(project, corpus):
     figures = distinct_figures(load_targets(project, corpus, docs=["2017-opinions"]))
     scale = [(t.figure, n) for t, n in figures if t.metric == "industry-scale"]
     assert scale == [("1000亿", 3)]  # lead, sub-headline and body say it once each
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("对顶尖人才团队给予最高1亿元项目资助。", []),
+    ("经认定的企业，最高奖励500万元。", []),
+    ("给予不超过200万元的补贴。", []),
+    ("按投资额的10%给予最高1000万元支持。", []),
+    ("设立规模100亿元的人工智能产业基金。", ["100亿元"]),  # a fund's size is a commitment
+    ("对首台套给予300万元奖励，到2025年产业规模达到500亿元。", ["500亿元"]),
+    ("研发投入年均增长10%，给予企业支持。", ["10%"]),
+])
+def test_a_subsidy_the_policy_offers_is_not_a_figure(text, kept):
+    """给予最高1亿元资助 was listed as a target of the 'other' metric (seen on a composed
+    city plan): a support measure's ceiling is no goal, level or expectation."""
+    from policydiff.core.quantities import find_quantities
+    from policydiff.core.targets import is_figure
+
+    found = [q.number + q.unit for q in find_quantities(text) if is_figure(q, text)]
+    assert found == kept

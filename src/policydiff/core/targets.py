@@ -250,8 +250,29 @@ def _class_threshold(text: str, q: Quantity) -> bool:
         ch.isdigit() for ch in q.number) and bool(_CLASS_AFTER.match(text, q.end)))
 
 
+# A subsidy or award a policy offers (给予最高1亿元资助, 最高奖励500万元, 500万元补贴): a
+# support measure's ceiling, not a goal, a level reached or an expectation.
+_GRANT_BEFORE = re.compile(r"(?:给予|奖励|补贴|资助|补助|扶持|贴息)[^，。；：,;]{0,6}$")
+_GRANT_AFTER = re.compile(r"(?:的)?(?:项目)?(?:奖励|补贴|资助|补助|扶持|贴息|奖补)")
+
+
+_GRANT_BASIS = re.compile(r"(?:的)?(?:比例)?(?:给予|予以)")  # 按投资额的10%给予补贴
+
+
+def _grant(text: str, q: Quantity) -> bool:
+    from policydiff.core.units import parse_unit
+
+    if _GRANT_BASIS.match(text, q.end):
+        return True
+    if not parse_unit(q.unit).family.startswith("money"):
+        return False
+    return bool(_GRANT_BEFORE.search(text, max(0, q.start - 12), q.start)
+                or _GRANT_AFTER.match(text, q.end))
+
+
 def is_figure(q: Quantity, text: str, metrics: MetricSet | None = None) -> bool:
-    """True if ``q`` measures something: not a date, duration, bare number, slogan or title."""
+    """True if ``q`` measures something: not a date, duration, bare number, slogan, title,
+    class threshold or a subsidy the policy offers."""
     base = q.unit.lstrip("十百千万亿")
     if q.unit in _NOT_FIGURE_UNITS or base in _NOT_FIGURE_UNITS:
         return False
@@ -261,7 +282,7 @@ def is_figure(q: Quantity, text: str, metrics: MetricSet | None = None) -> bool:
         return False  # 一个, 一批, 一项: "a", not a count
     if _in_slogan(text, q) or _inside(q.start, [s for s in _masked(text) if text[s[0]] == "《"]):
         return False
-    if _structure_count(text, q) or _class_threshold(text, q):
+    if _structure_count(text, q) or _class_threshold(text, q) or _grant(text, q):
         return False
     return not (metrics and _in_phrase(text, q, metrics.not_figures))
 
