@@ -379,3 +379,21 @@ def test_rendered_body_keeps_every_character(lines):
     assert _ink(seen) == _ink(lines)
     ids = [s.id for s in doc.sections]
     assert len(ids) == len(set(ids))
+
+
+def test_a_new_projects_metrics_name_talent_figures(tmp_path):
+    """集聚人工智能高端人才1万名 fell into 'other' in a new project: talent and jobs
+    figures are in most plans (any sector), so the generic metrics name them."""
+    import json
+
+    root = tmp_path / "p"
+    assert CliRunner().invoke(cli, ["init", str(root)]).exit_code == 0
+    src = tmp_path / "plan.txt"
+    src.write_text("某市数字经济行动计划\n\n某政办发〔2023〕8号\n\n一、发展目标\n\n"
+                   "到2025年，集聚高端人才1万名，新增就业岗位5000个以上，数字经济核心产业"
+                   "营业收入达到800亿元。\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["--root", str(root), "ingest", str(src)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["--root", str(root), "targets", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    metrics = {t["figure"]: t["metric"] for t in json.loads(result.stdout)}
+    assert metrics["1万名"] == "people" and metrics["800亿元"] == "scale"

@@ -96,6 +96,11 @@ metrics:
     name_en: Projects, platforms, facilities
     terms: [项目, 平台, 基地, 园区, 示范, 场景, 设施]
     units: [个, 项, 座, 家, 万个]
+  - key: people
+    name_zh: 人才与就业
+    name_en: Talent, staff and jobs
+    terms: [人才, 高端人才, 专业人才, 人员, 从业人员, 就业, 岗位, 培训, 团队]
+    units: [名, 人, 万名, 万人, 人次, 万人次]
 not_figures: []
 """
 
