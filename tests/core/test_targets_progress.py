@@ -193,3 +193,33 @@ def test_an_override_for_every_copy_of_a_sentence(tmp_path):
         "overrides:\n  - doc: '*'\n    figure: 1200家以上\n    scope: x\n", encoding="utf-8")
     result = run("targets", root=root)
     assert result.exit_code == 2 and "target-overrides.yaml:2" in result.output
+
+
+def _target(doc: str, text: str, figure: str, value: float, year: int, term: str,
+            unit: str = "家") -> Target:
+    at = text.index(figure)
+    return Target(doc=doc, metric="enterprises", value=value, value_max=None, unit=unit,
+                  year=year, qualifier="", kind="target", text=text, section="1",
+                  sentence="1/1", figure=figure, start=at, end=at + len(figure), term=term,
+                  jurisdiction="某市", policy=doc)
+
+
+def test_two_classes_of_one_metric_are_not_one_series():
+    """领军企业20家 (2019) → 领军企业30家、专精特新企业100家 (2023): the report said the
+    target was 'raised ×5.00' (20 领军 against 100 专精特新), seen on a composed city plan."""
+    from policydiff.core.targets import counts_another_thing
+
+    old = _target("a", "培育人工智能领军企业20家，形成50个以上典型应用场景；", "20家", 20, 2022,
+                  "企业")
+    new_text = "培育人工智能领军企业30家、专精特新企业100家；"
+    leaders = _target("b", new_text, "30家", 30, 2025, "企业")
+    niche = _target("b", new_text, "100家", 100, 2025, "企业")
+    assert not counts_another_thing(old, leaders) and counts_another_thing(old, niche)
+    got = {p.target.figure: p for p in progress([old, leaders, niche], {"a": "2019", "b": "2023"})}
+    assert got["30家"].previous is old and got["30家"].ratio_to_previous == 1.5
+    assert got["100家"].previous is None
+    # scope words are compared as scopes, not as other things: 重点 vs 规上 stays one metric
+    a = _target("a", "实现人工智能重点产业规模超过1000亿", "1000亿", 1000, 2020, "产业规模", "亿")
+    b = _target("b", "规上产业规模不完全统计为2000多亿元", "2000多亿元", 2000, 2021, "产业规模",
+                "亿元")
+    assert not counts_another_thing(a, b)

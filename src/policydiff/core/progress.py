@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from policydiff.core.targets import Target, distinct_figures
+from policydiff.core.targets import Target, counts_another_thing, distinct_figures
 from policydiff.core.units import convert, parse_unit
 
 # Words that make a target a ceiling (lower is better).
@@ -85,7 +85,7 @@ def _value(t: Target, unit: str) -> float | None:
 
 def _same_series(a: Target, b: Target) -> bool:
     return (a.metric == b.metric and a.metric != "other"
-            and a.jurisdiction == b.jurisdiction)
+            and a.jurisdiction == b.jurisdiction and not counts_another_thing(a, b))
 
 
 def _commensurable(a: Target, b: Target) -> bool:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from policydiff.core.passages import ResolvedPassage
 from policydiff.core.quantities import Quantity, find_quantities, multiplier
+from policydiff.core.targets import TARGET_VERBS, counts_another_thing
 from policydiff.core.terms import content_words, segment
 from policydiff.core.worddiff import PassageDiff, diff_passages
 
@@ -125,8 +126,7 @@ _TIME_UNITS = ("年", "月", "日", "天", "周", "%", "％")
 
 # Target verbs say how much, not of what: a shared 形成 or 达到 does not make two
 # figures measure the same thing (generic policy register, not one corpus's words).
-_TARGET_VERBS = frozenset({"形成", "达到", "实现", "突破", "超过", "建成", "培育", "打造", "集聚",
-                           "建设", "力争", "争取", "新增", "累计", "以上", "左右", "全市", "全区"})
+_TARGET_VERBS = TARGET_VERBS
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
 
 
@@ -294,6 +294,9 @@ def target_changes(rows: Sequence[TargetRow], place: Callable[[str], str],
             if not earlier:
                 continue
             same = [p for p in earlier if place(p.doc) == place(r.doc)]
+            if same and all(counts_another_thing(p.target, r.target) for p in same):
+                continue  # a new kind of count, not a revision of an earlier one
+            same = [p for p in same if not counts_another_thing(p.target, r.target)]
             links = None
             if same:
                 p = same[-1]

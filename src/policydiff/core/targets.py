@@ -777,6 +777,48 @@ class TargetRow:
         return f"{words}{t.figure}" + (f" ({t.year})" if t.year else "")
 
 
+# Target verbs say how much, not of what: a shared 形成 or 达到 does not make two
+# figures measure the same thing (generic policy register, not one corpus's words).
+TARGET_VERBS = frozenset({"形成", "达到", "实现", "突破", "超过", "建成", "培育", "打造", "集聚",
+                          "建设", "力争", "争取", "新增", "累计", "以上", "左右", "全市", "全区"})
+_ITEM_END = re.compile(r"[，,。；;：:！？!?\n、]")
+
+
+def measured(t: Target) -> set[str]:
+    """Han bigrams of the words that qualify what the figure counts: between the figure
+    and its metric's term (60个深度应用场景) or just before the term (领军企业20家,
+    专精特新企业100家), inside the figure's own list item (、 separates items), without
+    scope words (重点, 规上: compared apart, as scopes) or target verbs. Empty when the
+    term is not beside the figure: then nothing says the two figures count other things."""
+    text, term = t.text, t.term or ""
+    at = text.find(t.figure)
+    if at < 0 or not term:
+        return set()
+    end = at + len(t.figure)
+    stops = [m.end() for m in _ITEM_END.finditer(text, 0, at)]
+    lo = stops[-1] if stops else 0
+    end_m = _ITEM_END.search(text, end)
+    hi = end_m.start() if end_m else len(text)
+    after = text.find(term, end, hi)
+    before = text.rfind(term, lo, at)
+    if after >= 0 and (before < 0 or after - end <= at - before - len(term)):
+        words = text[end:after]
+    elif before >= 0:
+        words = text[max(lo, before - 4):before]
+    else:
+        return set()
+    words = _SCOPE.sub(" ", words)
+    return {words[i:i + 2] for i in range(len(words) - 1)
+            if all("\u4e00" <= c <= "\u9fff" for c in words[i:i + 2])} - TARGET_VERBS
+
+
+def counts_another_thing(a: Target, b: Target) -> bool:
+    """Both figures' items name what they count and share no word of it (领军企业 vs
+    专精特新企业): one metric, but not one series to compare."""
+    ma, mb = measured(a), measured(b)
+    return bool(ma and mb and not ma & mb)
+
+
 def targets_table(targets: Iterable[Target], metrics: MetricSet, dates: dict[str, str],
                   include_other: bool = True) -> list[TargetRow]:
     """Distinct figures, metric by metric (the metrics file's order), then date, then position.
