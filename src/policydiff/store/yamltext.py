@@ -321,6 +321,19 @@ class YamlText:
         self.text = text
         self.root = round_trip().compose(text)
 
+    def alignment_items(self) -> dict[str, list[Any]]:
+        """Item nodes of the top-level ``alignments`` list by id (a list: ids may repeat),
+        built once so a batch of edits finds its items without rescanning the file."""
+        seq = get_key(self.root, "alignments")
+        index: dict[str, list[Any]] = {}
+        if seq is None or type(seq[1]).__name__ != "SequenceNode":
+            return index
+        for item in seq[1].value:
+            kv = get_key(item, "id")
+            if kv is not None and is_scalar(kv[1]):
+                index.setdefault(kv[1].value, []).append(item)
+        return index
+
     def find_alignment(self, alignment_id: str) -> Any:
         seq = get_key(self.root, "alignments")
         if seq is None or type(seq[1]).__name__ != "SequenceNode":
@@ -409,9 +422,13 @@ class YamlText:
 
     def append_item(self, item: Any) -> list[Edit]:
         """Edits that append ``item`` to the top-level ``alignments`` list."""
+        return self.append_items([item])
+
+    def append_items(self, items: list[Any]) -> list[Edit]:
+        """Edits that append ``items`` to the top-level ``alignments`` list (one insertion)."""
         kv = get_key(self.root, "alignments")
         if kv is None:
-            text = dump({"alignments": [item]})
+            text = dump({"alignments": items})
             at = len(self.text)
             prefix = "" if not self.text or self.text.endswith("\n") else "\n"
             return [Edit(at, at, prefix + _indent_items(text, 2, header=True))]
@@ -423,22 +440,28 @@ class YamlText:
             column = dash - line_start if dash >= 0 else key_node.start_mark.column + 2
             at = self._line_end(self._last_index(last))
             prefix = "" if self.text[at - 1] == "\n" else "\n"
-            return [Edit(at, at, prefix + _indent_items(dump([item]), column))]
+            return [Edit(at, at, prefix + _indent_items(dump(items), column))]
         # `alignments: []` or `alignments:` (null): replace the value with a block list.
         start = self._after_colon(key_node)
         end = seq.end_mark.index if type(seq).__name__ == "SequenceNode" else start
         column = key_node.start_mark.column + 2
-        block = _indent_items(dump([item]), column).rstrip("\n")
+        block = _indent_items(dump(items), column).rstrip("\n")
         return [Edit(start, end, "\n" + block)]
 
     def apply(self, edits: list[Edit]) -> str:
-        text = self.text
-        # Back to front; of two insertions at one place, the first given ends up first.
-        ordered = sorted(enumerate(edits), key=lambda ie: (ie[1].start, ie[1].end, ie[0]),
-                         reverse=True)
+        """The text with ``edits`` made, in one pass (linear in the text, however many
+        edits); of two insertions at one place, the first given ends up first."""
+        ordered = sorted(enumerate(edits), key=lambda ie: (ie[1].start, ie[1].end, ie[0]))
+        pieces, pos = [], 0
         for _, edit in ordered:
-            text = text[:edit.start] + edit.text + text[edit.end:]
-        return text
+            if edit.start < pos:
+                raise StoreError("internal error: two edits of one value overlap; the file "
+                                 "was left unchanged")
+            pieces.append(self.text[pos:edit.start])
+            pieces.append(edit.text)
+            pos = edit.end
+        pieces.append(self.text[pos:])
+        return "".join(pieces)
 
 
 def _scalar_equals(node: Any, value: Any) -> bool:
