@@ -29,7 +29,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 try:  # libyaml: ~10x faster than the pure-Python parser
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 
     C_LOADER = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
