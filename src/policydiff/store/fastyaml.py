@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import re
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -235,3 +236,20 @@ def load(text: str) -> Any:
     finally:
         if collecting:
             gc.enable()
+
+
+@lru_cache(maxsize=16)
+def _shared(text: str) -> tuple[Any, bool]:
+    try:
+        return load(text), True
+    except Fallback:
+        return None, False
+
+
+def load_shared(text: str) -> Any:
+    """:func:`load`, kept per text for files several readers read in one process (the
+    metrics and overrides files). The data is shared: callers must not change it."""
+    data, ok = _shared(text)
+    if not ok:
+        raise Fallback("see load()")
+    return data

@@ -50,10 +50,10 @@ def parse_metrics(text: str, path: str = METRICS_FILE) -> tuple[MetricSet, list[
 
 @lru_cache(maxsize=8)
 def _parse_metrics(text: str, path: str) -> tuple[MetricSet, tuple[Problem, ...]]:
-    from policydiff.store.fastyaml import Fallback, load
+    from policydiff.store.fastyaml import Fallback, load_shared
 
     try:
-        data = load(text)
+        data = load_shared(text)
     except Fallback:
         from ruamel.yaml.error import YAMLError
 

@@ -68,10 +68,10 @@ def overrides_path(project: Any) -> Path:
 def parse_overrides(text: str, path: str, metrics: MetricSet,
                     doc_ids: Iterable[str]) -> tuple[list[Override], list[Problem]]:
     """Read overrides from YAML text, checking fields and values (not yet the corpus)."""
-    from policydiff.store.fastyaml import Fallback, load
+    from policydiff.store.fastyaml import Fallback, load_shared
 
     try:  # fast when clean; the round-trip parser words the errors (and refuses aliases)
-        data = load(text)
+        data = load_shared(text)
     except Fallback:
         from ruamel.yaml import YAML
         from ruamel.yaml.error import YAMLError
