@@ -346,3 +346,30 @@ def test_a_failing_batch_writes_nothing(tmp_path: Path) -> None:
         raise RuntimeError("stop")
     assert {p.name: p.read_bytes() for p in proj.alignments_dir.glob("*.yaml")} == before
     assert store.get(al.id).note == al.note
+
+
+@settings(max_examples=200)
+@given(store_file(), st.sampled_from(["status", "note", "label", "origin"]),
+       st.one_of(TEXT, NOTE, st.sampled_from(["accepted", "a long note " * 12])))
+def test_edits_splice_alike_with_either_composer(text: str, key: str, value: str) -> None:
+    """Minimal edits found through libyaml's node positions are the edits found through
+    ruamel's (the editor composes with libyaml)."""
+    from policydiff.store.yamltext import YamlText, text_value
+
+    text = text.replace("\r\n", "\n")  # the editor edits LF text (CRLF is restored after)
+    try:
+        fast_doc = YamlText(text)
+        slow_doc = YamlText(text, fast=False)
+    except Exception:
+        return
+    out = []
+    for doc in (fast_doc, slow_doc):
+        edits = []
+        for nodes in doc.alignment_items().values():
+            try:
+                edits += doc.set_key(nodes[0], key, text_value(value), after=("id",))
+            except Exception as exc:
+                edits = [type(exc).__name__]
+                break
+        out.append(edits if edits and isinstance(edits[0], str) else doc.apply(edits))
+    assert out[0] == out[1]

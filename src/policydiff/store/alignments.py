@@ -325,6 +325,7 @@ class AlignmentStore(AlignmentSnapshot):
         expected = plain(self._files[rel].data)
         by_id = {item.get("id"): item for item in (expected.get("alignments") or [])}
         edits: list[Edit] = []
+        changed: list[Any] = []  # the items as they will read (validated alone)
         for edit in work.edits:
             nodes = items.get(edit.alignment, [])
             if len(nodes) > 1:
@@ -335,19 +336,45 @@ class AlignmentStore(AlignmentSnapshot):
                                  "the command again", path=rel)
             edits += edit.change(doc, nodes[0])
             edit.expect(by_id[edit.alignment])
+            changed.append(by_id[edit.alignment])
         if work.added:
             new_items = [alignment_to_yaml(a) for a in work.added]
             edits += doc.append_items(new_items)
             if expected.get("alignments") is None:
                 expected["alignments"] = []
             expected["alignments"].extend(plain(item) for item in new_items)
+            changed.extend(expected["alignments"][-len(new_items):])
         new_text = doc.apply(edits)
         if new_text != current:
-            self._write(rel, path, _crlf(new_text, crlf), expected=expected)
+            self._write(rel, path, _crlf(new_text, crlf), expected=expected, changed=changed)
 
-    def _write(self, rel: str, path: Path, text: str, expected: Any) -> None:
+    def _verified(self, rel: str, text: str, expected: Any, changed: list[Any]) -> StoreFile | None:
+        """The new text as read, if it reads as ``expected`` and the ``changed`` items are
+        schema-valid: the rest of the file was valid and reads the same, so the file is
+        valid without validating it whole (its digest is remembered as valid)."""
+        from policydiff.store import fastyaml, schema_cache, snapshot
+        from policydiff.store.yamltext import valid_definition
+
+        try:
+            data = fastyaml.load(text)
+        except fastyaml.Fallback:
+            return None
+        snapshot.PARSES["fast"] += 1
+        if not isinstance(data, dict) or plain(data) != expected or not all(
+                valid_definition(item, ALIGNMENT_SCHEMA, "alignment") for item in changed):
+            return None
+        schema_cache.remember_valid(self.root, [schema_cache.digest(ALIGNMENT_SCHEMA, text)])
+        return StoreFile(rel, text, data, [])
+
+    def _write(self, rel: str, path: Path, text: str, expected: Any,
+               changed: list[Any] | None = None) -> None:
         self._require_writable()
-        parsed = parse_store_file(rel, text, self.root)
+        parsed = None
+        if expected is not None and changed is not None and rel.endswith(".yaml") and \
+                not rel.endswith("/" + THEMES_FILE):
+            parsed = self._verified(rel, text, expected, changed)
+        if parsed is None:
+            parsed = parse_store_file(rel, text, self.root)
         if not parsed.ok or (expected is not None and plain(parsed.data) != expected):
             detail = parsed.problems[0].message if parsed.problems else "content differs"
             raise StoreError(f"internal error: the edit would not read back as intended "
