@@ -373,3 +373,14 @@ def test_edits_splice_alike_with_either_composer(text: str, key: str, value: str
                 break
         out.append(edits if edits and isinstance(edits[0], str) else doc.apply(edits))
     assert out[0] == out[1]
+
+
+@settings(max_examples=500)
+@given(st.one_of(TEXT, st.text(max_size=30), st.integers(-10**12, 10**12)))
+def test_quick_plain_rendering_is_what_ruamel_writes(value: Any) -> None:
+    from policydiff.store.yamltext import _plain_rendering, dump
+
+    quick = _plain_rendering(value)
+    if quick is not None:
+        assert dump({"k": value}) == f"k: {quick}\n"
+        assert dump([value], flow=True).strip()[1:-1].strip() == quick

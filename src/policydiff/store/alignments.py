@@ -67,9 +67,15 @@ __all__ = [
     "read_texts",
 ]
 
-#: (yaml text, item node) -> edits; (the item as plain data) -> None: what to expect.
+#: (yaml text, item node) -> edits; (the item as plain data) -> None: what to expect;
+#: (the item as plain data) -> (the part the edit changed, its schema definition).
 Change = Callable[[YamlText, Any], list[Edit]]
 Expect = Callable[[dict], None]
+Part = Callable[[dict], tuple[Any, str]]
+
+
+def _whole(item: dict) -> tuple[Any, str]:
+    return item, "alignment"
 
 
 @dataclass
@@ -79,6 +85,7 @@ class _ItemEdit:
     alignment: str
     change: Change
     expect: Expect
+    part: Part = _whole  # what to validate after the edit
 
 
 @dataclass
@@ -167,7 +174,10 @@ class AlignmentStore(AlignmentSnapshot):
             old, anchor=Anchor(exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix,
                                start=int(anchor.start)),
             section=old.section if section is None else section)
-        return self._queue(al, _ItemEdit(al.id, change, expect),
+        def part(item: dict) -> tuple[Any, str]:
+            return item["members"][index], "member"
+
+        return self._queue(al, _ItemEdit(al.id, change, expect, part),
                            dataclasses.replace(al, members=members))
 
     def add(self, alignment: Alignment) -> Path:
@@ -325,7 +335,7 @@ class AlignmentStore(AlignmentSnapshot):
         expected = plain(self._files[rel].data)
         by_id = {item.get("id"): item for item in (expected.get("alignments") or [])}
         edits: list[Edit] = []
-        changed: list[Any] = []  # the items as they will read (validated alone)
+        changed: dict[int, tuple[Any, str]] = {}  # parts as they will read (validated alone)
         for edit in work.edits:
             nodes = items.get(edit.alignment, [])
             if len(nodes) > 1:
@@ -336,20 +346,24 @@ class AlignmentStore(AlignmentSnapshot):
                                  "the command again", path=rel)
             edits += edit.change(doc, nodes[0])
             edit.expect(by_id[edit.alignment])
-            changed.append(by_id[edit.alignment])
+            value, definition = edit.part(by_id[edit.alignment])
+            changed[id(value)] = (value, definition)
         if work.added:
             new_items = [alignment_to_yaml(a) for a in work.added]
             edits += doc.append_items(new_items)
             if expected.get("alignments") is None:
                 expected["alignments"] = []
             expected["alignments"].extend(plain(item) for item in new_items)
-            changed.extend(expected["alignments"][-len(new_items):])
+            for item in expected["alignments"][-len(new_items):]:
+                changed[id(item)] = (item, "alignment")
         new_text = doc.apply(edits)
         if new_text != current:
-            self._write(rel, path, _crlf(new_text, crlf), expected=expected, changed=changed)
+            self._write(rel, path, _crlf(new_text, crlf), expected=expected,
+                        changed=list(changed.values()))
 
-    def _verified(self, rel: str, text: str, expected: Any, changed: list[Any]) -> StoreFile | None:
-        """The new text as read, if it reads as ``expected`` and the ``changed`` items are
+    def _verified(self, rel: str, text: str, expected: Any,
+                  changed: list[tuple[Any, str]]) -> StoreFile | None:
+        """The new text as read, if it reads as ``expected`` and the ``changed`` parts are
         schema-valid: the rest of the file was valid and reads the same, so the file is
         valid without validating it whole (its digest is remembered as valid)."""
         from policydiff.store import fastyaml, schema_cache, snapshot
@@ -361,13 +375,14 @@ class AlignmentStore(AlignmentSnapshot):
             return None
         snapshot.PARSES["fast"] += 1
         if not isinstance(data, dict) or plain(data) != expected or not all(
-                valid_definition(item, ALIGNMENT_SCHEMA, "alignment") for item in changed):
+                valid_definition(value, ALIGNMENT_SCHEMA, definition)
+                for value, definition in changed):
             return None
         schema_cache.remember_valid(self.root, [schema_cache.digest(ALIGNMENT_SCHEMA, text)])
         return StoreFile(rel, text, data, [])
 
     def _write(self, rel: str, path: Path, text: str, expected: Any,
-               changed: list[Any] | None = None) -> None:
+               changed: list[tuple[Any, str]] | None = None) -> None:
         self._require_writable()
         parsed = None
         if expected is not None and changed is not None and rel.endswith(".yaml") and \

@@ -253,3 +253,14 @@ def load_shared(text: str) -> Any:
     if not ok:
         raise Fallback("see load()")
     return data
+
+
+_RESOLVER = _Resolver12()
+
+
+def resolves_as_text(value: str) -> bool:
+    """Whether ``value`` written as a plain scalar reads back as text (not a number,
+    boolean, null, date…) under the YAML 1.2 rules ruamel.yaml uses."""
+    from yaml.nodes import ScalarNode as _Scalar
+
+    return _RESOLVER.resolve(_Scalar, value, (True, False)) == STR

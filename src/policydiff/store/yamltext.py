@@ -287,12 +287,35 @@ def dump(data: Any, flow: bool = False) -> str:
     return out.getvalue()
 
 
+# Characters that may make ruamel.yaml quote a scalar (indicators, quotes, escapes).
+_NOT_PLAIN = re.compile(r"""[\s,\[\]{}#&*!|>'"%@`\\:?-]|^[-?:]|\s$""")
+
+
+def _plain_rendering(value: Any) -> str | None:
+    """``value`` as a plain scalar when that is surely how ruamel.yaml writes it, else None."""
+    if type(value) is int:
+        return str(value)
+    if type(value) is not str or not value or not value.isprintable():
+        return None
+    if _NOT_PLAIN.search(value.replace(" ", "")) or value != value.strip() or "  " in value \
+            or value.startswith(("---", "...")) or "\ufeff" in value:
+        return None
+    from policydiff.store.fastyaml import resolves_as_text
+
+    return value if resolves_as_text(value) else None
+
+
 def render_value(value: Any, *, flow: bool, indent: int) -> str:
     """``value`` as YAML text to put after ``key: `` at column ``indent``.
 
     Multi-line renderings (block scalars, mappings) have their continuation lines
-    indented for that column; no trailing newline.
+    indented for that column; no trailing newline. Plain text and integers, what most
+    edits write (``check --fix`` writes thousands), skip the dumper: the text is what
+    ruamel.yaml would write (a property test holds them together).
     """
+    quick = _plain_rendering(value)
+    if quick is not None:
+        return quick
     if flow:
         text = dump([value], flow=True).strip()
         return text[1:-1].strip()
