@@ -384,3 +384,35 @@ def test_quick_plain_rendering_is_what_ruamel_writes(value: Any) -> None:
     if quick is not None:
         assert dump({"k": value}) == f"k: {quick}\n"
         assert dump([value], flow=True).strip()[1:-1].strip() == quick
+
+
+@st.composite
+def alignment(draw: Any) -> Any:
+    from policydiff.core.alignment import Alignment, Anchor, Member
+
+    members = []
+    for _ in range(draw(st.integers(1, 3))):
+        section = draw(st.one_of(st.none(), TEXT))
+        if draw(st.booleans()):
+            members.append(Member(doc=draw(IDS), section=section, absent=True, note=draw(NOTE)))
+        else:
+            anchor = Anchor(exact=draw(TEXT), prefix=draw(TEXT), suffix=draw(TEXT),
+                            start=draw(st.integers(0, 9**6)))
+            members.append(Member(doc=draw(IDS), section=section, anchor=anchor,
+                                  note=draw(st.sampled_from(["", "a note"]))))
+    return Alignment(id=draw(IDS), theme=draw(IDS), label=draw(TEXT),
+                     status=draw(st.sampled_from(["proposed", "accepted"])),
+                     note=draw(st.one_of(NOTE, st.just("x " * 70))),
+                     origin=draw(st.sampled_from(["", "policydiff suggest (score 0.58)"])),
+                     members=members)
+
+
+@settings(max_examples=200)
+@given(st.lists(alignment(), min_size=1, max_size=3))
+def test_new_items_are_written_as_the_dumper_writes_them(alignments: list) -> None:
+    from policydiff.store.alignments import _new_file_body, alignment_to_yaml
+    from policydiff.store.yamltext import dump, dump_items
+
+    items = [alignment_to_yaml(a) for a in alignments]
+    assert dump_items(items) == dump(items)
+    assert _new_file_body("talent", items) == dump({"theme": "talent", "alignments": items})

@@ -52,7 +52,6 @@ from policydiff.store.snapshot import (  # noqa: F401  (re-exported: the store's
 from policydiff.store.yamltext import (
     Edit,
     YamlText,
-    dump,
     get_key,
     is_mapping,
     plain,
@@ -450,20 +449,22 @@ def alignment_to_yaml(alignment: Alignment) -> Any:
 
 def new_file_text(theme: str, path: Path, items: list[Any], title: str = "") -> str:
     """A new alignment file: schema line, a comment, ``theme`` and the items."""
-    from ruamel.yaml.comments import CommentedMap
-
     from policydiff.store.schema_ref import schema_reference
 
     schema = schema_reference(path.parent.parent, path.parent, ALIGNMENT_SCHEMA)
-    data = CommentedMap()
-    data["theme"] = theme
-    data["alignments"] = items
     header = (f"{SCHEMA_LINE}{schema}\n"
               f"# Theme {theme!r}{f' ({title})' if title else ''}: alignments of passages,\n"
               "# one or more per document, that speak to the same point. Edit by hand or with\n"
               "# policydiff align/accept/reject/note; validate with `policydiff check`.\n")
-    return header + dump(data)
+    return header + _new_file_body(theme, items)
 
+
+def _new_file_body(theme: str, items: list[Any]) -> str:
+    """``dump({"theme": theme, "alignments": items})``, fast (see ``dump_items``)."""
+    from policydiff.store.yamltext import dump_items, render_value
+
+    return f"theme: {render_value(theme, flow=False, indent=0)}\nalignments:\n" + \
+        dump_items(items)
 
 
 # --- loading ------------------------------------------------------------------------

@@ -327,6 +327,41 @@ def render_value(value: Any, *, flow: bool, indent: int) -> str:
     return "\n".join([lines[0]] + [(" " * indent + ln) if ln else ln for ln in lines[1:]])
 
 
+def dump_items(items: list[Any]) -> str:
+    """``dump(items)`` for a list of mappings (new alignments), without running the
+    dumper over the whole tree: structure is written here, each scalar by
+    :func:`render_value` (plain text directly). ``suggest --write`` writes thousands of
+    members; a property test holds this to ``dump``'s output."""
+    lines: list[str] = []
+
+    def mapping(node: Mapping[str, Any], column: int, first: str) -> bool:
+        for i, (key, value) in enumerate(node.items()):
+            lead = first if i == 0 else " " * column
+            if not isinstance(key, str) or not key or _plain_rendering(key) != key:
+                return False
+            if isinstance(value, Mapping):
+                if not value:
+                    return False
+                lines.append(f"{lead}{key}:")
+                if not mapping(value, column + 2, " " * (column + 2)):
+                    return False
+            elif isinstance(value, list):
+                if not value or not all(isinstance(v, Mapping) and v for v in value):
+                    return False
+                lines.append(f"{lead}{key}:")
+                for entry in value:
+                    if not mapping(entry, column + 4, " " * (column + 2) + "- "):
+                        return False
+            else:
+                lines.append(f"{lead}{key}: {render_value(value, flow=False, indent=column)}")
+        return True
+
+    for item in items:
+        if not isinstance(item, Mapping) or not item or not mapping(item, 4, "  - "):
+            return dump(items)
+    return "\n".join(lines) + "\n"
+
+
 # --- minimal edits of YAML text ---------------------------------------------------
 
 
@@ -480,7 +515,7 @@ class YamlText:
         """Edits that append ``items`` to the top-level ``alignments`` list (one insertion)."""
         kv = get_key(self.root, "alignments")
         if kv is None:
-            text = dump({"alignments": items})
+            text = "alignments:\n" + dump_items(items)
             at = len(self.text)
             prefix = "" if not self.text or self.text.endswith("\n") else "\n"
             return [Edit(at, at, prefix + _indent_items(text, 2, header=True))]
@@ -492,12 +527,12 @@ class YamlText:
             column = dash - line_start if dash >= 0 else key_node.start_mark.column + 2
             at = self._line_end(self._last_index(last))
             prefix = "" if self.text[at - 1] == "\n" else "\n"
-            return [Edit(at, at, prefix + _indent_items(dump(items), column))]
+            return [Edit(at, at, prefix + _indent_items(dump_items(items), column))]
         # `alignments: []` or `alignments:` (null): replace the value with a block list.
         start = self._after_colon(key_node)
         end = seq.end_mark.index if type(seq).__name__ == "SequenceNode" else start
         column = key_node.start_mark.column + 2
-        block = _indent_items(dump(items), column).rstrip("\n")
+        block = _indent_items(dump_items(items), column).rstrip("\n")
         return [Edit(start, end, "\n" + block)]
 
     def apply(self, edits: list[Edit]) -> str:
