@@ -305,6 +305,42 @@ def _plain_rendering(value: Any) -> str | None:
     return value if resolves_as_text(value) else None
 
 
+_ESCAPES = {"\x00": "0", "\x07": "a", "\x08": "b", "\t": "t", "\n": "n", "\x0b": "v",
+            "\x0c": "f", "\r": "r", "\x1b": "e", '"': '"', "\\": "\\", "\x85": "N",
+            "\xa0": "_", "\u2028": "L", "\u2029": "P"}  # ruamel.yaml's Emitter.ESCAPE_REPLACEMENTS
+
+
+def _escaped(ch: str) -> str:
+    if ch in '"\\\x85\u2028\u2029\ufeff' or not (
+            "\x20" <= ch <= "\x7e" or "\xa0" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd"
+            or "\U00010000" <= ch <= "\U0010ffff"):
+        if ch in _ESCAPES:
+            return "\\" + _ESCAPES[ch]
+        code = ord(ch)
+        return f"\\x{code:02X}" if code <= 0xFF else (
+            f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
+    return ch
+
+
+_SAFE_QUOTED = re.compile(r"[0-9A-Za-z.+\-_~]+")
+
+
+def _quoted_rendering(value: Any) -> str | None:
+    """``value`` quoted as ruamel.yaml quotes it (at our unbounded width), for the two
+    cases edits write most: text with line breaks (double quotes, escapes) and ids that
+    would read as numbers (single quotes: section '3.3'); else None."""
+    if type(value) is not str or not value:
+        return None
+    if "\n" in value:
+        return '"' + "".join(_escaped(ch) for ch in value) + '"'
+    if _SAFE_QUOTED.fullmatch(value):
+        from policydiff.store.fastyaml import resolves_as_text
+
+        if not resolves_as_text(value):
+            return "'" + value + "'"
+    return None
+
+
 def render_value(value: Any, *, flow: bool, indent: int) -> str:
     """``value`` as YAML text to put after ``key: `` at column ``indent``.
 
@@ -314,6 +350,8 @@ def render_value(value: Any, *, flow: bool, indent: int) -> str:
     ruamel.yaml would write (a property test holds them together).
     """
     quick = _plain_rendering(value)
+    if quick is None and not flow:
+        quick = _quoted_rendering(value)
     if quick is not None:
         return quick
     if flow:
