@@ -288,7 +288,7 @@ def dump(data: Any, flow: bool = False) -> str:
 
 
 # Characters that may make ruamel.yaml quote a scalar (indicators, quotes, escapes).
-_NOT_PLAIN = re.compile(r"""[\s,\[\]{}#&*!|>'"%@`\\:?-]|^[-?:]|\s$""")
+_NOT_PLAIN = re.compile(r"""[\s,\[\]{}#&*!|>'"%@`\\:?]|^[-?:]|\s$""")
 
 
 def _plain_rendering(value: Any) -> str | None:
