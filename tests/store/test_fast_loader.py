@@ -421,3 +421,32 @@ def test_new_items_are_written_as_the_dumper_writes_them(alignments: list) -> No
     items = [alignment_to_yaml(a) for a in alignments]
     assert dump_items(items) == dump(items)
     assert _new_file_body("talent", items) == dump({"theme": "talent", "alignments": items})
+
+
+def test_schema_is_validated_once_per_content(tmp_path: Path, monkeypatch) -> None:
+    from policydiff.store import schema_cache, yamltext
+    from policydiff.store.snapshot import load_snapshot
+
+    proj = copy_project(tmp_path / "proj")
+    first = load_snapshot(proj)
+    assert (proj.root / ".policydiff" / "schema-valid.txt").is_file()
+    # a new process: nothing in memory, the project's cache file says these are valid
+    monkeypatch.setattr(schema_cache, "_memory", set())
+    monkeypatch.setattr(schema_cache, "_on_disk", {})
+
+    def no_validation(*args: Any) -> Any:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(yamltext, "schema_problems", no_validation)
+    again = load_snapshot(proj)
+    assert [a.id for a in again.alignments()] == [a.id for a in first.alignments()]
+    # a file with a schema problem is validated (and reported) every time
+    monkeypatch.undo()
+    path = proj.alignments_dir / "talent.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("status: accepted",
+                                                             "status: maybe", 1),
+                    encoding="utf-8")
+    for _ in range(2):
+        broken = load_snapshot(proj, strict=False)
+        assert any("is not one of" in p.message and p.path.endswith("talent.yaml")
+                   for p in broken.problems)

@@ -85,8 +85,8 @@ def remember_valid(root: Path | None, keys: list[str]) -> None:
 
     with contextlib.suppress(OSError):
         folder = path.parent
-        if not folder.is_dir():
-            folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / ".gitignore").exists():  # caches are never committed
             (folder / ".gitignore").write_text("*\n", encoding="utf-8")
         try:
             old = path.read_text(encoding="ascii").split()
