@@ -331,8 +331,7 @@ class AlignmentStore(AlignmentSnapshot):
         current, crlf = _lf(on_disk)
         doc = YamlText(current)
         items = doc.alignment_items()
-        expected = plain(self._files[rel].data)
-        by_id = {item.get("id"): item for item in (expected.get("alignments") or [])}
+        expected, by_id = _expectation(self._files[rel].data)
         edits: list[Edit] = []
         changed: dict[int, tuple[Any, str]] = {}  # parts as they will read (validated alone)
         for edit in work.edits:
@@ -373,7 +372,8 @@ class AlignmentStore(AlignmentSnapshot):
         except fastyaml.Fallback:
             return None
         snapshot.PARSES["fast"] += 1
-        if not isinstance(data, dict) or plain(data) != expected or not all(
+        # plain data (no ruamel types) compares as it is: no copy of a big file
+        if not isinstance(data, dict) or data != expected or not all(
                 valid_definition(value, ALIGNMENT_SCHEMA, definition)
                 for value, definition in changed):
             return None
@@ -395,6 +395,44 @@ class AlignmentStore(AlignmentSnapshot):
                              f"({detail}); the file was left unchanged", path=rel)
         atomic_write_text(path, text)
         self._files[rel] = parsed
+
+
+class _Items(dict):
+    """Alignment items by id, copied (as plain data) the first time one is looked up:
+    an edit changes the copy, the file's data stays as read."""
+
+    def __init__(self, items: list[Any]):
+        super().__init__()
+        self._items = items
+        self._index = {item.get("id"): i for i, item in enumerate(items)
+                       if isinstance(item, Mapping)}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __missing__(self, key: str) -> Any:
+        i = self._index[key]
+        self._items[i] = copy = plain(self._items[i])
+        self[key] = copy
+        return copy
+
+
+def _expectation(data: Any) -> tuple[dict, Mapping[str, Any]]:
+    """What the file should read after its edits: a copy of ``data`` to change, and its
+    items by id. Plain data from the fast loader is copied only where edits change it
+    (a 5,000-alignment file is not copied whole for one edit); round-trip data is made
+    plain whole (its dates and ruamel types read back as plain values)."""
+    from policydiff.store.fastyaml import LineMap
+
+    if not isinstance(data, LineMap):
+        expected = plain(data)
+        return expected, {item.get("id"): item for item in (expected.get("alignments") or [])}
+    expected = dict(data)
+    items = data.get("alignments")
+    if not isinstance(items, list):
+        return expected, {}
+    expected["alignments"] = copied = list(items)
+    return expected, _Items(copied)
 
 
 def _lf(text: str) -> tuple[str, bool]:

@@ -69,6 +69,11 @@ def known_valid(root: Path | None, key: str) -> bool:
     return key in _memory or key in _disk(root)
 
 
+def persisted(root: Path | None, key: str) -> bool:
+    """Whether the project's cache file holds this digest (memory may know more)."""
+    return root is None or not _enabled() or key in _disk(root)
+
+
 def remember_valid(root: Path | None, keys: list[str]) -> None:
     """Remember digests of contents that validated; written to the project's cache
     file at once (atomically; a failure to write is ignored)."""

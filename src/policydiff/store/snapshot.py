@@ -77,15 +77,17 @@ def parse_store_file(rel: str, text: str, root: Path | None = None,
         if isinstance(data, dict):
             PARSES["fast"] += 1
             key = schema_cache.digest(schema, text)
-            if schema_cache.known_valid(root, key):
-                return StoreFile(rel, text, data, [])
-            from policydiff.store.yamltext import schema_problems
+            known = schema_cache.known_valid(root, key)
+            if not known:
+                from policydiff.store.yamltext import schema_problems
 
-            if not schema_problems(rel, data, schema):
-                if valid is None:
-                    schema_cache.remember_valid(root, [key])
-                else:
-                    valid.append(key)
+                known = not schema_problems(rel, data, schema)
+            if known:
+                if not schema_cache.persisted(root, key):  # for the next process too
+                    if valid is None:
+                        schema_cache.remember_valid(root, [key])
+                    else:
+                        valid.append(key)
                 return StoreFile(rel, text, data, [])
     return parse_round_trip(rel, text)
 
