@@ -88,7 +88,7 @@ def remember_valid(root: Path | None, keys: list[str]) -> None:
     path = _path(root)
     from policydiff.store.fsutil import atomic_write_text
 
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(Exception):  # a cache: failing to write it never fails a command
         folder = path.parent
         folder.mkdir(parents=True, exist_ok=True)
         if not (folder / ".gitignore").exists():  # caches are never committed
