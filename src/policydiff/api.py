@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from policydiff.core.reuse import ReuseResult
     from policydiff.core.targets import Target, TargetRow
     from policydiff.render.report import Report
-    from policydiff.store.alignments import AlignmentStore
+    from policydiff.store.snapshot import AlignmentSnapshot
 
 
 
@@ -108,14 +108,15 @@ class PolicyProject:
     # ------------------------------------------------------------------ alignments
 
     @cached_property
-    def store(self) -> AlignmentStore:
+    def store(self) -> AlignmentSnapshot:
+        """The alignments, read-only (a git revision's, or the working tree's)."""
         if self.rev:
             from policydiff.store.gitstore import load_store_at
 
             return load_store_at(self.project, self.rev)
-        from policydiff.store.alignments import load_store
+        from policydiff.store.snapshot import load_snapshot
 
-        return load_store(self.project)
+        return load_snapshot(self.project)
 
     def themes(self) -> list[Theme]:
         return list(self.store.themes())
@@ -176,7 +177,12 @@ class PolicyProject:
 
     def add_alignment(self, alignment: Alignment) -> Path:
         """Write a new alignment to its theme's file (checked, minimal edit, atomic)."""
-        return Path(self.store.add(alignment))
+        from policydiff.store.alignments import as_editor
+
+        editor = as_editor(self.store)
+        path = Path(editor.add(alignment))
+        self.__dict__["store"] = editor  # an editor is a snapshot, and this one is current
+        return path
 
     # ------------------------------------------------------------------ targets
 

@@ -147,9 +147,9 @@ def alignments_cmd(theme: str | None, status: str | None, rev: str | None, fmt: 
 
         store = load_store_at(project, rev)
     else:
-        from policydiff.store.alignments import load_store
+        from policydiff.store.snapshot import load_snapshot
 
-        store = load_store(project)
+        store = load_snapshot(project)
     if theme is not None:
         store.theme(theme)  # unknown theme: one clear error with the known ones
     found = store.alignments(theme=theme, status=status)

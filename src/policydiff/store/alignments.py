@@ -1,11 +1,18 @@
-"""The alignment store: ``alignments/themes.yaml`` and one YAML file per theme.
+"""The alignment store's editor: ``alignments/themes.yaml`` and one YAML file per theme.
 
 Reviewers edit these files by hand and review them in git, so the tool edits them
 like a careful reviewer would: an edit rewrites only the characters of the values
-it changes (found through ruamel.yaml's node positions), leaves comments, key
-order, quoting and every other line alone, re-reads the result to prove it says
+it changes (found through the YAML node positions), leaves comments, key order,
+quoting, line ends and every other line alone, re-reads the result to prove it says
 what was meant, and writes it atomically (:mod:`policydiff.store.yamltext` does the
 splicing). An untouched file is never rewritten.
+
+Reading is :class:`~policydiff.store.snapshot.AlignmentSnapshot` (what every reader
+uses); :class:`AlignmentStore` is a snapshot that can also edit. Edits are batched:
+inside ``with store.batch():`` every edit is queued (and visible at once through
+``get``), and on leaving the block each changed file is read once, composed once,
+has all its edits spliced in one pass, is verified once and written once, under the
+store's lock. An edit outside a batch is a batch of one.
 
 The store knows nothing of git: :mod:`policydiff.store.gitstore` builds one from the
 files of any revision.
@@ -13,239 +20,95 @@ files of any revision.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policydiff.core.alignment import STATUSES, Alignment, Anchor, Member, Theme, valid_id
+from policydiff.core.alignment import STATUSES, Alignment, Anchor, valid_id
 from policydiff.core.errors import InputError, StoreError
-from policydiff.core.problems import Problem
-from policydiff.core.themes import THEMES_FILE, themes_from_data
 from policydiff.store.fsutil import atomic_write_text
 from policydiff.store.locking import locked
 from policydiff.store.project import Project, project_relative
+from policydiff.store.snapshot import (  # noqa: F401  (re-exported: the store's vocabulary)
+    ALIGNMENT_SCHEMA,
+    ALIGNMENTS_DIR,
+    RESERVED_FILES,
+    SCHEMA_LINE,
+    THEMES_FILE,
+    THEMES_SCHEMA,
+    AlignmentSnapshot,
+    StoreFile,
+    alignments_from_data,
+    is_store_file,
+    load_snapshot,
+    parse_store_file,
+    read_folder,
+    read_store_text,
+    read_texts,
+)
 from policydiff.store.yamltext import (
     Edit,
     YamlText,
-    dump,
     get_key,
     is_mapping,
-    line_of,
-    parse_yaml,
     plain,
-    round_trip,
-    schema_problems,
     text_value,
 )
 
-ALIGNMENTS_DIR = "alignments"
-#: Files in ``alignments/`` that belong to other parts of the tool (targets).
-RESERVED_FILES = frozenset({"metrics.yaml", "target-overrides.yaml"})
-ALIGNMENT_SCHEMA = "alignments.schema.json"
-THEMES_SCHEMA = "themes.schema.json"
-SCHEMA_LINE = "# yaml-language-server: $schema="
+__all__ = [
+    "ALIGNMENTS_DIR", "ALIGNMENT_SCHEMA", "SCHEMA_LINE", "THEMES_FILE", "THEMES_SCHEMA",
+    "AlignmentSnapshot", "AlignmentStore", "StoreFile", "alignment_to_yaml", "as_editor",
+    "is_store_file",
+    "load_snapshot", "load_store", "new_file_text", "read_folder", "read_store_text",
+    "read_texts",
+]
+
+#: (yaml text, item node) -> edits; (the item as plain data) -> None: what to expect;
+#: (the item as plain data) -> (the part the edit changed, its schema definition).
+Change = Callable[[YamlText, Any], list[Edit]]
+Expect = Callable[[dict], None]
+Part = Callable[[dict], tuple[Any, str]]
 
 
-# --- the model from files -------------------------------------------------------
+def _whole(item: dict) -> tuple[Any, str]:
+    return item, "alignment"
 
 
 @dataclass
-class StoreFile:
-    """One YAML file of the store, as read."""
+class _ItemEdit:
+    """A queued edit of one existing alignment."""
 
-    rel: str  # path relative to the project root, with "/"
-    text: str
-    data: Any = None
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
+    alignment: str
+    change: Change
+    expect: Expect
+    part: Part = _whole  # what to validate after the edit
 
 
-def _str(value: Any) -> str:
-    return "" if value is None else str(value)
+@dataclass
+class _Pending:
+    """Edits queued for one file."""
+
+    edits: list[_ItemEdit] = dataclasses.field(default_factory=list)
+    added: list[Alignment] = dataclasses.field(default_factory=list)
 
 
-def _member(item: Mapping[str, Any], line: int) -> Member:
-    anchor = None
-    if item.get("anchor") is not None:
-        a = item["anchor"]
-        anchor = Anchor(exact=_str(a.get("exact")), prefix=_str(a.get("prefix")),
-                        suffix=_str(a.get("suffix")), start=int(a.get("start") or 0))
-    section = item.get("section")
-    return Member(doc=str(item["doc"]), section=None if section is None else str(section),
-                  anchor=anchor, absent=bool(item.get("absent", False)),
-                  note=_str(item.get("note")), line=line)
+class AlignmentStore(AlignmentSnapshot):
+    """A snapshot that can edit its files (the working tree; not a git revision).
 
-
-def alignments_from_data(rel: str, data: Any) -> list[Alignment]:
-    """Alignments of a schema-valid alignment file, in file order."""
-    theme = str(data["theme"])
-    found = []
-    items = data.get("alignments") or []
-    for i, item in enumerate(items):
-        members = []
-        for j, m in enumerate(item.get("members") or []):
-            members.append(_member(m, line_of(data, ["alignments", i, "members", j])))
-        found.append(Alignment(
-            id=str(item["id"]), theme=theme, label=str(item["label"]),
-            status=str(item["status"]), note=_str(item.get("note")), members=members,
-            origin=_str(item.get("origin")), file=rel,
-            line=line_of(data, ["alignments", i, "id"]),
-        ))
-    return found
-
-
-def is_store_file(name: str) -> bool:
-    """Whether a file of ``alignments/`` belongs to the store (themes and alignments)."""
-    return name.endswith(".yaml") and name not in RESERVED_FILES
-
-
-class AlignmentStore:
-    """Themes and alignments of one project (or of one git revision of it).
-
-    ``texts`` maps paths relative to the project root (``alignments/x.yaml``) to file
-    contents. Broken files (YAML errors, conflict markers, schema violations) are
-    skipped and listed in :attr:`problems`; ``strict`` stores raise instead.
-    Edits need a ``writable`` store (the working tree, not a git revision).
+    Edits need a ``writable`` store; a store built with ``writable=False`` (a git
+    revision) refuses them with one clear error. The editing methods return the
+    file they change (inside a batch: the file they will change).
     """
 
     def __init__(self, root: Path, texts: Mapping[str, str], *, writable: bool = True,
                  strict: bool = True, label: str = "",
                  parsed: Mapping[str, StoreFile] | None = None):
-        self.root = Path(root)
         self.writable = writable
-        self.label = label or "working tree"
-        self.problems: list[Problem] = []
-        self._files: dict[str, StoreFile] = {}
-        self._themes: list[Theme] = []
-        self._alignments: dict[str, Alignment] = {}
-        files = dict(parsed or {})
-        for rel in texts:
-            files[rel] = self._parse(rel, texts[rel])
-        self._files = {rel: files[rel] for rel in sorted(files)}
-        self._rebuild()
-        if strict:
-            self.raise_for_problems()
-
-    # -- reading --------------------------------------------------------------
-
-    @property
-    def folder(self) -> Path:
-        return self.root / ALIGNMENTS_DIR
-
-    def _parse(self, rel: str, text: str) -> StoreFile:
-        name = rel.rsplit("/", 1)[-1]
-        data, problems = parse_yaml(rel, text)
-        if problems:
-            return StoreFile(rel, text, None, problems)
-        if data is None:
-            data = {}
-        if not isinstance(data, Mapping):
-            return StoreFile(rel, text, None, [Problem(rel, 1, "expected a mapping at the top")])
-        schema = THEMES_SCHEMA if name == THEMES_FILE else ALIGNMENT_SCHEMA
-        return StoreFile(rel, text, data, schema_problems(rel, data, schema))
-
-    def _rebuild(self) -> None:
-        self.problems = [p for f in self._files.values() for p in f.problems]
-        themes_rel = f"{ALIGNMENTS_DIR}/{THEMES_FILE}"
-        themes_file = self._files.get(themes_rel)
-        self._themes = themes_from_data(themes_file.data) if themes_file and themes_file.ok else []
-        if themes_file is None:
-            self.problems.append(Problem(themes_rel, 0, "missing: the store needs its themes"))
-        seen_theme: dict[str, int] = {}
-        for i, theme in enumerate(self._themes):
-            if theme.id in seen_theme:
-                line = line_of(themes_file.data, ["themes", i, "id"]) if themes_file else 0
-                first = (line_of(themes_file.data, ["themes", seen_theme[theme.id], "id"])
-                         if themes_file else 0)
-                self.problems.append(Problem(themes_rel, line, f"duplicate theme id {theme.id!r} "
-                                             f"(also line {first}): theme ids must be unique"))
-            seen_theme.setdefault(theme.id, i)
-        order = {t.id: i for i, t in enumerate(self._themes)}
-        self._alignments = {}
-        files = [f for rel, f in self._files.items() if rel != themes_rel and f.ok]
-        files.sort(key=lambda f: (order.get(f.data["theme"], len(order)), f.rel))
-        for f in files:
-            for al in alignments_from_data(f.rel, f.data):
-                if al.id in self._alignments:
-                    other = self._alignments[al.id]
-                    self.problems.append(Problem(f.rel, al.line, f"duplicate alignment id "
-                                                 f"{al.id!r} (also {other.file}:{other.line})"))
-                    continue
-                self._alignments[al.id] = al
-
-    def raise_for_problems(self) -> None:
-        """Raise :class:`StoreError` for the first error (with ``file:line``)."""
-        errors = [p for p in self.problems if p.severity == "error"]
-        if errors:
-            first = errors[0]
-            more = (f" (and {len(errors) - 1} more; run `policydiff check`)"
-                    if len(errors) > 1 else "")
-            raise StoreError(first.message + more, path=first.path, line=first.line or None)
-
-    def files(self) -> list[str]:
-        """Paths (relative to the project) of the store's files."""
-        return list(self._files)
-
-    def stored_file(self, rel: str) -> StoreFile:
-        """A file as parsed (text, round-trip data, problems)."""
-        return self._files[rel]
-
-    def file_text(self, rel: str) -> str:
-        return self._files[rel].text
-
-    def file_data(self, rel: str) -> Any:
-        """Round-trip data of a file (None when it does not parse)."""
-        return self._files[rel].data
-
-    def themes(self) -> list[Theme]:
-        """Themes in the order of ``themes.yaml``."""
-        return list(self._themes)
-
-    def theme(self, theme_id: str) -> Theme:
-        for theme in self._themes:
-            if theme.id == theme_id:
-                return theme
-        known = ", ".join(t.id for t in self._themes) or "none"
-        raise InputError(f"unknown theme {theme_id!r} (known: {known})")
-
-    def alignments(self, theme: str | None = None, status: str | None = None) -> list[Alignment]:
-        """Alignments (themes in ``themes.yaml`` order, then file order), optionally filtered."""
-        if status is not None and status not in STATUSES:
-            raise InputError(f"unknown status {status!r} (use {', '.join(STATUSES)})")
-        return [a for a in self._alignments.values()
-                if (theme is None or a.theme == theme) and (status is None or a.status == status)]
-
-    def get(self, alignment_id: str) -> Alignment:
-        """The alignment with this id; :class:`InputError` (with near ids) if there is none."""
-        try:
-            return self._alignments[alignment_id]
-        except KeyError:
-            import difflib
-
-            close = difflib.get_close_matches(alignment_id, list(self._alignments), n=3)
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            broken = [f.rel for f in self._files.values() if not f.ok]
-            if broken:
-                hint += f"; {', '.join(broken)} could not be read: run `policydiff check`"
-            raise InputError(f"unknown alignment {alignment_id!r}{hint}") from None
-
-    def __contains__(self, alignment_id: object) -> bool:
-        return alignment_id in self._alignments
-
-    def new_id(self, theme: str) -> str:
-        """A free id ``<theme>-<n>`` for a new alignment."""
-        n = 1
-        while f"{theme}-{n}" in self._alignments:
-            n += 1
-        return f"{theme}-{n}"
-
-    def path_for(self, theme: str) -> Path:
-        """The file a theme's alignments live in."""
-        return self.folder / f"{theme}.yaml"
+        self._pending: dict[str, _Pending] | None = None
+        super().__init__(root, texts, strict=strict, label=label, parsed=parsed)
 
     # -- editing --------------------------------------------------------------
 
@@ -299,44 +162,95 @@ class AlignmentStore:
                 edits += node_text.set_key(member, "section", section, after=("doc",))
             return edits
 
-        def expect(data: Any) -> None:
-            member = _find_item(data, alignment_id)["members"][index]
+        def expect(item: dict) -> None:
+            member = item["members"][index]
             member["anchor"].update(values)
             if section is not None:
                 member["section"] = section
 
-        return self._edit(al, change, expect)
+        members = list(al.members)
+        members[index] = dataclasses.replace(
+            old, anchor=Anchor(exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix,
+                               start=int(anchor.start)),
+            section=old.section if section is None else section)
+        def part(item: dict) -> tuple[Any, str]:
+            return item["members"][index], "member"
+
+        return self._queue(al, _ItemEdit(al.id, change, expect, part),
+                           dataclasses.replace(al, members=members))
 
     def add(self, alignment: Alignment) -> Path:
         """Append a new alignment to its theme's file (created if needed); returns the file."""
+        with self._batch_of_one():
+            self._check_new(alignment)
+            path = self.path_for(alignment.theme)
+            rel = self._rel(path)
+            assert self._pending is not None
+            self._pending.setdefault(rel, _Pending()).added.append(alignment)
+            self._alignments[alignment.id] = dataclasses.replace(alignment, file=rel, line=0)
+            return path
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[AlignmentStore]:
+        """Queue every edit made in the block; write each changed file once at the end.
+
+        Holds the store's lock for the block and starts from the files on disk (another
+        process may have written them). If the block raises, nothing is written and the
+        store is read again from disk.
+        """
+        if self._pending is not None:  # nested: the outer batch writes
+            yield self
+            return
         self._require_writable()
         with locked(self.folder, what=f"{ALIGNMENTS_DIR}/"):
-            # Under the lock, see what other processes wrote since this store was read.
             self.reload()
-            return self._add_locked(alignment)
-
-    def _add_locked(self, alignment: Alignment) -> Path:
-        self._check_new(alignment)
-        path = self.path_for(alignment.theme)
-        rel = self._rel(path)
-        item = alignment_to_yaml(alignment)
-        if not path.is_file():
-            text = new_file_text(alignment.theme, path, [item], self._theme_title(alignment.theme))
-            self._write(rel, path, text, expected=None)
-            return path
-        current, crlf = _lf(self._current_text(rel, path))
-
-        def expect(data: Any) -> None:
-            if data.get("alignments") is None:
-                data["alignments"] = []
-            data["alignments"].append(plain(item))
-
-        doc = YamlText(current)
-        new_text = doc.apply(doc.append_item(item))
-        self._verify_and_write(rel, path, current, _crlf(new_text, crlf), expect)
-        return path
+            self._pending = {}
+            try:
+                yield self
+                pending, self._pending = self._pending, None
+                self._commit(pending)
+            except BaseException:
+                self._pending = None
+                with contextlib.suppress(Exception):
+                    self.reload()
+                raise
 
     # -- editing machinery -----------------------------------------------------
+
+    @contextlib.contextmanager
+    def _batch_of_one(self) -> Iterator[None]:
+        if self._pending is not None:
+            yield
+            return
+        with self.batch():
+            yield
+
+    def _queue(self, al: Alignment, edit: _ItemEdit, after: Alignment) -> Path:
+        with self._batch_of_one():
+            assert self._pending is not None
+            current = self.get(al.id)  # as of the batch start (the file on disk)
+            self._pending.setdefault(current.file, _Pending()).edits.append(edit)
+            self._alignments[al.id] = dataclasses.replace(
+                after, file=current.file, line=current.line)
+            return self.root / current.file
+
+    def _edit_alignment(self, alignment_id: str, values: dict[str, Any],
+                        after: dict[str, tuple[str, ...]]) -> Path:
+        al = self.get(alignment_id)
+
+        def change(doc: YamlText, item: Any) -> list[Edit]:
+            edits = []
+            for key, value in values.items():
+                if value == "" and get_key(item, key) is None:
+                    continue  # no note and an empty note are the same
+                edits += doc.set_key(item, key, value, after=after.get(key, ()))
+            return edits
+
+        def expect(item: dict) -> None:
+            item.update({k: plain(v) for k, v in values.items() if v != "" or k in item})
+
+        return self._queue(al, _ItemEdit(alignment_id, change, expect),
+                           dataclasses.replace(al, **{k: str(v) for k, v in values.items()}))
 
     def _theme_title(self, theme_id: str) -> str:
         for theme in self._themes:
@@ -373,101 +287,156 @@ class AlignmentStore:
         if not self.writable:
             raise StoreError(f"the store at {self.label} is read-only")
 
-    def _current_text(self, rel: str, path: Path) -> str:
-        """The file as it is on disk now (a reviewer may have edited it meanwhile)."""
-        self._require_writable()
-        try:
-            text = read_store_text(path)
-        except UnicodeDecodeError:
-            raise StoreError("not UTF-8 text", path=rel) from None
-        except OSError as exc:
-            raise StoreError(f"cannot read: {exc.strerror}", path=rel) from None
-        parsed = self._parse(rel, text)
-        if not parsed.ok:
-            first = next(p for p in parsed.problems if p.severity == "error")
-            raise StoreError(f"cannot edit a broken file: {first.message}", path=rel,
-                             line=first.line or None)
-        return text
-
-    def _edit_alignment(self, alignment_id: str, values: dict[str, Any],
-                        after: dict[str, tuple[str, ...]]) -> Path:
-        al = self.get(alignment_id)
-
-        def change(doc: YamlText, item: Any) -> list[Edit]:
-            edits = []
-            for key, value in values.items():
-                if value == "" and get_key(item, key) is None:
-                    continue  # no note and an empty note are the same
-                edits += doc.set_key(item, key, value, after=after.get(key, ()))
-            return edits
-
-        def expect(data: Any) -> None:
-            item = _find_item(data, alignment_id)
-            item.update({k: v for k, v in values.items() if v != "" or k in item})
-
-        return self._edit(al, change, expect)
-
     def reload(self) -> None:
-        """Re-read the store's files from disk (another process may have written them)."""
+        """Re-read the store's files from disk (another process may have written them);
+        files whose text did not change are not parsed again."""
         self._require_writable()
         texts = read_folder(self.folder)
+        from policydiff.store import schema_cache
+
+        valid: list[str] = []
         files = {rel: (self._files[rel] if rel in self._files and self._files[rel].text == text
-                       else self._parse(rel, text)) for rel, text in texts.items()}
+                       else parse_store_file(rel, text, self.root, valid))
+                 for rel, text in texts.items()}
+        schema_cache.remember_valid(self.root, valid)
         self._files = {rel: files[rel] for rel in sorted(files)}
         self._rebuild()
 
-    def _edit(self, al: Alignment, change: Callable[[YamlText, Any], list[Edit]],
-              expect: Callable[[Any], None]) -> Path:
-        self._require_writable()
-        with locked(self.folder, what=f"{ALIGNMENTS_DIR}/"):
-            return self._edit_locked(al, change, expect)
+    def _commit(self, pending: dict[str, _Pending]) -> None:
+        """Write every file with queued edits: once each, verified, atomically."""
+        try:
+            for rel, work in pending.items():
+                self._commit_file(rel, work)
+        finally:
+            self._rebuild()
 
-    def _edit_locked(self, al: Alignment, change: Callable[[YamlText, Any], list[Edit]],
-                     expect: Callable[[Any], None]) -> Path:
-        rel = al.file
+    def _commit_file(self, rel: str, work: _Pending) -> None:
         path = self.root / rel
-        on_disk = self._current_text(rel, path)
+        if not path.is_file():
+            if work.edits:
+                raise StoreError("the file disappeared while editing it; run the command "
+                                 "again", path=rel)
+            theme = work.added[0].theme
+            text = new_file_text(theme, path, [alignment_to_yaml(a) for a in work.added],
+                                 self._theme_title(theme))
+            self._write(rel, path, text, expected=None)
+            return
+        if rel not in self._files:
+            raise StoreError("not a file of the alignment store", path=rel)
+        on_disk = self._files[rel].text  # reload() read it under the lock
+        if not self._files[rel].ok:
+            first = next(p for p in self._files[rel].problems if p.severity == "error")
+            raise StoreError(f"cannot edit a broken file: {first.message}", path=rel,
+                             line=first.line or None)
         current, crlf = _lf(on_disk)
         doc = YamlText(current)
-        if doc.count_alignment(al.id) > 1:
-            raise StoreError(f"cannot edit: alignment id {al.id!r} appears twice in the file; "
-                             "give one of them another id", path=rel)
-        item = doc.find_alignment(al.id)
-        if item is None:
-            raise StoreError(f"alignment {al.id!r} is no longer in the file; run the command "
-                             "again", path=rel)
-        new_text = doc.apply(change(doc, item))
+        items = doc.alignment_items()
+        expected, by_id = _expectation(self._files[rel].data)
+        edits: list[Edit] = []
+        changed: dict[int, tuple[Any, str]] = {}  # parts as they will read (validated alone)
+        for edit in work.edits:
+            nodes = items.get(edit.alignment, [])
+            if len(nodes) > 1:
+                raise StoreError(f"cannot edit: alignment id {edit.alignment!r} appears twice "
+                                 "in the file; give one of them another id", path=rel)
+            if not nodes or edit.alignment not in by_id:
+                raise StoreError(f"alignment {edit.alignment!r} is no longer in the file; run "
+                                 "the command again", path=rel)
+            edits += edit.change(doc, nodes[0])
+            edit.expect(by_id[edit.alignment])
+            value, definition = edit.part(by_id[edit.alignment])
+            changed[id(value)] = (value, definition)
+        if work.added:
+            new_items = [alignment_to_yaml(a) for a in work.added]
+            edits += doc.append_items(new_items)
+            if expected.get("alignments") is None:
+                expected["alignments"] = []
+            expected["alignments"].extend(plain(item) for item in new_items)
+            for item in expected["alignments"][-len(new_items):]:
+                changed[id(item)] = (item, "alignment")
+        new_text = doc.apply(edits)
         if new_text != current:
-            self._verify_and_write(rel, path, current, _crlf(new_text, crlf), expect)
-        else:
-            self._refresh(rel, on_disk)
-        return path
+            self._write(rel, path, _crlf(new_text, crlf), expected=expected,
+                        changed=list(changed.values()))
 
-    def _verify_and_write(self, rel: str, path: Path, old_text: str, new_text: str,
-                          expect: Callable[[Any], None]) -> None:
-        expected = plain(round_trip().load(old_text))
-        expect(expected)
-        self._write(rel, path, new_text, expected=expected)
+    def _verified(self, rel: str, text: str, expected: Any,
+                  changed: list[tuple[Any, str]]) -> StoreFile | None:
+        """The new text as read, if it reads as ``expected`` and the ``changed`` parts are
+        schema-valid: the rest of the file was valid and reads the same, so the file is
+        valid without validating it whole (its digest is remembered as valid)."""
+        from policydiff.store import fastyaml, schema_cache, snapshot
+        from policydiff.store.yamltext import valid_definition
 
-    def _write(self, rel: str, path: Path, text: str, expected: Any) -> None:
+        try:
+            data = fastyaml.load(text)
+        except fastyaml.Fallback:
+            return None
+        snapshot.PARSES["fast"] += 1
+        # plain data (no ruamel types) compares as it is: no copy of a big file
+        if not isinstance(data, dict) or data != expected or not all(
+                valid_definition(value, ALIGNMENT_SCHEMA, definition)
+                for value, definition in changed):
+            return None
+        schema_cache.remember_valid(self.root, [schema_cache.digest(ALIGNMENT_SCHEMA, text)])
+        return StoreFile(rel, text, data, [])
+
+    def _write(self, rel: str, path: Path, text: str, expected: Any,
+               changed: list[tuple[Any, str]] | None = None) -> None:
         self._require_writable()
-        parsed = self._parse(rel, text)
+        parsed = None
+        if expected is not None and changed is not None and rel.endswith(".yaml") and \
+                not rel.endswith("/" + THEMES_FILE):
+            parsed = self._verified(rel, text, expected, changed)
+        if parsed is None:
+            parsed = parse_store_file(rel, text, self.root)
         if not parsed.ok or (expected is not None and plain(parsed.data) != expected):
             detail = parsed.problems[0].message if parsed.problems else "content differs"
             raise StoreError(f"internal error: the edit would not read back as intended "
                              f"({detail}); the file was left unchanged", path=rel)
         atomic_write_text(path, text)
         self._files[rel] = parsed
-        self._rebuild()
 
-    def _refresh(self, rel: str, text: str) -> None:
-        if self._files.get(rel) is None or self._files[rel].text != text:
-            self._files[rel] = self._parse(rel, text)
-            self._rebuild()
+
+class _Items(dict):
+    """Alignment items by id, copied (as plain data) the first time one is looked up:
+    an edit changes the copy, the file's data stays as read."""
+
+    def __init__(self, items: list[Any]):
+        super().__init__()
+        self._items = items
+        self._index = {item.get("id"): i for i, item in enumerate(items)
+                       if isinstance(item, Mapping)}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __missing__(self, key: str) -> Any:
+        i = self._index[key]
+        self._items[i] = copy = plain(self._items[i])
+        self[key] = copy
+        return copy
+
+
+def _expectation(data: Any) -> tuple[dict, Mapping[str, Any]]:
+    """What the file should read after its edits: a copy of ``data`` to change, and its
+    items by id. Plain data from the fast loader is copied only where edits change it
+    (a 5,000-alignment file is not copied whole for one edit); round-trip data is made
+    plain whole (its dates and ruamel types read back as plain values)."""
+    from policydiff.store.fastyaml import LineMap
+
+    if not isinstance(data, LineMap):
+        expected = plain(data)
+        return expected, {item.get("id"): item for item in (expected.get("alignments") or [])}
+    expected = dict(data)
+    items = data.get("alignments")
+    if not isinstance(items, list):
+        return expected, {}
+    expected["alignments"] = copied = list(items)
+    return expected, _Items(copied)
 
 
 def _lf(text: str) -> tuple[str, bool]:
-    """Text with ``\n`` line ends for editing, and whether the file used CRLF."""
+    """Text with ``\\n`` line ends for editing, and whether the file used CRLF."""
     crlf = "\r\n" in text
     return (text.replace("\r\n", "\n") if crlf else text), crlf
 
@@ -475,13 +444,6 @@ def _lf(text: str) -> tuple[str, bool]:
 def _crlf(text: str, crlf: bool) -> str:
     """Back to the file's own line ends: one edit never rewrites a CRLF file whole."""
     return text.replace("\n", "\r\n") if crlf else text
-
-
-def _find_item(data: Any, alignment_id: str) -> dict:
-    for item in data.get("alignments") or []:
-        if item.get("id") == alignment_id:
-            return item
-    raise StoreError(f"alignment {alignment_id!r} not found while editing")
 
 
 # --- rendering ------------------------------------------------------------------
@@ -525,63 +487,43 @@ def alignment_to_yaml(alignment: Alignment) -> Any:
 
 def new_file_text(theme: str, path: Path, items: list[Any], title: str = "") -> str:
     """A new alignment file: schema line, a comment, ``theme`` and the items."""
-    from ruamel.yaml.comments import CommentedMap
-
     from policydiff.store.schema_ref import schema_reference
 
     schema = schema_reference(path.parent.parent, path.parent, ALIGNMENT_SCHEMA)
-    data = CommentedMap()
-    data["theme"] = theme
-    data["alignments"] = items
     header = (f"{SCHEMA_LINE}{schema}\n"
               f"# Theme {theme!r}{f' ({title})' if title else ''}: alignments of passages,\n"
               "# one or more per document, that speak to the same point. Edit by hand or with\n"
               "# policydiff align/accept/reject/note; validate with `policydiff check`.\n")
-    return header + dump(data)
+    return header + _new_file_body(theme, items)
+
+
+def _new_file_body(theme: str, items: list[Any]) -> str:
+    """``dump({"theme": theme, "alignments": items})``, fast (see ``dump_items``)."""
+    from policydiff.store.yamltext import dump_items, render_value
+
+    return f"theme: {render_value(theme, flow=False, indent=0)}\nalignments:\n" + \
+        dump_items(items)
 
 
 # --- loading ------------------------------------------------------------------------
 
 
-def read_folder(folder: Path) -> dict[str, str]:
-    """The store files of an ``alignments/`` folder (relative path -> text).
-
-    Folders named ``x.yaml``, sockets and other non-files are skipped; an unreadable
-    file is one clear :class:`StoreError`.
-    """
-    texts: dict[str, str] = {}
-    if not folder.is_dir():
-        return texts
-    for path in sorted(folder.glob("*.yaml")):
-        if not is_store_file(path.name) or not path.is_file():
-            continue
-        rel = f"{ALIGNMENTS_DIR}/{path.name}"
-        try:
-            texts[rel] = read_store_text(path)
-        except UnicodeDecodeError:
-            raise StoreError("not UTF-8 text", path=rel) from None
-        except OSError as exc:
-            raise StoreError(f"cannot read: {exc.strerror or exc}", path=rel) from None
-    return texts
-
-
-def read_store_text(path: Path) -> str:
-    """A store file's text, line ends as written (CRLF files stay CRLF when edited)."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        return handle.read()
-
-
-def read_texts(project: Project) -> dict[str, str]:
-    """The store's files in the working tree (relative path -> text)."""
-    return read_folder(project.alignments_dir)
+def as_editor(store: AlignmentSnapshot) -> AlignmentStore:
+    """An editor over a snapshot's files as read (nothing is parsed again); a store that
+    is already an editor (or a read-only git revision) is returned as it is."""
+    if isinstance(store, AlignmentStore):
+        return store
+    return AlignmentStore(store.root, {}, strict=False, label=store.label,
+                          parsed={rel: store.stored_file(rel) for rel in store.files()})
 
 
 def load_store(project: Project, *, strict: bool = True) -> AlignmentStore:
-    """The project's alignment store from the working tree.
+    """The project's alignment store from the working tree, for editing.
 
     ``strict`` (the default) raises :class:`StoreError` with ``file:line`` when a
     file is broken; ``strict=False`` skips broken files and lists them in
-    ``store.problems`` (for views that must keep working).
+    ``store.problems`` (for views that must keep working). Readers that never edit
+    use :func:`~policydiff.store.snapshot.load_snapshot`.
     """
     if not project.alignments_dir.is_dir():
         raise StoreError("no alignments/ folder in the project", path=str(project.root))

@@ -25,6 +25,7 @@ from policydiff.store.alignments import (
     SCHEMA_LINE,
     THEMES_FILE,
     THEMES_SCHEMA,
+    AlignmentSnapshot,
     AlignmentStore,
     read_texts,
 )
@@ -131,38 +132,46 @@ def check_project(project: Project, corpus: Any = None, *, fix: bool = False) ->
 
 
 def _check_project(project: Project, corpus: Any, *, fix: bool) -> CheckResult:
-    store = AlignmentStore(project.root, read_texts(project), strict=False)
+    texts = read_texts(project)
+    store = (AlignmentStore(project.root, texts, strict=False) if fix
+             else AlignmentSnapshot(project.root, texts, strict=False))
     result, fixable = check_store(store, corpus)
     if fix and fixable:
-        for item in fixable:
-            al = store.get(item.alignment)
-            member = al.members[item.index]
-            body = corpus.get(member.doc).body
-            assert member.anchor is not None
-            anchor = refresh_anchor(member.anchor, body, item.resolution)
-            store.set_member_anchor(al.id, item.index, anchor, section=item.section)
-            result.fixed.append(f"{al.file}:{member.line}: re-anchored {al.id} in {member.doc} "
-                                f"(now «{_preview(anchor.exact)}» at {anchor.start})")
-            changed = figures_changed(member.anchor.exact, anchor.exact)
-            if changed and store.get(al.id).status == "accepted":
-                was, now = changed
-                note = (f"check --fix: figures of the {member.doc} passage changed "
-                        f"({was} → {now}); back to review.")
-                current = store.get(al.id).note
-                store.set_note(al.id, f"{current}\n\n{note}" if current else note)
-                store.set_status(al.id, "proposed")
-                result.fixed.append(f"{al.file}:{al.line}: {al.id} accepted → proposed: figures "
-                                    f"in {member.doc} changed ({was} → {now})")
+        assert isinstance(store, AlignmentStore)
+        with store.batch():  # every file read, verified and written once
+            _fix(store, corpus, fixable, result)
         fixed = result.fixed
-        store = AlignmentStore(project.root, read_texts(project), strict=False)
-        result, _ = check_store(store, corpus)
+        result, _ = check_store(store, corpus)  # the store now holds the written files
         result.fixed = fixed
     result.problems += _external_checks(project, corpus)
     result.problems.sort(key=lambda p: (p.path, p.line, p.message))
     return result
 
 
-def check_store(store: AlignmentStore, corpus: Any) -> tuple[CheckResult, list[Fixable]]:
+def _fix(store: AlignmentStore, corpus: Any, fixable: list[Fixable], result: CheckResult) -> None:
+    """Queue the re-anchoring of every fixable member (inside a batch)."""
+    for item in fixable:
+        al = store.get(item.alignment)
+        member = al.members[item.index]
+        body = corpus.get(member.doc).body
+        assert member.anchor is not None
+        anchor = refresh_anchor(member.anchor, body, item.resolution)
+        store.set_member_anchor(al.id, item.index, anchor, section=item.section)
+        result.fixed.append(f"{al.file}:{member.line}: re-anchored {al.id} in {member.doc} "
+                            f"(now «{_preview(anchor.exact)}» at {anchor.start})")
+        changed = figures_changed(member.anchor.exact, anchor.exact)
+        if changed and store.get(al.id).status == "accepted":
+            was, now = changed
+            note = (f"check --fix: figures of the {member.doc} passage changed "
+                    f"({was} → {now}); back to review.")
+            current = store.get(al.id).note
+            store.set_note(al.id, f"{current}\n\n{note}" if current else note)
+            store.set_status(al.id, "proposed")
+            result.fixed.append(f"{al.file}:{al.line}: {al.id} accepted → proposed: figures "
+                                f"in {member.doc} changed ({was} → {now})")
+
+
+def check_store(store: AlignmentSnapshot, corpus: Any) -> tuple[CheckResult, list[Fixable]]:
     """Problems of a loaded (lenient) store, and the members ``--fix`` can re-anchor."""
     result = CheckResult(problems=list(store.problems), files=len(store.files()))
     fixable: list[Fixable] = []
@@ -201,7 +210,7 @@ def check_store(store: AlignmentStore, corpus: Any) -> tuple[CheckResult, list[F
     return result, fixable
 
 
-def _schema_line_problems(store: AlignmentStore, rel: str) -> list[Problem]:
+def _schema_line_problems(store: AlignmentSnapshot, rel: str) -> list[Problem]:
     """The ``$schema`` line editors validate with: present, and naming a schema that exists."""
     for number, line in enumerate(store.file_text(rel).splitlines()[:3], 1):
         if line.startswith(SCHEMA_LINE):

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policydiff.core.alignment import Alignment, Member
-from policydiff.store.alignments import AlignmentStore
 from policydiff.store.project import Project
+from policydiff.store.snapshot import AlignmentSnapshot
 
 PREVIEW = 40
 
@@ -77,7 +77,7 @@ def _where(member: Member) -> str:
 # --- comparing two stores ---------------------------------------------------------
 
 
-def _broken(store: AlignmentStore | None) -> dict[str, Any]:
+def _broken(store: AlignmentSnapshot | None) -> dict[str, Any]:
     """Files of ``store`` that do not parse: relative path -> their first error."""
     if store is None:
         return {}
@@ -93,7 +93,7 @@ def _file_theme(rel: str) -> str:
     return rel.rsplit("/", 1)[-1].removesuffix(".yaml")
 
 
-def diff_stores(old: AlignmentStore | None, new: AlignmentStore | None) -> list[Change]:
+def diff_stores(old: AlignmentSnapshot | None, new: AlignmentSnapshot | None) -> list[Change]:
     """Semantic changes from ``old`` to ``new`` (either may be None: no store).
 
     A file broken at either side (a merge conflict, a YAML or schema error) is
@@ -272,7 +272,7 @@ def _matches(change: Change, target: str | None, is_theme: bool) -> bool:
     return change.theme == target if is_theme else change.alignment == target
 
 
-def _is_theme(project: Project, target: str | None, stores: list[AlignmentStore]) -> bool:
+def _is_theme(project: Project, target: str | None, stores: list[AlignmentSnapshot]) -> bool:
     if target is None:
         return False
     return any(target in {t.id for t in s.themes()} for s in stores if s is not None)
@@ -315,7 +315,7 @@ def changes(project: Project, rev_range: str) -> tuple[str, str, list[Change]]:
     alone (to the working tree, uncommitted edits included). Returns (from, to, changes)."""
     from policydiff.core.errors import InputError
     from policydiff.store import gitstore
-    from policydiff.store.alignments import load_store
+    from policydiff.store.snapshot import load_snapshot
 
     repo = gitstore.open_repo(project)
     if ".." in rev_range:
@@ -328,4 +328,4 @@ def changes(project: Project, rev_range: str) -> tuple[str, str, list[Change]]:
         return a, b, diff_stores(old, new)
     a = rev_range or "HEAD"
     old = gitstore.store_at_commit(project, repo, gitstore.resolve_commit(repo, a), label=a)
-    return a, "working tree", diff_stores(old, load_store(project, strict=False))
+    return a, "working tree", diff_stores(old, load_snapshot(project, strict=False))

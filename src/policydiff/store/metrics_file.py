@@ -7,6 +7,7 @@ messages.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,21 +37,43 @@ def _yaml():  # ruamel.yaml round-trip loader, for line numbers
 
 
 def parse_metrics(text: str, path: str = METRICS_FILE) -> tuple[MetricSet, list[Problem]]:
-    """Read metric definitions from YAML text; problems carry the file's line numbers."""
-    from ruamel.yaml.error import YAMLError
+    """Read metric definitions from YAML text; problems carry the file's line numbers.
 
-    problems: list[Problem] = []
-    from policydiff.store.limits import ALIAS_MESSAGE, alias_line  # hostile: refuse aliases
+    Every command that shows figures reads this file, and ``check`` reads it twice:
+    the result is kept per text (the model is immutable), and a clean file is read
+    with the fast loader (:mod:`policydiff.store.fastyaml`), the round-trip parser
+    only when the fast one cannot read it exactly (errors, aliases).
+    """
+    metric_set, problems = _parse_metrics(text, path)
+    return metric_set, list(problems)
 
-    if (alias := alias_line(text)) is not None:
-        return MetricSet(), [Problem(path, alias, ALIAS_MESSAGE)]
+
+@lru_cache(maxsize=8)
+def _parse_metrics(text: str, path: str) -> tuple[MetricSet, tuple[Problem, ...]]:
+    from policydiff.store.fastyaml import Fallback, load_shared
+
     try:
-        data = _yaml().load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return MetricSet(), [Problem(path, mark.line + 1 if mark else 0,
-                                     f"invalid YAML: {problem}")]
+        data = load_shared(text)
+    except Fallback:
+        from ruamel.yaml.error import YAMLError
+
+        from policydiff.store.limits import ALIAS_MESSAGE, alias_line  # refuse aliases
+
+        if (alias := alias_line(text)) is not None:
+            return MetricSet(), (Problem(path, alias, ALIAS_MESSAGE),)
+        try:
+            data = _yaml().load(text)
+        except YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            return MetricSet(), (Problem(path, mark.line + 1 if mark else 0,
+                                         f"invalid YAML: {problem}"),)
+    metric_set, problems = _metrics_from_data(data, path)
+    return metric_set, tuple(problems)
+
+
+def _metrics_from_data(data: Any, path: str) -> tuple[MetricSet, list[Problem]]:
+    problems: list[Problem] = []
     if data is None:
         return MetricSet(), []
     if not isinstance(data, dict) or not isinstance(data.get("metrics", []), list):

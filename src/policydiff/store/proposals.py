@@ -16,7 +16,8 @@ from policydiff.core.suggest import (
     find_existing,
     suggestion_spans,
 )
-from policydiff.store.alignments import AlignmentStore
+from policydiff.store.alignments import as_editor
+from policydiff.store.snapshot import AlignmentSnapshot
 
 
 @dataclass
@@ -28,14 +29,22 @@ class WriteResult:
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (suggestion, id, status)
 
 
-def record(store: AlignmentStore, corpus: Corpus, suggestions: Sequence[Suggestion]) -> WriteResult:
+def record(store: AlignmentSnapshot, corpus: Corpus,
+           suggestions: Sequence[Suggestion]) -> WriteResult:
     """Add ``suggestions`` to ``store`` as ``proposed``, idempotently.
 
     A suggestion that matches an alignment already in the store (see
     :func:`same_alignment`; whatever its status, so a rejected alignment is never
     proposed again) is skipped, as is one matching a suggestion added earlier in
-    the same call. ``store`` is a :class:`policydiff.store.alignments.AlignmentStore`.
+    the same call. All new alignments are written in one batch: each theme's file is
+    read, verified and written once, however many suggestions it receives.
     """
+    editor = as_editor(store)
+    with editor.batch():
+        return _record(editor, corpus, suggestions)
+
+
+def _record(store, corpus: Corpus, suggestions: Sequence[Suggestion]) -> WriteResult:
     existing = list(store.alignments())
     spans = {a.id: alignment_spans(a, corpus) for a in existing}
     ids = {a.id for a in existing}

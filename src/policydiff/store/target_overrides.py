@@ -68,18 +68,23 @@ def overrides_path(project: Any) -> Path:
 def parse_overrides(text: str, path: str, metrics: MetricSet,
                     doc_ids: Iterable[str]) -> tuple[list[Override], list[Problem]]:
     """Read overrides from YAML text, checking fields and values (not yet the corpus)."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from policydiff.store.fastyaml import Fallback, load_shared
 
-    from policydiff.store.limits import ALIAS_MESSAGE, alias_line  # hostile: refuse aliases
+    try:  # fast when clean; the round-trip parser words the errors (and refuses aliases)
+        data = load_shared(text)
+    except Fallback:
+        from ruamel.yaml import YAML
+        from ruamel.yaml.error import YAMLError
 
-    if (alias := alias_line(text)) is not None:
-        return [], [Problem(path, alias, ALIAS_MESSAGE)]
-    try:
-        data = YAML(typ="rt").load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return [], [Problem(path, mark.line + 1 if mark else 0, f"invalid YAML: {exc}")]
+        from policydiff.store.limits import ALIAS_MESSAGE, alias_line  # refuse aliases
+
+        if (alias := alias_line(text)) is not None:
+            return [], [Problem(path, alias, ALIAS_MESSAGE)]
+        try:
+            data = YAML(typ="rt").load(text)
+        except YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            return [], [Problem(path, mark.line + 1 if mark else 0, f"invalid YAML: {exc}")]
     if data is None:
         return [], []
     items = data.get("overrides") if isinstance(data, dict) else None
@@ -197,6 +202,15 @@ def check_overrides(project: Any, corpus: Any) -> list[Problem]:
     if any(p.severity == "error" for p in problems):
         return problems
     metrics = load_metrics(project)
-    targets = extract_targets(corpus, metrics, region=_region(project))
+    path = overrides_path(project)
+    if not path.exists():
+        return problems
+    # Only the documents the overrides name need their figures extracted.
+    entries, _ = parse_overrides(path.read_text(encoding="utf-8"), "", metrics, corpus.ids)
+    docs = sorted({o.doc for o in entries if not o.add})
+    if ANY_DOC in docs:
+        targets = extract_targets(corpus, metrics, region=_region(project))
+    else:
+        targets = extract_targets(corpus, metrics, docs, region=_region(project)) if docs else []
     problems.extend(read_overrides(project, corpus, metrics, targets)[1])
     return problems

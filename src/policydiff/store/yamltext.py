@@ -212,6 +212,23 @@ def line_of(data: Any, path: Iterable[Any]) -> int:
     return line
 
 
+@lru_cache(maxsize=4)
+def _definition_validator(name: str, definition: str):
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(schema_path(name).read_text(encoding="utf-8"))
+    return Draft202012Validator({"$schema": schema["$schema"], "$defs": schema["$defs"],
+                                 "$ref": f"#/$defs/{definition}"})
+
+
+def valid_definition(value: Any, schema: str, definition: str) -> bool:
+    """Whether ``value`` is valid as ``$defs/definition`` of packaged schema ``schema``
+    (an edit validates the items it changed, not the whole file again)."""
+    return _definition_validator(schema, definition).is_valid(plain(value))
+
+
 def schema_problems(rel: str, data: Any, schema: str) -> list[Problem]:
     """Schema violations of ``data``, each at the line of the offending node."""
     problems = []
@@ -270,12 +287,73 @@ def dump(data: Any, flow: bool = False) -> str:
     return out.getvalue()
 
 
+# Characters that may make ruamel.yaml quote a scalar (indicators, quotes, escapes).
+_NOT_PLAIN = re.compile(r"""[\s,\[\]{}#&*!|>'"%@`\\:?]|^[-?:]|\s$""")
+
+
+def _plain_rendering(value: Any) -> str | None:
+    """``value`` as a plain scalar when that is surely how ruamel.yaml writes it, else None."""
+    if type(value) is int:
+        return str(value)
+    if type(value) is not str or not value or not value.isprintable():
+        return None
+    if _NOT_PLAIN.search(value.replace(" ", "")) or value != value.strip() or "  " in value \
+            or value.startswith(("---", "...")) or "\ufeff" in value:
+        return None
+    from policydiff.store.fastyaml import resolves_as_text
+
+    return value if resolves_as_text(value) else None
+
+
+_ESCAPES = {"\x00": "0", "\x07": "a", "\x08": "b", "\t": "t", "\n": "n", "\x0b": "v",
+            "\x0c": "f", "\r": "r", "\x1b": "e", '"': '"', "\\": "\\", "\x85": "N",
+            "\xa0": "_", "\u2028": "L", "\u2029": "P"}  # ruamel.yaml's Emitter.ESCAPE_REPLACEMENTS
+
+
+def _escaped(ch: str) -> str:
+    if ch in '"\\\x85\u2028\u2029\ufeff' or not (
+            "\x20" <= ch <= "\x7e" or "\xa0" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd"
+            or "\U00010000" <= ch <= "\U0010ffff"):
+        if ch in _ESCAPES:
+            return "\\" + _ESCAPES[ch]
+        code = ord(ch)
+        return f"\\x{code:02X}" if code <= 0xFF else (
+            f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
+    return ch
+
+
+_SAFE_QUOTED = re.compile(r"[0-9A-Za-z.+\-_~]+")
+
+
+def _quoted_rendering(value: Any) -> str | None:
+    """``value`` quoted as ruamel.yaml quotes it (at our unbounded width), for the two
+    cases edits write most: text with line breaks (double quotes, escapes) and ids that
+    would read as numbers (single quotes: section '3.3'); else None."""
+    if type(value) is not str or not value:
+        return None
+    if "\n" in value:
+        return '"' + "".join(_escaped(ch) for ch in value) + '"'
+    if _SAFE_QUOTED.fullmatch(value):
+        from policydiff.store.fastyaml import resolves_as_text
+
+        if not resolves_as_text(value):
+            return "'" + value + "'"
+    return None
+
+
 def render_value(value: Any, *, flow: bool, indent: int) -> str:
     """``value`` as YAML text to put after ``key: `` at column ``indent``.
 
     Multi-line renderings (block scalars, mappings) have their continuation lines
-    indented for that column; no trailing newline.
+    indented for that column; no trailing newline. Plain text and integers, what most
+    edits write (``check --fix`` writes thousands), skip the dumper: the text is what
+    ruamel.yaml would write (a property test holds them together).
     """
+    quick = _plain_rendering(value)
+    if quick is None and not flow:
+        quick = _quoted_rendering(value)
+    if quick is not None:
+        return quick
     if flow:
         text = dump([value], flow=True).strip()
         return text[1:-1].strip()
@@ -285,6 +363,41 @@ def render_value(value: Any, *, flow: bool, indent: int) -> str:
     body = body[1:] if body.startswith(" ") else body
     lines = body.split("\n")
     return "\n".join([lines[0]] + [(" " * indent + ln) if ln else ln for ln in lines[1:]])
+
+
+def dump_items(items: list[Any]) -> str:
+    """``dump(items)`` for a list of mappings (new alignments), without running the
+    dumper over the whole tree: structure is written here, each scalar by
+    :func:`render_value` (plain text directly). ``suggest --write`` writes thousands of
+    members; a property test holds this to ``dump``'s output."""
+    lines: list[str] = []
+
+    def mapping(node: Mapping[str, Any], column: int, first: str) -> bool:
+        for i, (key, value) in enumerate(node.items()):
+            lead = first if i == 0 else " " * column
+            if not isinstance(key, str) or not key or _plain_rendering(key) != key:
+                return False
+            if isinstance(value, Mapping):
+                if not value:
+                    return False
+                lines.append(f"{lead}{key}:")
+                if not mapping(value, column + 2, " " * (column + 2)):
+                    return False
+            elif isinstance(value, list):
+                if not value or not all(isinstance(v, Mapping) and v for v in value):
+                    return False
+                lines.append(f"{lead}{key}:")
+                for entry in value:
+                    if not mapping(entry, column + 4, " " * (column + 2) + "- "):
+                        return False
+            else:
+                lines.append(f"{lead}{key}: {render_value(value, flow=False, indent=column)}")
+        return True
+
+    for item in items:
+        if not isinstance(item, Mapping) or not item or not mapping(item, 4, "  - "):
+            return dump(items)
+    return "\n".join(lines) + "\n"
 
 
 # --- minimal edits of YAML text ---------------------------------------------------
@@ -317,9 +430,34 @@ def get_key(node: Any, key: str) -> tuple[Any, Any] | None:
 class YamlText:
     """A YAML text and its node tree (with character positions), for splicing edits."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, *, fast: bool = True):
+        """Compose ``text``: with libyaml (:func:`policydiff.store.fastyaml.compose`, the
+        same node attributes and character positions, ~15x faster on big files) unless
+        ``fast`` is False or libyaml cannot read it; with ruamel.yaml otherwise."""
         self.text = text
-        self.root = round_trip().compose(text)
+        self.root = None
+        if fast and "%YAML" not in text:
+            from policydiff.store.fastyaml import Fallback, compose
+
+            try:
+                self.root = compose(text)
+            except Fallback:
+                self.root = None
+        if self.root is None:
+            self.root = round_trip().compose(text)
+
+    def alignment_items(self) -> dict[str, list[Any]]:
+        """Item nodes of the top-level ``alignments`` list by id (a list: ids may repeat),
+        built once so a batch of edits finds its items without rescanning the file."""
+        seq = get_key(self.root, "alignments")
+        index: dict[str, list[Any]] = {}
+        if seq is None or type(seq[1]).__name__ != "SequenceNode":
+            return index
+        for item in seq[1].value:
+            kv = get_key(item, "id")
+            if kv is not None and is_scalar(kv[1]):
+                index.setdefault(kv[1].value, []).append(item)
+        return index
 
     def find_alignment(self, alignment_id: str) -> Any:
         seq = get_key(self.root, "alignments")
@@ -409,9 +547,13 @@ class YamlText:
 
     def append_item(self, item: Any) -> list[Edit]:
         """Edits that append ``item`` to the top-level ``alignments`` list."""
+        return self.append_items([item])
+
+    def append_items(self, items: list[Any]) -> list[Edit]:
+        """Edits that append ``items`` to the top-level ``alignments`` list (one insertion)."""
         kv = get_key(self.root, "alignments")
         if kv is None:
-            text = dump({"alignments": [item]})
+            text = "alignments:\n" + dump_items(items)
             at = len(self.text)
             prefix = "" if not self.text or self.text.endswith("\n") else "\n"
             return [Edit(at, at, prefix + _indent_items(text, 2, header=True))]
@@ -423,22 +565,28 @@ class YamlText:
             column = dash - line_start if dash >= 0 else key_node.start_mark.column + 2
             at = self._line_end(self._last_index(last))
             prefix = "" if self.text[at - 1] == "\n" else "\n"
-            return [Edit(at, at, prefix + _indent_items(dump([item]), column))]
+            return [Edit(at, at, prefix + _indent_items(dump_items(items), column))]
         # `alignments: []` or `alignments:` (null): replace the value with a block list.
         start = self._after_colon(key_node)
         end = seq.end_mark.index if type(seq).__name__ == "SequenceNode" else start
         column = key_node.start_mark.column + 2
-        block = _indent_items(dump([item]), column).rstrip("\n")
+        block = _indent_items(dump_items(items), column).rstrip("\n")
         return [Edit(start, end, "\n" + block)]
 
     def apply(self, edits: list[Edit]) -> str:
-        text = self.text
-        # Back to front; of two insertions at one place, the first given ends up first.
-        ordered = sorted(enumerate(edits), key=lambda ie: (ie[1].start, ie[1].end, ie[0]),
-                         reverse=True)
+        """The text with ``edits`` made, in one pass (linear in the text, however many
+        edits); of two insertions at one place, the first given ends up first."""
+        ordered = sorted(enumerate(edits), key=lambda ie: (ie[1].start, ie[1].end, ie[0]))
+        pieces, pos = [], 0
         for _, edit in ordered:
-            text = text[:edit.start] + edit.text + text[edit.end:]
-        return text
+            if edit.start < pos:
+                raise StoreError("internal error: two edits of one value overlap; the file "
+                                 "was left unchanged")
+            pieces.append(self.text[pos:edit.start])
+            pieces.append(edit.text)
+            pos = edit.end
+        pieces.append(self.text[pos:])
+        return "".join(pieces)
 
 
 def _scalar_equals(node: Any, value: Any) -> bool:
