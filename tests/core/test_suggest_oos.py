@@ -68,3 +68,29 @@ def test_empty_theme_is_a_clear_error(project_copy):
         "  - id: empty\n    name_zh: 空\n    name_en: Empty\n    terms: []\n"), encoding="utf-8")
     res = _run(project_copy, "suggest", "--theme", "empty")
     assert res.exit_code == 2 and "description" in res.stderr and "Traceback" not in res.output
+
+
+def test_accepting_a_member_keeps_crlf_and_takes_the_store_lock(project_copy, monkeypatch):
+    """accept --member read the file with universal newlines and wrote it back LF (a CRLF
+    file rewritten whole) without the store's lock (a concurrent edit could be lost)."""
+    shutil.copy(DATA / "corpus" / "2019-beijing-ai-plan.md", project_copy.root / "corpus")
+    res = _run(project_copy, "suggest", "--theme", "compute", "--write", "--format", "json")
+    target = next(d for d in json.loads(res.stdout) if d.get("extends") and d["written"])
+    path = project_copy.root / "alignments" / "compute.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    before = path.read_bytes()
+    import policydiff.store.members as members
+
+    held = []
+    real = members.locked
+
+    def spy(*args, **kwargs):
+        held.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(members, "locked", spy)
+    res = _run(project_copy, "accept", target["extends"], "--member", "2019-beijing-ai-plan")
+    assert res.exit_code == 0, res.output
+    after = path.read_bytes()
+    assert after.count(b"\n") == after.count(b"\r\n") and after != before
+    assert held, "accept --member must hold the store's lock"

@@ -19,6 +19,8 @@ from policydiff.core.errors import InputError, StoreError
 from policydiff.core.suggest import MEMBER_PREFIX
 from policydiff.store.alignments import AlignmentStore, alignment_to_yaml
 from policydiff.store.fsutil import atomic_write_text
+from policydiff.store.locking import locked
+from policydiff.store.snapshot import ALIGNMENTS_DIR, read_store_text
 from policydiff.store.yamltext import (
     YamlText,
     dump,
@@ -65,7 +67,20 @@ def accept_member(store: AlignmentStore, alignment_id: str, doc: str) -> tuple[P
                          f"{target.file}; move it there or align by hand", path=proposal.file)
     member = next(m for m in proposal.members if m.doc == doc)
     path = store.root / target.file
-    text = path.read_text(encoding="utf-8")
+    with locked(store.folder, what=f"{ALIGNMENTS_DIR}/"):
+        # under the store's lock, from the file as it is now (another process may have
+        # edited it since the store was read: the edit below re-finds both items)
+        raw = read_store_text(path)
+        crlf = "\r\n" in raw
+        text = raw.replace("\r\n", "\n") if crlf else raw
+        new_text = _checked_move(text, target, proposal, member)
+        atomic_write_text(path, new_text.replace("\n", "\r\n") if crlf else new_text)
+    return path, proposal.id
+
+
+def _checked_move(text: str, target: Alignment, proposal: Alignment, member: Any) -> str:
+    """``text`` with the member moved, verified to read back as intended (or an error)."""
+    alignment_id = target.id
     new_text = _move_member(text, alignment_id, proposal.id,
                             alignment_to_yaml(Alignment(id="x", theme=target.theme, label="x",
                                                         members=[member]))["members"][0])
@@ -77,8 +92,7 @@ def accept_member(store: AlignmentStore, alignment_id: str, doc: str) -> tuple[P
     if problems or plain(data) != expected:
         raise StoreError("internal error: the edit would not read back as intended; the file "
                          "was left unchanged", path=target.file)
-    atomic_write_text(path, new_text)
-    return path, proposal.id
+    return new_text
 
 
 def _expect(data: Any, alignment_id: str, proposal_id: str, member: Any) -> None:
