@@ -323,3 +323,21 @@ def test_any_note_label_and_status_round_trip(proj: Project, note: str, label: s
     assert again.get("scale").members == load_store(proj).get("scale").members
     after = path.read_text(encoding="utf-8")
     assert "# Reviewer's header comment: keep me." in after and "# trailing comment" in after
+
+
+def test_a_failed_edit_leaves_the_store_as_it_read_before(tmp_path):
+    """An edit of an alignment whose file broke on disk (an editor's half-saved YAML)
+    used to re-read the disk on failure: the alignments of that file vanished from the
+    store a viewer shows. Now the edit is refused by name and the store is unchanged."""
+    from policydiff.store.alignments import load_store
+
+    project = copy_project(tmp_path / "p")
+    store = load_store(project)
+    al = store.alignments(theme="talent")[0]
+    path = project.root / al.file
+    broken = path.read_text(encoding="utf-8") + "\n: : :\n"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot edit a broken file"):
+        store.set_status(al.id, "rejected")
+    assert path.read_text(encoding="utf-8") == broken
+    assert store.get(al.id).status == al.status

@@ -203,6 +203,7 @@ class AlignmentStore(AlignmentSnapshot):
             return
         self._require_writable()
         with locked(self.folder, what=f"{ALIGNMENTS_DIR}/"):
+            before = dict(self._files)
             self.reload()
             self._pending = {}
             try:
@@ -210,9 +211,11 @@ class AlignmentStore(AlignmentSnapshot):
                 pending, self._pending = self._pending, None
                 self._commit(pending)
             except BaseException:
+                # Nothing was written: the store reads as it did before the batch (a
+                # viewer showing the last good state of a file broken on disk keeps it).
                 self._pending = None
-                with contextlib.suppress(Exception):
-                    self.reload()
+                self._files = before
+                self._rebuild()
                 raise
 
     # -- editing machinery -----------------------------------------------------
@@ -228,11 +231,20 @@ class AlignmentStore(AlignmentSnapshot):
     def _queue(self, al: Alignment, edit: _ItemEdit, after: Alignment) -> Path:
         with self._batch_of_one():
             assert self._pending is not None
+            self._refuse_broken(al)
             current = self.get(al.id)  # as of the batch start (the file on disk)
             self._pending.setdefault(current.file, _Pending()).edits.append(edit)
             self._alignments[al.id] = dataclasses.replace(
                 after, file=current.file, line=current.line)
             return self.root / current.file
+
+    def _refuse_broken(self, al: Alignment) -> None:
+        """An alignment whose file no longer parses on disk: say that, not 'unknown id'."""
+        work = self._files.get(al.file)
+        if al.id not in self._alignments and work is not None and not work.ok:
+            first = next((p for p in work.problems if p.severity == "error"), None)
+            raise StoreError("cannot edit a broken file" + (f": {first.message}" if first else ""),
+                             path=al.file, line=(first.line or None) if first else None)
 
     def _edit_alignment(self, alignment_id: str, values: dict[str, Any],
                         after: dict[str, tuple[str, ...]]) -> Path:
