@@ -289,9 +289,9 @@ def provenance(project: PolicyProject, documents: list[Document]) -> dict[str, A
     rev = project.rev
     info: dict[str, Any] = {"version": __version__, "commit": None, "dirty": None, "rev": rev}
     try:
-        from policydiff.store.gitstore import alignments_commit
+        from policydiff.store.gitstore import alignments_commit_fast
 
-        commit, dirty = alignments_commit(project.project, rev)
+        commit, dirty = alignments_commit_fast(project.project, rev)
         info["commit"], info["dirty"] = commit, dirty
     except PolicydiffError as exc:  # no git repo: the report still says so
         info["git_error"] = exc.message.splitlines()[0] if exc.message else type(exc).__name__

@@ -28,8 +28,6 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from policydiff.core.errors import InputError, PolicydiffError
 from policydiff.core.reuse import (
     Candidate,
@@ -149,6 +147,8 @@ class ReuseIndex:
         Its postings wait in ``pending`` until the next query merges them. With
         ``commit=False`` the caller commits (:func:`sync` batches many documents).
         """
+        import numpy as np
+
         fp = fp or fingerprint(doc, self.params)
         hashes = fp.index_hashes.astype(np.int64)
         sections = json.dumps([[sid, start] for sid, start in doc.sections],
@@ -172,6 +172,8 @@ class ReuseIndex:
         row = self.db.execute("SELECT doc, hashes FROM docs WHERE id=?", (doc_id,)).fetchone()
         if row is None:
             return
+        import numpy as np
+
         key, blob = row
         old = np.frombuffer(blob, dtype=np.int64).tolist()
         self.db.executemany("DELETE FROM postings WHERE h=? AND doc=?", ((h, key) for h in old))
@@ -226,6 +228,8 @@ class ReuseIndex:
         The self-join runs only over fingerprints in two or more documents and below the
         boilerplate limit, found by one ordered scan; Python sees the pairs, not postings.
         """
+        import numpy as np
+
         self.merge()
         limit = self.params.boilerplate_limit(len(self))
         rank = {doc_id: i for i, doc_id in enumerate(self.order())}
@@ -335,14 +339,27 @@ def index_loader(index: ReuseIndex, files: dict[str, Path]):
 
 def find_project_reuse(project: Project, params: ReuseParams | None = None, *,
                        target: str | None = None) -> tuple[ReuseResult, SyncStats]:
-    """Reuse across a project's corpus through its index (synced first)."""
+    """Reuse across a project's corpus through its index (synced first).
+
+    The result itself is kept in the project's derived cache (:mod:`policydiff.store.derived`)
+    under a hash of every corpus file and the parameters: an unchanged corpus is neither
+    re-indexed nor re-aligned (nor is numpy imported); the stats then count every
+    document as unchanged.
+    """
+    from policydiff.store import derived
+
     params = params or ReuseParams()
     files = corpus_files(project)
     if target is not None and target not in files:
         raise InputError(f"unknown document {target!r} (known: {', '.join(files) or 'none'})")
+    key = derived.reuse_key(files, params, target)
+    cached = derived.load_reuse(key)
+    if cached is not None:
+        return cached, SyncStats(kept=len(files))
     with ReuseIndex.for_project(project, params) as index:
         stats = sync(index, files)
         result = reuse_from_index(index, index_loader(index, files), target=target)
+    derived.store_reuse(key, result)
     return result, stats
 
 

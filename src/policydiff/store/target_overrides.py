@@ -21,9 +21,9 @@ from policydiff.core.targets import (
     Target,
     _added_target,
     apply_overrides,
-    extract_targets,
 )
 from policydiff.store.corpus import load_corpus
+from policydiff.store.derived import extract_targets_cached as extract_targets
 from policydiff.store.metrics_file import check_metrics, load_metrics
 from policydiff.store.project import load_project_info, project_relative
 
