@@ -130,11 +130,11 @@ def _target_row(target: Target) -> dict[str, Any]:
 # ---------------------------------------------------------------- reuse of a corpus
 
 
-def reuse_key(files: dict[str, Path], params: ReuseParams, target: str | None) -> bytes:
-    """What a reuse run depends on: every corpus file's name and bytes, the parameters."""
+def reuse_key(shas: dict[str, str], params: ReuseParams, target: str | None) -> bytes:
+    """What a reuse run depends on: every corpus file (id and SHA-256), the parameters."""
     parts: list[str | bytes] = [repr(params), target or ""]
-    for doc_id in sorted(files):
-        parts += [doc_id, hashlib.sha256(files[doc_id].read_bytes()).digest()]
+    for doc_id in sorted(shas):
+        parts += [doc_id, shas[doc_id]]
     return _key("reuse", *parts)
 
 

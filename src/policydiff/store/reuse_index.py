@@ -276,11 +276,13 @@ def corpus_files(project: Project) -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.md")) if p.name.lower() != "readme.md"}
 
 
-def sync(index: ReuseIndex, files: dict[str, Path], batch: int = 200) -> SyncStats:
+def sync(index: ReuseIndex, files: dict[str, Path], shas: dict[str, str] | None = None,
+         batch: int = 200) -> SyncStats:
     """Bring the index in line with the corpus files: re-index only changed documents.
 
     Changes are committed every ``batch`` documents, so an interrupted first build keeps
-    what it has done and the next run carries on from there.
+    what it has done and the next run carries on from there. ``shas``: the files' SHA-256
+    when the caller has them already.
     """
     stats = SyncStats()
     known = index.shas()
@@ -289,7 +291,7 @@ def sync(index: ReuseIndex, files: dict[str, Path], batch: int = 200) -> SyncSta
         stats.removed += 1
     todo = []
     for doc_id, path in files.items():
-        sha = file_sha(path)
+        sha = shas[doc_id] if shas and doc_id in shas else file_sha(path)
         if known.get(doc_id) == sha:
             stats.kept += 1
         else:
@@ -342,9 +344,8 @@ def find_project_reuse(project: Project, params: ReuseParams | None = None, *,
     """Reuse across a project's corpus through its index (synced first).
 
     The result itself is kept in the project's derived cache (:mod:`policydiff.store.derived`)
-    under a hash of every corpus file and the parameters: an unchanged corpus is neither
-    re-indexed nor re-aligned (nor is numpy imported); the stats then count every
-    document as unchanged.
+    under a hash of every corpus file and the parameters: while the index holds exactly
+    those files, an unchanged corpus is not re-aligned (nor is numpy imported).
     """
     from policydiff.store import derived
 
@@ -352,12 +353,13 @@ def find_project_reuse(project: Project, params: ReuseParams | None = None, *,
     files = corpus_files(project)
     if target is not None and target not in files:
         raise InputError(f"unknown document {target!r} (known: {', '.join(files) or 'none'})")
-    key = derived.reuse_key(files, params, target)
+    shas = {doc_id: file_sha(path) for doc_id, path in files.items()}
+    key = derived.reuse_key(shas, params, target)
     cached = derived.load_reuse(key)
-    if cached is not None:
-        return cached, SyncStats(kept=len(files))
     with ReuseIndex.for_project(project, params) as index:
-        stats = sync(index, files)
+        if cached is not None and index.shas() == shas:
+            return cached, SyncStats(kept=len(files))
+        stats = sync(index, files, shas)
         result = reuse_from_index(index, index_loader(index, files), target=target)
     derived.store_reuse(key, result)
     return result, stats
