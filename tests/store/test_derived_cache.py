@@ -49,9 +49,10 @@ def test_second_report_reads_the_cache_and_prints_the_same_bytes(tmp_path, fresh
     cold = _report(project.root)
     assert derived.computed["targets"] == n_docs
     assert derived.computed["reuse"] == 1
+    assert derived.computed["compare"] > 0 and derived.computed["terms"] == 1
     derived.computed.clear()
     warm = _report(project.root)
-    assert derived.computed["targets"] == 0 and derived.computed["reuse"] == 0
+    assert not +derived.computed  # figures, reuse, terms, comparisons: all read back
     assert warm == cold
     assert "## Targets" in warm and "## Reuse" in warm
 
@@ -71,9 +72,12 @@ def test_report_without_a_cache_prints_the_same_bytes(tmp_path, fresh_cache):
     assert result.output == warm
 
 
+_GOAL = re.compile(r"[^。\n]*到20\d\d年[^。\n]*?(\d{2,5})(?:家|个|亿元|万人)[^。\n]*。")
+
+
 def _a_goal(text: str) -> tuple[str, str]:
     """A sentence of the corpus text with a goal figure (到2025年…N家/个/亿元), and its number."""
-    for m in re.finditer(r"[^。\n]*到20\d\d年[^。\n]*?(\d{2,5})(?:家|个|亿元|万人)[^。\n]*。", text):
+    for m in _GOAL.finditer(text):
         return m.group(0), m.group(1)
     raise AssertionError("no goal sentence in the document")
 
@@ -111,3 +115,40 @@ def test_an_unreadable_entry_is_recomputed(tmp_path, fresh_cache):
     derived.computed.clear()
     assert _report(project.root) == first
     assert derived.computed["reuse"] == 1 and derived.computed["targets"] > 0
+
+
+def test_cached_comparisons_equal_computed_ones(tmp_path, fresh_cache):
+    """Every alignment's comparisons (word diffs, figures, key words) survive the cache."""
+    from policydiff.api import open_project
+    from policydiff.core.summary import compare_passages
+    from policydiff.store.derived import compare_passages_cached
+
+    project = copy_project(tmp_path / "proj")
+    api = open_project(project.root)
+
+    def by_issuer(doc: str) -> str:  # parallel policies (no diff) between issuers
+        return str(api.document(doc).meta.issuer or "")
+
+    def one_place(doc: str) -> str:  # every pair a revision or a rewrite (word diffs)
+        return ""
+
+    checked = 0
+    kinds: set[str] = set()
+    for place in (by_issuer, one_place):
+        def level(doc: str, place=place) -> int:
+            return len(place(doc))
+
+        for al in api.alignments(status="any"):
+            passages = api.passages(al)
+            direct = compare_passages(passages, place, level)
+            derived.computed.clear()
+            first = compare_passages_cached(passages, place, level)
+            again = compare_passages_cached(passages, place, level)
+            assert derived.computed["compare"] == 1
+            assert first == direct and again == direct
+            assert all(a.a is b.a and a.b is b.b for a, b in zip(again, direct, strict=True))
+            checked += sum(1 for c in direct if c.diff is not None and c.diff.figures)
+            kinds.update(c.kind for c in direct)
+    assert kinds == {"revision", "rewrite", "parallel"}  # all three went through the cache
+    assert checked > 0  # comparisons with changed figures (Quantity round trip)
+    assert checked > 0  # some comparisons carry changed figures (Quantity round trip)

@@ -24,10 +24,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from policydiff.core.corpus import Corpus
@@ -43,6 +43,8 @@ FORMAT = "derived-v1"
 computed: Counter[str] = Counter()
 """How many results were computed (not read from the cache), by kind: ``targets`` (one
 per document) and ``reuse`` (one per corpus). Tests read it to see the cache work."""
+
+T = TypeVar("T")
 
 _STORE_MODULES = ("derived.py", "reuse_index.py", "target_overrides.py")
 
@@ -82,6 +84,30 @@ def _key(kind: str, *parts: str | bytes) -> bytes:
         data = part.encode() if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little") + data)
     return h.digest()
+
+
+def cached_json(kind: str, parts: Sequence[str | bytes], compute: Callable[[], T],
+                dump: Callable[[T], Any], load: Callable[[Any], T]) -> T:
+    """``compute()``, or its result from the cache under ``kind`` and ``parts``.
+
+    ``parts`` must name everything the result depends on besides the code; ``dump``
+    turns the result into JSON data and ``load`` back (an entry ``load`` cannot read is
+    computed again).
+    """
+    cache = active_cache()
+    key = _key(kind, *parts) if cache is not None else b""
+    if cache is not None:
+        blob = cache.get_derived(key)
+        if blob is not None:
+            try:
+                return load(json.loads(blob))
+            except (ValueError, TypeError, KeyError, IndexError):
+                pass
+    computed[kind] += 1
+    value = compute()
+    if cache is not None:
+        cache.put_derived({key: json.dumps(dump(value), ensure_ascii=False).encode()})
+    return value
 
 
 # ---------------------------------------------------------------- figures per document
@@ -174,3 +200,73 @@ def _params(data: dict[str, Any]) -> ReuseParams:
     from policydiff.core.reuse import ReuseParams
 
     return ReuseParams(**data)
+
+
+# ---------------------------------------------------------------- comparisons of passages
+
+
+def compare_passages_cached(passages: Sequence[Any], place: Callable[[str], str],
+                            level: Callable[[str], int]) -> list[Any]:
+    """:func:`policydiff.core.summary.compare_passages`, kept between runs.
+
+    The comparisons of an alignment depend on its passages (as resolved now: document,
+    date, text, status) and on the jurisdiction and level of their documents; the word
+    diffs inside cost most of a report's own work.
+    """
+    from policydiff.core.summary import Comparison, compare_passages
+
+    docs = list(dict.fromkeys(p.doc for p in passages))
+    parts = [repr(p) for p in passages] + [f"{d}\0{place(d)}\0{level(d)}" for d in docs]
+
+    def index(p: Any) -> int:
+        return next(i for i, q in enumerate(passages) if q is p)
+
+    def dump(rows: list[Comparison]) -> list[dict[str, Any]]:
+        return [{"kind": c.kind, "a": index(c.a), "b": index(c.b),
+                 "diff": None if c.diff is None else _dump_diff(c.diff),
+                 "added": c.added, "dropped": c.dropped, "figures_a": c.figures_a,
+                 "figures_b": c.figures_b, "shares": c.shares,
+                 "strength": [list(s) for s in c.strength],
+                 "jurisdictions": list(c.jurisdictions)} for c in rows]
+
+    def load(data: list[dict[str, Any]]) -> list[Comparison]:
+        return [Comparison(
+            str(c["kind"]), passages[c["a"]], passages[c["b"]],
+            None if c["diff"] is None else _load_diff(c["diff"]),
+            added=list(c["added"]), dropped=list(c["dropped"]),
+            figures_a=list(c["figures_a"]), figures_b=list(c["figures_b"]),
+            shares=list(c["shares"]), strength=[(str(x), str(y)) for x, y in c["strength"]],
+            jurisdictions=(str(c["jurisdictions"][0]), str(c["jurisdictions"][1])))
+            for c in data]
+
+    return cached_json("compare", parts, lambda: compare_passages(passages, place, level),
+                       dump, load)
+
+
+def _dump_diff(diff: Any) -> dict[str, Any]:
+    def quantity(q: Any) -> dict[str, Any] | None:
+        return None if q is None else dict(q.__dict__)
+
+    return {"a": diff.a, "b": diff.b, "ops": [list(op) for op in diff.ops],
+            "sentences": [{"kind": s.kind, "a": list(s.a), "b": list(s.b), "a_text": s.a_text,
+                           "b_text": s.b_text, "ops": [list(op) for op in s.ops],
+                           "moved": s.moved,
+                           "figures": [[quantity(f.a), quantity(f.b), f.context_a, f.context_b]
+                                       for f in s.figures]}
+                          for s in diff.sentences]}
+
+
+def _load_diff(data: dict[str, Any]) -> Any:
+    from policydiff.core.quantities import Quantity
+    from policydiff.core.worddiff import FigureChange, PassageDiff, SentencePair
+
+    def quantity(q: dict[str, Any] | None) -> Quantity | None:
+        return None if q is None else Quantity(**q)
+
+    return PassageDiff(
+        data["a"], data["b"], [(int(op), str(t)) for op, t in data["ops"]],
+        [SentencePair(s["kind"], tuple(s["a"]), tuple(s["b"]), s["a_text"], s["b_text"],
+                      [(int(op), str(t)) for op, t in s["ops"]], bool(s["moved"]),
+                      [FigureChange(quantity(a), quantity(b), ca, cb)
+                       for a, b, ca, cb in s["figures"]])
+         for s in data["sentences"]])

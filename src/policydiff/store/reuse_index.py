@@ -344,8 +344,9 @@ def find_project_reuse(project: Project, params: ReuseParams | None = None, *,
     """Reuse across a project's corpus through its index (synced first).
 
     The result itself is kept in the project's derived cache (:mod:`policydiff.store.derived`)
-    under a hash of every corpus file and the parameters: while the index holds exactly
-    those files, an unchanged corpus is not re-aligned (nor is numpy imported).
+    under a hash of every corpus file and the parameters: an unchanged corpus is neither
+    re-indexed nor re-aligned (nor is numpy imported; the stats then count every document
+    as unchanged). A missing index (``reuse --rebuild``) always means a search.
     """
     from policydiff.store import derived
 
@@ -355,10 +356,10 @@ def find_project_reuse(project: Project, params: ReuseParams | None = None, *,
         raise InputError(f"unknown document {target!r} (known: {', '.join(files) or 'none'})")
     shas = {doc_id: file_sha(path) for doc_id, path in files.items()}
     key = derived.reuse_key(shas, params, target)
-    cached = derived.load_reuse(key)
+    cached = derived.load_reuse(key) if index_path(project).exists() else None
+    if cached is not None:
+        return cached, SyncStats(kept=len(files))
     with ReuseIndex.for_project(project, params) as index:
-        if cached is not None and index.shas() == shas:
-            return cached, SyncStats(kept=len(files))
         stats = sync(index, files, shas)
         result = reuse_from_index(index, index_loader(index, files), target=target)
     derived.store_reuse(key, result)
