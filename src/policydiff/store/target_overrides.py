@@ -36,10 +36,13 @@ _FLAG_FIELDS = {"drop", "add", "note"}
 
 
 def load_targets(project: Any, corpus: Any | None = None, docs: Sequence[str] | None = None,
-                 overrides: bool = True) -> list[Target]:
-    """The project's figures with reviewers' overrides applied (the CLI's view)."""
+                 overrides: bool = True, metrics: MetricSet | None = None) -> list[Target]:
+    """The project's figures with reviewers' overrides applied (the CLI's view).
+
+    ``metrics``: the project's metrics when the caller has read them already.
+    """
     corpus = corpus if corpus is not None else load_corpus(project)
-    metrics = load_metrics(project)
+    metrics = metrics if metrics is not None else load_metrics(project)
     targets = extract_targets(corpus, metrics, region=_region(project))
     if overrides:
         entries, problems = read_overrides(project, corpus, metrics, targets)
