@@ -152,3 +152,20 @@ def test_cached_comparisons_equal_computed_ones(tmp_path, fresh_cache):
     assert kinds == {"revision", "rewrite", "parallel"}  # all three went through the cache
     assert checked > 0  # comparisons with changed figures (Quantity round trip)
     assert checked > 0  # some comparisons carry changed figures (Quantity round trip)
+
+
+def test_entries_of_another_code_version_are_dropped(tmp_path):
+    from policydiff.store.token_cache import SqliteTokenCache
+
+    cache = SqliteTokenCache(tmp_path / "tokens.sqlite3")
+    try:
+        cache.derived_version(b"v1")
+        cache.put_derived({b"k": b"old"})
+        cache.derived_version(b"v1")  # same code: kept
+        assert cache.get_derived(b"k") == b"old"
+        cache.derived_version(b"v2")  # other code: nobody can ask for it again
+        assert cache.get_derived(b"k") is None
+        cache.put_derived({b"k": b"new"})
+        assert SqliteTokenCache(tmp_path / "tokens.sqlite3").get_derived(b"k") == b"new"
+    finally:
+        cache.close()

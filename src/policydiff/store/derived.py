@@ -1,19 +1,22 @@
-"""Results derived from content alone, kept between runs: the figures of each document
-and the reuse between documents.
+"""Results derived from content alone, kept between runs: the figures of each document,
+the reuse between documents, and the report's comparisons of passages and terms.
 
-Extracting the figures of the bundled corpus costs ~0.1 s and aligning its reused
-passages another ~0.1 s (plus importing numpy) in *every* ``report``, ``targets`` or
-``check``, although neither changes unless a document (or the code) does. They are
+Extracting the figures of the bundled corpus costs ~0.1 s, aligning its reused passages
+another ~0.1 s (plus importing numpy), and the word diffs and term counts of a report
+~0.15 s, in *every* ``report``, ``targets`` or ``check``, although none of them changes
+unless a document (or the code) does. They are
 stored in the ``derived`` table of the project's token cache
 (:mod:`policydiff.store.token_cache`: one SQLite file under ``.policydiff/``, ignored by
 git, safe under concurrent processes, rebuilt when corrupt) under a key that hashes
 
-* what the result depends on: the document's id, body and metadata (figures), or every
-  corpus file's bytes (reuse), plus the metrics, region or parameters used; and
+* what the result depends on: the document's id, body and metadata (figures), every
+  corpus file's bytes (reuse), the passages and their jurisdictions (comparisons), the
+  texts (terms), plus the metrics, region or parameters used; and
 * the code version: the package version and the source of ``policydiff.core`` and of
   the store modules that derive them, so an edited rule never serves an old result.
 
-An entry is therefore never stale, only unused; a missing or unreadable cache just
+An entry is therefore never stale, only unused (the entries of another code version are
+dropped when a process first uses the cache); a missing or unreadable cache just
 means computing (and the result is the same either way: tests compare the bytes of a
 report built with and without the cache). ``POLICYDIFF_TOKEN_CACHE=0`` turns it off
 together with the token cache.
@@ -74,7 +77,16 @@ def active_cache() -> SqliteTokenCache | None:
     from policydiff.store.token_cache import SqliteTokenCache
 
     cache = segment.get_cache()
-    return cache if isinstance(cache, SqliteTokenCache) else None
+    if not isinstance(cache, SqliteTokenCache):
+        return None
+    if id(cache) not in _versioned:
+        _versioned.add(id(cache))
+        cache.derived_version(code_version())
+    return cache
+
+
+_versioned: set[int] = set()
+"""Caches whose entries of other code versions were dropped in this process."""
 
 
 def _key(kind: str, *parts: str | bytes) -> bytes:

@@ -204,6 +204,28 @@ class SqliteTokenCache:
             return None
         return None if row is None else bytes(row[0])
 
+    def derived_version(self, version: bytes) -> None:
+        """Drop derived results of another code version (they can never be asked for again).
+
+        Called once per process before the first derived lookup; keeps the file from
+        growing with every upgrade or edit of the code.
+        """
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            row = db.execute("SELECT value FROM meta WHERE name='derived'").fetchone()
+            if row is not None and bytes(row[0]) == version:
+                return
+            with self._lock, db:
+                db.execute("BEGIN IMMEDIATE")
+                row = db.execute("SELECT value FROM meta WHERE name='derived'").fetchone()
+                if row is None or bytes(row[0]) != version:
+                    db.execute("DELETE FROM derived")
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('derived', ?)", (version,))
+        except Exception:
+            pass
+
     def put_derived(self, items: dict[bytes, bytes]) -> None:
         """Store derived results now, in one transaction (same key, same bytes: two
         processes writing the same entry agree)."""
