@@ -148,7 +148,7 @@ def alignments_commit_fast(project: Project, rev: str | None = None) -> tuple[st
                                   stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
                  for args in (
                      ["rev-parse", "--show-toplevel", "--verify", "--end-of-options", start],
-                     ["rev-list", "--max-count=1", start, "--", str(folder)],
+                     ["rev-list", "--max-count=1", "--end-of-options", start, "--", str(folder)],
                      *([] if rev else [["status", "--porcelain=v1", "-z",
                                         "--untracked-files=all", "--", str(folder)]]))]
         outs = [proc.communicate()[0] for proc in procs]
