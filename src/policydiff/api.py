@@ -205,7 +205,8 @@ class PolicyProject:
         # the table, the progress and the summary).
         cache: dict[bool, list[Target]] = self.__dict__.setdefault("_targets_cache", {})
         if overrides not in cache:
-            cache[overrides] = load_targets(self.project, self.corpus, overrides=overrides)
+            cache[overrides] = load_targets(self.project, self.corpus, overrides=overrides,
+                                            metrics=self.metrics)
         wanted = set(docs) if docs else None
         return [t for t in cache[overrides] if (wanted is None or t.doc in wanted)
                 and (metric is None or t.metric == metric)

@@ -43,19 +43,21 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from policydiff.core.normalize import normalize, normalize_map, to_simplified
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from policydiff.core.document import Document
 
 HASH_BITS = 47
 """Fingerprints fit a 6-byte SQLite integer; 2^47 keeps chance collisions negligible."""
-_MASK = np.uint64((1 << HASH_BITS) - 1)
-_BASE = np.uint64(1_000_003)
-_MIX1 = np.uint64(0xFF51AFD7ED558CCD)
-_MIX2 = np.uint64(0xC4CEB9FE1A85EC53)
+# numpy is imported where it is used: a command that reads reuse from the cache
+# (``report``) never pays for it. The hash constants are plain ints until then.
+_MASK = (1 << HASH_BITS) - 1
+_BASE = 1_000_003
+_MIX1 = 0xFF51AFD7ED558CCD
+_MIX2 = 0xC4CEB9FE1A85EC53
 DIGITS = ord("#")
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -152,6 +154,7 @@ def content_keys(body: str) -> Keys:
     ``#``; punctuation and whitespace are dropped. Vectorised: a 30,000-character
     plan takes about a millisecond.
     """
+    import numpy as np
     simple = to_simplified(body)
     if len(simple) == len(body):
         cps = np.frombuffer(simple.encode("utf-32-le"), dtype=np.uint32).copy()
@@ -186,20 +189,22 @@ def content_keys(body: str) -> Keys:
 
 def shingle_hashes(codes: np.ndarray, ngram: int) -> np.ndarray:
     """Hash of every ``ngram``-character shingle (uint64, ``HASH_BITS`` bits), vectorised."""
+    import numpy as np
     count = codes.shape[0] - ngram + 1
     if count <= 0:
         return np.zeros(0, dtype=np.uint64)
+    base, mix1, mix2 = np.uint64(_BASE), np.uint64(_MIX1), np.uint64(_MIX2)
     c = codes.astype(np.uint64)
     h = np.zeros(count, dtype=np.uint64)
     for k in range(ngram):
-        h = h * _BASE + c[k:k + count]
+        h = h * base + c[k:k + count]
     # finaliser of MurmurHash3: spreads the polynomial hash so minima are uniform
     h ^= h >> np.uint64(33)
-    h *= _MIX1
+    h *= mix1
     h ^= h >> np.uint64(33)
-    h *= _MIX2
+    h *= mix2
     h ^= h >> np.uint64(33)
-    return h & _MASK
+    return h & np.uint64(_MASK)
 
 
 def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
@@ -207,6 +212,7 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
 
     Ties go to the leftmost minimum; a text shorter than one window keeps its minimum.
     """
+    import numpy as np
     if hashes.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
     if hashes.shape[0] <= window:
@@ -242,6 +248,7 @@ class Fingerprint:
     @cached_property
     def index_hashes(self) -> np.ndarray:
         """The distinct winnowed fingerprints: what the index stores for this document."""
+        import numpy as np
         return np.unique(self.hashes[self.positions])
 
     @cached_property
@@ -252,12 +259,14 @@ class Fingerprint:
     @cached_property
     def seed_set(self) -> np.ndarray:
         """Sorted distinct seed hashes, for a fast intersection with another document."""
+        import numpy as np
         h = np.sort(self.seed_hashes)
         return h[np.concatenate(([True], h[1:] != h[:-1]))] if h.size else h
 
     @cached_property
     def block_of(self) -> np.ndarray:
         """Paragraph (blank-line separated block) of every key: passages never cross one."""
+        import numpy as np
         breaks = np.array([m.start() for m in _BLANK_LINE.finditer(self.doc.body)],
                           dtype=np.int64)
         return np.searchsorted(breaks, self.keys.offsets, side="right")
@@ -277,6 +286,7 @@ def fingerprint(doc: ReuseDoc, params: ReuseParams) -> Fingerprint:
 
 def document_frequencies(index_hashes: Iterable[np.ndarray]) -> dict[int, int]:
     """How many documents hold each fingerprint (only those in two or more)."""
+    import numpy as np
     arrays = [a for a in index_hashes if a.size]
     if not arrays:
         return {}
@@ -287,6 +297,7 @@ def document_frequencies(index_hashes: Iterable[np.ndarray]) -> dict[int, int]:
 
 @lru_cache(maxsize=4)
 def _as_array(boilerplate: frozenset[int]) -> np.ndarray:
+    import numpy as np
     return np.array(sorted(boilerplate), dtype=np.uint64)
 
 
@@ -318,6 +329,7 @@ def candidate_pairs(index_hashes: Mapping[str, np.ndarray], order: Sequence[str]
     ``order`` is the corpus in date order. The in-memory twin of the index's SQL
     self-join and of the Dask job; all three return the same pairs.
     """
+    import numpy as np
     rank = {doc: i for i, doc in enumerate(order)}
     ids = [d for d in order if d in index_hashes]
     if not ids:
@@ -411,6 +423,7 @@ def _boilerplate_chars(fp: Fingerprint, boilerplate: frozenset[int], params: Reu
     Winnowing leaves at most ``window`` shingles between two fingerprints of one run, so
     gaps that short between boilerplate fingerprints are boilerplate too.
     """
+    import numpy as np
     mask = np.zeros(len(fp.keys), dtype=bool)
     if not boilerplate or not fp.positions.size:
         return mask
@@ -425,6 +438,7 @@ def _boilerplate_chars(fp: Fingerprint, boilerplate: frozenset[int], params: Reu
 
 def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     """``np.isin`` for a sorted set, by binary search (no re-sorting of either side)."""
+    import numpy as np
     at = np.minimum(np.searchsorted(sorted_set, values), sorted_set.shape[0] - 1)
     return sorted_set[at] == values
 
@@ -436,6 +450,7 @@ def _seeds(src: Fingerprint, tgt: Fingerprint, boilerplate: frozenset[int],
     Shingles that are mostly boilerplate, and shingles repeated too often within one
     document, seed nothing.
     """
+    import numpy as np
     k = params.seed
     hs, ht = src.seed_hashes, tgt.seed_hashes
     if not hs.size or not ht.size:

@@ -41,7 +41,7 @@ def is_content_word(word: str) -> bool:
 
 def text_length(text: str) -> int:
     """Characters that count for a rate: everything but whitespace."""
-    return sum(1 for c in text if not c.isspace())
+    return len("".join(text.split()))  # split() and isspace() agree on whitespace; in C
 
 
 @lru_cache(maxsize=512)

@@ -36,7 +36,6 @@ from policydiff.core.summary import (
     AlignmentFacts,
     Comparison,
     Statement,
-    compare_passages,
     document_statements,
     figure_anchor,
     new_words_anchor,
@@ -46,6 +45,7 @@ from policydiff.core.summary import (
 from policydiff.core.targets import TargetRow
 from policydiff.core.terms import TermSeries, first_seen, terms_over_time
 from policydiff.render.diff import md_escape, md_escape_inline, ops_markdown
+from policydiff.store.derived import compare_passages_cached
 
 if TYPE_CHECKING:
     from policydiff.api import PolicyProject
@@ -215,7 +215,7 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
         sections_ = []
         for al in project.alignments(theme.id, status):
             passages = project.passages(al, doc_ids)
-            comparisons = compare_passages(passages, place, lvl)
+            comparisons = compare_passages_cached(passages, place, lvl)
             sections_.append(AlignmentSection(al.id, al.label, al.status, al.note, passages,
                                               comparisons))
             theme_passages.setdefault(theme.id, []).extend(passages)
@@ -246,13 +246,13 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
     configured = watch_terms(project)
     if "terms" in chosen or "summary" in chosen:
         exclude = {p for p in places.values() if p}
-        report.terms = [t for t in terms_over_time(texts, configured or None)
+        report.terms = [t for t in _terms_over_time(texts, configured)
                         if configured or not any(t.term in p for p in exclude)]
         report.terms_configured = bool(configured)
     report.coverage = coverage(list(theme_passages), theme_passages, documents)
     if "summary" in chosen:
         order = {d: i for i, d in enumerate(doc_ids)}
-        new = dict(zip(doc_ids, first_seen(texts), strict=True))
+        new = dict(zip(doc_ids, _first_seen(texts), strict=True))
         for d in documents:
             sentences = d.sentences()
             report.new_words[d.id] = [
@@ -284,14 +284,37 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
     return report
 
 
+def _terms_over_time(texts: list[str], configured: list[str]) -> list[TermSeries]:
+    """:func:`terms_over_time`, kept between runs (segmenting every document costs ~0.1 s)."""
+    from policydiff.store.derived import cached_json
+
+    return cached_json(
+        "terms", ["\0".join(configured), *texts],
+        lambda: terms_over_time(texts, configured or None),
+        lambda series: [[t.term, list(t.rates), list(t.counts), t.trend] for t in series],
+        lambda data: [TermSeries(str(term), tuple(float(r) for r in rates),
+                                 tuple(int(c) for c in counts), str(trend))
+                      for term, rates, counts, trend in data])
+
+
+def _first_seen(texts: list[str]) -> list[list[tuple[str, int]]]:
+    """:func:`first_seen`, kept between runs like :func:`_terms_over_time`."""
+    from policydiff.store.derived import cached_json
+
+    return cached_json(
+        "first-seen", texts, lambda: first_seen(texts),
+        lambda rows: [[[w, n] for w, n in row] for row in rows],
+        lambda data: [[(str(w), int(n)) for w, n in row] for row in data])
+
+
 def provenance(project: PolicyProject, documents: list[Document]) -> dict[str, Any]:
     """Alignments commit (and dirtiness), corpus hashes, tool version."""
     rev = project.rev
     info: dict[str, Any] = {"version": __version__, "commit": None, "dirty": None, "rev": rev}
     try:
-        from policydiff.store.gitstore import alignments_commit
+        from policydiff.store.gitstore import alignments_commit_fast
 
-        commit, dirty = alignments_commit(project.project, rev)
+        commit, dirty = alignments_commit_fast(project.project, rev)
         info["commit"], info["dirty"] = commit, dirty
     except PolicydiffError as exc:  # no git repo: the report still says so
         info["git_error"] = exc.message.splitlines()[0] if exc.message else type(exc).__name__

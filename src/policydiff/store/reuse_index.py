@@ -28,8 +28,6 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from policydiff.core.errors import InputError, PolicydiffError
 from policydiff.core.reuse import (
     Candidate,
@@ -149,6 +147,8 @@ class ReuseIndex:
         Its postings wait in ``pending`` until the next query merges them. With
         ``commit=False`` the caller commits (:func:`sync` batches many documents).
         """
+        import numpy as np
+
         fp = fp or fingerprint(doc, self.params)
         hashes = fp.index_hashes.astype(np.int64)
         sections = json.dumps([[sid, start] for sid, start in doc.sections],
@@ -172,6 +172,8 @@ class ReuseIndex:
         row = self.db.execute("SELECT doc, hashes FROM docs WHERE id=?", (doc_id,)).fetchone()
         if row is None:
             return
+        import numpy as np
+
         key, blob = row
         old = np.frombuffer(blob, dtype=np.int64).tolist()
         self.db.executemany("DELETE FROM postings WHERE h=? AND doc=?", ((h, key) for h in old))
@@ -226,6 +228,8 @@ class ReuseIndex:
         The self-join runs only over fingerprints in two or more documents and below the
         boilerplate limit, found by one ordered scan; Python sees the pairs, not postings.
         """
+        import numpy as np
+
         self.merge()
         limit = self.params.boilerplate_limit(len(self))
         rank = {doc_id: i for i, doc_id in enumerate(self.order())}
@@ -272,11 +276,13 @@ def corpus_files(project: Project) -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.md")) if p.name.lower() != "readme.md"}
 
 
-def sync(index: ReuseIndex, files: dict[str, Path], batch: int = 200) -> SyncStats:
+def sync(index: ReuseIndex, files: dict[str, Path], shas: dict[str, str] | None = None,
+         batch: int = 200) -> SyncStats:
     """Bring the index in line with the corpus files: re-index only changed documents.
 
     Changes are committed every ``batch`` documents, so an interrupted first build keeps
-    what it has done and the next run carries on from there.
+    what it has done and the next run carries on from there. ``shas``: the files' SHA-256
+    when the caller has them already.
     """
     stats = SyncStats()
     known = index.shas()
@@ -285,7 +291,7 @@ def sync(index: ReuseIndex, files: dict[str, Path], batch: int = 200) -> SyncSta
         stats.removed += 1
     todo = []
     for doc_id, path in files.items():
-        sha = file_sha(path)
+        sha = shas[doc_id] if shas and doc_id in shas else file_sha(path)
         if known.get(doc_id) == sha:
             stats.kept += 1
         else:
@@ -335,14 +341,28 @@ def index_loader(index: ReuseIndex, files: dict[str, Path]):
 
 def find_project_reuse(project: Project, params: ReuseParams | None = None, *,
                        target: str | None = None) -> tuple[ReuseResult, SyncStats]:
-    """Reuse across a project's corpus through its index (synced first)."""
+    """Reuse across a project's corpus through its index (synced first).
+
+    The result itself is kept in the project's derived cache (:mod:`policydiff.store.derived`)
+    under a hash of every corpus file and the parameters: an unchanged corpus is neither
+    re-indexed nor re-aligned (nor is numpy imported; the stats then count every document
+    as unchanged). A missing index (``reuse --rebuild``) always means a search.
+    """
+    from policydiff.store import derived
+
     params = params or ReuseParams()
     files = corpus_files(project)
     if target is not None and target not in files:
         raise InputError(f"unknown document {target!r} (known: {', '.join(files) or 'none'})")
+    shas = {doc_id: file_sha(path) for doc_id, path in files.items()}
+    key = derived.reuse_key(shas, params, target)
+    cached = derived.load_reuse(key) if index_path(project).exists() else None
+    if cached is not None:
+        return cached, SyncStats(kept=len(files))
     with ReuseIndex.for_project(project, params) as index:
-        stats = sync(index, files)
+        stats = sync(index, files, shas)
         result = reuse_from_index(index, index_loader(index, files), target=target)
+    derived.store_reuse(key, result)
     return result, stats
 
 

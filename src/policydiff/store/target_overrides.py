@@ -21,9 +21,9 @@ from policydiff.core.targets import (
     Target,
     _added_target,
     apply_overrides,
-    extract_targets,
 )
 from policydiff.store.corpus import load_corpus
+from policydiff.store.derived import extract_targets_cached as extract_targets
 from policydiff.store.metrics_file import check_metrics, load_metrics
 from policydiff.store.project import load_project_info, project_relative
 
@@ -36,10 +36,13 @@ _FLAG_FIELDS = {"drop", "add", "note"}
 
 
 def load_targets(project: Any, corpus: Any | None = None, docs: Sequence[str] | None = None,
-                 overrides: bool = True) -> list[Target]:
-    """The project's figures with reviewers' overrides applied (the CLI's view)."""
+                 overrides: bool = True, metrics: MetricSet | None = None) -> list[Target]:
+    """The project's figures with reviewers' overrides applied (the CLI's view).
+
+    ``metrics``: the project's metrics when the caller has read them already.
+    """
     corpus = corpus if corpus is not None else load_corpus(project)
-    metrics = load_metrics(project)
+    metrics = metrics if metrics is not None else load_metrics(project)
     targets = extract_targets(corpus, metrics, region=_region(project))
     if overrides:
         entries, problems = read_overrides(project, corpus, metrics, targets)

@@ -14,6 +14,10 @@ dictionaries' fingerprint; when the fingerprint changes the old entries are
 dropped so the file does not grow with stale cuts. Anything going wrong (read-only
 folder, a corrupt file, a locked database) degrades to "no cache": the file is
 rebuilt when it is corrupt, and segmentation never fails because of the cache.
+
+The same file keeps a ``derived`` table: results computed from content alone (the
+figures of a document, the reuse of a corpus), keyed by a hash of that content and
+of the code that derives them (:mod:`policydiff.store.derived`).
 """
 
 from __future__ import annotations
@@ -71,6 +75,8 @@ class SqliteTokenCache:
                 db.execute("CREATE TABLE IF NOT EXISTS cuts (k BLOB PRIMARY KEY, v BLOB NOT NULL)"
                            " WITHOUT ROWID")
                 db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
+                db.execute("CREATE TABLE IF NOT EXISTS derived (k BLOB PRIMARY KEY, "
+                           "v BLOB NOT NULL) WITHOUT ROWID")
                 fp = fingerprint()
                 row = db.execute("SELECT value FROM meta WHERE name='fingerprint'").fetchone()
                 if row is None or bytes(row[0]) != fp:
@@ -82,6 +88,7 @@ class SqliteTokenCache:
                             "SELECT value FROM meta WHERE name='fingerprint'").fetchone()
                         if row is None or bytes(row[0]) != fp:
                             db.execute("DELETE FROM cuts")
+                            db.execute("DELETE FROM derived")  # may rest on the old cuts
                             db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)",
                                        (fp,))
                 self._db = db
@@ -176,6 +183,62 @@ class SqliteTokenCache:
             with self._lock, db:
                 db.execute("BEGIN")
                 db.executemany("INSERT OR IGNORE INTO cuts VALUES (?, ?)", items)
+        except Exception:
+            pass
+
+    # -- derived results ----------------------------------------------------------
+
+    def get_derived(self, key: bytes) -> bytes | None:
+        """A derived result (figures of a document, reuse of a corpus) stored under ``key``.
+
+        Keys are content hashes that include the code version (:mod:`policydiff.store.derived`),
+        so an entry is never stale, only unused.
+        """
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            with self._lock:
+                row = db.execute("SELECT v FROM derived WHERE k=?", (key,)).fetchone()
+        except Exception:
+            return None
+        return None if row is None else bytes(row[0])
+
+    def derived_version(self, version: bytes) -> None:
+        """Drop derived results of another code version (they can never be asked for again).
+
+        Called once per process before the first derived lookup; keeps the file from
+        growing with every upgrade or edit of the code.
+        """
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            row = db.execute("SELECT value FROM meta WHERE name='derived'").fetchone()
+            if row is not None and bytes(row[0]) == version:
+                return
+            with self._lock, db:
+                db.execute("BEGIN IMMEDIATE")
+                row = db.execute("SELECT value FROM meta WHERE name='derived'").fetchone()
+                if row is None or bytes(row[0]) != version:
+                    db.execute("DELETE FROM derived")
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('derived', ?)", (version,))
+        except Exception:
+            pass
+
+    def put_derived(self, items: dict[bytes, bytes]) -> None:
+        """Store derived results now, in one transaction (same key, same bytes: two
+        processes writing the same entry agree)."""
+        if not items:
+            return
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            with self._lock, db:
+                db.execute("BEGIN")
+                db.executemany("INSERT OR REPLACE INTO derived VALUES (?, ?)",
+                               list(items.items()))
         except Exception:
             pass
 
