@@ -52,3 +52,84 @@ async def test_status_names_the_section_of_every_match(project_dir: Path) -> Non
             assert view.scroll_y <= block.virtual_region.bottom
             await pilot.press("n")
             await settle(pilot)
+
+
+async def open_doc(app, pilot, doc_id: str) -> DocumentView:
+    from policydiff.tui.messages import OpenReader
+
+    await pilot.press("4")
+    await settle(pilot)
+    app.screen.post_message(OpenReader(doc_id))
+    await settle(pilot)
+    view = app.screen.query_one(DocumentView)
+    assert view.doc.id == doc_id
+    return view
+
+
+async def goto(pilot, ref: str) -> None:
+    await pilot.press("colon")
+    await pilot.pause()
+    await pilot.press(*ref, "enter")
+    await settle(pilot)
+
+
+def heading_is_highlighted(view: DocumentView, section: str) -> bool:
+    from policydiff.tui.widgets.document_view import TARGET_STYLE
+
+    block = view.block(section)
+    spans = [sp for sp in block.content.spans if str(sp.style) == TARGET_STYLE]
+    return bool(spans) and spans[0].start <= len("#" * 4) + 1
+
+
+@sync
+async def test_colon_goes_to_a_section_by_its_id(tmp_path: Path) -> None:
+    from tui_project import make_docs_project
+
+    root = make_docs_project(tmp_path / "proj")
+    app = app_for(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = await open_doc(app, pilot, "2021-14th-plan")
+        await goto(pilot, "3.3")
+        assert app.screen.section == "3.3" and view.target == "3.3"
+        assert "2021-14th-plan § 3.3 " in status(app)
+        assert app.screen.query_one(Outline).cursor_node.data == ("2021-14th-plan", "3.3")
+        block = view.block("3.3")
+        assert view.scroll_y == min(block.virtual_region.y, view.max_scroll_y) > 0
+        assert heading_is_highlighted(view, "3.3")
+        await goto(pilot, "4.2.1")
+        assert app.screen.section == "4.2.1" and heading_is_highlighted(view, "4.2.1")
+        assert not heading_is_highlighted(view, "3.3")  # one highlighted heading at a time
+        # An unknown id: one line says so, nothing moves.
+        before = (view.scroll_y, app.screen.section, view.target)
+        await goto(pilot, "第十二条")
+        assert (view.scroll_y, app.screen.section, view.target) == before
+        notes = [n.message for n in app._notifications]
+        assert any("no section “第十二条”" in m and "\n" not in m for m in notes)
+        # A regulation: its articles and chapters by the numbering it prints.
+        view = await open_doc(app, pilot, "ai-reg-final")
+        for ref, section in (("第十二条", "a12"), ("十二", "a12"), ("第三章", "ch3"),
+                             ("a7", "a7")):
+            await goto(pilot, ref)
+            assert app.screen.section == section, ref
+            assert view.target == section and heading_is_highlighted(view, section)
+        # A press report without headings: p7, its first sentence highlighted.
+        view = await open_doc(app, pilot, "2022-lingang-plan")
+        await goto(pilot, "p7")
+        assert app.screen.section == "p7" and "§ p7 " in status(app)
+        assert any(str(sp.style) == "bold reverse cyan" for sp in view.block("p7").content.spans)
+        await pilot.press("colon", "escape")  # escape: nothing happens
+        await settle(pilot)
+        assert app.screen.section == "p7"
+
+
+def test_help_lists_go_to_section() -> None:
+    from rich.console import Console
+
+    from policydiff.tui.screens.help import help_table
+
+    console = Console(width=160, record=True, file=__import__("io").StringIO())
+    console.print(help_table())
+    text = console.export_text()
+    line = next(line for line in text.splitlines() if "Go to section" in line)
+    assert " : " in line and "第十二条" in line and "g alone is top" in line
