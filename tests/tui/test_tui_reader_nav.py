@@ -133,3 +133,47 @@ def test_help_lists_go_to_section() -> None:
     text = console.export_text()
     line = next(line for line in text.splitlines() if "Go to section" in line)
     assert " : " in line and "第十二条" in line and "g alone is top" in line
+
+
+# --- the new-alignment dialog starts on the theme the analyst is looking at -------------
+
+
+async def pick_and_align(app, pilot, query: str, label: str) -> str:
+    """In the Reader: search ``query``, pick the first hit's sentence, A, label, ctrl+s."""
+    await pilot.press("slash", *query, "enter", "enter")
+    await settle(pilot)
+    assert app.current_mode == "reader"
+    await pilot.press("p", "A")
+    await pilot.pause()
+    await pilot.press(*label, "ctrl+s")
+    await settle(pilot)
+    added = app.added[-1][0]
+    return app.workspace.alignment(added).theme
+
+
+@sync
+async def test_new_alignment_preselects_the_theme_row_in_view(project_dir: Path) -> None:
+    from policydiff.tui.widgets.alignment_tree import AlignmentTree
+
+    app = app_for(project_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.selected_alignment == "targets-scale"
+        await pilot.press("down")  # the talent theme's header row
+        await settle(pilot)
+        assert app.screen.query_one(AlignmentTree).cursor_node.data == ("theme", "talent")
+        assert await pick_and_align(app, pilot, "人才", "Talent one") == "talent"
+
+
+@sync
+async def test_new_alignment_preselects_the_current_alignments_theme(project_dir: Path) -> None:
+    app = app_for(project_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")  # talent-hub
+        await settle(pilot)
+        assert app.selected_alignment == "talent-hub"
+        await pilot.press("1", "up", "up")  # back to targets-scale: its theme wins now
+        await settle(pilot)
+        assert app.selected_alignment == "targets-scale"
+        assert await pick_and_align(app, pilot, "人才", "Targets one") == "targets"

@@ -369,7 +369,6 @@ class ReaderScreen(AlignmentScreen):
             self.notify("The store has no themes: add one to alignments/themes.yaml.",
                         severity="error")
             return
-        current = ws.alignment(self.app.selected_alignment or "")
         listing = [f"{doc} {ws.corpus.get(doc).body[a:b][:40]}…"
                    for doc, (a, b) in self.picks.items()]
 
@@ -389,8 +388,7 @@ class ReaderScreen(AlignmentScreen):
             self.app.selected_alignment = new_id
             self.notify(f"added {new_id} to {path} ({len(passages)} passages)   c: commit")
 
-        self.app.push_screen(NewAlignmentDialog(themes, current.theme if current else None,
-                                                listing), done)
+        self.app.push_screen(NewAlignmentDialog(themes, self.app.theme_in_view, listing), done)
 
 
 def _examples(sections: list) -> list[str]:
