@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def test_ticks_are_few_round_and_cover_the_figures(a: float, b: float, most: int
     assert 2 <= len(ticks) <= most
     assert ticks[0] <= min(a, b) + 1e-6 * max(1, abs(a), abs(b))
     assert ticks[-1] >= max(a, b) - 1e-6 * max(1, abs(a), abs(b))
-    steps = {round(y - x, 6) for x, y in zip(ticks, ticks[1:], strict=False)}
+    steps = {round(y - x, 6) for x, y in itertools.pairwise(ticks)}
     assert len(steps) == 1 and is_round(next(iter(steps)))
 
 

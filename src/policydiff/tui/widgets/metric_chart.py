@@ -55,7 +55,7 @@ def chart_points(figures: Sequence[Any], dates: Mapping[str, str],
 
 
 def nice_ticks(low: float, high: float, most: int = 5) -> list[float]:
-    """At most ``most`` (at least 3) round values (steps of 1, 2, 2.5 or 5 × 10ⁿ) covering low..high.
+    """At most ``most`` (at least 3) round values (steps of 1, 2, 2.5, 5 × 10ⁿ) over low..high.
 
     plotext divides the span evenly (500.0, 1666.7, 2250.0 … at 80×24): a reader wants
     0, 1000, 2000 … to read a figure off the axis.
