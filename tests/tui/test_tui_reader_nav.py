@@ -177,3 +177,30 @@ async def test_new_alignment_preselects_the_current_alignments_theme(project_dir
         await settle(pilot)
         assert app.selected_alignment == "targets-scale"
         assert await pick_and_align(app, pilot, "人才", "Targets one") == "targets"
+
+
+@sync
+async def test_a_second_pick_in_one_document_says_it_widened(project_dir: Path) -> None:
+    app = app_for(project_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"算力", "enter", "enter")  # 2021 plan, § 2.2
+        await settle(pilot)
+        await pilot.press("p")
+        first = app.screen.picks["2021-14th-plan"]
+        for _ in range(3):  # 4.2.2, further on in the same document
+            await pilot.press("n")
+            await settle(pilot, 1)
+        assert app.screen.section == "4.2.2"
+        await pilot.press("p")
+        await settle(pilot)
+        wide = app.screen.picks["2021-14th-plan"]
+        assert wide[0] == first[0] and wide[1] > first[1]
+        notes = [n for n in app._notifications if n.title == "Pick widened"]
+        assert len(notes) == 1
+        message = notes[0].message
+        assert "§ 2.2 to § 4.2.2" in message and f"({wide[1] - wide[0]} characters" in message
+        assert "P clears" in message
+        await pilot.press("p")  # the same sentence again: nothing widens, nothing said
+        await settle(pilot)
+        assert len([n for n in app._notifications if n.title == "Pick widened"]) == 1

@@ -346,11 +346,27 @@ class ReaderScreen(AlignmentScreen):
         doc_id = view.doc.id
         if doc_id in self.picks:  # a second pick in one document: the range between
             old = self.picks[doc_id]
-            picked = (min(old[0], picked[0]), max(old[1], picked[1]))
+            wide = (min(old[0], picked[0]), max(old[1], picked[1]))
+            if wide != old and wide != picked:
+                self._say_widened(view.doc, old, picked, wide)
+            picked = wide
         self.picks[doc_id] = picked
         view.set_picked(picked)
         self.refresh_bindings()
         self._status()
+
+    def _say_widened(self, doc, old: tuple[int, int], new: tuple[int, int],
+                     wide: tuple[int, int]) -> None:
+        """A second pick in one document takes everything between the two: say so, with
+        the sections and size of the range, so a widened member is never a surprise."""
+        first = doc.section_at(wide[0]).id
+        last = doc.section_at(max(wide[0], wide[1] - 1)).id
+        where = f"§ {first}" if first == last else f"§ {first} to § {last}"
+        between = max(0, max(old[0], new[0]) - min(old[1], new[1]))
+        gap = f", with {between} characters between the two picks" if between else ""
+        self.notify(f"{doc.id}: one passage per document, so the pick now runs over {where} "
+                    f"({wide[1] - wide[0]} characters{gap}). P clears the picks.",
+                    title="Pick widened", severity="warning", timeout=8)
 
     def action_clear_picks(self) -> None:
         self.picks.clear()
