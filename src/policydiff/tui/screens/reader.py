@@ -35,7 +35,7 @@ class ReaderScreen(AlignmentScreen):
         Binding("left_square_bracket", "passage(-1)", "Prev passage", key_display="["),
         Binding("n", "hit(1)", "Next match", tooltip="After a search (/)"),
         Binding("N", "hit(-1)", "Prev match", show=False),
-        Binding("colon", "goto_section", "Go to section", key_display=":",
+        Binding("colon", "goto_section", "Go to section", key_display=":", show=False,
                 tooltip="Type its id as the document shows it: 3.3, 4.2.1, 第十二条, 十二, "
                         "第三章, p7, h4 (g alone is top)"),
         Binding("t", "goto_alignment", "Its alignment"),
