@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from policydiff.core.reuse import ReuseResult
     from policydiff.core.targets import Target, TargetRow
     from policydiff.render.report import Report
+    from policydiff.store.alignments import AlignmentStore
     from policydiff.store.snapshot import AlignmentSnapshot
 
 
@@ -68,12 +69,16 @@ class PolicyProject:
 
     Loading is lazy: the corpus is read on first use, the store on first use of
     anything about alignments. ``rev`` reads the alignments as of a git revision
-    (the corpus is always the working tree's).
+    (the corpus is always the working tree's). ``strict=False`` skips a broken
+    alignment file and lists it in ``store.problems`` instead of raising — for a view
+    that must keep working while a file is being edited (the TUI).
     """
 
-    def __init__(self, project: Project, *, rev: str | None = None, corpus: Corpus | None = None):
+    def __init__(self, project: Project, *, rev: str | None = None, corpus: Corpus | None = None,
+                 strict: bool = True):
         self.project = project
         self.rev = rev
+        self.strict = strict
         if corpus is not None:
             self.__dict__["corpus"] = corpus
 
@@ -113,10 +118,25 @@ class PolicyProject:
         if self.rev:
             from policydiff.store.gitstore import load_store_at
 
-            return load_store_at(self.project, self.rev)
+            return load_store_at(self.project, self.rev, strict=self.strict)
         from policydiff.store.snapshot import load_snapshot
 
-        return load_snapshot(self.project)
+        return load_snapshot(self.project, strict=self.strict)
+
+    def reload_store(self) -> AlignmentSnapshot:
+        """Read the alignments again (the files changed on disk); returns the new store."""
+        self.__dict__.pop("store", None)
+        return self.store
+
+    def editor(self) -> AlignmentStore:
+        """The alignments for editing (the TUI's review keys and new alignments): the
+        snapshot made an editor in place, nothing read again, and the project's store
+        from then on. A git revision's store refuses edits with one clear error."""
+        from policydiff.store.alignments import as_editor
+
+        editor = as_editor(self.store)
+        self.__dict__["store"] = editor
+        return editor
 
     def themes(self) -> list[Theme]:
         return list(self.store.themes())
@@ -281,18 +301,19 @@ class PolicyProject:
 
 
 def open_project(root: str | Path | None = None, *, rev: str | None = None,
-                 token_cache: bool = True) -> PolicyProject:
+                 token_cache: bool = True, strict: bool = True) -> PolicyProject:
     """The project at ``root`` (or found from ``$POLICYDIFF_ROOT`` / the cwd).
 
     ``token_cache`` reuses word segmentation across runs (``.policydiff/`` in the project,
-    ignored by git), as the CLI does.
+    ignored by git), as the CLI does. ``strict=False``: a broken alignment file is
+    skipped and listed in ``store.problems`` rather than raised (see PolicyProject).
     """
     project = find_project(root)
     if token_cache:
         from policydiff.store import token_cache as cache
 
         cache.install(project.root)
-    return PolicyProject(project, rev=rev)
+    return PolicyProject(project, rev=rev, strict=strict)
 
 
 def require(condition: bool, message: str) -> None:

@@ -176,6 +176,9 @@ class PolicydiffApp(App[None]):
         """This session's uncommitted review writes, oldest first: ``u`` undoes the last."""
         self.added: list[tuple[str, str]] = []
         """Alignments created this session and not yet committed: (id, label)."""
+        self.theme_in_view: str | None = None
+        """The theme the analyst looked at last: a theme's header row in Themes, else the
+        current alignment's theme. A new alignment's dialog starts on it."""
         self._came_from: list[str] = []
 
     def on_mount(self) -> None:
@@ -367,6 +370,11 @@ class PolicydiffApp(App[None]):
                         severity="error", timeout=8)
             return
         self.notify(f"{out.what} → {path.relative_to(root)}", title="Exported", timeout=6)
+
+    def watch_selected_alignment(self, alignment_id: str | None) -> None:
+        al = self.workspace.alignment(alignment_id) if alignment_id and self.workspace else None
+        if al is not None:
+            self.theme_in_view = al.theme
 
     def select_alignment(self, alignment_id: str, mode: str | None = None) -> None:
         self.selected_alignment = alignment_id

@@ -119,13 +119,13 @@ class Workspace:
         so in the banner, rather than dropping the broken file's alignments from view.
         Writes to the broken file are refused by the store meanwhile.
         """
-        from policydiff.store.alignments import load_store
-
         try:
-            store = load_store(self.project, strict=False)  # broken files skipped, listed
+            self.api.reload_store()  # lenient: broken files skipped, listed
+            store = self.api.editor()  # review keys and new alignments write through it
         except PolicydiffError as exc:
             if keep_last_good and self.store is not None:
                 self.store_problems = [self._describe(exc), LAST_GOOD]
+                self.api.store = self.store
                 return
             self._passages.clear()
             self.store = None
@@ -137,6 +137,7 @@ class Workspace:
             was_broken = {p.path for p in self._file_problems(self.store)}
             if {p.path for p in errors} - was_broken:  # a file that was fine broke
                 self.store_problems = [*problems, LAST_GOOD]
+                self.api.store = self.store
                 return
         self._passages.clear()
         self.store = store
@@ -265,9 +266,19 @@ class Workspace:
                 out.append((x.id, y.id))
         return out
 
+    def _refuse_if_broken(self, rel: str) -> None:
+        """Refuse, before the store is asked, to write a file that broke on disk while the
+        last good alignments are shown: the store would refuse too, but only after
+        re-reading the file, and the alignments shown would then vanish from view."""
+        if LAST_GOOD in self.store_problems and any(
+                line.startswith(f"{rel}:") for line in self.store_problems):
+            raise StoreError(f"{rel} changed on disk and does not load: fix it first "
+                             "(nothing written)")
+
     def _write(self, alignment_id: str, field: str, value: str) -> Edit:
         """Set ``field`` through the store (as the CLI does); what to undo it with."""
         al = self.store.get(alignment_id)
+        self._refuse_if_broken(al.file)
         path = self.project.root / al.file
         before = path.read_text(encoding="utf-8")
         old = al.status if field == "status" else (al.note or "")
@@ -300,6 +311,7 @@ class Workspace:
         if self.store is None:
             raise StoreError(self.store_problems[0] if self.store_problems else "no store")
         self.store.theme(theme)
+        self._refuse_if_broken(self._rel(self.store.path_for(theme)))
         order = {doc_id: i for i, doc_id in enumerate(self.corpus.ids)}
         members = []
         for doc_id, start, end in sorted(passages, key=lambda p: (order.get(p[0], 0), p[1])):
@@ -377,22 +389,28 @@ class Workspace:
 
     # ------------------------------------------------------------------ targets, search
 
-    def _api(self) -> PolicyProject:
-        """The façade on this session's corpus (made again when the corpus is reloaded)."""
+    @property
+    def api(self) -> PolicyProject:
+        """The façade on this session's corpus and store, lenient (a broken alignment file
+        is a problem, not an error). Made again when the corpus is reloaded; it always
+        serves the store this workspace shows (the last good one after a broken save)."""
         from policydiff.api import PolicyProject
 
         api = self.__dict__.get("_api_project")
         if api is None or api.corpus is not self.corpus:
-            api = self.__dict__["_api_project"] = PolicyProject(self.project, corpus=self.corpus)
+            api = PolicyProject(self.project, corpus=self.corpus, strict=False)
+            if self.store is not None:
+                api.store = self.store
+            self.__dict__["_api_project"] = api
         return api
 
     def targets(self) -> list[TargetRow]:
         """The targets table (every distinct figure, overrides applied), as the CLI shows it."""
-        return self._api().targets_table()
+        return self.api.targets_table()
 
     def progress(self) -> list[Progress]:
         """Each target with a deadline and its verdict (met, not met, not comparable …)."""
-        return self._api().progress()
+        return self.api.progress()
 
     def search(self, query: str, limit: int | None = None, context: int = 30) -> list[SearchHit]:
         """Every occurrence of ``query`` (case-insensitive) in the corpus bodies, date order.

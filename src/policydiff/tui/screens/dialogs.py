@@ -272,3 +272,33 @@ class DocumentPicker(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class GotoSection(ModalScreen[str | None]):
+    """A one-line prompt at the bottom (like vi's ``:``) for a section id as the document
+    shows it: 3.3, 第十二条, 十二, p7. Enter goes there, escape does nothing."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, doc_id: str, examples: Sequence[str]):
+        super().__init__()
+        self.doc_id = doc_id
+        self.examples = list(examples)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="goto-dialog"):
+            hint = " · ".join(self.examples) or "3.3 · 第十二条 · p7"
+            yield Label(Text.assemble(("Go to section of ", "bold"), (self.doc_id, "bold cyan"),
+                                      (f"   e.g. {hint}", "dim")))
+            yield Input(placeholder="section id or numbering, then enter (esc: cancel)",
+                        id="goto-input")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -54,6 +54,7 @@ def help_table() -> Table:
     from policydiff.tui.screens.dialogs import (
         CommitDialog,
         ConfirmQuit,
+        GotoSection,
         NewAlignmentDialog,
         NoteDialog,
     )
@@ -76,7 +77,9 @@ def help_table() -> Table:
                                   Binding("enter", "", "Commit")]),
                ("quit question", bindings_of(ConfirmQuit, own=True)),
                ("review queue (5, w)", bindings_of(QueueScreen, own=True)),
-               ("new alignment (4, A)", bindings_of(NewAlignmentDialog, own=True))]
+               ("new alignment (4, A)", bindings_of(NewAlignmentDialog, own=True)),
+               ("go to section (4, :)", [Binding("enter", "", "Go there"),
+                                         *bindings_of(GotoSection, own=True)])]
     for name, bindings in groups:
         first = True
         for b in bindings:

@@ -4,7 +4,8 @@
 cursor is; t jumps from the current passage to its alignment (Themes), whose passage
 list jumps back here. The current passage is the app's current alignment, and the
 review keys act on it. After a search, n and N step through the matches. m marks a
-section and d diffs the marked section against the current one.
+section and d diffs the marked section against the current one. ``:`` asks for a
+section id as the document shows it (3.3, 第十二条, 十二, p7) and goes there.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class ReaderScreen(AlignmentScreen):
         Binding("left_square_bracket", "passage(-1)", "Prev passage", key_display="["),
         Binding("n", "hit(1)", "Next match", tooltip="After a search (/)"),
         Binding("N", "hit(-1)", "Prev match", show=False),
+        Binding("colon", "goto_section", "Go to section", key_display=":", show=False,
+                tooltip="Type its id as the document shows it: 3.3, 4.2.1, 第十二条, 十二, "
+                        "第三章, p7, h4 (g alone is top)"),
         Binding("t", "goto_alignment", "Its alignment"),
         Binding("p", "pick", "Pick passage",
                 tooltip="The sentence at the match (again: extend), else the section"),
@@ -177,7 +181,9 @@ class ReaderScreen(AlignmentScreen):
         await self.open(event.doc)
         self.section = event.section
         self._from_cursor = True
-        self.query_one(DocumentView).scroll_to_section(event.section)
+        view = self.query_one(DocumentView)
+        view.set_target(None)
+        view.scroll_to_section(event.section)
         self._status()
 
     def _set_current(self, span: Span | None) -> None:
@@ -252,6 +258,41 @@ class ReaderScreen(AlignmentScreen):
         self._from_cursor = False
         self._status()
 
+    def action_goto_section(self) -> None:
+        """Ask for a section id (``:``) and go to it, its heading highlighted."""
+        from policydiff.tui.screens.dialogs import GotoSection
+
+        doc = self.query_one(DocumentView).doc
+        if doc is None:
+            return
+        examples = _examples(doc.sections)
+        def done(ref: str | None) -> None:
+            if ref:
+                self.goto_section(ref)
+
+        self.app.push_screen(GotoSection(doc.id, examples), done)
+
+    def goto_section(self, ref: str) -> bool:
+        """Scroll to the section ``ref`` names and highlight its heading; an unknown one
+        says so in one line and nothing moves."""
+        from policydiff.core.sectionref import find_section
+
+        view = self.query_one(DocumentView)
+        if view.doc is None:
+            return False
+        section = find_section(view.doc, ref)
+        if section is None:
+            self.notify(f"{view.doc.id} has no section “{ref}” (e.g. "
+                        f"{', '.join(_examples(view.doc.sections))})", severity="warning")
+            return False
+        self.section = section.id
+        self._from_cursor = True
+        view.set_target(section.id)
+        view.scroll_to_section(section.id)
+        self.query_one(Outline).focus_ref(view.doc.id, section.id)
+        self._status()
+        return True
+
     def action_goto_alignment(self) -> None:
         view = self.query_one(DocumentView)
         if view.current is None:
@@ -305,11 +346,27 @@ class ReaderScreen(AlignmentScreen):
         doc_id = view.doc.id
         if doc_id in self.picks:  # a second pick in one document: the range between
             old = self.picks[doc_id]
-            picked = (min(old[0], picked[0]), max(old[1], picked[1]))
+            wide = (min(old[0], picked[0]), max(old[1], picked[1]))
+            if wide != old and wide != picked:
+                self._say_widened(view.doc, old, picked, wide)
+            picked = wide
         self.picks[doc_id] = picked
         view.set_picked(picked)
         self.refresh_bindings()
         self._status()
+
+    def _say_widened(self, doc, old: tuple[int, int], new: tuple[int, int],
+                     wide: tuple[int, int]) -> None:
+        """A second pick in one document takes everything between the two: say so, with
+        the sections and size of the range, so a widened member is never a surprise."""
+        first = doc.section_at(wide[0]).id
+        last = doc.section_at(max(wide[0], wide[1] - 1)).id
+        where = f"§ {first}" if first == last else f"§ {first} to § {last}"
+        between = max(0, max(old[0], new[0]) - min(old[1], new[1]))
+        gap = f", with {between} characters between the two picks" if between else ""
+        self.notify(f"{doc.id}: one passage per document, so the pick now runs over {where} "
+                    f"({wide[1] - wide[0]} characters{gap}). P clears the picks.",
+                    title="Pick widened", severity="warning", timeout=8)
 
     def action_clear_picks(self) -> None:
         self.picks.clear()
@@ -328,7 +385,6 @@ class ReaderScreen(AlignmentScreen):
             self.notify("The store has no themes: add one to alignments/themes.yaml.",
                         severity="error")
             return
-        current = ws.alignment(self.app.selected_alignment or "")
         listing = [f"{doc} {ws.corpus.get(doc).body[a:b][:40]}…"
                    for doc, (a, b) in self.picks.items()]
 
@@ -348,5 +404,19 @@ class ReaderScreen(AlignmentScreen):
             self.app.selected_alignment = new_id
             self.notify(f"added {new_id} to {path} ({len(passages)} passages)   c: commit")
 
-        self.app.push_screen(NewAlignmentDialog(themes, current.theme if current else None,
-                                                listing), done)
+        self.app.push_screen(NewAlignmentDialog(themes, self.app.theme_in_view, listing), done)
+
+
+def _examples(sections: list) -> list[str]:
+    """A few ids the prompt can show as examples: a nested one, the last, a printed
+    article or chapter number (第十二条) where the document has them."""
+    if not sections:
+        return []
+    middle = sections[len(sections) // 2:]
+    nested = next((s.id for s in middle if "." in s.id), middle[0].id)
+    found = [nested, sections[-1].id]
+    printed = next((s.numbering for s in reversed(sections)
+                    if s.kind in ("article", "chapter")), "")
+    if printed:
+        found.append(printed.split("（")[0].split("(")[0].split("【")[0])
+    return list(dict.fromkeys(found))

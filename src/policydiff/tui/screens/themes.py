@@ -122,6 +122,7 @@ class ThemesScreen(AlignmentScreen):
         """A theme's header row: the theme, no alignment (review keys off)."""
         self.shown = None
         self._theme = theme_id
+        self.app.theme_in_view = theme_id
         ws = self.workspace
         theme = next((t for t in ws.themes() if t.id == theme_id), None)
         if theme is None:

@@ -15,6 +15,8 @@ SPAN_STYLES = {"accepted": "on #1f3d2b", "proposed": "on #3d3a1f", "rejected": "
 CURRENT_STYLE = "reverse"
 HIT_STYLE = "bold reverse yellow"
 PICKED_STYLE = "underline bold magenta"
+TARGET_STYLE = "bold reverse cyan"
+"""The section gone to with ``:``: its heading (or, without one, its first sentence)."""
 
 
 class SectionBlock(WrappedText):
@@ -50,13 +52,15 @@ class DocumentView(VerticalScroll):
         self.current: Span | None = None
         self.hit: tuple[int, int] | None = None
         self.picked: tuple[int, int] | None = None
+        self.target: str | None = None
 
     def _render_section(self, section: Any) -> tuple[Text, list[tuple[int, int]]]:
         text = Text()
         starts: list[tuple[int, int]] = []
         if section.heading:
             text.append("#" * max(section.level, 1) + " ", "dim")
-            text.append(section.heading, "bold magenta" if section.level <= 1 else "bold")
+            style = "bold magenta" if section.level <= 1 else "bold"
+            text.append(section.heading, TARGET_STYLE if section.id == self.target else style)
         for p in section.paragraphs:
             if text:
                 text.append("\n\n")
@@ -74,12 +78,15 @@ class DocumentView(VerticalScroll):
             if self.hit and self.hit[0] < p.end and self.hit[1] > p.start:
                 para.stylize(HIT_STYLE, max(self.hit[0], p.start) - p.start,
                              min(self.hit[1], p.end) - p.start)
+            if section.id == self.target and not section.heading and p is section.paragraphs[0]:
+                first = p.sentences[0].end - p.start if p.sentences else len(p.text)
+                para.stylize(TARGET_STYLE, 0, first)
             text.append_text(para)
         return text, starts
 
     async def show(self, doc: Any, spans: list[Span]) -> None:
         self.doc, self.spans, self.current, self.hit = doc, spans, None, None
-        self.picked = None
+        self.picked = self.target = None
         await self.remove_children()
         head = Text(doc.meta.title, "bold")
         head.append(f"\n{doc.id} · {doc.date} · {doc.meta.issuer or doc.meta.publisher or ''}",
@@ -144,6 +151,13 @@ class DocumentView(VerticalScroll):
         self._rerender(old, hit)
         if hit is not None:
             self.scroll_to_offset(hit[0])
+
+    def set_target(self, section_id: str | None) -> None:
+        """Highlight the heading of ``section_id`` (None: no section highlighted)."""
+        old, self.target = self.target, section_id
+        for block in self.query(SectionBlock):
+            if block.section.id in (old, section_id) and old != section_id:
+                block.set_text(*self._render_section(block.section))
 
     def set_picked(self, picked: tuple[int, int] | None) -> None:
         """Underline the passage picked for a new alignment in this document."""

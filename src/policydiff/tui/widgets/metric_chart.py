@@ -7,6 +7,7 @@ whose unit cannot be converted is left out and counted under the chart.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,40 @@ def chart_points(figures: Sequence[Any], dates: Mapping[str, str],
     return unit, points, left_out
 
 
+def nice_ticks(low: float, high: float, most: int = 5) -> list[float]:
+    """At most ``most`` (at least 3) round values (steps of 1, 2, 2.5, 5 × 10ⁿ) over low..high.
+
+    plotext divides the span evenly (500.0, 1666.7, 2250.0 … at 80×24): a reader wants
+    0, 1000, 2000 … to read a figure off the axis.
+    """
+    low, high = min(low, high), max(low, high)
+    if low > 0 and low <= high / 2:
+        low = 0.0  # amounts: from zero, unless all are close together
+    if high == low:  # one figure: in the middle of the axis
+        low, high = (0.0, 2 * high) if high > 0 else (low - 1, high + 1)
+    most = max(3, most)  # below 3, a span across zero (-1, 0, 1) cannot be covered
+    power = 10.0 ** math.floor(math.log10((high - low) / (most - 1)))
+    step = 0.0
+    while not step:
+        step = next((m * power for m in (1, 2, 2.5, 5)
+                     if math.ceil(high / (m * power)) - math.floor(low / (m * power)) + 1
+                     <= most), 0.0)
+        power *= 10
+    first, last = math.floor(low / step), math.ceil(high / step)
+    return [round(k * step, 10) for k in range(first, last + 1)]
+
+
+def tick_label(value: float, unit: str) -> str:
+    """``4000``, ``12%``, ``300,000``: the number as short as it is exact, thousands
+    grouped. Only an ASCII unit (%) is written on the axis: plotext counts a Chinese
+    character (亿, 个) as one column, so such a label pushes its line out of the frame;
+    the chart's title carries the unit instead (``industry-scale (亿)``)."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if text in ("0", "-0"):
+        return "0"
+    return text + unit if unit.isascii() else text
+
+
 class MetricChart(PlotextPlot):
     """Targets (●) and baselines (○) of the selected metric, by year."""
 
@@ -68,6 +103,8 @@ class MetricChart(PlotextPlot):
         self.points: list[Point] = []
         """What is drawn (tests and the figure panel read it)."""
         self.unit = ""
+        self.ticks: list[str] = []
+        """The value axis's labels as drawn (round values with the unit)."""
 
     def show(self, metric: str, name: str, figures: Sequence[Any],
              dates: Mapping[str, str]) -> None:
@@ -89,4 +126,13 @@ class MetricChart(PlotextPlot):
         years = sorted({p.year for p in self.points})
         if years:
             plt.xticks(years, [str(y) for y in years])
+        values = [p.value for p in self.points]
+        self.ticks = []
+        if values:
+            # A tick every other row or so: 3 or 4 at 80×24, 5 on a tall terminal.
+            rows = self.size.height or 8
+            ticks = nice_ticks(min(values), max(values), max(3, min(5, rows // 2)))
+            self.ticks = [tick_label(v, self.unit) for v in ticks]
+            plt.ylim(ticks[0], ticks[-1])
+            plt.yticks(ticks, self.ticks)
         self.refresh()

@@ -24,6 +24,7 @@ class Outline(Tree[Ref]):
         self.show_root = False
         self.guide_depth = 2
         self._jumps: list[Ref] = []  # cursor moves made by the app, not the reader
+        self._pending = 0  # jumps asked for and not yet made
 
     def populate(self, documents: list) -> None:
         self.clear()
@@ -54,12 +55,14 @@ class Outline(Tree[Ref]):
                             target = n
                             break
                         stack.extend(n.children)
+                self._pending += 1
                 self.call_after_refresh(self._jump, target)
             else:
                 node.collapse()
 
     def _jump(self, node: TreeNode[Ref]) -> None:
         """Move the cursor for the app: the highlight it causes is not a reader's move."""
+        self._pending = max(0, self._pending - 1)
         if self.cursor_node is not node and node.data is not None:
             self._jumps.append(node.data)
         self.move_cursor(node)
@@ -68,6 +71,11 @@ class Outline(Tree[Ref]):
         event.stop()
         if event.node.data in self._jumps:
             self._jumps.remove(event.node.data)
+            return
+        if self._pending:
+            # A jump is under way: expanding one document and collapsing another rebuilds
+            # the lines, and the cursor line first names whatever node is now at its old
+            # row (the reader said "§ p10" for a match in p8). Not a reader's move.
             return
         if event.node.data:
             self.post_message(self.SectionHighlighted(*event.node.data))
