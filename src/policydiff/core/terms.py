@@ -142,8 +142,38 @@ def first_seen(texts: Sequence[str], min_count: int = 3, limit: int = 5
         new = sorted(((w, n) for w, n in words.items() if n >= min_count and w not in seen
                       and segment.general_frequency(w) <= GENERAL_WORD_PER_MILLION),
                      key=lambda x: (-x[1] * specificity(x[0]), x[0]))
+        # A cut the segmenter makes inside a name it does not know (滴水|湖): shown whole.
+        tokens = segment.words(text)
+        whole = [(_whole_unit(w, tokens), w, n) for w, n in new]
+        new = [(u, n) for u, w, n in whole  # a name an earlier text had is not new
+               if u == w or not any(u in t for t in texts[:k])]
         # A word inside a longer new word (人工 in 人工智能) adds nothing.
         new = [(w, n) for w, n in new if not any(w != o and w in o for o, _ in new)]
+        new = list(dict.fromkeys(new))
         out.append(new[:limit] if k else [])
         seen.update(words)
     return out
+
+
+#: Function characters of written Chinese: never part of a name, so never added to one.
+_PARTICLES = frozenset("的了和与及在是等为对将把被以而或并之其于从向")
+
+
+def _whole_unit(word: str, tokens: list[str]) -> str:
+    """``word`` with the single-character token that stands beside *every* one of its
+    occurrences (滴水|湖 → 滴水湖, when each 滴水 is followed by 湖): the segmenter cut a
+    name it does not know. Only a lone character is taken (a name's 湖, 港, 区), never a
+    word of its own (完善|算力|调度 stays 算力), and only with two occurrences or more."""
+    at = [i for i, t in enumerate(tokens) if t == word]
+    if len(at) < 2:
+        return word
+
+    def lone(k: int) -> str:
+        t = tokens[k] if 0 <= k < len(tokens) else ""
+        return t if len(t) == 1 and "\u4e00" <= t <= "\u9fff" and t not in _PARTICLES else ""
+
+    after = {lone(i + 1) for i in at}
+    before = {lone(i - 1) for i in at}
+    suffix = after.pop() if len(after) == 1 else ""
+    prefix = before.pop() if len(before) == 1 else ""
+    return prefix + word + suffix
