@@ -145,21 +145,33 @@ def test_chinese_numerals_match_cn2an() -> None:
         assert _cn_digits(text) == float(cn2an.cn2an(text, "smart")), text
 
 
-def test_tui_paints_before_the_project_is_loaded(tmp_path: Path) -> None:
-    """With background_load the first screen is the loading screen; the themes view follows."""
-    import asyncio
+def test_tui_paints_before_the_project_is_loaded(tmp_path: Path, monkeypatch) -> None:
+    """With background_load the first screen is the loading screen; the themes view follows.
 
+    The load is held until the first screen is seen: with the fast store a real load
+    could finish before the test looked (it did, once the C loader landed)."""
+    import asyncio
+    import threading
+
+    from policydiff.tui import app as app_module
     from policydiff.tui.app import LoadingScreen, PolicydiffApp
     from tui_project import make_project
 
     root = make_project(tmp_path / "proj")
     seen: list[str] = []
+    release = threading.Event()
+    real_open = app_module.Workspace.open
+
+    def slow_open(*args, **kwargs):  # the load waits until the test has seen the first paint
+        release.wait(10)
+        return real_open(*args, **kwargs)
 
     async def run() -> None:
         app = PolicydiffApp(root, preload_segmenter=False, background_load=True)
         async with app.run_test(size=(120, 40)) as pilot:
             seen.append(type(app.screen).__name__)
             await pilot.press("3")  # a view key while loading is ignored, not a crash
+            release.set()
             for _ in range(200):
                 if app.workspace is not None and not isinstance(app.screen, LoadingScreen):
                     break
@@ -168,6 +180,7 @@ def test_tui_paints_before_the_project_is_loaded(tmp_path: Path) -> None:
             seen.append(type(app.screen).__name__)
             assert app.workspace is not None and app.workspace.alignments()
 
+    monkeypatch.setattr(app_module.Workspace, "open", slow_open)
     asyncio.run(run())
     assert seen == ["LoadingScreen", "ThemesScreen"]
 
