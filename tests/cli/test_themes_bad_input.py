@@ -205,3 +205,14 @@ def test_tui_shows_the_orphaned_passages_and_compares_nothing(orphaned):
             assert app.current_mode == "compare"
 
     asyncio.run(scenario())
+
+
+def test_tui_coverage_marks_orphaned_cells_not_covered(orphaned):
+    """The coverage grid showed the orphaned talent-targets sections as covered (§h4 ✓):
+    no passage of those documents is found any more, so the cell says orphaned."""
+    from policydiff.tui.workspace import Workspace
+
+    ws = Workspace.open(orphaned.root, check_git=False)
+    row = {c.doc: c for c in ws.coverage("talent", "talent-targets")}
+    assert row["2017-opinions"].state == "orphaned" and not row["2017-opinions"].sections
+    assert row["2021-14th-plan"].state == "orphaned"

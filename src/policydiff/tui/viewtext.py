@@ -93,7 +93,7 @@ def coverage_view(ws: Any, themes: Sequence[Any], sep: str = ",") -> ViewText:
         cells = []
         for c in ws.coverage(theme.id):
             cells.append(" ".join(f"§{s}" for s in c.sections) if c.state == "passage"
-                         else ("silent" if c.state == "silent" else ""))
+                         else (c.state if c.state in ("silent", "orphaned") else ""))
         rows.append([theme.id, *cells])
     suffix = "csv" if sep == "," else "tsv"
     return ViewText(f"coverage of {len(themes)} theme(s)", table_text(["theme", *docs], rows,

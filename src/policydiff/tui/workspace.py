@@ -52,10 +52,13 @@ class Coverage:
     sections: tuple[str, ...]  # sections of passages in alignments that are not rejected
     silent: bool  # an alignment records the document as absent (and none has a passage)
     statuses: tuple[str, ...]  # statuses of the alignments with a passage here
+    orphaned: bool = False  # aligned here, but no member's anchor is found any more
 
     @property
     def state(self) -> str:
-        return "passage" if self.sections else ("silent" if self.silent else "none")
+        if self.sections:
+            return "passage"
+        return "silent" if self.silent else ("orphaned" if self.orphaned else "none")
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,7 @@ class Workspace:
         sections: dict[str, list[str]] = {}
         statuses: dict[str, list[str]] = {}
         silent: set[str] = set()
+        orphaned: set[str] = set()
         for al in self.alignments(theme):
             if alignment is not None and al.id != alignment:
                 continue
@@ -218,12 +222,15 @@ class Workspace:
                 if p.absent:
                     silent.add(p.doc)
                     continue
+                if not p.found:  # orphaned: its section is not where the text is now
+                    orphaned.add(p.doc)
+                    continue
                 sections.setdefault(p.doc, [])
                 if p.section and p.section not in sections[p.doc]:
                     sections[p.doc].append(p.section)
                 statuses.setdefault(p.doc, []).append(al.status)
         return [Coverage(d, tuple(sections.get(d, ())), d in silent and d not in sections,
-                         tuple(statuses.get(d, ()))) for d in self.corpus.ids]
+                         tuple(statuses.get(d, ())), d in orphaned) for d in self.corpus.ids]
 
     def chain(self, alignment_id: str) -> Chain:
         """The alignment's evolution chain (diffs; loads the segmenter: call in a worker)."""

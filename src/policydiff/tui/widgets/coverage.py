@@ -1,8 +1,9 @@
 """Coverage at a glance: theme × document, each cell the sections that speak to the theme.
 
 A cell reads ``§3.3 ✓`` (a passage, its section and the alignment's status), ``silent``
-(an alignment records that the document says nothing on it) or ``·`` (no alignment
-covers the document yet). Column heads give the year, the id and the source type.
+(an alignment records that the document says nothing on it), ``orphaned`` (aligned, but no
+member's quote is found in the document any more) or ``·`` (no alignment covers the
+document yet). Column heads give the year, the id and the source type.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ MAX_SECTIONS = 2
 def coverage_cell(c: Coverage, max_sections: int = MAX_SECTIONS) -> Text:
     if c.state == "silent":
         return Text("silent", "bold red")
+    if c.state == "orphaned":
+        return Text("orphaned", "bold yellow")  # run `policydiff check`
     if c.state == "none":
         return Text("·", "dim")
     text = Text()
@@ -133,5 +136,8 @@ class CoverageGrid(Static):
             out.add_row(doc_legend(ws))
         legend = Text("§ section with a passage (✓ accepted ? proposed) · silent: recorded "
                       "as saying nothing · ·: no alignment yet", "dim")
+        if any(c.state == "orphaned" for t in themes for c in ws.coverage(t.id)):
+            legend.append(" · orphaned: its quote is no longer found (run policydiff check)",
+                          "yellow")
         out.add_row(legend)
         self.update(out)
