@@ -163,6 +163,106 @@ def _analyse(text: str) -> tuple[list[str], list[int]]:
     return feats, edges
 
 
+def _analyse_packed(text: str) -> tuple[list[str], bytes]:
+    """:func:`_analyse` with the edges as one byte per character position (0/1)."""
+    feats, edges = _analyse(text)
+    marks = bytearray(len(text) + 1)
+    for edge in edges:
+        marks[edge] = 1
+    return feats, bytes(marks)
+
+
+class _Recorder:
+    """A token cache in a worker process: never hits, keeps what is put, to hand back."""
+
+    def __init__(self) -> None:
+        self.cuts: dict[bytes, bytes] = {}
+
+    def get(self, key: bytes) -> bytes | None:
+        return None
+
+    def put(self, key: bytes, value: bytes) -> None:
+        self.cuts[key] = value
+
+
+_recorder: _Recorder | None = None
+
+
+def _worker_start() -> None:
+    from policydiff.core import segment
+
+    global _recorder
+    _recorder = _Recorder()
+    segment.set_cache(_recorder)
+
+
+def _analyse_chunk(texts: list[str]) -> tuple[list[tuple[list[str], bytes]], dict[bytes, bytes]]:
+    """A worker's share: the analyses of ``texts``, and the cuts it made (for the cache)."""
+    out = [_analyse_packed(text) for text in texts]
+    cuts: dict[bytes, bytes] = {}
+    if _recorder is not None:
+        cuts, _recorder.cuts = _recorder.cuts, {}
+    return out, cuts
+
+
+#: Passages from which the index is built in worker processes (about 200 documents):
+#: below it, starting the workers (≈ 0.5 s each, loading the segmenter) costs more.
+PARALLEL_MIN_PASSAGES = 5000
+#: Passages per piece of work sent to a worker.
+PARALLEL_CHUNK = 1000
+#: At most this many workers (the parent builds the index from their results meanwhile).
+PARALLEL_MAX_WORKERS = 2
+
+
+def _workers() -> int:
+    """How many worker processes would run at once: the cores this process may use
+    that are idle now. On a machine already busy (load average at or above its cores)
+    workers only compete with each other and with this process, and the measured
+    result was slower than one process (benchmarks/RESULTS.md), so then none."""
+    import os
+
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        idle = cores - os.getloadavg()[0]
+    except OSError:  # no load average on this system
+        idle = float(cores)
+    return min(cores, int(idle + 0.5))
+
+
+def _analyses(items: Sequence[Passage]) -> Iterable[tuple[list[str], bytes]]:
+    """:func:`_analyse_packed` of every passage, in order.
+
+    A large corpus is analysed by a pool of worker processes (one per core), in
+    chunks, results taken back in order: the same analyses, so the same index, as
+    one process gives. The workers' cuts are put in the installed token cache here,
+    so the next command still finds them there.
+    """
+    if len(items) < PARALLEL_MIN_PASSAGES:
+        yield from (_analyse_packed(p.text) for p in items)
+        return
+    workers = min(PARALLEL_MAX_WORKERS, _workers())
+    if workers < 2:
+        yield from (_analyse_packed(p.text) for p in items)
+        return
+    import multiprocessing
+
+    from policydiff.core import segment
+
+    texts = [p.text for p in items]
+    chunks = [texts[i:i + PARALLEL_CHUNK] for i in range(0, len(texts), PARALLEL_CHUNK)]
+    del texts
+    cache = segment.get_cache()
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_start) as pool:
+        for out, cuts in pool.imap(_analyse_chunk, chunks):
+            if cache is not None:
+                for key, value in cuts.items():
+                    cache.put(key, value)
+            yield from out
+
+
 # --- the index --------------------------------------------------------------
 
 
@@ -220,8 +320,9 @@ class PassageIndex:
 def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) -> PassageIndex:
     """Tokenise every passage once and build the TF-IDF matrix.
 
-    Passages are consumed one at a time and only their term ids and counts are kept
-    (compact arrays): keeping each passage's token strings cost gigabytes at 10,000
+    Passages are consumed one at a time (analysed in worker processes when the corpus
+    is large and cores are idle: :func:`_analyses`) and only their term ids and counts
+    are kept (compact arrays): keeping each passage's token strings cost gigabytes at 10,000
     documents. The evidence reads a passage's terms back from the ids. The weights are
     computed in place on those arrays (no float64 copy of the whole matrix).
     """
@@ -233,15 +334,11 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
     mark_at = array("q", [0])
     total = len(items)
     step = max(1, total // 200)
-    for n, passage in enumerate(items, 1):
-        feats, edges = _analyse(passage.text)
+    for n, (feats, row_marks) in enumerate(_analyses(items), 1):
         for term, count in Counter(feats).items():
             indices.append(vocabulary.setdefault(term, len(vocabulary)))
             counts.append(count)
         indptr.append(len(indices))
-        row_marks = bytearray(len(passage.text) + 1)
-        for edge in edges:
-            row_marks[edge] = 1
         marks += row_marks
         mark_at.append(len(marks))
         if progress and (n % step == 0 or n == total):
