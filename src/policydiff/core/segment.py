@@ -176,6 +176,46 @@ def _user_words() -> list[tuple[str, int, str | None]]:
     return out
 
 
+def _rjieba_class():  # -> type[rjieba.Jieba] | None
+    """rjieba's ``Jieba`` class, from its extension module alone when possible.
+
+    The package's ``__init__`` builds a default tokenizer at import (~0.2 s and ~35 MB
+    for a dictionary we never use), so the extension is loaded by itself; the plain
+    import is the fallback.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    if "rjieba.rjieba" in sys.modules:
+        return sys.modules["rjieba.rjieba"].Jieba
+    try:
+        spec = importlib.util.find_spec("rjieba")
+        folders = list(spec.submodule_search_locations or []) if spec else []
+        for folder in folders:
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                path = Path(folder) / f"rjieba{suffix}"
+                if path.is_file():
+                    loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(path))
+                    ext = importlib.util.spec_from_file_location("rjieba.rjieba", path,
+                                                                 loader=loader)
+                    if ext is not None:
+                        module = importlib.util.module_from_spec(ext)
+                        loader.exec_module(module)
+                        # registered, so a later ``import rjieba`` reuses it (an extension
+                        # built with PyO3 may be initialised only once per process)
+                        sys.modules["rjieba.rjieba"] = module
+                        return module.Jieba
+    except (ImportError, OSError, AttributeError):
+        pass
+    try:
+        import rjieba
+    except ImportError:
+        return None
+    return rjieba.Jieba
+
+
 @lru_cache(maxsize=1)
 def _compiled():  # -> Callable[[str, bool], list[str]] | None
     """jieba's own algorithm compiled (``rjieba``, Rust jieba-rs), or None to use jieba.
@@ -199,9 +239,8 @@ def _compiled():  # -> Callable[[str, bool], list[str]] | None
     words = _user_words()
     if spec is None or not spec.origin or not words:
         return None
-    try:
-        import rjieba
-    except ImportError:
+    jieba_class = _rjieba_class()
+    if jieba_class is None:
         return None
     try:
         text = "\n" + (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8")
@@ -212,7 +251,7 @@ def _compiled():  # -> Callable[[str, bool], list[str]] | None
         at = text.find(f"\n{word} ")
         if at >= 0:
             counts[word] = int(text[at + 1:text.find("\n", at + 1)].split()[1])
-    tokenizer = rjieba.Jieba()
+    tokenizer = jieba_class()
     for word, count, tag in words:
         surplus += counts.get(word, 0)
         counts[word] = count
@@ -387,6 +426,15 @@ def _tokenize_cached(text: str) -> tuple[Token, ...]:
         else:
             out.append(Token(text[s:e], s, e, _KINDS[kind]))
     return tuple(out)
+
+
+def tokenize_once(text: str) -> tuple[Token, ...]:
+    """:func:`tokenize` without keeping the result in the in-process memo.
+
+    For bulk passes over a corpus (suggest's index) that see each text once: the
+    memo would only hold thousands of long token tuples nobody asks for again.
+    """
+    return _tokenize_cached.__wrapped__(text)
 
 
 def tokenize(text: str) -> list[Token]:

@@ -152,9 +152,9 @@ def _analyse(text: str) -> tuple[list[str], list[int]]:
     ends), from one segmentation: seed terms are matched at these edges later, for every
     theme, without segmenting the passage again."""
     from policydiff.core.relevance import is_feature, strip_citations
-    from policydiff.core.segment import tokenize
+    from policydiff.core.segment import tokenize_once
 
-    tokens = tokenize(strip_citations(text))
+    tokens = tokenize_once(strip_citations(text))
     feats = [t.text for t in tokens if t.kind in ("word", "number")
              and is_feature(t.text) and t.text not in STOPWORDS]
     feats.extend(f"⟨{q.unit}⟩" for q in find_quantities(text) if q.unit)
