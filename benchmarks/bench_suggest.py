@@ -92,7 +92,7 @@ def _themes():
 
 
 
-def child(folder: str, top: int) -> None:
+def child(folder: str, top: int, lazy: bool = True) -> None:
     """One measured run: load the corpus and suggest; prints JSON on stdout."""
     from policydiff.core.suggest import suggest
     from policydiff.store.corpus import load_corpus
@@ -113,7 +113,7 @@ def child(folder: str, top: int) -> None:
             bar.update(tasks[stage], completed=done)
 
     t0 = time.perf_counter()
-    corpus = load_corpus(folder)
+    corpus = load_corpus(folder, lazy=lazy)
     t1 = time.perf_counter()
     result = suggest(corpus, themes, top=top, progress=progress)
     t2 = time.perf_counter()
@@ -169,10 +169,12 @@ def main() -> None:
                              "RUNS alternated runs beside a bare interpreter")
     parser.add_argument("--base-src", help="with --warm: also time this checkout's src/ "
                                            "(e.g. an older commit extracted with git archive)")
+    parser.add_argument("--eager", action="store_true",
+                        help="hold every parsed document (load_corpus without lazy=True)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.top)
+        child(args.child, args.top, not args.eager)
         return
     if args.warm:
         warm(args.warm, args.base_src)
@@ -185,14 +187,17 @@ def main() -> None:
             chars = synthetic_corpus(folder, n, args.seed)
             env = dict(os.environ, PYTHONHASHSEED="0")
             out = subprocess.run([sys.executable, __file__, "--child", str(folder),
-                                  "--top", str(args.top)], env=env, check=True,
+                                  "--top", str(args.top), *(["--eager"] if args.eager else [])],
+                                 env=env, check=True,
                                  stdout=subprocess.PIPE, text=True)
             data = json.loads(out.stdout.strip().splitlines()[-1])
             rows.append((n, chars, data))
             print(f"N={n}: {data}", file=sys.stderr)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
-    print(f"command: python benchmarks/bench_suggest.py --sizes {args.sizes} --top {args.top}\n")
+    print(f"command: python benchmarks/bench_suggest.py --sizes {args.sizes} --top {args.top}"
+          + (" --eager" if args.eager else "")
+          + f"; load average {os.getloadavg()[0]:.1f} at the end\n")
     print("| N docs | paragraphs | chars | load s | suggest s | total s | "
           "suggest s / (n log n) x1e6 | suggestions | members | peak RSS MB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
