@@ -159,6 +159,37 @@ def warm(runs: int, base_src: str | None) -> None:
         print(f"\nmedian of the pairwise ratios this tree / base: {statistics.median(ratios):.2f}")
 
 
+def paired(sizes: list[int], args: argparse.Namespace) -> None:
+    """Cold runs of another checkout (``--base-root``: its benchmarks/, src/, corpus/,
+    alignments/, e.g. ``git archive <commit> | tar -x``) alternated with this tree on the
+    same synthetic corpus, ``--pairs`` times; prints each run and the median ratios."""
+    import statistics
+
+    scripts = {"base": str(Path(args.base_root) / "benchmarks" / "bench_suggest.py"),
+               "this tree": __file__}
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            folder = Path(tmp) / f"corpus-{n}"
+            synthetic_corpus(folder, n, args.seed)
+            runs: dict[str, list[dict]] = {k: [] for k in scripts}
+            for _ in range(args.pairs):
+                for name, script in scripts.items():
+                    out = subprocess.run([sys.executable, script, "--child", str(folder),
+                                          "--top", str(args.top)], env=env, check=True,
+                                         stdout=subprocess.PIPE, text=True)
+                    data = json.loads(out.stdout.strip().splitlines()[-1])
+                    runs[name].append(data)
+                    print(f"N={n} {name}: suggest {data['suggest']:.2f} s, load "
+                          f"{data['load']:.2f} s, {data['rss_mb']:.0f} MB, members "
+                          f"{data['members']}; load average {os.getloadavg()[0]:.1f}")
+            for key in ("suggest", "rss_mb"):
+                ratios = [b[key] / a[key] for a, b in zip(runs["base"], runs["this tree"],
+                                                          strict=True)]
+                print(f"N={n} median ratio this tree / base, {key}: "
+                      f"{statistics.median(ratios):.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10,100,1000")
@@ -169,6 +200,9 @@ def main() -> None:
                              "RUNS alternated runs beside a bare interpreter")
     parser.add_argument("--base-src", help="with --warm: also time this checkout's src/ "
                                            "(e.g. an older commit extracted with git archive)")
+    parser.add_argument("--base-root", help="with --sizes: alternate cold runs of this "
+                                            "checkout (benchmarks/, src/, corpus/, alignments/)")
+    parser.add_argument("--pairs", type=int, default=2, help="with --base-root")
     parser.add_argument("--eager", action="store_true",
                         help="hold every parsed document (load_corpus without lazy=True)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -180,6 +214,9 @@ def main() -> None:
         warm(args.warm, args.base_src)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.base_root:
+        paired(sizes, args)
+        return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
