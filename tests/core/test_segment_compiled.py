@@ -79,6 +79,10 @@ def test_tokens_equal_with_and_without_compiled(corpus, monkeypatch) -> None:
     try:
         segment.set_cache(None)
         fast = [segment.tokenize(t) for t in texts]
+        from policydiff.core.quantities import quantity_spans
+
+        assert [list(segment.tokenize_once(t, quantity_spans(t))) for t in texts] == fast
+        assert [list(segment.tokenize_once(t)) for t in texts] == fast
         segment._tokenize_cached.cache_clear()
         monkeypatch.setattr(segment, "_compiled", lambda: None)
         assert [segment.tokenize(t) for t in texts] == fast

@@ -393,11 +393,13 @@ _KINDS: dict[str, TokenKind] = {"num": "number", "latin": "word", "space": "spac
                                 "punct": "punct", "quantity": "number"}
 
 
-def _scan(text: str) -> list[tuple[str, int, int]]:
-    """``(kind, start, end)`` of the pieces of ``text``; Chinese runs are cut afterwards."""
+def _scan(text: str, spans: Iterable[tuple[int, int]] | None = None) -> list[tuple[str, int, int]]:
+    """``(kind, start, end)`` of the pieces of ``text``; Chinese runs are cut afterwards.
+
+    ``spans``: ``quantity_spans(text)`` when the caller has already found them."""
     pieces: list[tuple[str, int, int]] = []
     pos = 0
-    for qs, qe in quantity_spans(text):
+    for qs, qe in quantity_spans(text) if spans is None else spans:
         if (qs > 0 and text[qs - 1].isdigit()) or (qe < len(text) and text[qe].isdigit()):
             continue  # a span inside a run of non-ASCII digits (１２): keep the run whole
         if qs > pos:
@@ -414,6 +416,10 @@ def _tokenize_cached(text: str) -> tuple[Token, ...]:
     pieces = _scanned.get(text)
     if pieces is None:
         pieces = _scan(text)
+    return _tokens(text, pieces)
+
+
+def _tokens(text: str, pieces: list[tuple[str, int, int]]) -> tuple[Token, ...]:
     looked_up = _lookup_runs([text[s:e] for kind, s, e in pieces if kind == "cjk" and e - s > 1])
     out: list[Token] = []
     for kind, s, e in pieces:
@@ -428,13 +434,19 @@ def _tokenize_cached(text: str) -> tuple[Token, ...]:
     return tuple(out)
 
 
-def tokenize_once(text: str) -> tuple[Token, ...]:
+def tokenize_once(text: str,
+                  quantity_spans: Iterable[tuple[int, int]] | None = None) -> tuple[Token, ...]:
     """:func:`tokenize` without keeping the result in the in-process memo.
 
     For bulk passes over a corpus (suggest's index) that see each text once: the
     memo would only hold thousands of long token tuples nobody asks for again.
+    ``quantity_spans``: what :func:`policydiff.core.quantities.quantity_spans` gives
+    for ``text``, when the caller has found the quantities anyway (not found twice).
     """
-    return _tokenize_cached.__wrapped__(text)
+    pieces = _scanned.get(text)
+    if pieces is None:
+        pieces = _scan(text, quantity_spans)
+    return _tokens(text, pieces)
 
 
 def tokenize(text: str) -> list[Token]:

@@ -157,10 +157,13 @@ def _analyse(text: str) -> tuple[list[str], list[int]]:
     from policydiff.core.relevance import is_feature, strip_citations
     from policydiff.core.segment import tokenize_once
 
-    tokens = tokenize_once(strip_citations(text))
+    quantities = find_quantities(text)
+    clean = strip_citations(text)
+    tokens = tokenize_once(clean, [(q.start, q.end) for q in quantities] if clean == text
+                           else None)  # the figures are found once when no 文号 was blanked
     feats = [t.text for t in tokens if t.kind in ("word", "number")
              and is_feature(t.text) and t.text not in STOPWORDS]
-    feats.extend(f"⟨{q.unit}⟩" for q in find_quantities(text) if q.unit)
+    feats.extend(f"⟨{q.unit}⟩" for q in quantities if q.unit)
     edges = [t.start for t in tokens]
     edges.append(len(text))
     return feats, edges
