@@ -221,10 +221,11 @@ PARALLEL_MAX_WORKERS = 2
 
 
 def _workers() -> int:
-    """How many worker processes would run at once: the cores this process may use
-    that are idle now. On a machine already busy (load average at or above its cores)
-    workers only compete with each other and with this process, and the measured
-    result was slower than one process (benchmarks/RESULTS.md), so then none."""
+    """How many worker processes may run: 0 unless a whole core is idle now, else up
+    to the cores this process may use. On a busy machine (load average within a core of
+    the number of cores) workers only compete with each other and with this process: at
+    load 4 on 2 cores the pool was slower than one process, at load 0.8 it took 0.84 of
+    the time (benchmarks/RESULTS.md)."""
     import os
 
     try:
@@ -235,7 +236,7 @@ def _workers() -> int:
         idle = cores - os.getloadavg()[0]
     except OSError:  # no load average on this system
         idle = float(cores)
-    return min(cores, int(idle + 0.5))
+    return min(cores, int(idle)) if cores > 1 else 0
 
 
 def _analyses(items: Sequence[Passage]) -> Iterable[tuple[list[str], bytes]]:
@@ -249,8 +250,7 @@ def _analyses(items: Sequence[Passage]) -> Iterable[tuple[list[str], bytes]]:
     if len(items) < PARALLEL_MIN_PASSAGES:
         yield from (_analyse_packed(p.text) for p in items)
         return
-    workers = min(PARALLEL_MAX_WORKERS, _workers())
-    if workers < 2:
+    if _workers() < 1:
         yield from (_analyse_packed(p.text) for p in items)
         return
     import multiprocessing
@@ -261,6 +261,7 @@ def _analyses(items: Sequence[Passage]) -> Iterable[tuple[list[str], bytes]]:
     chunks = [texts[i:i + PARALLEL_CHUNK] for i in range(0, len(texts), PARALLEL_CHUNK)]
     del texts
     cache = segment.get_cache()
+    workers = PARALLEL_MAX_WORKERS
     with multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_start) as pool:
         for out, cuts in pool.imap(_analyse_chunk, chunks):
             if cache is not None:
