@@ -99,7 +99,7 @@ class Passage:
     """A paragraph of a document, the unit that is scored and grouped.
 
     Slotted: a 10,000-document corpus has a quarter of a million of them, and a
-    per-instance ``__dict__`` was ~100 MB of them."""
+    per-instance ``__dict__`` (over 100 bytes each) would add tens of megabytes."""
 
     doc: str
     section: str
