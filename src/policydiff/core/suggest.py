@@ -262,8 +262,19 @@ def _analyses(items: Sequence[Passage]) -> Iterable[tuple[list[str], bytes]]:
     del texts
     cache = segment.get_cache()
     workers = PARALLEL_MAX_WORKERS
+    from collections import deque
+
+    todo = iter(chunks)
     with multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_start) as pool:
-        for out, cuts in pool.imap(_analyse_chunk, chunks):
+        # at most two chunks a worker in flight: results wait in a bounded queue, not all
+        # of them in this process (``imap`` would collect them as fast as workers make them)
+        pending = deque(pool.apply_async(_analyse_chunk, (chunk,))
+                        for _, chunk in zip(range(2 * workers), todo, strict=False))
+        while pending:
+            out, cuts = pending.popleft().get()
+            chunk = next(todo, None)
+            if chunk is not None:
+                pending.append(pool.apply_async(_analyse_chunk, (chunk,)))
             if cache is not None:
                 for key, value in cuts.items():
                     cache.put(key, value)
