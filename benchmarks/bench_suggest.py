@@ -92,7 +92,7 @@ def _themes():
 
 
 
-def child(folder: str, top: int) -> None:
+def child(folder: str, top: int, lazy: bool = True) -> None:
     """One measured run: load the corpus and suggest; prints JSON on stdout."""
     from policydiff.core.suggest import suggest
     from policydiff.store.corpus import load_corpus
@@ -113,7 +113,7 @@ def child(folder: str, top: int) -> None:
             bar.update(tasks[stage], completed=done)
 
     t0 = time.perf_counter()
-    corpus = load_corpus(folder)
+    corpus = load_corpus(folder, lazy=lazy)
     t1 = time.perf_counter()
     result = suggest(corpus, themes, top=top, progress=progress)
     t2 = time.perf_counter()
@@ -159,6 +159,37 @@ def warm(runs: int, base_src: str | None) -> None:
         print(f"\nmedian of the pairwise ratios this tree / base: {statistics.median(ratios):.2f}")
 
 
+def paired(sizes: list[int], args: argparse.Namespace) -> None:
+    """Cold runs of another checkout (``--base-root``: its benchmarks/, src/, corpus/,
+    alignments/, e.g. ``git archive <commit> | tar -x``) alternated with this tree on the
+    same synthetic corpus, ``--pairs`` times; prints each run and the median ratios."""
+    import statistics
+
+    scripts = {"base": str(Path(args.base_root) / "benchmarks" / "bench_suggest.py"),
+               "this tree": __file__}
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            folder = Path(tmp) / f"corpus-{n}"
+            synthetic_corpus(folder, n, args.seed)
+            runs: dict[str, list[dict]] = {k: [] for k in scripts}
+            for _ in range(args.pairs):
+                for name, script in scripts.items():
+                    out = subprocess.run([sys.executable, script, "--child", str(folder),
+                                          "--top", str(args.top)], env=env, check=True,
+                                         stdout=subprocess.PIPE, text=True)
+                    data = json.loads(out.stdout.strip().splitlines()[-1])
+                    runs[name].append(data)
+                    print(f"N={n} {name}: suggest {data['suggest']:.2f} s, load "
+                          f"{data['load']:.2f} s, {data['rss_mb']:.0f} MB, members "
+                          f"{data['members']}; load average {os.getloadavg()[0]:.1f}")
+            for key in ("suggest", "rss_mb"):
+                ratios = [b[key] / a[key] for a, b in zip(runs["base"], runs["this tree"],
+                                                          strict=True)]
+                print(f"N={n} median ratio this tree / base, {key}: "
+                      f"{statistics.median(ratios):.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10,100,1000")
@@ -169,15 +200,23 @@ def main() -> None:
                              "RUNS alternated runs beside a bare interpreter")
     parser.add_argument("--base-src", help="with --warm: also time this checkout's src/ "
                                            "(e.g. an older commit extracted with git archive)")
+    parser.add_argument("--base-root", help="with --sizes: alternate cold runs of this "
+                                            "checkout (benchmarks/, src/, corpus/, alignments/)")
+    parser.add_argument("--pairs", type=int, default=2, help="with --base-root")
+    parser.add_argument("--eager", action="store_true",
+                        help="hold every parsed document (load_corpus without lazy=True)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.top)
+        child(args.child, args.top, not args.eager)
         return
     if args.warm:
         warm(args.warm, args.base_src)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.base_root:
+        paired(sizes, args)
+        return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
@@ -185,14 +224,17 @@ def main() -> None:
             chars = synthetic_corpus(folder, n, args.seed)
             env = dict(os.environ, PYTHONHASHSEED="0")
             out = subprocess.run([sys.executable, __file__, "--child", str(folder),
-                                  "--top", str(args.top)], env=env, check=True,
+                                  "--top", str(args.top), *(["--eager"] if args.eager else [])],
+                                 env=env, check=True,
                                  stdout=subprocess.PIPE, text=True)
             data = json.loads(out.stdout.strip().splitlines()[-1])
             rows.append((n, chars, data))
             print(f"N={n}: {data}", file=sys.stderr)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
-    print(f"command: python benchmarks/bench_suggest.py --sizes {args.sizes} --top {args.top}\n")
+    print(f"command: python benchmarks/bench_suggest.py --sizes {args.sizes} --top {args.top}"
+          + (" --eager" if args.eager else "")
+          + f"; load average {os.getloadavg()[0]:.1f} at the end\n")
     print("| N docs | paragraphs | chars | load s | suggest s | total s | "
           "suggest s / (n log n) x1e6 | suggestions | members | peak RSS MB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

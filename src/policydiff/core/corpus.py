@@ -5,7 +5,8 @@ Pure: loading the ``corpus/*.md`` files is :func:`policydiff.store.corpus.load_c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from policydiff.core.document import Document
@@ -62,3 +63,55 @@ class Corpus:
 
     def __len__(self) -> int:
         return len(self._docs)
+
+
+class LazyCorpus(Corpus):
+    """A corpus whose documents are parsed when asked for and not kept (but a few).
+
+    For corpora of thousands of documents: a parsed document (body, sections,
+    paragraphs, sentences) takes ~15 bytes a character, so 10,000 documents held at
+    once were over half a gigabyte. Work that passes over every document once (suggest's
+    index keeps only the passages' texts) then holds one document at a time; a later
+    ``get`` (quoting a member) parses its document again. ``load(id)`` must return the
+    same document each time (the files are not expected to change meanwhile).
+    """
+
+    def __init__(self, order: list[str], load: Callable[[str], Document],
+                 folder: Path | None = None, keep: int = 16):
+        self.folder = folder
+        self._order = list(order)  # ids, in date order (the caller sorts by date_key)
+        self._known = set(self._order)
+        self._load = load
+        self._keep = keep
+        self._recent: OrderedDict[str, Document] = OrderedDict()
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._order)
+
+    def get(self, doc_id: str) -> Document:
+        doc = self._recent.get(doc_id)
+        if doc is not None:
+            self._recent.move_to_end(doc_id)
+            return doc
+        if doc_id not in self._known:
+            raise UnknownDocumentError(
+                f"unknown document {doc_id!r} (known: {', '.join(self._order) or 'none'})")
+        doc = self._load(doc_id)
+        self._recent[doc_id] = doc
+        while len(self._recent) > self._keep:
+            self._recent.popitem(last=False)
+        return doc
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._known
+
+    def documents(self) -> list[Document]:
+        """Every document parsed at once (what a lazy corpus avoids: prefer iterating)."""
+        return [self.get(doc_id) for doc_id in self._order]
+
+    def __iter__(self) -> Iterator[Document]:
+        return (self.get(doc_id) for doc_id in self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)

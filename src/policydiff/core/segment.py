@@ -142,9 +142,152 @@ def _jieba():  # -> jieba.Tokenizer
     return tokenizer
 
 
+_VERIFIED_COMPILED = {("0.2.2", "0.42.1"): 3}
+"""``(rjieba, jieba)`` versions whose cuts were checked identical to jieba's
+(tests/core/test_segment_compiled.py), with what jieba's total count has on top of
+jieba-rs's for the same ``dict.txt``: jieba adds every line, jieba-rs each word once, and
+jieba 0.42.1's dictionary lists one word (B超, 3) twice. Another pair may ship another
+dictionary or other rules: then jieba alone is used."""
+
+_HAN = re.compile("[\u4e00-\u9fd5]+")
+"""What jieba calls a Chinese block (its ``re_han_default`` minus the Latin it also admits):
+jieba cuts only these and yields every other character of a run on its own."""
+
+
+def _dist_version(name: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
+def _user_words() -> list[tuple[str, int, str | None]]:
+    """The policy-term dictionary as jieba's ``load_userdict`` reads it: word, count, tag."""
+    out: list[tuple[str, int, str | None]] = []
+    user = re.compile(r"^(.+?)( [0-9]+)?( [a-z]+)?$")
+    for raw in _terms_file().read_text(encoding="utf-8").lstrip("\ufeff").splitlines():
+        line = raw.strip()
+        m = user.match(line) if line else None
+        if m is None or m.group(2) is None:
+            return []  # a word without a count: jieba would guess one; leave it to jieba
+        out.append((m.group(1).strip(), int(m.group(2)), (m.group(3) or "").strip() or None))
+    return out
+
+
+def _rjieba_class():  # -> type[rjieba.Jieba] | None
+    """rjieba's ``Jieba`` class, from its extension module alone when possible.
+
+    The package's ``__init__`` builds a default tokenizer at import (~0.2 s and ~35 MB
+    for a dictionary we never use), so the extension is loaded by itself; the plain
+    import is the fallback.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    if "rjieba.rjieba" in sys.modules:
+        return sys.modules["rjieba.rjieba"].Jieba
+    try:
+        spec = importlib.util.find_spec("rjieba")
+        folders = list(spec.submodule_search_locations or []) if spec else []
+        for folder in folders:
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                path = Path(folder) / f"rjieba{suffix}"
+                if path.is_file():
+                    loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(path))
+                    ext = importlib.util.spec_from_file_location("rjieba.rjieba", path,
+                                                                 loader=loader)
+                    if ext is not None:
+                        module = importlib.util.module_from_spec(ext)
+                        loader.exec_module(module)
+                        # registered, so a later ``import rjieba`` reuses it (an extension
+                        # built with PyO3 may be initialised only once per process)
+                        sys.modules["rjieba.rjieba"] = module
+                        return module.Jieba
+    except (ImportError, OSError, AttributeError):
+        pass
+    try:
+        import rjieba
+    except ImportError:
+        return None
+    return rjieba.Jieba
+
+
+@lru_cache(maxsize=1)
+def _compiled():  # -> Callable[[str, bool], list[str]] | None
+    """jieba's own algorithm compiled (``rjieba``, Rust jieba-rs), or None to use jieba.
+
+    Used only where it cuts as jieba does by construction: the same dictionary (jieba-rs
+    embeds jieba's ``dict.txt``), the same user words and counts, HMM off, and only the
+    blocks jieba itself cuts. One difference is made up for: jieba's total count adds a
+    word's count each time the word is read (twice for a word listed twice, or listed in
+    the dictionary and again in our terms) where jieba-rs replaces it, so a word that is
+    never looked up (a private-use character, never in a Chinese block) carries the
+    difference and both totals, hence all path scores, are equal.
+    About 10× faster than jieba, and it loads in a fraction of jieba's half second.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    surplus = _VERIFIED_COMPILED.get((_dist_version("rjieba"), _dist_version("jieba")))
+    if surplus is None:
+        return None
+    spec = importlib.util.find_spec("jieba")
+    words = _user_words()
+    if spec is None or not spec.origin or not words:
+        return None
+    jieba_class = _rjieba_class()
+    if jieba_class is None:
+        return None
+    try:
+        text = "\n" + (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    counts: dict[str, int] = {}
+    for word, _, _ in words:  # what jieba's dictionary says of each user word
+        at = text.find(f"\n{word} ")
+        if at >= 0:
+            counts[word] = int(text[at + 1:text.find("\n", at + 1)].split()[1])
+    tokenizer = jieba_class()
+    for word, count, tag in words:
+        surplus += counts.get(word, 0)
+        counts[word] = count
+        tokenizer.add_word(word, count, tag)
+    if surplus:
+        tokenizer.add_word("\ue000", surplus, None)
+    return tokenizer.cut
+
+
+def _compiled_cut(cut, run: str) -> list[str]:  # cut: the compiled tokenizer's ``cut``
+    """jieba's cut of ``run`` (HMM off) done by the compiled segmenter, block by block."""
+    out: list[str] = []
+    pos = 0
+    for m in _HAN.finditer(run):
+        if m.start() > pos:
+            out.extend(run[pos:m.start()])  # jieba yields non-Chinese characters one by one
+        out.extend(cut(m.group(), False))
+        pos = m.end()
+    if pos < len(run):
+        out.extend(run[pos:])
+    return out
+
+
+def cut_runs(runs: list[str]) -> list[list[str]]:
+    """The cuts of many Chinese runs, without the cache (for bulk work and tests)."""
+    compiled = _compiled()
+    if compiled is not None:
+        return [_compiled_cut(compiled, run) if len(run) > 1 else [run] for run in runs]
+    tokenizer = _jieba()
+    return [tokenizer.lcut(run, HMM=False) if len(run) > 1 else [run] for run in runs]
+
+
 def load() -> None:
     """Load the segmenter now (e.g. while a UI starts) instead of on first use."""
-    _jieba()
+    if _compiled() is None:
+        _jieba()
 
 
 _ASK = object()
@@ -167,7 +310,9 @@ def _cut_cjk(run: str, hit: object = _ASK) -> list[str]:
             cut = _decode_cut(run, hit)
             if cut is not None:
                 return cut
-    pieces = list(_jieba().cut(run, HMM=False))
+    compiled = _compiled()
+    pieces = (_compiled_cut(compiled, run) if compiled is not None
+              else list(_jieba().cut(run, HMM=False)))
     if "".join(pieces) != run:  # never lose a character, whatever jieba does
         pieces = list(run)
     if cache is not None and all(len(p) < 65536 for p in pieces):
@@ -248,11 +393,13 @@ _KINDS: dict[str, TokenKind] = {"num": "number", "latin": "word", "space": "spac
                                 "punct": "punct", "quantity": "number"}
 
 
-def _scan(text: str) -> list[tuple[str, int, int]]:
-    """``(kind, start, end)`` of the pieces of ``text``; Chinese runs are cut afterwards."""
+def _scan(text: str, spans: Iterable[tuple[int, int]] | None = None) -> list[tuple[str, int, int]]:
+    """``(kind, start, end)`` of the pieces of ``text``; Chinese runs are cut afterwards.
+
+    ``spans``: ``quantity_spans(text)`` when the caller has already found them."""
     pieces: list[tuple[str, int, int]] = []
     pos = 0
-    for qs, qe in quantity_spans(text):
+    for qs, qe in quantity_spans(text) if spans is None else spans:
         if (qs > 0 and text[qs - 1].isdigit()) or (qe < len(text) and text[qe].isdigit()):
             continue  # a span inside a run of non-ASCII digits (１２): keep the run whole
         if qs > pos:
@@ -269,6 +416,10 @@ def _tokenize_cached(text: str) -> tuple[Token, ...]:
     pieces = _scanned.get(text)
     if pieces is None:
         pieces = _scan(text)
+    return _tokens(text, pieces)
+
+
+def _tokens(text: str, pieces: list[tuple[str, int, int]]) -> tuple[Token, ...]:
     looked_up = _lookup_runs([text[s:e] for kind, s, e in pieces if kind == "cjk" and e - s > 1])
     out: list[Token] = []
     for kind, s, e in pieces:
@@ -281,6 +432,21 @@ def _tokenize_cached(text: str) -> tuple[Token, ...]:
         else:
             out.append(Token(text[s:e], s, e, _KINDS[kind]))
     return tuple(out)
+
+
+def tokenize_once(text: str,
+                  quantity_spans: Iterable[tuple[int, int]] | None = None) -> tuple[Token, ...]:
+    """:func:`tokenize` without keeping the result in the in-process memo.
+
+    For bulk passes over a corpus (suggest's index) that see each text once: the
+    memo would only hold thousands of long token tuples nobody asks for again.
+    ``quantity_spans``: what :func:`policydiff.core.quantities.quantity_spans` gives
+    for ``text``, when the caller has found the quantities anyway (not found twice).
+    """
+    pieces = _scanned.get(text)
+    if pieces is None:
+        pieces = _scan(text, quantity_spans)
+    return _tokens(text, pieces)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -344,5 +510,6 @@ def _dictionary_count(word: str) -> tuple[int, int]:
 
 
 def is_loaded() -> bool:
-    """Whether jieba has been loaded in this process (for tests and benchmarks)."""
-    return _jieba.cache_info().currsize > 0
+    """Whether a segmenter (jieba or the compiled one) has been loaded in this process."""
+    return (_jieba.cache_info().currsize > 0
+            or (_compiled.cache_info().currsize > 0 and _compiled() is not None))

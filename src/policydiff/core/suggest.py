@@ -94,9 +94,12 @@ ProgressFn = Callable[[str, int, int], None]
 # --- passages ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
-    """A paragraph of a document, the unit that is scored and grouped."""
+    """A paragraph of a document, the unit that is scored and grouped.
+
+    Slotted: a 10,000-document corpus has a quarter of a million of them, and a
+    per-instance ``__dict__`` (over 100 bytes each) would add tens of megabytes."""
 
     doc: str
     section: str
@@ -152,15 +155,130 @@ def _analyse(text: str) -> tuple[list[str], list[int]]:
     ends), from one segmentation: seed terms are matched at these edges later, for every
     theme, without segmenting the passage again."""
     from policydiff.core.relevance import is_feature, strip_citations
-    from policydiff.core.segment import tokenize
+    from policydiff.core.segment import tokenize_once
 
-    tokens = tokenize(strip_citations(text))
+    quantities = find_quantities(text)
+    clean = strip_citations(text)
+    tokens = tokenize_once(clean, [(q.start, q.end) for q in quantities] if clean == text
+                           else None)  # the figures are found once when no 文号 was blanked
     feats = [t.text for t in tokens if t.kind in ("word", "number")
              and is_feature(t.text) and t.text not in STOPWORDS]
-    feats.extend(f"⟨{q.unit}⟩" for q in find_quantities(text) if q.unit)
+    feats.extend(f"⟨{q.unit}⟩" for q in quantities if q.unit)
     edges = [t.start for t in tokens]
     edges.append(len(text))
     return feats, edges
+
+
+def _analyse_packed(text: str) -> tuple[list[str], bytes]:
+    """:func:`_analyse` with the edges as one byte per character position (0/1)."""
+    feats, edges = _analyse(text)
+    marks = bytearray(len(text) + 1)
+    for edge in edges:
+        marks[edge] = 1
+    return feats, bytes(marks)
+
+
+class _Recorder:
+    """A token cache in a worker process: never hits, keeps what is put, to hand back."""
+
+    def __init__(self) -> None:
+        self.cuts: dict[bytes, bytes] = {}
+
+    def get(self, key: bytes) -> bytes | None:
+        return None
+
+    def put(self, key: bytes, value: bytes) -> None:
+        self.cuts[key] = value
+
+
+_recorder: _Recorder | None = None
+
+
+def _worker_start() -> None:
+    from policydiff.core import segment
+
+    global _recorder
+    _recorder = _Recorder()
+    segment.set_cache(_recorder)
+
+
+def _analyse_chunk(texts: list[str]) -> tuple[list[tuple[list[str], bytes]], dict[bytes, bytes]]:
+    """A worker's share: the analyses of ``texts``, and the cuts it made (for the cache)."""
+    out = [_analyse_packed(text) for text in texts]
+    cuts: dict[bytes, bytes] = {}
+    if _recorder is not None:
+        cuts, _recorder.cuts = _recorder.cuts, {}
+    return out, cuts
+
+
+#: Passages from which the index is built in worker processes (about 200 documents):
+#: below it, starting the workers (≈ 0.5 s each, loading the segmenter) costs more.
+PARALLEL_MIN_PASSAGES = 5000
+#: Passages per piece of work sent to a worker.
+PARALLEL_CHUNK = 1000
+#: At most this many workers (the parent builds the index from their results meanwhile).
+PARALLEL_MAX_WORKERS = 2
+
+
+def _workers() -> int:
+    """How many worker processes may run: 0 unless a whole core is idle now, else up
+    to the cores this process may use. On a busy machine (load average within a core of
+    the number of cores) workers only compete with each other and with this process: at
+    load 4 on 2 cores the pool was slower than one process, at load 0.8 it took 0.84 of
+    the time (benchmarks/RESULTS.md)."""
+    import os
+
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        idle = cores - os.getloadavg()[0]
+    except OSError:  # no load average on this system
+        idle = float(cores)
+    return min(cores, int(idle)) if cores > 1 else 0
+
+
+def _analyses(items: Sequence[Passage]) -> Iterable[tuple[list[str], bytes]]:
+    """:func:`_analyse_packed` of every passage, in order.
+
+    A large corpus is analysed by a pool of worker processes (one per core), in
+    chunks, results taken back in order: the same analyses, so the same index, as
+    one process gives. The workers' cuts are put in the installed token cache here,
+    so the next command still finds them there.
+    """
+    if len(items) < PARALLEL_MIN_PASSAGES:
+        yield from (_analyse_packed(p.text) for p in items)
+        return
+    if _workers() < 1:
+        yield from (_analyse_packed(p.text) for p in items)
+        return
+    import multiprocessing
+
+    from policydiff.core import segment
+
+    texts = [p.text for p in items]
+    chunks = [texts[i:i + PARALLEL_CHUNK] for i in range(0, len(texts), PARALLEL_CHUNK)]
+    del texts
+    cache = segment.get_cache()
+    workers = PARALLEL_MAX_WORKERS
+    from collections import deque
+
+    todo = iter(chunks)
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_start) as pool:
+        # at most two chunks a worker in flight: results wait in a bounded queue, not all
+        # of them in this process (``imap`` would collect them as fast as workers make them)
+        pending = deque(pool.apply_async(_analyse_chunk, (chunk,))
+                        for _, chunk in zip(range(2 * workers), todo, strict=False))
+        while pending:
+            out, cuts = pending.popleft().get()
+            chunk = next(todo, None)
+            if chunk is not None:
+                pending.append(pool.apply_async(_analyse_chunk, (chunk,)))
+            if cache is not None:
+                for key, value in cuts.items():
+                    cache.put(key, value)
+            yield from out
 
 
 # --- the index --------------------------------------------------------------
@@ -220,8 +338,9 @@ class PassageIndex:
 def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) -> PassageIndex:
     """Tokenise every passage once and build the TF-IDF matrix.
 
-    Passages are consumed one at a time and only their term ids and counts are kept
-    (compact arrays): keeping each passage's token strings cost gigabytes at 10,000
+    Passages are consumed one at a time (analysed in worker processes when the corpus
+    is large and cores are idle: :func:`_analyses`) and only their term ids and counts
+    are kept (compact arrays): keeping each passage's token strings cost gigabytes at 10,000
     documents. The evidence reads a passage's terms back from the ids. The weights are
     computed in place on those arrays (no float64 copy of the whole matrix).
     """
@@ -233,15 +352,11 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
     mark_at = array("q", [0])
     total = len(items)
     step = max(1, total // 200)
-    for n, passage in enumerate(items, 1):
-        feats, edges = _analyse(passage.text)
+    for n, (feats, row_marks) in enumerate(_analyses(items), 1):
         for term, count in Counter(feats).items():
             indices.append(vocabulary.setdefault(term, len(vocabulary)))
             counts.append(count)
         indptr.append(len(indices))
-        row_marks = bytearray(len(passage.text) + 1)
-        for edge in edges:
-            row_marks[edge] = 1
         marks += row_marks
         mark_at.append(len(marks))
         if progress and (n % step == 0 or n == total):
@@ -466,9 +581,10 @@ class Evidence(TypedDict):
     shared_figures: list[SharedFigure]
 
 
-@dataclass
+@dataclass(slots=True)
 class SuggestedMember:
-    """A passage in a suggestion, with why it was picked."""
+    """A passage in a suggestion, with why it was picked (slotted: there are hundreds of
+    thousands of them at 10,000 documents)."""
 
     passage: Passage
     start: int  # the quoted span (sentences with theme terms), body offsets
@@ -555,10 +671,12 @@ def suggest(corpus: Corpus | Sequence[Document], themes: Sequence[Theme],
     theme together with its description and terms, rejected ones are
     counter-examples (needs ``corpus`` to be a :class:`Corpus` to resolve them).
     """
-    documents = list(corpus.documents() if isinstance(corpus, Corpus) else corpus)
-    if docs:
-        wanted = set(docs)
-        documents = [d for d in documents if d.id in wanted]
+    documents: Iterable[Document]
+    if isinstance(corpus, Corpus):  # one document at a time (a lazy corpus holds no more)
+        ids = [i for i in corpus.ids if i in set(docs)] if docs else corpus.ids
+        documents = (corpus.get(i) for i in ids)
+    else:
+        documents = [d for d in corpus if d.id in set(docs)] if docs else list(corpus)
     index = build_index(passages(documents), progress)
     examples = theme_examples(alignments, corpus) if isinstance(corpus, Corpus) else {}
     out: list[Suggestion] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policydiff.core.corpus import Corpus, date_key
+from policydiff.core.corpus import Corpus, LazyCorpus, date_key
 from policydiff.core.document import Document, document_from_front
 from policydiff.core.errors import InputError
 from policydiff.store.extract import split_front_matter
@@ -36,8 +36,13 @@ def load_document(path: str | Path) -> Document:
     return parse_document(text, path)
 
 
-def load_corpus(where: Project | str | Path | None = None) -> Corpus:
-    """Load ``corpus/*.md`` of a project (or of a corpus folder given directly)."""
+def load_corpus(where: Project | str | Path | None = None, lazy: bool = False) -> Corpus:
+    """Load ``corpus/*.md`` of a project (or of a corpus folder given directly).
+
+    ``lazy``: every file is read and checked now, but documents are kept only while in
+    use and parsed again when asked for (:class:`~policydiff.core.corpus.LazyCorpus`):
+    for corpora too large to hold parsed (thousands of documents).
+    """
     if isinstance(where, Project):
         folder = where.corpus_dir
     elif where is None:
@@ -49,6 +54,7 @@ def load_corpus(where: Project | str | Path | None = None) -> Corpus:
     if not folder.is_dir():
         raise InputError("corpus folder not found", path=str(folder))
     documents = []
+    keys: list[tuple[tuple[str, int, str], str]] = []
     seen: dict[str, Path] = {}
     for path in sorted(folder.glob("*.md")):
         if path.name.lower() == "readme.md":
@@ -60,7 +66,13 @@ def load_corpus(where: Project | str | Path | None = None) -> Corpus:
         if doc.id != path.stem:
             raise InputError(f"file name does not match its id {doc.id!r}", path=str(path))
         seen[doc.id] = path
-        documents.append(doc)
+        if lazy:
+            keys.append((date_key(doc), doc.id))
+        else:
+            documents.append(doc)
+    if lazy:
+        return LazyCorpus([doc_id for _, doc_id in sorted(keys)],
+                          lambda doc_id: load_document(seen[doc_id]), folder)
     return Corpus(documents, folder)
 
 

@@ -1,0 +1,46 @@
+"""The index built by worker processes is the one a single process builds.
+
+Large corpora are analysed in a process pool (core/suggest.py ``_analyses``); its
+results are taken back in order, so the index, hence every suggestion, must not
+depend on it. The workers' cuts must reach the installed token cache.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from policydiff.core import segment
+from policydiff.core import suggest as sg
+
+
+class _DictCache:
+    def __init__(self) -> None:
+        self.data: dict[bytes, bytes] = {}
+
+    def get(self, key: bytes) -> bytes | None:
+        return self.data.get(key)
+
+    def put(self, key: bytes, value: bytes) -> None:
+        self.data[key] = value
+
+
+def test_parallel_index_equals_sequential(corpus, monkeypatch) -> None:
+    items = sg.passages(list(corpus))
+    monkeypatch.setattr(sg, "PARALLEL_MIN_PASSAGES", 10**9)
+    one = sg.build_index(items)
+    monkeypatch.setattr(sg, "PARALLEL_MIN_PASSAGES", 0)
+    monkeypatch.setattr(sg, "PARALLEL_CHUNK", 97)
+    monkeypatch.setattr(sg, "_workers", lambda: 2)
+    previous = segment.get_cache()
+    cache = _DictCache()
+    try:
+        segment.set_cache(cache)
+        pooled = sg.build_index(items)
+    finally:
+        segment.set_cache(previous)
+    assert pooled.vocabulary == one.vocabulary
+    for name in ("data", "indices", "indptr"):
+        assert np.array_equal(getattr(pooled.matrix, name), getattr(one.matrix, name))
+    assert np.array_equal(pooled.edge_bits, one.edge_bits)
+    assert np.array_equal(pooled.edge_offsets, one.edge_offsets)
+    assert len(cache.data) > 100  # the workers' cuts were handed back to the cache
