@@ -46,6 +46,7 @@ cjk = st.text(alphabet=st.sampled_from(ALPHABET), max_size=120)
 @settings(max_examples=200, deadline=None)
 @given(cjk, st.integers(min_value=2, max_value=50))
 @example("《00、", 4)  # found by hypothesis: the oracle missed that 00 moves as one unit
+@example(".000、", 4)
 def test_lines_fit_and_join_back(text: str, width: int) -> None:
     lines = wrap(text, width)
     assert "".join(lines) == text
