@@ -64,6 +64,11 @@ class ThemePairs:
     orphaned: list[ResolvedPassage]
 
 
+#: Documents from which a whole-corpus pass holds parsed documents only while in use
+#: (10,000 parsed documents took over half of suggest's memory).
+LAZY_CORPUS_FROM = 1000
+
+
 class PolicyProject:
     """A policydiff project: corpus, alignment store (working tree or a git revision), targets.
 
@@ -91,6 +96,19 @@ class PolicyProject:
     @cached_property
     def corpus(self) -> Corpus:
         return load_corpus(self.project)
+
+    def scan_corpus(self) -> Corpus:
+        """The corpus for a command that passes over every document once (suggest).
+
+        The same documents; past :data:`LAZY_CORPUS_FROM` files they are parsed when used
+        and not all held at once (:class:`~policydiff.core.corpus.LazyCorpus`), and the
+        rest of this project's calls use that corpus too.
+        """
+        if "corpus" not in self.__dict__:
+            files = sum(1 for _ in self.project.corpus_dir.glob("*.md"))
+            if files >= LAZY_CORPUS_FROM:
+                self.__dict__["corpus"] = load_corpus(self.project, lazy=True)
+        return self.corpus
 
     def documents(self, docs: Sequence[str] | None = None) -> list[Document]:
         """Documents in date order (only ``docs``, if given; unknown ids raise)."""

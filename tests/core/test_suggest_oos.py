@@ -94,3 +94,26 @@ def test_accepting_a_member_keeps_crlf_and_takes_the_store_lock(project_copy, mo
     after = path.read_bytes()
     assert after.count(b"\n") == after.count(b"\r\n") and after != before
     assert held, "accept --member must hold the store's lock"
+
+
+def test_suggest_on_a_large_corpus_reads_it_lazily_with_the_same_result(project, monkeypatch):
+    """Past LAZY_CORPUS_FROM documents the command passes over a LazyCorpus (documents
+    parsed when used): the suggestions are the same as with every document held."""
+    import policydiff.api as api
+    from policydiff.core.corpus import LazyCorpus
+
+    eager = _run(project, "suggest", "--theme", "talent", "--format", "json")
+    assert eager.exit_code == 0, eager.output
+    seen = []
+    real = api.PolicyProject.scan_corpus
+
+    def spy(self):
+        corpus = real(self)
+        seen.append(type(corpus))
+        return corpus
+
+    monkeypatch.setattr(api, "LAZY_CORPUS_FROM", 2)
+    monkeypatch.setattr(api.PolicyProject, "scan_corpus", spy)
+    lazy = _run(project, "suggest", "--theme", "talent", "--format", "json")
+    assert lazy.exit_code == 0, lazy.output
+    assert seen == [LazyCorpus] and lazy.stdout == eager.stdout

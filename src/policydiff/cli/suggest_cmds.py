@@ -70,7 +70,7 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
     from policydiff.store.proposals import record
 
     project = get_policy_project()
-    corpus = project.corpus
+    corpus = project.scan_corpus()  # large corpora: documents parsed one at a time
     store = project.store
     chosen = project.check_themes(themes)
     project.check_docs(docs)
