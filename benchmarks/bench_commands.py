@@ -290,11 +290,14 @@ def main() -> None:
         "`POLICYDIFF_TOKEN_CACHE=0` turns the cache off to compare). Tokens read from the "
         "cache are identical to jieba's on the corpus and the labelled sets "
         "(`tests/store/test_speed.py`).",
-        "- What remains of `check`, `targets`, `report` and `suggest` beyond start-up is mostly "
-        "reading the alignment store and metrics files with ruamel.yaml's pure-Python "
-        "round-trip parser plus JSON Schema validation (~0.2 s on an idle machine for the "
-        "bundled store), which a C-backed loader in the store would remove; `suggest` also "
-        "imports numpy and scipy (~0.15 s), which it uses.",
+        "- Read-only loads of the alignment store, metrics and override files go through "
+        "PyYAML's C parser (`store/fastyaml.py`), a file's schema is validated once per "
+        "content (`.policydiff/schema-valid.txt`), and results that depend only on content "
+        "(figures per document, reuse, comparisons, terms) are cached by content hash and "
+        "code version (`store/derived.py`): see the sections \"Alignment store at scale\" "
+        "and \"Report speed\". `PYTHONDONTWRITEBYTECODE` must be unset for these figures (a "
+        "user's shell writes `.pyc` once; with it set every edited module is compiled on "
+        "every run).",
         "- The whole-text diff's sentence pairing finds candidate pairs through one sparse "
         "product when many sentences are unpaired, and re-scores the few near a threshold "
         "exactly; the result is identical to the previous pairing (tested against a verbatim "
