@@ -209,28 +209,25 @@ class Workspace:
         Rejected alignments do not count: a reviewer said they do not belong together.
         With ``alignment``, the row of that alignment only.
         """
-        sections: dict[str, list[str]] = {}
+        from policydiff.core.coverage import coverage
+
+        chosen = [al for al in self.alignments(theme) if al.status != "rejected"
+                  and (alignment is None or al.id == alignment)]
+        by_alignment = {al.id: self.passages(al.id) for al in chosen}
+        cells = coverage([theme], {theme: [p for ps in by_alignment.values() for p in ps]},
+                         self.corpus.documents())
         statuses: dict[str, list[str]] = {}
-        silent: set[str] = set()
-        orphaned: set[str] = set()
-        for al in self.alignments(theme):
-            if alignment is not None and al.id != alignment:
-                continue
-            if al.status == "rejected":
-                continue
-            for p in self.passages(al.id):
-                if p.absent:
-                    silent.add(p.doc)
-                    continue
-                if not p.found:  # orphaned: its section is not where the text is now
-                    orphaned.add(p.doc)
-                    continue
-                sections.setdefault(p.doc, [])
-                if p.section and p.section not in sections[p.doc]:
-                    sections[p.doc].append(p.section)
-                statuses.setdefault(p.doc, []).append(al.status)
-        return [Coverage(d, tuple(sections.get(d, ())), d in silent and d not in sections,
-                         tuple(statuses.get(d, ())), d in orphaned) for d in self.corpus.ids]
+        for al in chosen:
+            for p in by_alignment[al.id]:
+                if p.found:
+                    statuses.setdefault(p.doc, []).append(al.status)
+        out = []
+        for d in self.corpus.ids:
+            cell = cells[theme, d]
+            out.append(Coverage(d, tuple(s for s in cell.sections if s != "?"),
+                                cell.state == "silent", tuple(statuses.get(d, ())),
+                                cell.state == "orphaned"))
+        return out
 
     def chain(self, alignment_id: str) -> Chain:
         """The alignment's evolution chain (diffs; loads the segmenter: call in a worker)."""
