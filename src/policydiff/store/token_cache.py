@@ -36,6 +36,8 @@ _BATCH = 500
 """Keys per batched lookup (well under SQLite's limit on bound parameters)."""
 
 
+_UNAVAILABLE = object()  # the cache could not be read (not the same as a miss)
+
 class SqliteTokenCache:
     """A :class:`~policydiff.core.segment.TokenCache` in one SQLite file.
 
@@ -131,19 +133,27 @@ class SqliteTokenCache:
         value = self._pending.get(key)
         if value is not None:
             return value
-        db = self._connect()
-        if db is None:
+        row = self._select("cuts", key)
+        if row is _UNAVAILABLE:
             return None
-        try:
-            with self._lock:
-                row = db.execute("SELECT v FROM cuts WHERE k=?", (key,)).fetchone()
-        except Exception:
-            return None
-        if row is None:
+        if not isinstance(row, bytes):
             self.misses += 1
             return None
         self.hits += 1
-        return bytes(row[0])
+        return row
+
+    def _select(self, table: str, key: bytes) -> bytes | object | None:
+        """The value of ``key`` in ``table``, None if absent, ``_UNAVAILABLE`` if the cache
+        cannot be read (a broken or locked file: the caller computes instead)."""
+        db = self._connect()
+        if db is None:
+            return _UNAVAILABLE
+        try:
+            with self._lock:
+                row = db.execute(f"SELECT v FROM {table} WHERE k=?", (key,)).fetchone()
+        except Exception:
+            return _UNAVAILABLE
+        return None if row is None else bytes(row[0])
 
     def get_many(self, keys: list[bytes]) -> dict[bytes, bytes]:
         """The cached values of ``keys`` (hits only), in a few queries instead of one each."""
@@ -194,15 +204,8 @@ class SqliteTokenCache:
         Keys are content hashes that include the code version (:mod:`policydiff.store.derived`),
         so an entry is never stale, only unused.
         """
-        db = self._connect()
-        if db is None:
-            return None
-        try:
-            with self._lock:
-                row = db.execute("SELECT v FROM derived WHERE k=?", (key,)).fetchone()
-        except Exception:
-            return None
-        return None if row is None else bytes(row[0])
+        row = self._select("derived", key)
+        return row if isinstance(row, bytes) else None
 
     def derived_version(self, version: bytes) -> None:
         """Drop derived results of another code version (they can never be asked for again).
