@@ -186,13 +186,18 @@ class SqliteTokenCache:
             return
         items = list(self._pending.items())
         self._pending.clear()
+        self._insert("INSERT OR IGNORE INTO cuts VALUES (?, ?)", items)
+
+    def _insert(self, sql: str, items: list[tuple[bytes, bytes]]) -> None:
+        """Rows in one transaction; a cache that cannot be written is skipped (it is a
+        cache: the next run computes again)."""
         db = self._connect()
         if db is None:
             return
         try:
             with self._lock, db:
                 db.execute("BEGIN")
-                db.executemany("INSERT OR IGNORE INTO cuts VALUES (?, ?)", items)
+                db.executemany(sql, items)
         except Exception:
             pass
 
@@ -234,16 +239,7 @@ class SqliteTokenCache:
         processes writing the same entry agree)."""
         if not items:
             return
-        db = self._connect()
-        if db is None:
-            return
-        try:
-            with self._lock, db:
-                db.execute("BEGIN")
-                db.executemany("INSERT OR REPLACE INTO derived VALUES (?, ?)",
-                               list(items.items()))
-        except Exception:
-            pass
+        self._insert("INSERT OR REPLACE INTO derived VALUES (?, ?)", list(items.items()))
 
     def close(self) -> None:
         """Flush and close the connection."""
