@@ -211,6 +211,10 @@ class NewAlignmentDialog(ModalScreen[NewAlignment | None]):
                 yield Button("Cancel (esc)", id="cancel")
 
     def on_mount(self) -> None:
+        if self.app.size.height < 30:  # 80×24: the buttons must stay on screen
+            self.query_one("#new-note", TextArea).styles.height = 3
+            self.query_one(".buttons").styles.margin = (0, 0, 0, 0)
+            self.query_one("#picked").styles.max_height = 3
         self.query_one("#label", Input).focus()
 
     def action_create(self) -> None:
