@@ -132,6 +132,12 @@ async def settle(pilot, rounds: int = 3) -> None:
         await pilot.pause()
 
 
+async def press(pilot, *keys: str) -> None:
+    """Press ``keys`` as the user would, then let the app settle (see :func:`settle`)."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
 def plain(widget) -> str:
     """A widget's text as a reader sees it (Rich tables rendered too)."""
     from rich.console import Console

@@ -14,7 +14,7 @@ from policydiff.tui.widgets.banner import ProblemBanner
 from policydiff.tui.widgets.diff_view import DiffView
 from policydiff.tui.widgets.document_view import DocumentView
 from policydiff.tui.widgets.passage_list import PassageItem
-from tui_project import app_for, make_project, plain, settle, sync
+from tui_project import app_for, make_project, plain, press, settle, sync
 
 SIZE = (120, 40)
 
@@ -41,8 +41,7 @@ async def test_navigate_themes_shows_passages_in_date_order(project_dir: Path) -
         labels = [str(n.label) for n in tree.root.children]
         assert labels[0].startswith("发展目标 targets (1) ?1")
         assert labels[1].startswith("人才 talent (2) ✓1 ✗1")
-        await pilot.press("down", "down")  # theme node "talent", then its first alignment
-        await settle(pilot)
+        await press(pilot, "down", "down")  # theme node "talent", then its first alignment
         assert app.selected_alignment == "talent-hub"
         assert passage_docs(app.screen) == ["2017-opinions", "2021-14th-plan",
                                             "2022-pudong-plan"]
@@ -55,8 +54,7 @@ async def test_compare_next_change_and_side_by_side(project_dir: Path) -> None:
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
+        await press(pilot, "d")
         assert app.current_mode == "compare"
         view = app.screen.query_one(DiffView)
         heads = [plain(w) for w in view.query(".step-head")]
@@ -72,19 +70,16 @@ async def test_compare_next_change_and_side_by_side(project_dir: Path) -> None:
         await pilot.press("left_square_bracket")
         assert changes[0].has_class("-current")
         assert not view.query(".sbs")
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "s")
         rows = view.query(".sbs")
         assert rows and "side by side" in plain(app.screen.query_one("#compare-status"))
         left = plain(rows.first().query(".side-a").first())
         right = plain(rows.first().query(".side-b").first())
         assert "1000亿" in left and "4000亿元" not in left
         assert "4000亿元" in right and "1000亿" not in right
-        await pilot.press("full_stop")  # one pair only
-        await settle(pilot)
+        await press(pilot, "full_stop")  # one pair only
         assert len(view.query(".step-head")) == 1
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "s")
         assert not view.query(".sbs")
 
 
@@ -97,8 +92,7 @@ async def test_accept_edits_file_commit_appears_in_history(project_dir: Path) ->
     before = path.read_text(encoding="utf-8")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "a")
         after = path.read_text(encoding="utf-8")
         assert after != before and "status: accepted" in after
         assert [ln for ln in after.splitlines() if ln not in before.splitlines()] == [
@@ -108,8 +102,7 @@ async def test_accept_edits_file_commit_appears_in_history(project_dir: Path) ->
         await pilot.press("c")
         await pilot.pause()
         await pilot.press(*"Accept the scale goal")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         head = repo.head.commit
         assert head.message.strip() == "Accept the scale goal"
         assert list(head.stats.files) == ["alignments/targets.yaml"]
@@ -140,8 +133,7 @@ async def test_note_draft_survives_cancel_then_saves(project_dir: Path) -> None:
         await pilot.press("i")
         await pilot.pause()
         assert app.screen.query_one("#note").text.startswith("Scale goals rise")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert "note: Scale goals rise from 1000亿 to 4000亿元." in path.read_text(
             encoding="utf-8")
         assert "targets-scale" not in app.screen.note_drafts
@@ -160,8 +152,7 @@ async def test_search_opens_reader_at_match(project_dir: Path) -> None:
         count = plain(app.screen.query_one("#search-count"))
         expected = sum(d.body.count("4000亿元") for d in app.workspace.corpus)
         assert count.startswith(f"{expected} match(es)")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await press(pilot, "enter", "enter")
         assert app.current_mode == "reader"
         view = app.screen.query_one(DocumentView)
         assert view.doc.id == "2021-14th-plan"
@@ -208,12 +199,10 @@ async def test_broken_file_banner_and_rest_keeps_working(project_dir: Path) -> N
         tree = app.screen.query_one(AlignmentTree)
         leaves = [leaf.data for node in tree.root.children for leaf in node.children]
         assert leaves == [("alignment", "targets-scale")]
-        await pilot.press("3")
-        await settle(pilot)
+        await press(pilot, "3")
         assert app.screen.query_one("#target-table").row_count > 5
         assert app.screen.query_one(ProblemBanner).display
-        await pilot.press("4", "right_square_bracket")
-        await settle(pilot)
+        await press(pilot, "4", "right_square_bracket")
         assert app.screen.query_one(DocumentView).current is not None
 
 
@@ -224,15 +213,13 @@ async def test_no_git_repository_banner_edits_still_saved(tmp_path: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "not a git repository" in plain(app.screen.query_one(ProblemBanner))
-        await pilot.press("r")
-        await settle(pilot)
+        await press(pilot, "r")
         assert "status: rejected" in (root / "alignments" / "targets.yaml").read_text(
             encoding="utf-8")
         await pilot.press("c")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "ThemesScreen"  # no dialog without git
-        await pilot.press("5")
-        await settle(pilot)
+        await press(pilot, "5")
         assert "needs a git repository" in plain(app.screen.query_one("#history"))
 
 
@@ -241,21 +228,18 @@ async def test_reader_passage_to_alignment_and_back(project_dir: Path) -> None:
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+        await press(pilot, "4")
         view = app.screen.query_one(DocumentView)
         assert view.doc.id == "2017-opinions"
         await pilot.press("right_square_bracket", "right_square_bracket")
         second = view.current
         assert second is not None and second.alignment == "talent-hub"
-        await pilot.press("t")
-        await settle(pilot)
+        await press(pilot, "t")
         assert app.current_mode == "themes" and app.selected_alignment == "talent-hub"
         passages = app.screen.query_one("#passages")
         passages.focus()
         passages.index = 1  # the 2021 passage
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert app.current_mode == "reader"
         view = app.screen.query_one(DocumentView)
         assert view.doc.id == "2021-14th-plan"
@@ -275,8 +259,7 @@ async def test_mark_and_diff_two_sections(project_dir: Path) -> None:
         app.open_reader("2021-14th-plan", app.workspace.corpus.get("2021-14th-plan")
                         .section("3.3").start)
         await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
+        await press(pilot, "d")
         assert app.current_mode == "compare"
         title = plain(app.screen.query_one("#compare-title"))
         assert title == "2017-opinions:h4 ↔ 2021-14th-plan:3.3"
@@ -292,8 +275,7 @@ async def test_command_palette_selects_alignment(project_dir: Path) -> None:
         await pilot.pause()
         await pilot.press(*"talent-training")
         await pilot.pause(0.5)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert app.selected_alignment == "talent-training"
 
 
@@ -309,8 +291,7 @@ async def test_targets_table_chart_and_baselines(project_dir: Path) -> None:
     app = app_for(project_dir)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await press(pilot, "3")
         table = app.screen.query_one("#target-table")
         docs = app.workspace.corpus.ids
         assert [c.value for c in table.columns] == ["metric", *docs]  # date order
@@ -323,8 +304,7 @@ async def test_targets_table_chart_and_baselines(project_dir: Path) -> None:
         assert {p.year for p in chart.points} >= {2020, 2023, 2025}  # targets at deadlines
         targets_only = table.row_count
         caption = plain(app.screen.query_one("#targets-caption"))
-        await pilot.press("b")
-        await settle(pilot)
+        await press(pilot, "b")
         assert "baselines" in plain(app.screen.query_one("#targets-caption"))
         assert plain(app.screen.query_one("#targets-caption")) != caption
         assert table.row_count >= targets_only
@@ -358,7 +338,6 @@ async def test_diff_failure_is_a_message(project_dir: Path, monkeypatch) -> None
     monkeypatch.setattr(app.workspace, "chain", broken)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
+        await press(pilot, "d")
         text = plain(app.screen.query_one(DiffView).query("Static").first())
         assert "The diff failed: segmenter exploded" in text

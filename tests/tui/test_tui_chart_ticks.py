@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policydiff.tui.widgets.metric_chart import nice_ticks, tick_label
-from tui_project import app_for, make_project, settle, sync
+from tui_project import app_for, make_project, press, settle, sync
 
 
 def is_round(step: float) -> bool:
@@ -42,8 +42,7 @@ async def test_chart_axis_at_80x24_reads_in_round_figures(tmp_path: Path) -> Non
     app = app_for(make_project(tmp_path / "proj", git=False))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await press(pilot, "3")
         chart = app.screen.query_one("#chart")
         assert app.screen.cell[0] == "industry-scale"
         assert 3 <= len(chart.ticks) <= 4 and chart.ticks[0] == "0"

@@ -14,7 +14,7 @@ from textual.widgets import ListView
 
 from policydiff.tui.screens.dialogs import DocumentPicker
 from policydiff.tui.widgets.diff_view import DiffView
-from tui_project import app_for, make_docs_project, plain, settle, sync
+from tui_project import app_for, make_docs_project, plain, press, settle, sync
 
 SIZE = (120, 40)
 
@@ -86,16 +86,14 @@ async def test_brackets_move_between_changed_pairs(docs_project: Path) -> None:
         pairs = screen.comparison.pairs
         changed = [k for k, p in enumerate(pairs) if p.status != "unchanged"]
         assert len(changed) >= 2
-        await pilot.press("right_square_bracket")
-        await settle(pilot)
+        await press(pilot, "right_square_bracket")
         assert screen.pair_index == changed[1]
         head = diff_head(screen)
         right = " + ".join(u.heading or u.key for u in pairs[changed[1]].b)
         left = " + ".join(u.heading or u.key for u in pairs[changed[1]].a)
         assert (right and right in head) or (left and left in head)
         assert pairs[changed[1]].status in head
-        await pilot.press("left_square_bracket")
-        await settle(pilot)
+        await press(pilot, "left_square_bracket")
         assert screen.pair_index == changed[0]
 
 
@@ -104,8 +102,7 @@ async def test_review_keys_do_nothing_in_document_mode(docs_project: Path) -> No
     app = app_for(docs_project)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("1", "down", "down")  # an alignment is current
-        await settle(pilot)
+        await press(pilot, "1", "down", "down")  # an alignment is current
         before = {al.id: (al.status, al.note) for al in app.workspace.alignments()}
         await open_from_palette(pilot, "Compare documents: ai-reg-draft")
         screen = app.screen
@@ -113,8 +110,7 @@ async def test_review_keys_do_nothing_in_document_mode(docs_project: Path) -> No
         assert not screen.check_action("set_status", ("accepted",))
         assert not screen.check_action("edit_note", ())
         for key in ("a", "r", "e"):
-            await pilot.press(key)
-            await settle(pilot)
+            await press(pilot, key)
         assert app.screen is screen  # no note dialog
         after = {al.id: (al.status, al.note) for al in app.workspace.alignments()}
         assert after == before and not app.edits
@@ -127,8 +123,7 @@ async def test_reader_key_asks_for_the_second_document(docs_project: Path) -> No
         await settle(pilot)
         app.open_reader("ai-reg-final")
         await settle(pilot)
-        await pilot.press("C")
-        await settle(pilot)
+        await press(pilot, "C")
         picker = app.screen
         assert isinstance(picker, DocumentPicker)
         assert "ai-reg-final" not in [d for d, _, _ in picker.documents]

@@ -15,7 +15,7 @@ from policydiff.tui.outside import editor_command, export_path
 from policydiff.tui.widgets.alignment_header import AlignmentHeader
 from policydiff.tui.widgets.alignment_tree import AlignmentTree
 from policydiff.tui.widgets.banner import ProblemBanner
-from tui_project import app_for, make_project, plain, settle, sync
+from tui_project import app_for, make_project, plain, press, settle, sync
 
 SIZE = (120, 40)
 
@@ -73,8 +73,7 @@ async def test_broken_save_shows_a_banner_and_keeps_the_last_good_state(project_
         assert "alignments/talent.yaml:" in plain(banner)
         assert "as they were before the change" in plain(banner)
         assert leaves(app) == before  # the talent alignments are still there
-        await pilot.press("down", "down", "down")  # still usable
-        await settle(pilot)
+        await press(pilot, "down", "down", "down")  # still usable
         path.write_text(good.replace("label: Talent hub", "label: Talent highland"),
                         encoding="utf-8")
         app.poll_files()
@@ -92,8 +91,7 @@ async def test_a_write_refused_while_the_file_on_disk_is_broken(project_dir: Pat
         path.write_text(path.read_text(encoding="utf-8") + "\n: : :\n", encoding="utf-8")
         app.poll_files()
         await settle(pilot)
-        await pilot.press("a")  # accept targets-scale: its file is broken on disk
-        await settle(pilot)
+        await press(pilot, "a")  # accept targets-scale: its file is broken on disk
         assert ": : :" in path.read_text(encoding="utf-8")  # nothing written over it
         assert app.workspace.alignment("targets-scale").status == "proposed"
 
@@ -104,8 +102,7 @@ async def test_corpus_document_changed_on_disk_is_reloaded(project_dir: Path) ->
     doc = project_dir / "corpus" / "2022-pudong-plan.md"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+        await press(pilot, "4")
         doc.write_text(doc.read_text(encoding="utf-8") + "\n新增一句用于测试重新加载。\n",
                        encoding="utf-8")
         assert app.poll_files() == ([], ["2022-pudong-plan.md"])
@@ -120,8 +117,7 @@ async def test_own_writes_are_not_reported_as_changes_on_disk(project_dir: Path)
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "a")
         assert app.poll_files() == ([], [])
 
 
@@ -159,8 +155,7 @@ async def test_e_opens_the_alignment_in_the_editor_at_its_line_and_reloads(
         await settle(pilot)
         line = app.workspace.alignment("targets-scale").line
         assert line > 1
-        await pilot.press("e")
-        await settle(pilot)
+        await press(pilot, "e")
         args = (script.parent / "args.txt").read_text(encoding="utf-8").splitlines()
         assert args == [f"+{line}", str(project_dir / "alignments" / "targets.yaml")]
         assert app.workspace.alignment("targets-scale").label == "Edited in vi"
@@ -176,8 +171,7 @@ async def test_e_with_a_broken_edit_keeps_the_app_and_shows_the_banner(
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await press(pilot, "e")
         assert "alignments/targets.yaml" in plain(app.screen.query_one(ProblemBanner))
         assert app.workspace.alignment("targets-scale").status == "proposed"
         assert app.is_running
@@ -190,10 +184,8 @@ async def test_e_is_off_on_a_theme_row(project_dir: Path, tmp_path: Path, monkey
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("home")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await press(pilot, "home")
+        await press(pilot, "e")
         assert not (script.parent / "args.txt").exists()
 
 
@@ -238,8 +230,7 @@ async def test_y_copies_the_passage_with_osc52(project_dir: Path) -> None:
         await settle(pilot)
         written = osc52_writes(app)
         await pilot.press("tab")  # to the passage list: its first passage is highlighted
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "y")
         text = osc52_text(written)
         assert text == "到2020年，上海将实现人工智能重点产业规模超过1000亿"
         assert app.clipboard == text
@@ -251,17 +242,13 @@ async def test_y_copies_the_diff_and_the_targets_table(project_dir: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         written = osc52_writes(app)
-        await pilot.press("d")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "d")
+        await press(pilot, "y")
         diff = osc52_text(written)
         assert diff.startswith("# Industry scale goal")
         assert "2017-opinions" in diff and "2021-14th-plan" in diff
-        await pilot.press("3")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "3")
+        await press(pilot, "y")
         table = osc52_text(written)
         rows = list(csv.reader(io.StringIO(table), delimiter="\t"))
         assert rows[0][:4] == ["metric", "metric_name", "doc", "date"]
@@ -273,21 +260,16 @@ async def test_x_exports_the_view_under_the_project(project_dir: Path) -> None:
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
+        await press(pilot, "x")
         md = project_dir / "exports" / "alignment-targets-scale.md"
         assert md.read_text(encoding="utf-8").startswith("# Industry scale goal")
-        await pilot.press("3")
-        await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
+        await press(pilot, "3")
+        await press(pilot, "x")
         rows = list(csv.reader(io.StringIO(
             (project_dir / "exports" / "targets.csv").read_text(encoding="utf-8"))))
         assert rows[0][0] == "metric" and len(rows) > 10
-        await pilot.press("6")
-        await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
+        await press(pilot, "6")
+        await press(pilot, "x")
         grid = (project_dir / "exports" / "coverage.csv").read_text(encoding="utf-8")
         assert grid.splitlines()[0].startswith("theme,2017-opinions,")
         assert "silent" in grid

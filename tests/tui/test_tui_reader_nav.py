@@ -13,7 +13,7 @@ import pytest
 
 from policydiff.tui.widgets.document_view import DocumentView
 from policydiff.tui.widgets.outline import Outline
-from tui_project import app_for, make_project, plain, settle, sync
+from tui_project import app_for, make_project, plain, press, settle, sync
 
 SIZE = (80, 24)
 
@@ -35,8 +35,7 @@ async def test_status_names_the_section_of_every_match(project_dir: Path) -> Non
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"算力", "enter", "enter")
-        await settle(pilot)
+        await press(pilot, "slash", *"算力", "enter", "enter")
         hits = app.screen.hits
         assert {h.doc for h in hits} >= {"2021-14th-plan", "2022-lingang-plan"}
         for k in range(len(hits) + 1):
@@ -50,15 +49,13 @@ async def test_status_names_the_section_of_every_match(project_dir: Path) -> Non
             block = view.block(section)
             assert block.virtual_region.y <= view.scroll_y + view.size.height
             assert view.scroll_y <= block.virtual_region.bottom
-            await pilot.press("n")
-            await settle(pilot)
+            await press(pilot, "n")
 
 
 async def open_doc(app, pilot, doc_id: str) -> DocumentView:
     from policydiff.tui.messages import OpenReader
 
-    await pilot.press("4")
-    await settle(pilot)
+    await press(pilot, "4")
     app.screen.post_message(OpenReader(doc_id))
     await settle(pilot)
     view = app.screen.query_one(DocumentView)
@@ -69,8 +66,7 @@ async def open_doc(app, pilot, doc_id: str) -> DocumentView:
 async def goto(pilot, ref: str) -> None:
     await pilot.press("colon")
     await pilot.pause()
-    await pilot.press(*ref, "enter")
-    await settle(pilot)
+    await press(pilot, *ref, "enter")
 
 
 def heading_is_highlighted(view: DocumentView, section: str) -> bool:
@@ -118,8 +114,7 @@ async def test_colon_goes_to_a_section_by_its_id(tmp_path: Path) -> None:
         await goto(pilot, "p7")
         assert app.screen.section == "p7" and "§ p7 " in status(app)
         assert any(str(sp.style) == "bold reverse cyan" for sp in view.block("p7").content.spans)
-        await pilot.press("colon", "escape")  # escape: nothing happens
-        await settle(pilot)
+        await press(pilot, "colon", "escape")  # escape: nothing happens
         assert app.screen.section == "p7"
 
 
@@ -140,13 +135,11 @@ def test_help_lists_go_to_section() -> None:
 
 async def pick_and_align(app, pilot, query: str, label: str) -> str:
     """In the Reader: search ``query``, pick the first hit's sentence, A, label, ctrl+s."""
-    await pilot.press("slash", *query, "enter", "enter")
-    await settle(pilot)
+    await press(pilot, "slash", *query, "enter", "enter")
     assert app.current_mode == "reader"
     await pilot.press("p", "A")
     await pilot.pause()
-    await pilot.press(*label, "ctrl+s")
-    await settle(pilot)
+    await press(pilot, *label, "ctrl+s")
     added = app.added[-1][0]
     return app.workspace.alignment(added).theme
 
@@ -159,8 +152,7 @@ async def test_new_alignment_preselects_the_theme_row_in_view(project_dir: Path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.selected_alignment == "targets-scale"
-        await pilot.press("down")  # the talent theme's header row
-        await settle(pilot)
+        await press(pilot, "down")  # the talent theme's header row
         assert app.screen.query_one(AlignmentTree).cursor_node.data == ("theme", "talent")
         assert await pick_and_align(app, pilot, "人才", "Talent one") == "talent"
 
@@ -170,11 +162,9 @@ async def test_new_alignment_preselects_the_current_alignments_theme(project_dir
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("down", "down")  # talent-hub
-        await settle(pilot)
+        await press(pilot, "down", "down")  # talent-hub
         assert app.selected_alignment == "talent-hub"
-        await pilot.press("1", "up", "up")  # back to targets-scale: its theme wins now
-        await settle(pilot)
+        await press(pilot, "1", "up", "up")  # back to targets-scale: its theme wins now
         assert app.selected_alignment == "targets-scale"
         assert await pick_and_align(app, pilot, "人才", "Targets one") == "targets"
 
@@ -184,16 +174,14 @@ async def test_a_second_pick_in_one_document_says_it_widened(project_dir: Path) 
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"算力", "enter", "enter")  # 2021 plan, § 2.2
-        await settle(pilot)
+        await press(pilot, "slash", *"算力", "enter", "enter")  # 2021 plan, § 2.2
         await pilot.press("p")
         first = app.screen.picks["2021-14th-plan"]
         for _ in range(3):  # 4.2.2, further on in the same document
             await pilot.press("n")
             await settle(pilot, 1)
         assert app.screen.section == "4.2.2"
-        await pilot.press("p")
-        await settle(pilot)
+        await press(pilot, "p")
         wide = app.screen.picks["2021-14th-plan"]
         assert wide[0] == first[0] and wide[1] > first[1]
         notes = [n for n in app._notifications if n.title == "Pick widened"]
@@ -201,6 +189,5 @@ async def test_a_second_pick_in_one_document_says_it_widened(project_dir: Path) 
         message = notes[0].message
         assert "§ 2.2 to § 4.2.2" in message and f"({wide[1] - wide[0]} characters" in message
         assert "P clears" in message
-        await pilot.press("p")  # the same sentence again: nothing widens, nothing said
-        await settle(pilot)
+        await press(pilot, "p")  # the same sentence again: nothing widens, nothing said
         assert len([n for n in app._notifications if n.title == "Pick widened"]) == 1

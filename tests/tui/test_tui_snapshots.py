@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from policydiff.tui.app import PolicydiffApp
-from tui_project import make_docs_project, make_project
+from tui_project import app_for, make_docs_project, make_project, press, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
@@ -23,22 +22,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_project(tmp_path_factory.mktemp("snap") / "proj", git=False)
 
 
-def app_for(root: Path) -> PolicydiffApp:
-    return PolicydiffApp(root, preload_segmenter=False, watch_interval=None)
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def keys(*pressed: str):
     async def run_before(pilot) -> None:
         await settle(pilot)
         for key in pressed:
-            await pilot.press(key)
-            await settle(pilot)
+            await press(pilot, key)
         await pilot.pause(0.2)
 
     return run_before
@@ -122,8 +110,7 @@ def test_compare_documents(snap_compare, docs_project: Path, size) -> None:
         pilot.app.compare_documents("ai-reg-draft", "ai-reg-final")
         await settle(pilot)
         await settle(pilot)
-        await pilot.press("right_square_bracket")
-        await settle(pilot)
+        await press(pilot, "right_square_bracket")
         await pilot.pause(0.2)
 
     assert snap_compare(app_for(docs_project), terminal_size=size, run_before=run_before)

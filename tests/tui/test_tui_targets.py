@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from policydiff.tui.widgets.figure_panel import scope_warnings
-from tui_project import app_for, make_project, plain, settle, sync
+from tui_project import app_for, make_project, plain, press, settle, sync
 
 
 @pytest.fixture
@@ -28,8 +28,7 @@ async def test_cell_cursor_shows_the_figure_sentence_scope_and_verdict(project_d
     app = app_for(project_dir)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await press(pilot, "3")
         table = app.screen.query_one("#target-table")
         assert table.fixed_columns == 1 and table.cursor_type == "cell"
         panel = app.screen.query_one("#figure")
@@ -45,11 +44,9 @@ async def test_cell_cursor_shows_the_figure_sentence_scope_and_verdict(project_d
         assert "到2025年，上海人工智能规上产业规模年均增长12%以上，达到4000亿元" in text
         assert "verdict: no later figure" in text
         assert "scope differs: 重点 (2017-opinions); 规上 (2021-14th-plan)" in text
-        await pilot.press("right")  # the next document: Pudong's 2000亿元
-        await settle(pilot)
+        await press(pilot, "right")  # the next document: Pudong's 2000亿元
         assert "2000亿元" in plain(panel) and "in 2022-pudong-plan" in plain(panel)
-        await pilot.press("o")
-        await settle(pilot)
+        await press(pilot, "o")
         assert app.current_mode == "reader"
 
 
@@ -58,11 +55,9 @@ async def test_metric_column_stays_while_documents_scroll(project_dir: Path) -> 
     app = app_for(project_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await press(pilot, "3")
         table = app.screen.query_one("#target-table")
-        await pilot.press(*["right"] * (len(table.columns) - 1))
-        await settle(pilot)
+        await press(pilot, *["right"] * (len(table.columns) - 1))
         assert table.scroll_x > 0
         assert table.cursor_coordinate.column == len(table.columns) - 1
         shot = app.export_screenshot()
@@ -74,15 +69,12 @@ async def test_chart_follows_the_metric_and_the_baselines(project_dir: Path) -> 
     app = app_for(project_dir)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await press(pilot, "3")
         chart = app.screen.query_one("#chart")
         assert {p.kind for p in chart.points} == {"target"}
-        await pilot.press("b")
-        await settle(pilot)
+        await press(pilot, "b")
         assert "baseline" in {p.kind for p in chart.points}
-        await pilot.press("down")
-        await settle(pilot)
+        await press(pilot, "down")
         metric = app.screen.cell[0]
         assert metric != "industry-scale"
         assert all(p.figure in {t.figure for t in app.screen.targets if t.metric == metric}

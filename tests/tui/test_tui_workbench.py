@@ -18,7 +18,7 @@ from policydiff.tui.widgets.alignment_tree import AlignmentTree
 from policydiff.tui.widgets.diff_view import DiffView
 from policydiff.tui.widgets.document_view import DocumentView
 from policydiff.tui.widgets.outline import Outline
-from tui_project import app_for, make_project, plain, settle, sync
+from tui_project import app_for, make_project, plain, press, settle, sync
 
 SIZE = (120, 40)
 
@@ -48,17 +48,14 @@ async def test_reject_on_theme_header_row_writes_nothing(project_dir: Path) -> N
     before = store_texts(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("up")  # from targets-scale to the header row of its theme
-        await settle(pilot)
+        await press(pilot, "up")  # from targets-scale to the header row of its theme
         tree = app.screen.query_one(AlignmentTree)
         assert tree.cursor_alignment is None
         assert "r" not in footer_keys(app) and "a" not in footer_keys(app)
-        await pilot.press("r", "a", "e")
-        await settle(pilot)
+        await press(pilot, "r", "a", "e")
         assert store_texts(project_dir) == before
         assert "targets-scale" not in plain(app.screen.query_one("#alignment-header"))
-        await pilot.press("down", "r")  # back on the alignment: the key works again
-        await settle(pilot)
+        await press(pilot, "down", "r")  # back on the alignment: the key works again
         assert "status: rejected" in (project_dir / "alignments/targets.yaml").read_text()
 
 
@@ -73,13 +70,11 @@ async def test_reject_in_adhoc_compare_writes_nothing(project_dir: Path) -> None
         await pilot.press("m")
         app.open_reader("2022-lingang-plan", 1)
         await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
+        await press(pilot, "d")
         assert app.current_mode == "compare"
         assert plain(app.screen.query_one("#compare-title")).startswith("2022-pudong-plan:p1")
         assert "r" not in footer_keys(app)
-        await pilot.press("r", "a")
-        await settle(pilot)
+        await press(pilot, "r", "a")
         assert store_texts(project_dir) == before
 
 
@@ -95,12 +90,10 @@ async def test_palette_moves_the_tree_cursor(project_dir: Path) -> None:
         await pilot.pause()
         await pilot.press(*"talent-training")
         await pilot.pause(0.5)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         tree = app.screen.query_one(AlignmentTree)
         assert tree.cursor_alignment == "talent-training"
-        await pilot.press("r")
-        await settle(pilot)
+        await press(pilot, "r")
         assert "Training system" in plain(app.screen.query_one("#alignment-header"))
 
 
@@ -109,8 +102,7 @@ async def test_reader_next_passage_starts_at_the_outline_cursor(project_dir: Pat
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+        await press(pilot, "4")
         outline = app.screen.query_one(Outline)
         doc = app.workspace.corpus.get("2017-opinions")
         stack = list(outline.root.children[0].children)
@@ -131,21 +123,18 @@ async def test_targets_o_opens_the_cell_and_b_keeps_the_cursor(project_dir: Path
     app = app_for(project_dir)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await press(pilot, "3")
         table = app.screen.query_one("#target-table")
         # industry-scale row: move right to the 2022 Pudong column
         col = [c.value for c in table.columns].index("2022-pudong-plan")
         await pilot.press(*["right"] * col)
         await pilot.press("down")
         row_key = table.coordinate_to_cell_key(table.cursor_coordinate)[0].value
-        await pilot.press("b")
-        await settle(pilot)
+        await press(pilot, "b")
         assert table.cursor_coordinate.column == col
         assert table.coordinate_to_cell_key(table.cursor_coordinate)[0].value == row_key
         await pilot.press("up")
-        await pilot.press("o")
-        await settle(pilot)
+        await press(pilot, "o")
         assert app.current_mode == "reader"
         view = app.screen.query_one(DocumentView)
         assert view.doc.id == "2022-pudong-plan"
@@ -157,13 +146,11 @@ async def test_side_by_side_keeps_the_current_change(project_dir: Path) -> None:
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
+        await press(pilot, "d")
         await pilot.press(*["right_square_bracket"] * 3)
         view = app.screen.query_one(DiffView)
         assert view.current == 2
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "s")
         assert view.current == 2 and view.changes[2].has_class("-current")
         assert "change 3/" in plain(app.screen.query_one("#compare-status"))
 
@@ -190,8 +177,7 @@ async def test_search_counts_all_and_opens_at_the_hit(project_dir: Path) -> None
         await pilot.press("enter")
         results.highlighted = 100  # deep inside the 2021 plan
         hit = app.screen.hits[100]
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert app.current_mode == "reader"
         view = app.screen.query_one(DocumentView)
         assert view.doc.id == hit.doc and view.hit == (hit.start, hit.end)
@@ -213,17 +199,13 @@ async def test_q_asks_when_edits_are_uncommitted(project_dir: Path) -> None:
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("q")
-        await settle(pilot)
+        await press(pilot, "a")
+        await press(pilot, "q")
         assert type(app.screen).__name__ == "ConfirmQuit"
         assert "alignments/targets.yaml" in plain(app.screen.query_one("#files"))
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         assert app.is_running and app.current_mode == "themes"
-        await pilot.press("q", "y")
-        await settle(pilot)
+        await press(pilot, "q", "y")
         assert not app.is_running
 
 
@@ -232,8 +214,7 @@ async def test_q_quits_at_once_when_all_is_committed(project_dir: Path) -> None:
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("q")
-        await settle(pilot)
+        await press(pilot, "q")
         assert not app.is_running
 
 
@@ -242,22 +223,16 @@ async def test_escape_goes_back_and_vi_keys_move(project_dir: Path) -> None:
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("3", "4")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "3", "4")
+        await press(pilot, "escape")
         assert app.current_mode == "targets"
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert app.current_mode == "themes"
-        await pilot.press("j", "j")
-        await settle(pilot)
+        await press(pilot, "j", "j")
         assert app.selected_alignment == "talent-hub"
-        await pilot.press("G")
-        await settle(pilot)
+        await press(pilot, "G")
         assert app.selected_alignment == "talent-training"
-        await pilot.press("g")
-        await settle(pilot)
+        await press(pilot, "g")
         assert app.screen.query_one(AlignmentTree).cursor_line == 0
         await pilot.press("k")
 
@@ -268,12 +243,10 @@ async def test_vi_keys_move_in_the_search_results(project_dir: Path) -> None:
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"芯片", "enter", "G")
-        await settle(pilot)
+        await press(pilot, "slash", *"芯片", "enter", "G")
         hits = app.screen.hits
         assert app.screen.query_one("#search-results").highlighted == len(hits) - 1
-        await pilot.press("k", "enter")
-        await settle(pilot)
+        await press(pilot, "k", "enter")
         view = app.screen.query_one(DocumentView)
         assert view.doc.id == hits[-2].doc and view.hit == (hits[-2].start, hits[-2].end)
 
@@ -294,27 +267,22 @@ async def test_undo_restores_the_file_exactly_until_commit(project_dir: Path) ->
         await pilot.press("a", "i")
         await pilot.pause()
         app.screen.query_one("#note").text = "checked against the 2021 plan"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert "u" in footer_keys(app)
         assert proposed_message(app.edits) == "Accept targets-scale; note on targets-scale"
-        await pilot.press("u")
-        await settle(pilot)
+        await press(pilot, "u")
         assert "status: accepted" in store_texts(project_dir)["targets.yaml"]
         assert "checked against" not in store_texts(project_dir)["targets.yaml"]
-        await pilot.press("u")
-        await settle(pilot)
+        await press(pilot, "u")
         assert store_texts(project_dir) == before
         assert "?" in str(app.screen.query_one(AlignmentTree).root.children[0].label)
         await pilot.press("r", "c")
         await pilot.pause()
         assert app.screen.query_one("#message").value == "Reject targets-scale"
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert repo.head.commit.message.strip() == "Reject targets-scale"
         assert not app.edits
-        await pilot.press("u")  # nothing to undo after a commit
-        await settle(pilot)
+        await press(pilot, "u")  # nothing to undo after a commit
         assert "status: rejected" in store_texts(project_dir)["targets.yaml"]
 
 
@@ -350,8 +318,7 @@ async def test_lines_keep_figures_whole_and_start_rightly(project_dir: Path) -> 
                     figure = text[start:end]
                     if 2 * len(figure) < block.size.width:
                         assert any(figure in line for line in lines), (figure, lines)
-        await pilot.press("1", "d")
-        await settle(pilot)
+        await press(pilot, "1", "d")
         rows = app.screen.query_one(DiffView).query(".row")
         joined = "\n".join("\n".join(laid_out_lines(r)) for r in rows if hasattr(r, "wrapped"))
         assert "4000亿元" in joined and "1000亿" in joined
@@ -363,8 +330,7 @@ async def test_no_color_marks_changes_in_text(project_dir: Path, monkeypatch) ->
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
+        await press(pilot, "d")
         changed = "".join(plain(w) for w in app.screen.query_one(DiffView).changes)
         assert "[-" in changed and "-]" in changed and "{+" in changed and "+}" in changed
         assert "[-1000亿-]" in changed.replace(" ", "") or "1000亿-]" in changed
@@ -381,8 +347,7 @@ async def test_new_alignment_from_picked_passages_then_commit(project_dir: Path)
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"产业规模", "enter", "enter")  # first hit: 2017
-        await settle(pilot)
+        await press(pilot, "slash", *"产业规模", "enter", "enter")  # first hit: 2017
         assert app.current_mode == "reader"
         await pilot.press("p")
         for doc in ("2021-14th-plan", "2022-pudong-plan"):
@@ -395,8 +360,7 @@ async def test_new_alignment_from_picked_passages_then_commit(project_dir: Path)
         assert list(picks) == ["2017-opinions", "2021-14th-plan", "2022-pudong-plan"]
         await pilot.press("A")
         await pilot.pause()
-        await pilot.press(*"Scale goal, three plans", "enter")
-        await settle(pilot)
+        await press(pilot, *"Scale goal, three plans", "enter")
         after = path.read_text(encoding="utf-8")
         assert after.startswith(before)  # appended: the old text and its comments unchanged
         added = after[len(before):]
@@ -407,16 +371,14 @@ async def test_new_alignment_from_picked_passages_then_commit(project_dir: Path)
         assert app.selected_alignment == "targets-1"
         texts = [p.text for p in app.workspace.passages("targets-1")]
         assert all("产业规模" in t for t in texts)  # the sentences of the hits
-        await pilot.press("1")
-        await settle(pilot)
+        await press(pilot, "1")
         tree = app.screen.query_one(AlignmentTree)
         assert tree.cursor_alignment == "targets-1"  # visible at once, cursor on it
         await pilot.press("c")
         await pilot.pause()
         assert app.screen.query_one("#message").value == (
             "Add targets-1: Scale goal, three plans")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert repo.head.commit.message.strip() == "Add targets-1: Scale goal, three plans"
         assert not repo.is_dirty(path="alignments")
 
@@ -429,20 +391,17 @@ async def test_coverage_on_theme_row_and_as_a_view(project_dir: Path) -> None:
     app = app_for(project_dir)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("down")  # the talent theme's header row
-        await settle(pilot)
+        await press(pilot, "down")  # the talent theme's header row
         grid = plain(app.screen.query_one("#theme-coverage"))
         assert app.screen.query_one("#theme-coverage").display
         row = next(line for line in grid.splitlines() if "talent" in line)
         assert "§h4" in row and "silent" in row  # 2017 has a passage, Pudong is silent
         assert "news" in grid or "plan" in grid or "opinion" in grid  # source types
-        await pilot.press("6")
-        await settle(pilot)
+        await press(pilot, "6")
         assert app.current_mode == "coverage"
         everything = plain(app.screen.query_one("#coverage"))
         assert "targets" in everything and "talent" in everything
-        await pilot.press("5", "1", "a")  # an edit elsewhere: the grid follows
-        await settle(pilot)
+        await press(pilot, "5", "1", "a")  # an edit elsewhere: the grid follows
 
 
 # --- e: review queue -----------------------------------------------------------------
@@ -460,25 +419,20 @@ async def test_review_queue_one_by_one_then_commit(project_dir: Path) -> None:
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("5", "w")
-        await settle(pilot)
+        await press(pilot, "5", "w")
         assert plain(app.screen.query_one("#queue-progress")).startswith("1/2")
         assert app.screen.query_one(DiffView).changes  # the pair's diff is on screen
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "a")
         assert "status: accepted" in (project_dir / "alignments/targets.yaml").read_text()
         assert plain(app.screen.query_one("#queue-progress")).startswith("2/2")
         assert "talent-training" in plain(app.screen.query_one("#queue-header"))
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "s")
         assert app.screen.query_one("#message").value == "Accept targets-scale"
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert repo.head.commit.message.strip() == "Accept targets-scale"
         assert "done: 1 accepted, 0 rejected, 1 skipped" in plain(
             app.screen.query_one("#queue-progress"))
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert app.current_mode == "review"
 
 
@@ -487,8 +441,7 @@ async def test_fast_keys_do_not_pull_the_cursor_back(project_dir: Path) -> None:
     app = app_for(project_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("j", "j", "j")  # no pause: highlights arrive after the cursor moved
-        await settle(pilot)
+        await press(pilot, "j", "j", "j")  # no pause: highlights arrive after the cursor moved
         tree = app.screen.query_one(AlignmentTree)
         assert tree.cursor_alignment == "talent-training"
         assert app.selected_alignment == "talent-training"
@@ -501,8 +454,7 @@ async def test_coverage_at_80_columns_uses_short_labels_with_a_legend(project_di
     app = app_for(project_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("6")
-        await settle(pilot)
+        await press(pilot, "6")
         text = plain(app.screen.query_one("#coverage"))
         docs = app.workspace.corpus.ids
         head = next(line for line in text.splitlines() if "D1" in line)
@@ -511,13 +463,11 @@ async def test_coverage_at_80_columns_uses_short_labels_with_a_legend(project_di
         assert len(head.rstrip()) <= 78  # the grid fits the screen
         rows = [line.split()[0] for line in text.splitlines() if line.strip()]
         assert "talent-hub" not in rows  # themes only at first …
-        await pilot.press("v")
-        await settle(pilot)
+        await press(pilot, "v")
         assert "talent-hub" in plain(app.screen.query_one("#coverage"))  # … v: per alignment
     async with app_for(project_dir).run_test(size=(200, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("6")
-        await settle(pilot)
+        await press(pilot, "6")
         text = plain(pilot.app.screen.query_one("#coverage"))
         assert "2017-opinions" in text.splitlines()[1] or "2017-opinions" in text
         assert "D1" not in text
