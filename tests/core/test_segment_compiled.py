@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from label_texts import labelled_strings
 from policydiff.core import segment
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,20 +25,7 @@ pytestmark = pytest.mark.skipif(segment._compiled() is None,
 
 
 def _runs(corpus) -> list[str]:
-    from ruamel.yaml import YAML
-
-    texts = [p.text for doc in corpus for p in doc.paragraphs()]
-    for name in ("targets.yaml", "themes.yaml"):
-        data = YAML(typ="safe").load((REPO / "tests" / "labels" / name).read_text(encoding="utf-8"))
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, dict):
-                stack.extend(item.values())
-            elif isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, str) and len(item) > 1:
-                texts.append(item)
+    texts = [p.text for doc in corpus for p in doc.paragraphs()] + labelled_strings()
     for path in sorted((REPO / "tests" / "data").rglob("*")):
         if path.is_file() and path.suffix in (".md", ".txt", ".yaml", ".json"):
             texts.append(path.read_text(encoding="utf-8", errors="replace"))

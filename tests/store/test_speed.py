@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project
+from label_texts import labelled_strings
 from policydiff.core import segment
 from policydiff.core.quantities import _cn_digits, _cn_numeral, parse_number
 from policydiff.store.token_cache import SqliteTokenCache, cache_path
@@ -26,22 +27,9 @@ HEAVY = ("numpy", "scipy", "cn2an", "textual", "git", "jieba", "rjieba.rjieba")
 
 def _texts(corpus) -> list[str]:
     """Every paragraph and sentence of the bundled corpus, and the labelled quotes."""
-    from ruamel.yaml import YAML
-
     out = [p.text for doc in corpus for p in doc.paragraphs()]
     out += [s.text for doc in corpus for s in doc.sentences()]
-    for name in ("targets.yaml", "themes.yaml"):
-        data = YAML(typ="safe").load((REPO / "tests" / "labels" / name).read_text(encoding="utf-8"))
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, dict):
-                stack.extend(item.values())
-            elif isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, str) and len(item) > 1:
-                out.append(item)
-    return out
+    return out + labelled_strings()
 
 
 def _tokens(texts: list[str]) -> list[list[tuple[str, int, int, str]]]:
