@@ -27,24 +27,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from revisions import edited_copy  # noqa: E402  (shared with the golden diff test)
+
 HEADING = "## Wording diff"
 RUNS = 9
-
-
-def edited_copy(text: str) -> str:
-    """A plausible revision: figures changed, a sentence moved, one deleted, one added."""
-    from policydiff.core.sentences import split_sentences
-
-    out = text.replace("4000亿元", "5000亿元").replace("12%", "15%").replace("2025年", "2026年", 5)
-    sents = split_sentences(out)
-    if len(sents) > 40:
-        moved = sents.pop(10)
-        sents.insert(30, moved)
-        del sents[20]
-        sents.insert(35, "新增：支持建设人工智能开源社区，打造3个以上开放平台。")
-        for k in range(0, len(sents), 9):
-            sents[k] = sents[k].replace("人工智能", "AI", 1)
-    return "".join(sents)
 
 
 def median_time(fn: Callable[[], object], runs: int = RUNS) -> float:

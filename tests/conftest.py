@@ -56,3 +56,16 @@ def init_git(root: Path, message: str = "import corpus and alignments", *,
 def project_copy(tmp_path: Path) -> Project:
     """A writable copy of the project's corpus and alignments (no git)."""
     return copy_project(tmp_path / "proj")
+
+
+class DictTokenCache:
+    """A token cache in a dict (``segment.TokenCache``): what a test can count and inspect."""
+
+    def __init__(self) -> None:
+        self.data: dict[bytes, bytes] = {}
+
+    def get(self, key: bytes) -> bytes | None:
+        return self.data.get(key)
+
+    def put(self, key: bytes, value: bytes) -> None:
+        self.data[key] = value

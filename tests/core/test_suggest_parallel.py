@@ -9,19 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from conftest import DictTokenCache
 from policydiff.core import segment
 from policydiff.core import suggest as sg
-
-
-class _DictCache:
-    def __init__(self) -> None:
-        self.data: dict[bytes, bytes] = {}
-
-    def get(self, key: bytes) -> bytes | None:
-        return self.data.get(key)
-
-    def put(self, key: bytes, value: bytes) -> None:
-        self.data[key] = value
 
 
 def test_parallel_index_equals_sequential(corpus, monkeypatch) -> None:
@@ -32,7 +22,7 @@ def test_parallel_index_equals_sequential(corpus, monkeypatch) -> None:
     monkeypatch.setattr(sg, "PARALLEL_CHUNK", 97)
     monkeypatch.setattr(sg, "_workers", lambda: 2)
     previous = segment.get_cache()
-    cache = _DictCache()
+    cache = DictTokenCache()
     try:
         segment.set_cache(cache)
         pooled = sg.build_index(items)

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import copy_project
+from conftest import DictTokenCache, copy_project
 from policydiff.core import segment
 
 _RUN = (
@@ -42,15 +42,6 @@ def test_warm_report_loads_no_segmenter_and_prints_the_same(tmp_path: Path) -> N
     assert warm == cold and "##" in warm
 
 
-class _DictCache:
-    def __init__(self) -> None:
-        self.data: dict[bytes, bytes] = {}
-
-    def get(self, key: bytes) -> bytes | None:
-        return self.data.get(key)
-
-    def put(self, key: bytes, value: bytes) -> None:
-        self.data[key] = value
 
 
 def test_cached_frequencies_equal_the_dictionary_s() -> None:
@@ -60,7 +51,7 @@ def test_cached_frequencies_equal_the_dictionary_s() -> None:
         segment.set_cache(None)
         segment._dictionary_count.cache_clear()
         direct = [segment.general_frequency(w) for w in words]
-        cache = _DictCache()
+        cache = DictTokenCache()
         segment.set_cache(cache)
         segment._dictionary_count.cache_clear()
         first = [segment.general_frequency(w) for w in words]
