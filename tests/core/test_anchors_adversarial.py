@@ -1,16 +1,6 @@
-"""Anchors under adversarial edits: the quoted sentence copied elsewhere.
-
-Random edits (``test_anchors_robustness``) rarely put the same words in two places;
-a reviser does it all the time: a new heading repeats the paragraph's key
-sentence, a summary paragraph copies it, the original is reworded and a verbatim
-copy stays elsewhere, or the original goes and only a copy is left. For every
-anchor and every kind of edit, the resolver must land on the original passage
-(wherever it moved, however edited) or orphan it: **never** on the copy.
-
-``adversarial`` builds the cases from the real corpus (sentences quoted from
-paragraphs, picked with a fixed seed) and ``benchmarks/bench_anchors.py
---adversarial`` prints the matrix reported in ``benchmarks/RESULTS.md``.
-"""
+"""Anchors under adversarial edits: the quoted sentence copied elsewhere (a heading, a
+summary, a reworded original beside a verbatim copy): the resolver lands on the original
+or orphans it, never on the copy. The cases are built in ``tests/anchor_adversary.py``."""
 
 from __future__ import annotations
 
