@@ -7,8 +7,11 @@ without its change). Each round here starts both processes at the same moment.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import git
@@ -94,11 +97,11 @@ def _assert_each_commit_holds_its_edit(repo: git.Repo, results, note: str, statu
             assert items[B]["status"] == status
 
 
-def test_a_process_that_waited_says_so(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def _lock_held_elsewhere(root: Path) -> Iterator[None]:
+    """Another process holds the store's lock for the block (released on leaving it)."""
     from policydiff.store.locking import locked
 
-    root = tmp_path / "proj"
-    copy_project(root)
     ctx = multiprocessing.get_context("fork")
     ready, release = ctx.Event(), ctx.Event()
 
@@ -107,20 +110,26 @@ def test_a_process_that_waited_says_so(tmp_path: Path) -> None:
             ready.set()
             release.wait(30)
 
-
     holder = ctx.Process(target=hold)
     holder.start()
-    assert ready.wait(30)
-    out = ctx.Queue()
-    barrier = ctx.Barrier(1)
-    editor = ctx.Process(target=_child, args=(str(root), ["accept", B], barrier, out))
-    editor.start()
-    import time
+    try:
+        assert ready.wait(30)
+        yield
+    finally:
+        release.set()
+        holder.join(10)
 
-    time.sleep(1.0)
-    release.set()
+
+def test_a_process_that_waited_says_so(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    copy_project(root)
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    with _lock_held_elsewhere(root):
+        editor = ctx.Process(target=_child, args=(str(root), ["accept", B], ctx.Barrier(1), out))
+        editor.start()
+        time.sleep(1.0)
     _, code, output = out.get(timeout=60)
-    holder.join(10)
     editor.join(10)
     assert code == 0
     assert "waiting for another policydiff process" in output
@@ -134,22 +143,7 @@ def test_lock_timeout_names_the_lock_file(tmp_path: Path) -> None:
 
     root = tmp_path / "proj"
     copy_project(root)
-    ctx = multiprocessing.get_context("fork")
-    ready, release = ctx.Event(), ctx.Event()
-
-    def hold() -> None:
-        with locked(root / "alignments"):
-            ready.set()
-            release.wait(30)
-
-
-    holder = ctx.Process(target=hold)
-    holder.start()
-    try:
-        assert ready.wait(30)
-        with pytest.raises(StoreError, match=r"\.policydiff\.lock"), \
-                locked(root / "alignments", timeout=0.2):
-            pass
-    finally:
-        release.set()
-        holder.join(10)
+    with _lock_held_elsewhere(root), \
+            pytest.raises(StoreError, match=r"\.policydiff\.lock"), \
+            locked(root / "alignments", timeout=0.2):
+        pass
