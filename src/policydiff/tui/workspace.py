@@ -270,19 +270,9 @@ class Workspace:
                 out.append((x.id, y.id))
         return out
 
-    def _refuse_if_broken(self, rel: str) -> None:
-        """Refuse, before the store is asked, to write a file that broke on disk while the
-        last good alignments are shown: the store would refuse too, but only after
-        re-reading the file, and the alignments shown would then vanish from view."""
-        if LAST_GOOD in self.store_problems and any(
-                line.startswith(f"{rel}:") for line in self.store_problems):
-            raise StoreError(f"{rel} changed on disk and does not load: fix it first "
-                             "(nothing written)")
-
     def _write(self, alignment_id: str, field: str, value: str) -> Edit:
         """Set ``field`` through the store (as the CLI does); what to undo it with."""
         al = self.store.get(alignment_id)
-        self._refuse_if_broken(al.file)
         path = self.project.root / al.file
         before = path.read_text(encoding="utf-8")
         old = al.status if field == "status" else (al.note or "")
@@ -315,7 +305,6 @@ class Workspace:
         if self.store is None:
             raise StoreError(self.store_problems[0] if self.store_problems else "no store")
         self.store.theme(theme)
-        self._refuse_if_broken(self._rel(self.store.path_for(theme)))
         order = {doc_id: i for i, doc_id in enumerate(self.corpus.ids)}
         members = []
         for doc_id, start, end in sorted(passages, key=lambda p: (order.get(p[0], 0), p[1])):
