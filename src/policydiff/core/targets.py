@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from policydiff.core.jurisdiction import document_jurisdiction
@@ -784,17 +785,21 @@ TARGET_VERBS = frozenset({"形成", "达到", "实现", "突破", "超过", "建
 _ITEM_END = re.compile(r"[，,。；;：:！？!?\n、]")
 
 
-def measured(t: Target) -> set[str]:
+def measured(t: Target) -> frozenset[str]:
     """Han bigrams of the words that qualify what the figure counts: between the figure
     and its metric's term (60个深度应用场景) or just before the term (领军企业20家,
     专精特新企业100家), inside the figure's own list item (、 separates items), without
     scope words (重点, 规上: compared apart, as scopes) or target verbs. Empty when the
     term is not beside the figure: then nothing says the two figures count other things."""
-    text, term = t.text, t.term or ""
-    at = text.find(t.figure)
+    return _measured(t.text, t.figure, t.term or "")
+
+
+@lru_cache(maxsize=16384)  # progress asks for every pair of figures of a metric
+def _measured(text: str, figure: str, term: str) -> frozenset[str]:
+    at = text.find(figure)
     if at < 0 or not term:
-        return set()
-    end = at + len(t.figure)
+        return frozenset()
+    end = at + len(figure)
     stops = [m.end() for m in _ITEM_END.finditer(text, 0, at)]
     lo = stops[-1] if stops else 0
     end_m = _ITEM_END.search(text, end)
@@ -806,10 +811,10 @@ def measured(t: Target) -> set[str]:
     elif before >= 0:
         words = text[max(lo, before - 4):before]
     else:
-        return set()
+        return frozenset()
     words = _SCOPE.sub(" ", words)
-    return {words[i:i + 2] for i in range(len(words) - 1)
-            if all("\u4e00" <= c <= "\u9fff" for c in words[i:i + 2])} - TARGET_VERBS
+    return frozenset(words[i:i + 2] for i in range(len(words) - 1)
+                     if all("\u4e00" <= c <= "\u9fff" for c in words[i:i + 2])) - TARGET_VERBS
 
 
 def counts_another_thing(a: Target, b: Target) -> bool:
