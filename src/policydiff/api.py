@@ -275,7 +275,7 @@ class PolicyProject:
 
         docs = self.check_docs(docs)
         dates = {d.id: d.date for d in self.corpus}
-        policies = {d.id: d.meta.policy or d.meta.title for d in self.corpus}
+        policies = {d.id: d.meta.own_policy for d in self.corpus}
         rows = progress(self.targets(None, metric, None, overrides), dates, policies)
         return [p for p in rows if not docs or p.target.doc in docs]
 

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
-from conftest import copy_project, init_git
+from conftest import REPO, copy_project, init_git
 from policydiff.cli import cli
 from policydiff.core.summary import REWRITE_THRESHOLD
 from policydiff.store.project import Project
@@ -31,6 +31,8 @@ def run(root: Path, *args: str, env: dict[str, str] | None = None):
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Project:
     project = copy_project(tmp_path_factory.mktemp("analysis") / "proj")
+    # The region says Lingang and Pudong are districts of 上海市: their targets are shares.
+    (project.root / "project.yaml").write_bytes((REPO / "project.yaml").read_bytes())
     init_git(project.root)
     return project
 

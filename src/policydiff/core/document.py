@@ -67,6 +67,12 @@ class DocumentMeta:
     def year(self) -> int:
         return int(self.date[:4])
 
+    @property
+    def own_policy(self) -> str:
+        """The policy this document states (its ``policy`` field, else its title): a figure
+        that names another policy is quoted, not this document's own."""
+        return self.policy or self.title
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "title": self.title, "policy": self.policy, "issuer": self.issuer,

@@ -19,11 +19,13 @@ Pure: takes :class:`~policydiff.core.targets.Target` rows and document dates, re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
-from policydiff.core.targets import Target, counts_another_thing, distinct_figures
+from policydiff.core.targets import Target, counts_another_thing, distinct_figures, measured
 from policydiff.core.units import convert, parse_unit
 
 # Words that make a target a ceiling (lower is better).
@@ -83,13 +85,143 @@ def _value(t: Target, unit: str) -> float | None:
     return convert(t.value, t.unit, unit)
 
 
-def _same_series(a: Target, b: Target) -> bool:
-    return (a.metric == b.metric and a.metric != "other"
-            and a.jurisdiction == b.jurisdiction and not counts_another_thing(a, b))
-
-
 def _commensurable(a: Target, b: Target) -> bool:
-    return convert(1.0, a.unit, b.unit) is not None
+    return _units_convert(a.unit, b.unit)
+
+
+@lru_cache(maxsize=1024)
+def _units_convert(a: str, b: str) -> bool:
+    return convert(1.0, a, b) is not None
+
+
+# A series' rows of one kind by class (scope, what they count): rows and sort keys.
+_Classes = dict[tuple[str, frozenset[str]], tuple[list[Target], list[tuple[Any, ...]]]]
+
+
+class Series:
+    """The corpus's figures grouped by series (metric, jurisdiction), for the questions every
+    ledger asks of one target: its later figures, its base, its previous target, its city's.
+
+    One index for the progress table and the report's summary, so that both name the same
+    previous target; and each target looks only at its own series (and its city's), so a
+    corpus with thousands of figures of one metric is not compared pair by pair.
+    ``dates`` maps document ids to dates (YYYY, YYYY-MM or YYYY-MM-DD, compared as text).
+    """
+
+    def __init__(self, rows: Iterable[Target], dates: Mapping[str, str]) -> None:
+        self.dates = dates
+        self._series: dict[tuple[str, str], list[Target]] = {}
+        self._pos: dict[int, int] = {}  # ties go to the earlier row, as the rows came
+        for i, r in enumerate(rows):
+            self._series.setdefault((r.metric, r.jurisdiction), []).append(r)
+            self._pos[id(r)] = i
+        self._by_doc: dict[tuple[str, str], list[tuple[str, str, list[Target]]]] = {}
+        self._baselines: dict[tuple[str, str], _Classes] = {}
+        self._targets: dict[tuple[str, str], _Classes] = {}
+
+    def _date(self, t: Target) -> str:
+        return self.dates.get(t.doc, "")
+
+    def _baselines_by_doc(self, key: tuple[str, str]) -> list[tuple[str, str, list[Target]]]:
+        """The series' baselines with a year, per document, in date order."""
+        if key not in self._by_doc:
+            docs: dict[str, list[Target]] = {}
+            for r in self._series.get(key, ()):
+                if r.kind == "baseline" and r.year is not None:
+                    docs.setdefault(r.doc, []).append(r)
+            self._by_doc[key] = sorted((self.dates.get(d, ""), d, rs)
+                                       for d, rs in docs.items())
+        return self._by_doc[key]
+
+    def later(self, t: Target) -> tuple[Target, ...]:
+        """Every baseline of the series in another document dated with or after ``t``'s,
+        by as-of year then date."""
+        date = self._date(t)
+        docs = self._baselines_by_doc((t.metric, t.jurisdiction))
+        at = bisect_left(docs, date, key=lambda e: e[0])
+        found = [r for _, doc, rs in docs[at:] if doc != t.doc
+                 for r in rs if not counts_another_thing(r, t)]
+        return tuple(sorted(found, key=lambda r: (r.year or 0, self._date(r),
+                                                  self._pos[id(r)])))
+
+    def _classes(self, store: dict[tuple[str, str], _Classes], t: Target, kind: str,
+                 order: Callable[[Target], tuple[Any, ...]]) -> _Classes:
+        """The series' rows of one kind by class — (scope, what they count) — each oldest
+        first with its sort keys, so a target bisects to what came before it and skips
+        classes that count another thing (领军企业 against 专精特新企业)."""
+        key = (t.metric, t.jurisdiction)
+        if key not in store:
+            classes: dict[tuple[str, frozenset[str]], list[Target]] = {}
+            for r in self._series.get(key, ()):
+                if r.kind == kind and (kind != "baseline" or r.year is not None):
+                    classes.setdefault((r.scope, measured(r)), []).append(r)
+            store[key] = {c: (rs, [order(r) for r in rs])
+                          for c, rs in ((c, sorted(rs, key=order)) for c, rs in classes.items())}
+        return store[key]
+
+    @staticmethod
+    def _latest(classes: _Classes, t: Target, before: tuple[Any, ...],
+                accept: Callable[[Target], bool], scope: str | None = None) -> Target | None:
+        """The latest accepted row ordered before ``before``, over the classes that may count
+        what ``t`` counts (and, given ``scope``, of that scope only)."""
+        mine = measured(t)
+        best: tuple[tuple[Any, ...], Target] | None = None
+        for (scope_, counts), (rows, keys) in classes.items():
+            if (scope is not None and scope_ != scope) or (counts and mine
+                                                           and not counts & mine):
+                continue
+            for i in range(bisect_left(keys, before) - 1, -1, -1):  # latest first
+                if accept(rows[i]):
+                    if best is None or keys[i] > best[0]:
+                        best = (keys[i], rows[i])
+                    break
+        return None if best is None else best[1]
+
+    def base(self, t: Target) -> Target | None:
+        """The latest baseline of the same series and scope known when ``t`` was set."""
+        if t.year is None:
+            return None
+        classes = self._classes(self._baselines, t, "baseline", lambda r: (
+            r.year or 0, self._date(r), -self._pos[id(r)]))
+        date = self._date(t)
+        return self._latest(classes, t, (t.year,),
+                            lambda r: self._date(r) <= date and _commensurable(r, t), t.scope)
+
+    def previous(self, t: Target) -> Target | None:
+        """The previous target of the same series: the latest of an earlier document of
+        another policy, one of the same scope first (a 规上 target revises a 规上 one)."""
+        if t.metric == "other":
+            return None
+        classes = self._classes(self._targets, t, "target", lambda r: (
+            self._date(r), r.year or 0, self._pos[id(r)]))
+
+        def accept(r: Target) -> bool:
+            return r.policy != t.policy and _commensurable(r, t)
+
+        before = (self._date(t),)
+        return (self._latest(classes, t, before, accept, t.scope)
+                or self._latest(classes, t, before, accept))
+
+    def parent(self, t: Target) -> Target | None:
+        """The city's target of the same metric nearest in deadline, still in force when
+        the district set its own (a share of a goal whose deadline had passed — 60
+        scenarios by 2020 against a district's 300 by 2023 — says nothing)."""
+        if not t.parent_jurisdiction:
+            return None
+        set_in = int(self._date(t)[:4] or 0)
+        cands = [r for r in self._series.get((t.metric, t.parent_jurisdiction), ())
+                 if r.kind == "target" and _commensurable(r, t) and r.year is not None
+                 and (r.year_max or r.year) >= set_in]
+        if not cands:
+            return None
+        return min(cands, key=lambda r: (abs((r.year or 0) - (t.year or 0)),
+                                         r.scope != t.scope))
+
+
+def is_quoted(t: Target, policies: Mapping[str, str]) -> bool:
+    """A figure the document quotes from another policy (《…》提出): not its own."""
+    own = policies.get(t.doc)
+    return bool(own) and t.policy != own
 
 
 def progress(targets: Iterable[Target], dates: Mapping[str, str],
@@ -105,26 +237,26 @@ def progress(targets: Iterable[Target], dates: Mapping[str, str],
     rows = [t for t, _ in distinct_figures(targets)]
     order = {d: i for i, d in enumerate(dates)}
     rows.sort(key=lambda t: (order.get(t.doc, len(order)), t.start))
+    own = Series((r for r in rows if not is_quoted(r, policies)), dates)
+    every: Series | None = None
     out: list[Progress] = []
     for t in rows:
         if t.kind != "target" or t.year is None or t.metric == "other":
             continue
-        quoted = bool(policies.get(t.doc)) and t.policy != policies.get(t.doc)
-        own = [r for r in rows if not (policies.get(r.doc) and r.policy != policies[r.doc])]
-        p = _one(t, own if not quoted else rows, dates, skip_previous=quoted)
-        if quoted:
+        if is_quoted(t, policies):
+            every = every or Series(rows, dates)
+            p = _one(t, every, skip_previous=True)
             p = replace(p, notes=(*p.notes, f"a target of 《{t.policy}》 quoted by {t.doc}"))
+        else:
+            p = _one(t, own)
         out.append(p)
     return out
 
 
-def _one(t: Target, rows: list[Target], dates: Mapping[str, str],
-         skip_previous: bool = False) -> Progress:
-    date = dates.get(t.doc, "")
-    later = [r for r in rows if r is not t and r.kind == "baseline"
-             and _same_series(r, t) and dates.get(r.doc, "") >= date and r.doc != t.doc
-             and r.year is not None]
-    evidence = tuple(sorted(later, key=lambda r: (r.year or 0, dates.get(r.doc, ""))))
+def _one(t: Target, series: Series, skip_previous: bool = False) -> Progress:
+    assert t.year is not None
+    date = series.dates.get(t.doc, "")
+    evidence = series.later(t)
     notes: list[str] = []
     at_deadline = [r for r in evidence if r.year is not None and r.year >= t.year]
     verdict = "no later figure"
@@ -147,13 +279,13 @@ def _one(t: Target, rows: list[Target], dates: Mapping[str, str],
     elif at_deadline:
         compared = at_deadline[0]
         verdict = f"not comparable (units differ: {t.unit} vs {compared.unit})"
-    base = _base(t, rows, dates)
+    base = series.base(t)
     cagr = None
     if base is not None and base.year is not None and t.year > base.year:
         v0 = _value(base, t.unit)
         if v0 and v0 > 0 and parse_unit(t.unit).family not in _RATE_FAMILIES:
             cagr = (t.value / v0) ** (1 / (t.year - base.year)) - 1
-    previous = None if skip_previous else _previous(t, rows, dates)
+    previous = None if skip_previous else series.previous(t)
     ratio = None
     if previous is not None:
         pv = _value(previous, t.unit)
@@ -163,7 +295,8 @@ def _one(t: Target, rows: list[Target], dates: Mapping[str, str],
                          f"scope ({previous.scope or '—'} vs {t.scope or '—'}): no ratio")
         elif pv:
             ratio = t.value / pv
-    parent, share = _parent_share(t, rows, dates)
+    parent = series.parent(t)
+    share = share_of(t, parent)
     if parent is not None:
         if parent.scope != t.scope:
             notes.append(f"city target's scope differs ({t.scope or '—'} vs "
@@ -176,45 +309,16 @@ def _one(t: Target, rows: list[Target], dates: Mapping[str, str],
                     parent, share, tuple(notes))
 
 
-def _base(t: Target, rows: list[Target], dates: Mapping[str, str]) -> Target | None:
-    """The latest baseline of the same series and scope known when the target was set."""
-    date = dates.get(t.doc, "")
-    cands = [r for r in rows if r.kind == "baseline" and _same_series(r, t)
-             and r.scope == t.scope and _commensurable(r, t) and r.year is not None
-             and r.year < t.year and dates.get(r.doc, "") <= date]
-    return max(cands, key=lambda r: (r.year or 0, dates.get(r.doc, ""))) if cands else None
+def ratio_to(t: Target, other: Target) -> float | None:
+    """``t``'s value over ``other``'s in ``t``'s unit; None when the units do not convert
+    or the other is zero."""
+    v = _value(other, t.unit)
+    return t.value / v if v else None
 
 
-def _previous(t: Target, rows: list[Target], dates: Mapping[str, str]) -> Target | None:
-    """The previous target of the same series: an earlier document's, same scope first."""
-    date = dates.get(t.doc, "")
-    cands = [r for r in rows if r.kind == "target" and _same_series(r, t)
-             and _commensurable(r, t) and dates.get(r.doc, "") < date
-             and r.policy != t.policy]
-    if not cands:
+def share_of(t: Target, parent: Target | None) -> float | None:
+    """A district target's share of its city's: None for rates (a share of 12% is not
+    meaningful) or units that do not convert."""
+    if parent is None or parse_unit(t.unit).family in _RATE_FAMILIES:
         return None
-    cands.sort(key=lambda r: (r.scope == t.scope, dates.get(r.doc, ""), r.year or 0))
-    return cands[-1]
-
-
-def _parent_share(t: Target, rows: list[Target],
-                  dates: Mapping[str, str] | None = None) -> tuple[Target | None, float | None]:
-    """The city's target of the same metric nearest in deadline, and the district's share.
-
-    Only a city target still in force when the district set its own counts: a share of
-    a goal whose deadline had passed (60 scenarios by 2020, against a district's 300
-    by 2023) says nothing.
-    """
-    if not t.parent_jurisdiction:
-        return None, None
-    set_in = int((dates or {}).get(t.doc, "0")[:4] or 0)
-    cands = [r for r in rows if r.kind == "target" and r.metric == t.metric
-             and r.jurisdiction == t.parent_jurisdiction and _commensurable(r, t)
-             and r.year is not None and (r.year_max or r.year) >= set_in]
-    if not cands:
-        return None, None
-    parent = min(cands, key=lambda r: (abs((r.year or 0) - (t.year or 0)), r.scope != t.scope))
-    pv = _value(parent, t.unit)
-    if not pv or parse_unit(t.unit).family in _RATE_FAMILIES:
-        return parent, None
-    return parent, t.value / pv
+    return ratio_to(t, parent)

@@ -19,18 +19,18 @@ Comparisons decide how two passages of one alignment are shown:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from policydiff.core.passages import ResolvedPassage
 from policydiff.core.quantities import Quantity, find_quantities, multiplier
-from policydiff.core.targets import TARGET_VERBS, counts_another_thing
+from policydiff.core.targets import TARGET_VERBS
 from policydiff.core.terms import content_words, segment
 from policydiff.core.worddiff import PassageDiff, diff_passages
 
 if TYPE_CHECKING:
-    from policydiff.core.targets import TargetRow
+    from policydiff.core.targets import Target, TargetRow
 
 REWRITE_THRESHOLD = 0.22
 """Below this word-diff similarity two passages share no wording worth a diff.
@@ -256,98 +256,76 @@ class Statement:
                 "links": [{"label": k.label, "anchor": k.anchor} for k in self.links]}
 
 
-def _unit_key(unit: str) -> tuple[str, float]:
-    return _base_unit(unit), multiplier(unit)
-
-
-def _year(row: TargetRow) -> int | None:
-    y = getattr(row, "year", None)
-    try:
-        return int(y) if y not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 def target_changes(rows: Sequence[TargetRow], place: Callable[[str], str],
-                   level: Callable[[str], int], order: dict[str, int],
-                   quoted: dict[tuple[str, int], str] | None = None
+                   dates: Mapping[str, str], policies: Mapping[str, str] | None = None
                    ) -> list[Statement]:
-    """Targets raised, lowered or kept (same jurisdiction), or shares of a higher one's.
+    """Targets raised, lowered or kept (same jurisdiction), or shares of the city's.
 
-    ``rows`` are target rows (metric, metric_name, doc, value, unit, year, cell, start);
-    ``order`` ranks documents by date. Each later figure is compared with the latest
-    earlier figure of the same metric and comparable unit. ``quoted`` maps (doc,
-    start) of figures a document quotes from another policy it names (今年7月发布的
-    《…规划》提出…) to that title: such figures are not this policy's and are left out.
+    ``rows`` are the report's target rows; ``dates`` maps its documents to their dates
+    (in date order). The previous target of a figure and its city's target are the ones
+    the progress table names (:class:`policydiff.core.progress.Series`): one rule for
+    both. ``policies`` maps documents to their own policy; a figure a document quotes from
+    another policy it names (今年7月发布的《…规划》提出…) is left out, as it is no revision.
     """
-    quoted = quoted or {}
-    rows = [r for r in rows if (r.doc, r.start) not in quoted]
+    from policydiff.core.progress import Series, is_quoted, ratio_to, share_of
+
+    policies = policies or {}
+    order = {d: i for i, d in enumerate(dates)}
+    mine = sorted((r for r in rows if not is_quoted(r.target, policies)),
+                  key=lambda r: (order.get(r.doc, len(order)), r.start))
+    row_of = {id(r.target): r for r in mine}
+    series = Series([r.target for r in mine], dates)
     out: list[Statement] = []
-    by_metric: dict[str, list[Any]] = {}
-    for r in sorted(rows, key=lambda r: (order.get(r.doc, 0), r.start)):
-        by_metric.setdefault(r.metric, []).append(r)
-    for items in by_metric.values():
-        for i, r in enumerate(items):
-            earlier = [p for p in items[:i] if p.doc != r.doc and p.unit and r.unit
-                       and _unit_key(p.unit)[0] == _unit_key(r.unit)[0]
-                       and order.get(p.doc, 0) < order.get(r.doc, 0)]
-            if not earlier:
+    for r in mine:
+        t = r.target
+
+        def link(x: Target) -> Link:
+            return Link(f"{x.doc}: {row_of[id(x)].cell}", figure_anchor(x.doc, x.start))
+
+        previous = series.previous(t)
+        if previous is not None:
+            p = row_of[id(previous)]
+            links = (link(previous), link(t))
+            if previous.scope != t.scope:
+                # 1000亿 of 重点 industries and 4000亿 of 规上 output are not one series.
+                text = (f"Target {r.metric_name} set at {r.cell}; not comparable with "
+                        f"{p.cell} ({p.doc}): it counts another scope "
+                        f"({previous.scope or 'unqualified'} vs {t.scope or 'unqualified'})")
+                out.append(Statement(r.doc, "target-not-comparable", text, links))
                 continue
-            same = [p for p in earlier if place(p.doc) == place(r.doc)]
-            if same and all(counts_another_thing(p.target, r.target) for p in same):
-                continue  # a new kind of count, not a revision of an earlier one
-            same = [p for p in same if not counts_another_thing(p.target, r.target)]
-            links = None
-            if same:
-                p = same[-1]
-                links = (Link(f"{p.doc}: {p.cell}", figure_anchor(p.doc, p.start)),
-                         Link(f"{r.doc}: {r.cell}", figure_anchor(r.doc, r.start)))
-                va, vb = p.value * multiplier(p.unit), r.value * multiplier(r.unit)
-                if va <= 0:
-                    continue
-                scope_a = getattr(getattr(p, "target", p), "scope", "") or ""
-                scope_b = getattr(getattr(r, "target", r), "scope", "") or ""
-                if scope_a != scope_b:
-                    # 1000亿 of 重点 industries and 4000亿 of 规上 output are not one series.
-                    text = (f"Target {r.metric_name} set at {r.cell}; not comparable with "
-                            f"{p.cell} ({p.doc}): it counts another scope "
-                            f"({scope_a or 'unqualified'} vs {scope_b or 'unqualified'})")
-                    out.append(Statement(r.doc, "target-not-comparable", text, links))
-                    continue
-                ratio = vb / va
-                if abs(ratio - 1) < 1e-9:
-                    text = f"Target {r.metric_name} kept at {r.cell} (was {p.cell} in {p.doc})"
-                    kind = "target-kept"
-                else:
-                    kind = "target-raised" if ratio > 1 else "target-lowered"
-                    text = (f"Target {r.metric_name} {'raised' if ratio > 1 else 'lowered'}: "
-                            f"{p.cell} ({p.doc}) → {r.cell}, ×{ratio:.2f}")
-                    ya, yb = _year(p), _year(r)
-                    if ya and yb and yb > ya and "%" not in r.unit and ratio > 0:
-                        growth = ratio ** (1 / (yb - ya)) - 1
-                        text += f", implied {growth * 100:+.1f}% a year {ya}–{yb}"
-                out.append(Statement(r.doc, kind, text, links))
+            ratio = ratio_to(t, previous)
+            if ratio is None or ratio <= 0:
                 continue
-            higher = [p for p in earlier if level(p.doc) < level(r.doc)]
-            if higher and "%" not in r.unit:
-                p = higher[-1]
-                va, vb = p.value * multiplier(p.unit), r.value * multiplier(r.unit)
-                if 0 < vb <= va:  # a part above its whole measures something else
-                    share = f"{vb / va * 100:.0f}%"
-                    if getattr(r, "value_max", None):
-                        top = r.value_max * multiplier(r.unit) / va * 100
-                        share = f"{vb / va * 100:.0f}–{top:.0f}%"
-                    text = (f"Target {r.metric_name} of {place(r.doc)} ({r.cell}) is "
-                            f"{share} of {place(p.doc)}'s {p.cell} ({p.doc}) — "
-                            f"a parallel jurisdiction's share, not a revision")
-                    sa = getattr(getattr(p, "target", p), "scope", "") or ""
-                    sb = getattr(getattr(r, "target", r), "scope", "") or ""
-                    if sa != sb:
-                        text += (f"; the two count different scopes ({sb or 'unqualified'} vs "
-                                 f"{sa or 'unqualified'}), so the share is indicative only")
-                    out.append(Statement(r.doc, "target-share", text, (
-                        Link(f"{p.doc}: {p.cell}", figure_anchor(p.doc, p.start)),
-                        Link(f"{r.doc}: {r.cell}", figure_anchor(r.doc, r.start)))))
+            if abs(ratio - 1) < 1e-9:
+                text = f"Target {r.metric_name} kept at {r.cell} (was {p.cell} in {p.doc})"
+                kind = "target-kept"
+            else:
+                kind = "target-raised" if ratio > 1 else "target-lowered"
+                text = (f"Target {r.metric_name} {'raised' if ratio > 1 else 'lowered'}: "
+                        f"{p.cell} ({p.doc}) → {r.cell}, ×{ratio:.2f}")
+                ya, yb = previous.year, t.year
+                if ya and yb and yb > ya and "%" not in t.unit:
+                    growth = ratio ** (1 / (yb - ya)) - 1
+                    text += f", implied {growth * 100:+.1f}% a year {ya}–{yb}"
+            out.append(Statement(r.doc, kind, text, links))
+            continue
+        parent = series.parent(t)
+        share = share_of(t, parent)
+        if parent is None or share is None or not 0 < share <= 1:
+            continue  # a part above its whole measures something else
+        text_share = f"{share * 100:.0f}%"
+        if t.value_max:
+            top = share * t.value_max / t.value if t.value else None
+            if top is not None:
+                text_share = f"{share * 100:.0f}–{top * 100:.0f}%"
+        p = row_of[id(parent)]
+        text = (f"Target {r.metric_name} of {place(r.doc)} ({r.cell}) is {text_share} of "
+                f"{place(p.doc)}'s {p.cell} ({p.doc}) — a parallel jurisdiction's share, "
+                f"not a revision")
+        if parent.scope != t.scope:
+            text += (f"; the two count different scopes ({t.scope or 'unqualified'} vs "
+                     f"{parent.scope or 'unqualified'}), so the share is indicative only")
+        out.append(Statement(r.doc, "target-share", text, (link(parent), link(t))))
     return out
 
 

@@ -596,7 +596,7 @@ def extract_document(doc: Document, metrics: MetricSet, region: str = "") -> lis
     """
     period = tuple(doc.meta.period) if doc.meta.period else None
     jurisdiction, parent = document_jurisdiction(doc.meta, region)
-    policy = doc.meta.policy or doc.meta.title
+    policy = doc.meta.own_policy
     targets: list[Target] = []
     for section in doc.sections:
         baseline, section_year = _section_context(doc, section.id)

@@ -174,22 +174,6 @@ def check_sections(sections: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(s for s in SECTIONS if s in wanted)
 
 
-def _quoted_figures(project: PolicyProject, rows: list[TargetRow]) -> dict[tuple[str, int], str]:
-    """Figures in a paragraph that names another policy (not the document's own): quoted."""
-    index = citation_index(d.meta for d in project.documents())
-    out: dict[tuple[str, int], str] = {}
-    for r in rows:
-        doc = project.document(r.doc)
-        para = next((p for p in doc.paragraphs() if p.start <= r.start < p.end), None)
-        if para is None or "《" not in para.text:
-            continue
-        for c in resolve_citations(extract_citations(para.text), index):
-            if c.kind == "title" and c.target != doc.id:
-                out[r.doc, r.start] = c.text
-                break
-    return out
-
-
 def build_report(project: PolicyProject, *, themes: list[str] | None = None,
                  docs: list[str] | None = None, status: str = "accepted",
                  date: str | None = None, sections: Sequence[str] | None = None) -> Report:
@@ -251,7 +235,6 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
         report.terms_configured = bool(configured)
     report.coverage = coverage(list(theme_passages), theme_passages, documents)
     if "summary" in chosen:
-        order = {d: i for i, d in enumerate(doc_ids)}
         new = dict(zip(doc_ids, _first_seen(texts), strict=True))
         for d in documents:
             sentences = d.sentences()
@@ -263,7 +246,8 @@ def build_report(project: PolicyProject, *, themes: list[str] | None = None,
         report.summary = document_statements(
             doc_ids, facts, {d: is_full_text(by_id[d]) for d in doc_ids},
             {d: source_quality(by_id[d]) for d in doc_ids}, place, new,
-            target_changes(targets, place, lvl, order, _quoted_figures(project, targets)))
+            target_changes(targets, place, {d.id: d.date for d in documents},
+                           {d.id: d.meta.own_policy for d in documents}))
     if "citations" in chosen:
         index = citation_index(d.meta for d in project.documents())
         for d in documents:
