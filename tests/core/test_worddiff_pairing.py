@@ -1,11 +1,10 @@
-"""Sentence pairing: the phased, filtered pairing returns what the exhaustive one returned.
+"""Sentence pairing: the phased, fast pairing returns what the plain one returns.
 
-``tests/reference_worddiff.py`` keeps the pairing as it was before it was split and sped
-up (every pair sharing a rare bigram scored). The pairing now looks for in-order pairs
-within gaps and for moves through prefix filtering; these tests check it returns the
-same rows, in the same order, with the same moves, on the corpus, on edited copies of
-it, and on generated texts full of repeats, moves and near-duplicates, whichever way
-the candidates are found (postings or one sparse product).
+``tests/reference_worddiff.py`` is the pairing written plainly (every pair sharing a rare
+bigram scored from postings, integer weights). The fast pairing scores pairs either in a
+plain loop or through one sparse product over integer bigram codes; these tests check
+both return the same rows, in the same order, with the same moves, on the corpus, on
+edited copies of it, and on generated texts full of repeats, moves and near-duplicates.
 """
 
 from __future__ import annotations
