@@ -22,7 +22,8 @@ def test_spans_partition_the_text(text):
     assert all(e > s for s, e in spans)
 
 
-EVERY_MARK = st.sampled_from(list("人工智能到年亿元。！？；!?;，、“”‘’「」『』《》（）()【】〔〕[]\n 　\t1%…"))
+EVERY_MARK = st.sampled_from(list("人工智能到年亿元。！？；!?;，、“”‘’「」『』《》（）()【】〔〕[]"
+                                  "\n 　\t1%…"))
 
 
 @given(st.text(alphabet=EVERY_MARK, max_size=300))
