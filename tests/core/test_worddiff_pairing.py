@@ -135,3 +135,28 @@ def test_native_diff_equals_python_dmp(pair: tuple[str, str]) -> None:
     """The C++ diff-match-patch returns the Python port's ops (code points past the BMP too)."""
     a, b = pair
     assert worddiff.diff_codes(a, b) == worddiff._dmp().diff_main(a, b, False)
+
+
+def _decode(code: int) -> str:
+    first, second = code >> 21, code & ((1 << 21) - 1)
+    return chr(first) if second == worddiff._NO_SECOND else chr(first) + chr(second)
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_bigram_codes_are_the_bigram_strings(texts: list[str]) -> None:
+    """The sparse path's integer codes stand one to one for ``_bigrams``' strings."""
+    sent, code = worddiff._bigram_codes(texts)
+    got: list[set[str]] = [set() for _ in texts]
+    for k, c in zip(sent.tolist(), code.tolist(), strict=True):
+        got[k].add(_decode(c))
+    assert got == [set(worddiff._bigrams(t)) for t in texts]
+    assert len(code) == sum(len(worddiff._bigrams(t)) for t in texts)  # no duplicates
+
+
+def test_weights_are_integers_summed_exactly() -> None:
+    """Weights are fixed-point integers, so a score does not depend on summation order."""
+    w = [worddiff.idf_weight(1000, k) for k in (1, 2, 7, 200, 1000)]
+    assert all(isinstance(x, int) for x in w)
+    assert w == sorted(w, reverse=True) and w[-1] > 0
+    assert sum(w) == sum(reversed(w))
