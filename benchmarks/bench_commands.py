@@ -14,6 +14,11 @@ median reported.
     python benchmarks/bench_commands.py              # print the tables
     python benchmarks/bench_commands.py --runs 10 --write   # also update RESULTS.md
     python benchmarks/bench_commands.py --only diff --runs 9  # one table (commands|diff|tui)
+    python benchmarks/bench_commands.py --only diff --runs 7 --base /tmp/base  # before/after
+
+``--base DIR``: also time the word diff and sentence splitter of another checkout (e.g.
+``git archive main src | tar -x -C DIR``), loaded beside ours in this process and run in
+turn with ours and git, so before/after and the ratio to git come from one run.
 
 The load average is printed with the tables: the machine is shared, so say it beside any
 figure taken from here.
@@ -138,11 +143,29 @@ def texts(n: int) -> tuple[str, str]:
     return a, edited_copy(a)
 
 
-def diff_rows(runs: int, sizes: Sequence[int],
+def load_base(root: str):  # -> the base checkout's worddiff module
+    """``DIR/src/policydiff/core/worddiff.py`` and its sentence splitter, as modules apart."""
+    import importlib.util
+
+    mods = {}
+    for name in ("sentences", "worddiff"):
+        spec = importlib.util.spec_from_file_location(
+            f"base_{name}", Path(root, "src", "policydiff", "core", f"{name}.py"))
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod  # dataclasses look their module up
+        spec.loader.exec_module(mod)
+        mods[name] = mod
+    mods["worddiff"].sentence_spans = mods["sentences"].sentence_spans
+    return mods["worddiff"]
+
+
+def diff_rows(runs: int, sizes: Sequence[int], base: str | None = None,
               ) -> list[tuple[int, float, float | None, float | None]]:
+    """Rows ``(chars, ours, git, ours/git)``; with ``base``, printed before/after lines too."""
     from policydiff.core import segment
     from policydiff.core.worddiff import diff_passages
 
+    base_diff = load_base(base).diff_passages if base else None
     git = shutil.which("git")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,21 +174,40 @@ def diff_rows(runs: int, sizes: Sequence[int],
             fa, fb = Path(tmp, "a.txt"), Path(tmp, "b.txt")
             fa.write_text(a, encoding="utf-8")
             fb.write_text(b, encoding="utf-8")
-            diff_passages(a, b)  # tokens of both sides cut once (cache), imports done
+            diff_passages(a, b)  # tokens of both sides cut once (memo), imports done
+            if base_diff:
+                base_diff(a, b)
 
-            def ours(a: str = a, b: str = b) -> float:
-                segment._tokenize_cached.cache_clear()  # per-process memo off: cache only
+            def timed(fn: Callable[[str, str], object], a: str = a, b: str = b) -> float:
+                segment._tokenize_cached.cache_clear()  # per-process memo off
                 t = time.perf_counter()
-                diff_passages(a, b)
+                fn(a, b)
                 return time.perf_counter() - t
 
+            cmd = [git or "git", "diff", "--no-index", "--word-diff", "--word-diff-regex=.",
+                   "--", str(fa), str(fb)]
+            ours, theirs, before = [], [], []
+            for _ in range(runs):
+                ours.append(timed(diff_passages))
+                if base_diff:
+                    before.append(timed(base_diff))
+                if git:
+                    theirs.append(wall(cmd))
+            o = statistics.median(ours)
             if git:
-                cmd = [git, "diff", "--no-index", "--word-diff", "--word-diff-regex=.",
-                       "--", str(fa), str(fb)]
-                o, r, ratio = paired(ours, lambda cmd=cmd: wall(cmd), runs)
-                rows.append((n, o, r, ratio))
+                rows.append((n, o, statistics.median(theirs),
+                             statistics.median(x / y for x, y in zip(ours, theirs, strict=True))))
             else:
-                rows.append((n, statistics.median(ours() for _ in range(runs)), None, None))
+                rows.append((n, o, None, None))
+            if base_diff:
+                def ratio(xs: list[float], ys: list[float]) -> float:
+                    return statistics.median(x / y for x, y in zip(xs, ys, strict=True))
+
+                line = (f"  {n:,} chars: base {statistics.median(before) * 1000:.1f} ms, "
+                        f"ours {o * 1000:.1f} ms, ours/base {ratio(ours, before):.2f}")
+                if git:
+                    line += f", base/git {ratio(before, theirs):.1f}×"
+                print(line, flush=True)
     return rows
 
 
@@ -209,15 +251,16 @@ def load_note() -> str:
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min), {os.cpu_count()} CPUs"
 
 
-def print_one(part: str, runs: int, sizes: Sequence[int]) -> None:
+def print_one(part: str, runs: int, sizes: Sequence[int], base: str | None = None) -> None:
     """One table alone, e.g. ``--only diff`` while working on the word diff."""
-    print(f"`python benchmarks/bench_commands.py --only {part} --runs {runs}`; {load_note()} "
-          "at the start")
+    extra = f" --base {base}" if base else ""
+    print(f"`python benchmarks/bench_commands.py --only {part} --runs {runs}{extra}`; "
+          f"{load_note()} at the start")
     if part == "commands":
         for name, ours, ref, ratio, goal in command_rows(runs):
             print(f"| `{name}` | {ours:.3f} s | {ref:.3f} s | {ratio:.1f}× | ≤ {goal} s |")
     elif part == "diff":
-        rows = diff_rows(runs, sizes)
+        rows = diff_rows(runs, sizes, base)
         for n, ours, ref, ratio in rows:
             ref_s = f"{ref * 1000:.1f} ms" if ref is not None else "n/a"
             ratio_s = f"{ratio:.1f}×" if ratio is not None else "n/a"
@@ -236,9 +279,11 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     parser.add_argument("--only", choices=("commands", "diff", "tui"),
                         help="run one table and print it (never written to RESULTS.md)")
+    parser.add_argument("--base", help="with --only diff: another checkout's word diff, "
+                        "timed in turn with ours (before/after)")
     args = parser.parse_args()
     if args.only:
-        print_one(args.only, args.runs, [int(s) for s in args.sizes.split(",")])
+        print_one(args.only, args.runs, [int(s) for s in args.sizes.split(",")], args.base)
         return
 
     cmds = command_rows(args.runs)

@@ -1,13 +1,19 @@
-"""The sentence pairing of policydiff.core.worddiff before its speed-up, kept verbatim.
+"""A plain, readable sentence pairing: the oracle the fast one is compared with.
 
-tests/store/test_speed.py checks that the faster ``align_sentences`` returns exactly what this
-one returns (same pairs, same order, same moves) on the corpus and on edited copies.
+This is the pairing as it was before its speed-up (every pair sharing a rare bigram
+scored from postings), with two changes made on purpose in both: bigram weights are
+fixed-point integers (``worddiff.idf_weight``), so scores are exact whatever order they
+are summed in, and candidates are taken in ``(i, j)`` order. Before, scores were float
+sums over frozensets of strings, whose order (and so the last bits of a score, and the
+winner of an exact tie) changed with the process's string hashing.
+
+tests/core/test_worddiff_pairing.py checks that the fast ``align_sentences`` (plain loop
+or sparse product) returns exactly what this one returns.
 """
 
 from __future__ import annotations
 
 import bisect
-import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -23,6 +29,7 @@ from policydiff.core.worddiff import (
     _code,
     _dmp,
     _gap_is_free,
+    idf_weight,
     longest_increasing,
 )
 
@@ -68,7 +75,7 @@ def reference_align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[
     for grams in (*bg_a.values(), *bg_b.values()):
         df.update(grams)
     total = len(bg_a) + len(bg_b)
-    idf = {g: math.log((total + 1) / k) for g, k in df.items()}
+    idf = {g: idf_weight(total, k) for g, k in df.items()}  # integers
     mass_a = {i: sum(idf[g] for g in bg_a[i]) for i in free_a}
     mass_b = {j: sum(idf[g] for g in bg_b[j]) for j in free_b}
     # Bigrams in over a fifth of the sentences weigh almost nothing but cost the most.
@@ -86,17 +93,17 @@ def reference_align_sentences(a: Sequence[str], b: Sequence[str]) -> list[tuple[
     in_order: list[tuple[int, int, float]] = []
     moves: list[tuple[float, int, int]] = []
     for i in free_a:
-        weights: dict[int, float] = {}
+        weights: dict[int, int] = {}
         counts: dict[int, int] = {}
         for g in bg_a[i]:
             post = postings.get(g)
             if post:
                 w = idf[g]
                 for j in post:
-                    weights[j] = weights.get(j, 0.0) + w
+                    weights[j] = weights.get(j, 0) + w
                     counts[j] = counts.get(j, 0) + 1
         shared[i] = counts
-        for j, wsum in weights.items():
+        for j, wsum in sorted(weights.items()):
             d = 2 * wsum / ((mass_a[i] + mass_b[j]) or 1)
             if d >= PAIR_THRESHOLD and gap_a[i] == gap_b[j]:
                 in_order.append((i, j, d))

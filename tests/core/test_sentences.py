@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policydiff.core.sentences import sentence_spans, split_sentences
+from reference_sentences import reference_sentence_spans
 
 ALPHABET = st.sampled_from(list("人工智能产业规模到年亿元。！？；，、“”‘’《》（）()[]\n 　AI12%-…"))
 
@@ -19,6 +20,22 @@ def test_spans_partition_the_text(text):
     for (_, end), (start, _) in itertools.pairwise(spans):
         assert end == start
     assert all(e > s for s, e in spans)
+
+
+EVERY_MARK = st.sampled_from(list("人工智能到年亿元。！？；!?;，、“”‘’「」『』《》（）()【】〔〕[]"
+                                  "\n 　\t1%…"))
+
+
+@given(st.text(alphabet=EVERY_MARK, max_size=300))
+@settings(max_examples=1000)
+def test_spans_equal_the_mark_by_mark_splitter(text):
+    """The plain-sentence fast path cuts exactly where the old one-loop splitter cut."""
+    assert sentence_spans(text) == reference_sentence_spans(text)
+
+
+def test_spans_equal_the_mark_by_mark_splitter_on_the_corpus(corpus):
+    for doc in corpus:
+        assert sentence_spans(doc.body) == reference_sentence_spans(doc.body)
 
 
 @given(st.text(max_size=300))

@@ -1,11 +1,10 @@
-"""Sentence pairing: the phased, filtered pairing returns what the exhaustive one returned.
+"""Sentence pairing: the phased, fast pairing returns what the plain one returns.
 
-``tests/reference_worddiff.py`` keeps the pairing as it was before it was split and sped
-up (every pair sharing a rare bigram scored). The pairing now looks for in-order pairs
-within gaps and for moves through prefix filtering; these tests check it returns the
-same rows, in the same order, with the same moves, on the corpus, on edited copies of
-it, and on generated texts full of repeats, moves and near-duplicates, whichever way
-the candidates are found (postings or one sparse product).
+``tests/reference_worddiff.py`` is the pairing written plainly (every pair sharing a rare
+bigram scored from postings, integer weights). The fast pairing scores pairs either in a
+plain loop or through one sparse product over integer bigram codes; these tests check
+both return the same rows, in the same order, with the same moves, on the corpus, on
+edited copies of it, and on generated texts full of repeats, moves and near-duplicates.
 """
 
 from __future__ import annotations
@@ -136,3 +135,28 @@ def test_native_diff_equals_python_dmp(pair: tuple[str, str]) -> None:
     """The C++ diff-match-patch returns the Python port's ops (code points past the BMP too)."""
     a, b = pair
     assert worddiff.diff_codes(a, b) == worddiff._dmp().diff_main(a, b, False)
+
+
+def _decode(code: int) -> str:
+    first, second = code >> 21, code & ((1 << 21) - 1)
+    return chr(first) if second == worddiff._NO_SECOND else chr(first) + chr(second)
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_bigram_codes_are_the_bigram_strings(texts: list[str]) -> None:
+    """The sparse path's integer codes stand one to one for ``_bigrams``' strings."""
+    sent, code = worddiff._bigram_codes(texts)
+    got: list[set[str]] = [set() for _ in texts]
+    for k, c in zip(sent.tolist(), code.tolist(), strict=True):
+        got[k].add(_decode(c))
+    assert got == [set(worddiff._bigrams(t)) for t in texts]
+    assert len(code) == sum(len(worddiff._bigrams(t)) for t in texts)  # no duplicates
+
+
+def test_weights_are_integers_summed_exactly() -> None:
+    """Weights are fixed-point integers, so a score does not depend on summation order."""
+    w = [worddiff.idf_weight(1000, k) for k in (1, 2, 7, 200, 1000)]
+    assert all(isinstance(x, int) for x in w)
+    assert w == sorted(w, reverse=True) and w[-1] > 0
+    assert sum(w) == sum(reversed(w))

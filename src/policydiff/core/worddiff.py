@@ -26,8 +26,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import chain, repeat
+from functools import cache, lru_cache
+from itertools import chain
 from typing import Any, NamedTuple
 
 from policydiff.core.quantities import Quantity, find_quantities
@@ -455,8 +455,8 @@ def align_sentences(a: Sequence[str], b: Sequence[str]) -> Pairing:
     norm_b = ["".join(s.split()) for s in b]
     pair_a = _identical_pairs(norm_a, norm_b)
     u = _unpaired(norm_a, norm_b, pair_a)
-    in_order, moves = _score_pairs(u)
-    groups = _join_neighbours(u, _assign_pairs(u, in_order, moves))
+    scores = _score_pairs(norm_a, norm_b, u)
+    groups = _join_neighbours(u, scores, _assign_pairs(u, scores.in_order, scores.moves))
     return _display_order(len(a), len(b), [([i], [j]) for i, j in pair_a.items()] + groups)
 
 
@@ -487,185 +487,219 @@ def _identical_pairs(norm_a: Sequence[str], norm_b: Sequence[str]) -> dict[int, 
 
 
 class _Unpaired(NamedTuple):
-    """The sentences phase 1 left unpaired, and what phases 2 and 3 score them by.
+    """The sentences phase 1 left unpaired, and the stretch each sits in.
 
-    Bigrams are weighted by rarity (idf over these sentences), so the 人工/智能 every
-    sentence shares count for little; bigrams in over a fifth of the sentences
-    (``df > common``) are left out of the scores: they weigh almost nothing but
-    would cost the most. ``rare_*`` keeps each sentence's other bigrams in its
-    bigram set's own order, the order scores are summed in. ``gap_*`` numbers the
-    stretch between identical sentences a sentence sits in: an in-order pair must
-    sit in the same gap on both sides.
+    ``gap_*`` numbers the stretch between identical sentences a sentence sits in: an
+    in-order pair must sit in the same gap on both sides.
     """
 
     free_a: list[int]
     free_b: list[int]
-    bg_a: dict[int, frozenset[str]]
-    bg_b: dict[int, frozenset[str]]
-    rare_a: dict[int, list[str]]
-    rare_b: dict[int, list[str]]
-    idf: dict[str, float]
-    mass_a: dict[int, float]
-    mass_b: dict[int, float]
     gap_a: dict[int, int]
     gap_b: dict[int, int]
 
-    def shared_count(self, i: int, j: int) -> int:
-        """Rare bigrams a[i] and b[j] share (asked only about neighbours)."""
-        grams_b = self.bg_b[j]
-        return sum(1 for g in self.rare_a[i] if g in grams_b)
-
 
 def _unpaired(norm_a: Sequence[str], norm_b: Sequence[str], pair_a: dict[int, int]) -> _Unpaired:
-    """Bigram sets, rarity weights, masses and gaps of the sentences left unpaired."""
+    """The sentences left unpaired (empty ones aside) and their gaps."""
     paired_b = set(pair_a.values())
     free_a = [i for i, s in enumerate(norm_a) if s and i not in pair_a]
     free_b = [j for j, s in enumerate(norm_b) if s and j not in paired_b]
-    bg_a = {i: _bigrams(norm_a[i]) for i in free_a}
-    bg_b = {j: _bigrams(norm_b[j]) for j in free_b}
-    df: Counter[str] = Counter()
-    for grams in (*bg_a.values(), *bg_b.values()):
-        df.update(grams)
-    total = len(bg_a) + len(bg_b)
-    idf = {g: math.log((total + 1) / k) for g, k in df.items()}
-    common = max(3, total // 5)
-    rare = {g for g, k in df.items() if k <= common}
-    # sum() over each frozenset in its own order: the scores' float sums depend on it
-    mass_a = {i: sum(map(idf.__getitem__, bg_a[i])) for i in free_a}
-    mass_b = {j: sum(map(idf.__getitem__, bg_b[j])) for j in free_b}
     anchors_a, anchors_b = sorted(pair_a), sorted(paired_b)
-    return _Unpaired(
-        free_a, free_b, bg_a, bg_b,
-        {i: list(filter(rare.__contains__, bg_a[i])) for i in free_a},
-        {j: list(filter(rare.__contains__, bg_b[j])) for j in free_b},
-        idf, mass_a, mass_b,
-        {i: bisect.bisect_left(anchors_a, i) for i in free_a},
-        {j: bisect.bisect_left(anchors_b, j) for j in free_b},
-    )
+    return _Unpaired(free_a, free_b,
+                     {i: bisect.bisect_left(anchors_a, i) for i in free_a},
+                     {j: bisect.bisect_left(anchors_b, j) for j in free_b})
 
 
-_SLACK = 1 - 1e-9
-"""A rough score is compared with thresholds this much lower than the real ones, far
-above floating-point rounding, so the rough filter never loses a pair the exact score
-keeps."""
+WEIGHT_SCALE = 1 << 24
+"""Bigram weights are fixed-point integers: ``round(idf · 2**24)``.
+
+Scores are sums of weights; summed as integers they are exact in any order, so the
+plain loop (:func:`_scores_python`), the sparse product (:func:`_scores_numpy`) and the
+reference in the tests compute the same score to the bit, and no pairing depends on
+the order a set happens to iterate in (which, for strings, changes from one process
+to the next). 2**24 keeps 7 significant digits of the rarest bigram's weight; sums stay
+far below 2**53, where float64 would stop holding integers exactly (checked).
+"""
+
+
+def idf_weight(total: int, df: int) -> int:
+    """Rarity weight of a bigram found in ``df`` of ``total`` sentences (fixed point).
+
+    ``log((total + 1) / df)``: the 人工/智能 every sentence shares count for little.
+    """
+    return round(math.log((total + 1) / df) * WEIGHT_SCALE)
+
+
+def _common_df(total: int) -> int:
+    """Bigrams in more sentences than this are left out of the scores (not of the masses).
+
+    Over a fifth of the sentences: they weigh almost nothing but would cost the most.
+    """
+    return max(3, total // 5)
+
+
+class _Scores(NamedTuple):
+    """Phase 2's result: candidate pairs, and the rare bigrams phase 3b asks about.
+
+    ``in_order`` holds ``(i, j, d)`` sorted by ``(i, j)`` for sentences in the same gap
+    scoring at least :data:`PAIR_THRESHOLD`; ``moves`` holds ``(-d, i, j)`` for any two
+    scoring at least :data:`MOVE_THRESHOLD`. The score ``d`` is the rarity-weighted
+    Dice of the two sentences' bigram sets: ``2 · shared rare weight / (mass_a + mass_b)``,
+    masses summing all their bigrams' weights. ``rare_a(i)`` / ``rare_b(j)``: a free
+    sentence's rare bigrams (as set members of either path's own kind).
+    """
+
+    in_order: list[tuple[int, int, float]]
+    moves: list[tuple[float, int, int]]
+    rare_a: Callable[[int], frozenset]
+    rare_b: Callable[[int], frozenset]
+
+    def shared_count(self, i: int, j: int) -> int:
+        """Rare bigrams a[i] and b[j] share (asked only about neighbours)."""
+        return len(self.rare_a(i) & self.rare_b(j))
+
 
 _VECTOR_PAIRS = 150_000
-"""Above this many (free a × free b) sentence pairs, candidates are found with one sparse
-product (numpy/scipy, imported only then); below, the postings loop is faster."""
+"""Above this many (free a × free b) sentence pairs, scores come from one sparse product
+(numpy/scipy, imported only then: ~0.35 s the first time); below, the plain loop is
+faster than the import. Both compute the same integers."""
+
+_EXACT = 1 << 52
+"""Integer sums below this are exact in float64 (doubled, still below 2**53)."""
 
 
-def _score_pairs(u: _Unpaired) -> tuple[list[tuple[int, int, float]], list[tuple[float, int, int]]]:
-    """Phase 2: candidate pairs and their scores, ``(in_order, moves)``.
+def _score_pairs(norm_a: Sequence[str], norm_b: Sequence[str], u: _Unpaired) -> _Scores:
+    """Phase 2: every pair of free sentences sharing a rare bigram, scored exactly.
 
-    ``in_order`` holds ``(i, j, d)`` for sentences in the same gap scoring at least
-    :data:`PAIR_THRESHOLD`; ``moves`` holds ``(-d, i, j)`` for any two scoring at
-    least :data:`MOVE_THRESHOLD`. The score ``d`` is the rarity-weighted Dice of the
-    sentences' rare bigrams: ``2 · shared weight / (mass_a + mass_b)``.
-
-    Every score is summed by :func:`_shared_weight` from postings (bigram → b
-    sentences). Scoring an a sentence against every b sentence sharing a bigram is
-    quadratic, and in a long text most of the diff's time went there; so when there
-    are many free sentences each a sentence gets postings restricted to the few b
-    sentences whose rough score (:func:`_rough_candidates`) comes near a threshold.
-    The sums, and the order of the lists, are the same either way.
+    Many free sentences (a long text rewritten throughout, or two unrelated ones):
+    one sparse product of integer weights; few: postings in plain Python.
     """
-    idf = u.idf
-    rare_a = {i: [(g, idf[g]) for g in u.rare_a[i]] for i in u.free_a}
-    if len(u.free_a) * len(u.free_b) > _VECTOR_PAIRS:
-        near = _rough_candidates(u)
-        bg_b = u.bg_b
+    if (len(u.free_a) * len(u.free_b) > _VECTOR_PAIRS
+            and len(u.free_a) + len(u.free_b) < 1 << 21):
+        scores = _scores_numpy(norm_a, norm_b, u)
+        if scores is not None:
+            return scores
+    return _scores_python(norm_a, norm_b, u)
 
-        def postings_of(i: int) -> Callable[[str], list[int] | None]:
-            js = near.get(i, ())  # ascending
-            return lambda g: [j for j in js if g in bg_b[j]]
-    else:
-        everyone = _postings(u, u.free_b)
 
-        def postings_of(i: int) -> Callable[[str], list[int] | None]:
-            return everyone.get
+def _scores_python(norm_a: Sequence[str], norm_b: Sequence[str], u: _Unpaired) -> _Scores:
+    """Scores from postings (rare bigram → b sentences), summed as Python integers."""
+    bg_a = {i: _bigrams(norm_a[i]) for i in u.free_a}
+    bg_b = {j: _bigrams(norm_b[j]) for j in u.free_b}
+    df: Counter[str] = Counter()
+    for grams in chain(bg_a.values(), bg_b.values()):
+        df.update(grams)
+    total = len(bg_a) + len(bg_b)
+    by_df = {k: idf_weight(total, k) for k in set(df.values())}
+    weight = {g: by_df[k] for g, k in df.items()}
+    common = _common_df(total)
+    rare = {g for g, k in df.items() if k <= common}
+    mass_a = {i: sum(map(weight.__getitem__, grams)) for i, grams in bg_a.items()}
+    mass_b = {j: sum(map(weight.__getitem__, grams)) for j, grams in bg_b.items()}
+    rare_a = {i: grams & rare for i, grams in bg_a.items()}
+    rare_b = {j: grams & rare for j, grams in bg_b.items()}
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j, grams in rare_b.items():
+        for g in grams:
+            postings[g].append(j)
     in_order: list[tuple[int, int, float]] = []
     moves: list[tuple[float, int, int]] = []
-    for i in u.free_a:
-        mass_i, gap_i = u.mass_a[i], u.gap_a[i]
-        for j, wsum in _shared_weight(rare_a[i], postings_of(i)).items():
-            d = 2 * wsum / ((mass_i + u.mass_b[j]) or 1)
+    for i, grams in rare_a.items():
+        shared: dict[int, int] = {}
+        for g in grams:
+            post = postings.get(g)
+            if post:
+                w = weight[g]
+                for j in post:
+                    shared[j] = shared.get(j, 0) + w
+        mass_i, gap_i = mass_a[i], u.gap_a[i]
+        for j in sorted(shared):
+            d = 2 * shared[j] / ((mass_i + mass_b[j]) or 1)
             if d >= PAIR_THRESHOLD and gap_i == u.gap_b[j]:
                 in_order.append((i, j, d))
             if d >= MOVE_THRESHOLD:
                 moves.append((-d, i, j))
-    return in_order, moves
+    return _Scores(in_order, moves, rare_a.__getitem__, rare_b.__getitem__)
 
 
-def _postings(u: _Unpaired, js: Iterable[int]) -> dict[str, list[int]]:
-    """Rare bigram → the b sentences of ``js`` (ascending) that contain it."""
-    postings: dict[str, list[int]] = defaultdict(list)
-    for j in js:
-        for g in u.rare_b[j]:
-            postings[g].append(j)
-    return postings
+_NO_SECOND = (1 << 21) - 1
+"""The second half of a one-character sentence's only "bigram" (no code point is this)."""
 
 
-def _shared_weight(grams: Sequence[tuple[str, float]],
-                   containing: Callable[[str], list[int] | None]) -> dict[int, float]:
-    """Weight each b sentence shares with an a sentence: ``{j: Σ idf}``.
+def _bigram_codes(texts: Sequence[str]):  # -> tuple[np.ndarray, np.ndarray]
+    """``(sentence, bigram code)`` of every distinct bigram of each text, sorted.
 
-    ``grams`` are the a sentence's rare bigrams with their weights; ``containing(g)``
-    lists (ascending) the b sentences that have ``g``, among those considered. Weights
-    are added in the a sentence's bigram order and b sentences appear in the order
-    they are first met, then by index: considering fewer b sentences drops entries
-    but changes neither the others' sums nor their order.
+    A bigram's code is its two code points side by side (21 bits each), so codes and
+    :func:`_bigrams`' strings correspond one to one; a one-character text has its
+    character as its only bigram, as there.
     """
-    weights: dict[int, float] = {}
-    for g, w in grams:
-        post = containing(g)
-        if post:
-            for j in post:
-                weights[j] = weights.get(j, 0.0) + w
-    return weights
+    import numpy as np
+
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    chars = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"),
+                          dtype=np.uint32).astype(np.int64)
+    sent = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    inner = np.flatnonzero(sent[:-1] == sent[1:])
+    code = (chars[inner] << 21) | chars[inner + 1]
+    owner = sent[inner]
+    single = np.flatnonzero(lengths == 1)
+    if single.size:
+        starts = np.cumsum(lengths) - lengths
+        code = np.concatenate([code, (chars[starts[single]] << 21) | _NO_SECOND])
+        owner = np.concatenate([owner, single])
+    key = np.unique((owner << 42) | code)
+    return key >> 42, key & ((1 << 42) - 1)
 
 
-def _rough_candidates(u: _Unpaired) -> dict[int, list[int]]:
-    """``{i: [j, …]}`` (ascending) whose score may reach a threshold, from one sparse product.
-
-    Rows of idf weights (a sentences × rare bigrams) times columns of bigram indicators
-    (bigrams × b sentences) give every pair's shared weight at once; summed in another
-    order than :func:`_shared_weight`'s, so only used to pick pairs, with
-    :data:`_SLACK` to spare.
-    """
+def _scores_numpy(norm_a: Sequence[str], norm_b: Sequence[str], u: _Unpaired,
+                  ) -> _Scores | None:
+    """The same scores from one sparse product: a sentences × rare bigrams (weights)
+    times rare bigrams × b sentences (indicators). None if a sum could pass 2**52."""
     import numpy as np
     from scipy import sparse
 
-    vocab = {g: k for k, g in enumerate(dict.fromkeys(
-        chain.from_iterable(u.rare_a[i] for i in u.free_a)))}
-    weights = np.fromiter(map(u.idf.__getitem__, vocab), dtype=np.float64, count=len(vocab))
-
-    def incidence(rare: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-        """(sentence row, bigram column) of every rare bigram the a side also has."""
-        ids = np.fromiter(map(vocab.get, chain.from_iterable(rare), repeat(-1)),
-                          dtype=np.int64)
-        rows = np.repeat(np.arange(len(rare)), [len(r) for r in rare])
-        keep = ids >= 0  # a bigram no free a sentence has cannot be shared
-        return rows[keep], ids[keep]
-
-    ra, ca = incidence([u.rare_a[i] for i in u.free_a])
-    rb, cb = incidence([u.rare_b[j] for j in u.free_b])
-    a_mat = sparse.csr_matrix((weights[ca], (ra, ca)), shape=(len(u.free_a), len(vocab)))
-    b_mat = sparse.csc_matrix((np.ones(len(cb)), (cb, rb)), shape=(len(vocab), len(u.free_b)))
+    na, nb = len(u.free_a), len(u.free_b)
+    total = na + nb
+    sent, code = _bigram_codes([norm_a[i] for i in u.free_a] + [norm_b[j] for j in u.free_b])
+    _, col, df = np.unique(code, return_inverse=True, return_counts=True)
+    col = col.reshape(-1)
+    dfs = np.unique(df)
+    weight = np.asarray([idf_weight(total, k) for k in dfs.tolist()],
+                        dtype=np.int64)[np.searchsorted(dfs, df)]
+    if len(code) * int(weight.max(initial=0)) >= _EXACT:
+        return None
+    w = weight[col].astype(np.float64)  # integers: every sum below stays exact
+    mass = np.bincount(sent, weights=w, minlength=total)
+    rare = df[col] <= _common_df(total)
+    ra, rb = rare & (sent < na), rare & (sent >= na)
+    a_mat = sparse.csr_matrix((w[ra], (sent[ra], col[ra])), shape=(na, len(df)))
+    b_mat = sparse.csc_matrix((np.ones(int(rb.sum())), (col[rb], sent[rb] - na)),
+                              shape=(len(df), nb))
     shared = (a_mat @ b_mat).tocoo()
-    ma = np.asarray([u.mass_a[i] for i in u.free_a])[shared.row]
-    mb = np.asarray([u.mass_b[j] for j in u.free_b])[shared.col]
-    denom = ma + mb
+    r, c = shared.row.astype(np.int64), shared.col.astype(np.int64)
+    denom = mass[r] + mass[na + c]
     denom[denom == 0] = 1
-    rough = 2 * shared.data / denom
-    ga = np.asarray([u.gap_a[i] for i in u.free_a])[shared.row]
-    gb = np.asarray([u.gap_b[j] for j in u.free_b])[shared.col]
-    keep = (((rough >= PAIR_THRESHOLD * _SLACK) & (ga == gb))
-            | (rough >= MOVE_THRESHOLD * _SLACK))
-    near: dict[int, list[int]] = defaultdict(list)
-    free_a, free_b = u.free_a, u.free_b
-    for r, c in sorted(zip(shared.row[keep].tolist(), shared.col[keep].tolist(), strict=True)):
-        near[free_a[r]].append(free_b[c])
-    return near
+    d = 2 * shared.data / denom
+    fa, fb = np.asarray(u.free_a, dtype=np.int64), np.asarray(u.free_b, dtype=np.int64)
+    ga = np.asarray([u.gap_a[i] for i in u.free_a], dtype=np.int64)
+    gb = np.asarray([u.gap_b[j] for j in u.free_b], dtype=np.int64)
+    keep = np.flatnonzero((d >= PAIR_THRESHOLD) & (ga[r] == gb[c]))
+    keep = keep[np.lexsort((c[keep], r[keep]))]
+    in_order = list(zip(fa[r[keep]].tolist(), fb[c[keep]].tolist(), d[keep].tolist(),
+                        strict=True))
+    far = np.flatnonzero(d >= MOVE_THRESHOLD)
+    moves = list(zip((-d[far]).tolist(), fa[r[far]].tolist(), fb[c[far]].tolist(),
+                     strict=True))
+    bounds = np.searchsorted(sent, np.arange(total + 1)).tolist()
+    pos_a = {i: k for k, i in enumerate(u.free_a)}
+    pos_b = {j: na + k for k, j in enumerate(u.free_b)}
+
+    @cache
+    def rare_of(k: int) -> frozenset[int]:
+        lo, hi = bounds[k], bounds[k + 1]
+        return frozenset(code[lo:hi][rare[lo:hi]].tolist())
+
+    return _Scores(in_order, moves, lambda i: rare_of(pos_a[i]), lambda j: rare_of(pos_b[j]))
 
 
 def _assign_pairs(u: _Unpaired, in_order: Sequence[tuple[int, int, float]],
@@ -705,7 +739,8 @@ def _assign_pairs(u: _Unpaired, in_order: Sequence[tuple[int, int, float]],
 Group = tuple[list[int], list[int]]
 
 
-def _join_neighbours(u: _Unpaired, groups_a: dict[int, list[int]]) -> list[Group]:
+def _join_neighbours(u: _Unpaired, scores: _Scores, groups_a: dict[int, list[int]],
+                     ) -> list[Group]:
     """Phase 3b: splits (one a → several b) and merges (several a → one b).
 
     A lone sentence next to a one-to-one pair joins it when at least
@@ -716,7 +751,7 @@ def _join_neighbours(u: _Unpaired, groups_a: dict[int, list[int]]) -> list[Group
     owner_a = {i: g for g in groups for i in g[0]}
     owner_b = {j: g for g in groups for j in g[1]}
 
-    def join(k: int, owner: dict[int, Group], side: int, rare: list[str],
+    def join(k: int, owner: dict[int, Group], side: int, rare: frozenset,
              shared_with: Callable[[int], int]) -> None:
         other = 1 - side
         best: tuple[float, Group] | None = None
@@ -734,10 +769,10 @@ def _join_neighbours(u: _Unpaired, groups_a: dict[int, list[int]]) -> list[Group
 
     for j in u.free_b:
         if j not in owner_b:
-            join(j, owner_b, 1, u.rare_b[j], lambda i, j=j: u.shared_count(i, j))
+            join(j, owner_b, 1, scores.rare_b(j), lambda i, j=j: scores.shared_count(i, j))
     for i in u.free_a:
         if i not in owner_a:
-            join(i, owner_a, 0, u.rare_a[i], lambda j, i=i: u.shared_count(i, j))
+            join(i, owner_a, 0, scores.rare_a(i), lambda j, i=i: scores.shared_count(i, j))
     return groups
 
 
