@@ -100,6 +100,7 @@ def grow_store(folder: Path, n: int) -> int:
         if items:
             files[path] = (head, items)
     per_round = sum(len(items) for _, items in files.values())
+    assert per_round > 0, f"no alignments to repeat in {folder}"
     out: dict[Path, list[str]] = {p: [] for p in files}
     total, k = 0, 0
     while total < n:
@@ -112,7 +113,6 @@ def grow_store(folder: Path, n: int) -> int:
         k += 1
     for path, (head, _) in files.items():
         path.write_text(head + "\nalignments:\n" + "".join(out[path]), encoding="utf-8")
-    assert per_round > 0
     return total
 
 
