@@ -49,7 +49,8 @@ def _parent(t: Target, rows: list[Target], dates: Mapping[str, str]) -> Target |
     set_in = int(dates.get(t.doc, "0")[:4] or 0)
     cands = [r for r in rows if r.kind == "target" and r.metric == t.metric
              and r.jurisdiction == t.parent_jurisdiction and _commensurable(r, t)
-             and r.year is not None and (r.year_max or r.year) >= set_in]
+             and r.year is not None and (r.year_max or r.year) >= set_in
+             and not counts_another_thing(r, t)]
     if not cands:
         return None
     return min(cands, key=lambda r: (abs((r.year or 0) - (t.year or 0)), r.scope != t.scope))

@@ -223,3 +223,30 @@ def test_two_classes_of_one_metric_are_not_one_series():
     b = _target("b", "规上产业规模不完全统计为2000多亿元", "2000多亿元", 2000, 2021, "产业规模",
                 "亿元")
     assert not counts_another_thing(a, b)
+
+
+def test_two_terms_of_one_metric_are_not_one_series():
+    """建成开放创新平台15个 (2019) → 建成开放创新平台30个、开放应用场景300个 (2023), and a
+    district's 开放应用场景100个: under a generic 项目、平台与设施 metric the report said the
+    city's 30 platforms were ×0.30 of its 100 scenarios and the district's 100 scenarios
+    333% of the city's 30 platforms (the items share 开放; seen on a composed project)."""
+    from dataclasses import replace
+
+    def fig(doc: str, text: str, figure: str, value: float, year: int, term: str,
+            place: str = "某市", parent: str = "") -> Target:
+        return replace(_target(doc, text, figure, value, year, term, "个"), metric="projects",
+                       jurisdiction=place, parent_jurisdiction=parent)
+
+    old_text = "建成开放创新平台15个，开放应用场景100个；"
+    new_text = "建成开放创新平台30个，开放应用场景300个；"
+    rows = [fig("a", old_text, "15个", 15, 2022, "平台"), fig("a", old_text, "100个", 100, 2022,
+                                                                "场景"),
+            fig("b", new_text, "30个", 30, 2025, "平台"), fig("b", new_text, "300个", 300, 2025,
+                                                                "场景"),
+            fig("c", "开放应用场景100个。", "100个", 100, 2025, "场景", "某区", "某市")]
+    got = {(p.target.doc, p.target.figure): p for p in progress(
+        rows, {"a": "2019", "b": "2023", "c": "2023-09"})}
+    assert got["b", "30个"].ratio_to_previous == 2.0
+    assert got["b", "300个"].ratio_to_previous == 3.0
+    assert got["c", "100个"].parent is rows[3]
+    assert round(got["c", "100个"].share_of_parent, 2) == 0.33

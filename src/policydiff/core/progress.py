@@ -94,8 +94,8 @@ def _units_convert(a: str, b: str) -> bool:
     return convert(1.0, a, b) is not None
 
 
-# A series' rows of one kind by class (scope, what they count): rows and sort keys.
-_Classes = dict[tuple[str, frozenset[str]], tuple[list[Target], list[tuple[Any, ...]]]]
+# A series' rows of one kind by class (scope, what they count, metric term): rows, sort keys.
+_Classes = dict[tuple[str, frozenset[str], str], tuple[list[Target], list[tuple[Any, ...]]]]
 
 
 class Series:
@@ -151,10 +151,10 @@ class Series:
         classes that count another thing (领军企业 against 专精特新企业)."""
         key = (t.metric, t.jurisdiction)
         if key not in store:
-            classes: dict[tuple[str, frozenset[str]], list[Target]] = {}
+            classes: dict[tuple[str, frozenset[str], str], list[Target]] = {}
             for r in self._series.get(key, ()):
                 if r.kind == kind and (kind != "baseline" or r.year is not None):
-                    classes.setdefault((r.scope, measured(r)), []).append(r)
+                    classes.setdefault((r.scope, measured(r), r.term), []).append(r)
             store[key] = {c: (rs, [order(r) for r in rs])
                           for c, rs in ((c, sorted(rs, key=order)) for c, rs in classes.items())}
         return store[key]
@@ -164,11 +164,10 @@ class Series:
                 accept: Callable[[Target], bool], scope: str | None = None) -> Target | None:
         """The latest accepted row ordered before ``before``, over the classes that may count
         what ``t`` counts (and, given ``scope``, of that scope only)."""
-        mine = measured(t)
         best: tuple[tuple[Any, ...], Target] | None = None
-        for (scope_, counts), (rows, keys) in classes.items():
-            if (scope is not None and scope_ != scope) or (counts and mine
-                                                           and not counts & mine):
+        for (scope_, _, _), (rows, keys) in classes.items():
+            # one class counts one thing: its first row answers for all
+            if (scope is not None and scope_ != scope) or counts_another_thing(rows[0], t):
                 continue
             for i in range(bisect_left(keys, before) - 1, -1, -1):  # latest first
                 if accept(rows[i]):
@@ -203,15 +202,16 @@ class Series:
                 or self._latest(classes, t, before, accept))
 
     def parent(self, t: Target) -> Target | None:
-        """The city's target of the same metric nearest in deadline, still in force when
-        the district set its own (a share of a goal whose deadline had passed — 60
-        scenarios by 2020 against a district's 300 by 2023 — says nothing)."""
+        """The city's target of the same metric and thing counted, nearest in deadline,
+        still in force when the district set its own (a share of a goal whose deadline
+        had passed — 60 scenarios by 2020 against a district's 300 by 2023 — says
+        nothing)."""
         if not t.parent_jurisdiction:
             return None
         set_in = int(self._date(t)[:4] or 0)
         cands = [r for r in self._series.get((t.metric, t.parent_jurisdiction), ())
                  if r.kind == "target" and _commensurable(r, t) and r.year is not None
-                 and (r.year_max or r.year) >= set_in]
+                 and (r.year_max or r.year) >= set_in and not counts_another_thing(r, t)]
         if not cands:
             return None
         return min(cands, key=lambda r: (abs((r.year or 0) - (t.year or 0)),

@@ -278,6 +278,9 @@ def target_changes(rows: Sequence[TargetRow], place: Callable[[str], str],
     out: list[Statement] = []
     for r in mine:
         t = r.target
+        # what is counted, when the metric is broader (项目、平台与设施: 平台 or 场景?)
+        what = (f"{r.metric_name} ({t.term})" if t.term and t.term not in r.metric_name
+                else r.metric_name)
 
         def link(x: Target) -> Link:
             return Link(f"{x.doc}: {row_of[id(x)].cell}", figure_anchor(x.doc, x.start))
@@ -288,7 +291,7 @@ def target_changes(rows: Sequence[TargetRow], place: Callable[[str], str],
             links = (link(previous), link(t))
             if previous.scope != t.scope:
                 # 1000亿 of 重点 industries and 4000亿 of 规上 output are not one series.
-                text = (f"Target {r.metric_name} set at {r.cell}; not comparable with "
+                text = (f"Target {what} set at {r.cell}; not comparable with "
                         f"{p.cell} ({p.doc}): it counts another scope "
                         f"({previous.scope or 'unqualified'} vs {t.scope or 'unqualified'})")
                 out.append(Statement(r.doc, "target-not-comparable", text, links))
@@ -297,11 +300,11 @@ def target_changes(rows: Sequence[TargetRow], place: Callable[[str], str],
             if ratio is None or ratio <= 0:
                 continue
             if abs(ratio - 1) < 1e-9:
-                text = f"Target {r.metric_name} kept at {r.cell} (was {p.cell} in {p.doc})"
+                text = f"Target {what} kept at {r.cell} (was {p.cell} in {p.doc})"
                 kind = "target-kept"
             else:
                 kind = "target-raised" if ratio > 1 else "target-lowered"
-                text = (f"Target {r.metric_name} {'raised' if ratio > 1 else 'lowered'}: "
+                text = (f"Target {what} {'raised' if ratio > 1 else 'lowered'}: "
                         f"{p.cell} ({p.doc}) → {r.cell}, ×{ratio:.2f}")
                 ya, yb = previous.year, t.year
                 if ya and yb and yb > ya and "%" not in t.unit:
@@ -319,9 +322,9 @@ def target_changes(rows: Sequence[TargetRow], place: Callable[[str], str],
             if top is not None:
                 text_share = f"{share * 100:.0f}–{top * 100:.0f}%"
         p = row_of[id(parent)]
-        text = (f"Target {r.metric_name} of {place(r.doc)} ({r.cell}) is {text_share} of "
-                f"{place(p.doc)}'s {p.cell} ({p.doc}) — a parallel jurisdiction's share, "
-                f"not a revision")
+        text = (f"Target {what} of {place(r.doc)} ({r.cell}) is {text_share} of "
+                f"{place(p.doc)}'s {p.cell} ({p.doc}) — a share of the larger jurisdiction's "
+                f"target, not a revision")
         if parent.scope != t.scope:
             text += (f"; the two count different scopes ({t.scope or 'unqualified'} vs "
                      f"{parent.scope or 'unqualified'}), so the share is indicative only")

@@ -818,10 +818,21 @@ def _measured(text: str, figure: str, term: str) -> frozenset[str]:
 
 
 def counts_another_thing(a: Target, b: Target) -> bool:
-    """Both figures' items name what they count and share no word of it (领军企业 vs
-    专精特新企业): one metric, but not one series to compare."""
+    """Two figures of one metric that are not one series to compare: their metric terms
+    share no word (开放创新平台 vs 应用场景 under 项目、平台与设施; 年均增速 and 年均增长
+    share 年均 and stay one), or both items name what they count and share no word of it
+    (领军企业 vs 专精特新企业)."""
+    ta, tb = _han_bigrams(a.term), _han_bigrams(b.term)
+    if ta and tb and not ta & tb:
+        return True
     ma, mb = measured(a), measured(b)
     return bool(ma and mb and not ma & mb)
+
+
+@lru_cache(maxsize=4096)
+def _han_bigrams(words: str) -> frozenset[str]:
+    return frozenset(words[i:i + 2] for i in range(len(words) - 1)
+                     if all("\u4e00" <= c <= "\u9fff" for c in words[i:i + 2]))
 
 
 def targets_table(targets: Iterable[Target], metrics: MetricSet, dates: dict[str, str],
