@@ -250,3 +250,13 @@ def test_two_terms_of_one_metric_are_not_one_series():
     assert got["b", "300个"].ratio_to_previous == 3.0
     assert got["c", "100个"].parent is rows[3]
     assert round(got["c", "100个"].share_of_parent, 2) == 0.33
+    # the summary says what is counted when the metric's name lists several things
+    from policydiff.core.summary import target_changes
+    from policydiff.core.targets import TargetRow
+
+    said = target_changes([TargetRow(r, 1, "", "项目、平台与设施 / Projects") for r in rows],
+                          lambda d: "某区" if d == "c" else "某市",
+                          {"a": "2019", "b": "2023", "c": "2023-09"})
+    texts = [s.text for s in said]
+    assert any("(平台) raised: 15个 (2022) (a) → 30个 (2025), ×2.00" in t for t in texts), texts
+    assert any("(场景) of 某区 (100个 (2025)) is 33% of 某市's 300个" in t for t in texts), texts

@@ -256,6 +256,16 @@ class Statement:
                 "links": [{"label": k.label, "anchor": k.anchor} for k in self.links]}
 
 
+def _what_is_counted(r: TargetRow) -> str:
+    """The metric's name, with the term the figure was found by when the metric is broader
+    (项目、平台与设施 (平台): 15个 of what?) or named otherwise (增长率 (年均增长))."""
+    zh = r.metric_name.split(" / ")[0]
+    term = r.target.term
+    if not term or (term in zh and not any(c in zh for c in "、与和及")):
+        return r.metric_name
+    return f"{r.metric_name} ({term})"
+
+
 def target_changes(rows: Sequence[TargetRow], place: Callable[[str], str],
                    dates: Mapping[str, str], policies: Mapping[str, str] | None = None
                    ) -> list[Statement]:
@@ -278,9 +288,7 @@ def target_changes(rows: Sequence[TargetRow], place: Callable[[str], str],
     out: list[Statement] = []
     for r in mine:
         t = r.target
-        # what is counted, when the metric is broader (项目、平台与设施: 平台 or 场景?)
-        what = (f"{r.metric_name} ({t.term})" if t.term and t.term not in r.metric_name
-                else r.metric_name)
+        what = _what_is_counted(r)
 
         def link(x: Target) -> Link:
             return Link(f"{x.doc}: {row_of[id(x)].cell}", figure_anchor(x.doc, x.start))
