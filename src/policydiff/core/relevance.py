@@ -82,6 +82,12 @@ def passage_role(section_kind: str, heading_path: Sequence[str], text: str) -> s
     return "commitment"
 
 
+def is_seed_term(term: str) -> bool:
+    """Whether a (stripped) theme term is matched at all: 2+ characters, and not made
+    only of digits and date words (a date does not make a theme)."""
+    return bool(_HAS_DIGIT.sub("", term).strip("年月日底前后期间至到")) and len(term) >= 2
+
+
 def term_matches(text: str, terms: Sequence[str], boundaries: set[int]) -> list[str]:
     """Seed terms found in ``text`` at word boundaries (``boundaries``: token edges).
 
@@ -89,7 +95,7 @@ def term_matches(text: str, terms: Sequence[str], boundaries: set[int]) -> list[
     """
     found = []
     for term in sorted({t.strip() for t in terms if t and t.strip()}, key=lambda t: (-len(t), t)):
-        if not _HAS_DIGIT.sub("", term).strip("年月日底前后期间至到") or len(term) < 2:
+        if not is_seed_term(term):
             continue
         start = text.find(term)
         while start >= 0:
