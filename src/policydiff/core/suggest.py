@@ -43,6 +43,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
@@ -162,18 +163,25 @@ def _analyse(text: str) -> tuple[list[str], list[int], list[Figure]]:
     these edges later, for every theme, without segmenting the passage again, and the
     evidence reads the figures back instead of finding them again."""
     from policydiff.core.relevance import strip_citations
-    from policydiff.core.segment import tokenize_once
+    from policydiff.core.segment import token_texts_once
 
     quantities = find_quantities(text)
     clean = strip_citations(text)
-    tokens = tokenize_once(clean, [(q.start, q.end) for q in quantities] if clean == text
-                           else None)  # the figures are found once when no 文号 was blanked
+    texts, words = token_texts_once(clean, [(q.start, q.end) for q in quantities]
+                                    if clean == text else None)  # figures found once
     usable = _usable
-    feats = [t.text for t in tokens if t.kind in ("word", "number") and usable[t.text]]
+    feats = [w for w in words if usable[w]]
     feats.extend(f"⟨{q.unit}⟩" for q in quantities if q.unit)
-    edges = [t.start for t in tokens]
-    edges.append(len(text))
+    edges = list(accumulate(map(len, texts), initial=0))  # tokens cover the text in order
     return feats, edges, [(q.start, q.end, q.value, q.unit) for q in quantities if q.unit]
+
+
+class _Numbering(dict[str, int]):
+    """Term -> id, a new term getting the next id when first looked up."""
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self)
+        return number
 
 
 class _Usable(dict[str, bool]):
@@ -505,7 +513,6 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
     documents. The evidence reads a passage's terms back from the ids. The weights are
     computed in place on those arrays (no float64 copy of the whole matrix).
     """
-    vocabulary: dict[str, int] = {}
     indptr = array("q", [0])
     indices = array("i")
     counts = array("i")
@@ -519,10 +526,11 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
     figures = _FigureTable()
     total = len(items)
     step = max(1, total // 200)
+    numbering = _Numbering()
     for n, (feats, edges, row_figures) in enumerate(_analyses(items), 1):
-        for term, count in Counter(feats).items():
-            indices.append(vocabulary.setdefault(term, len(vocabulary)))
-            counts.append(count)
+        tf = Counter(feats)  # each term once, in order of first use (the row's entry order)
+        indices.extend(map(numbering.__getitem__, tf))
+        counts.extend(tf.values())
         indptr.append(len(indices))
         batch.extend(edges)
         batch_sizes.append(len(edges))
@@ -535,6 +543,8 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
         figures.add(row_figures)
         if progress and (n % step == 0 or n == total):
             progress("segmenting passages", n, total)
+    vocabulary = dict(numbering)
+    del numbering
     shape = (len(items), max(1, len(vocabulary)))
     row_ptr = np.frombuffer(indptr, dtype=np.int64)  # shares the array's memory
     term_ids = np.frombuffer(indices, dtype=np.int32)
