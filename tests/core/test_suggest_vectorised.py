@@ -186,3 +186,34 @@ def test_generated_passages_score_alike(texts, terms) -> None:
         assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
     rows = list(range(len(index)))
     assert sug._shared_terms(index, rows) == reference_shared_terms(index, rows)
+
+
+# --- the index's tokens ------------------------------------------------------------
+
+
+def _token_texts_reference(text: str) -> tuple[list[str], list[str]]:
+    from policydiff.core.segment import tokenize_once
+
+    tokens = tokenize_once(text)
+    return ([t.text for t in tokens],
+            [t.text for t in tokens if t.kind in ("word", "number")])
+
+
+def test_token_texts_equal_the_tokens_on_the_corpus(index) -> None:
+    from policydiff.core.segment import token_texts_once
+
+    for passage in index.passages:
+        assert token_texts_once(passage.text) == _token_texts_reference(passage.text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([*WORDS, " ", "  ", "——", "AI", "5G", "3.5%", "２０", "〇",
+                                 "㐀", "_", "x-y", "（一）", "…"]), max_size=20).map("".join))
+def test_token_texts_equal_the_tokens_on_generated_text(text) -> None:
+    from policydiff.core.segment import token_texts_once
+
+    assert token_texts_once(text) == _token_texts_reference(text)
+    edges = [0]
+    for piece in token_texts_once(text)[0]:
+        edges.append(edges[-1] + len(piece))
+    assert edges[-1] == len(text)

@@ -175,6 +175,7 @@ class PartnerDots:
     def __init__(self, matrix: RowMatrix, group: np.ndarray) -> None:
         n = matrix.shape[0]
         self._n = n
+        self._matrix = matrix
         self._row = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
         key = np.asarray(group, dtype=np.int64)[self._row] * matrix.n_cols + matrix.indices
         order = np.argsort(key, kind="stable")
@@ -184,14 +185,17 @@ class PartnerDots:
         del key
         self._cell = np.empty(len(order), dtype=np.int64)
         self._cell[order] = np.cumsum(first) - 1
-        self._cells = int(first.sum())
         self._data = matrix.data.astype(np.float64)
+        self._value = np.zeros(int(first.sum()), dtype=np.float64)  # per cell, kept zeroed
 
     def __call__(self, partner: np.ndarray) -> np.ndarray:
         """Per row, the dot with ``partner[row]`` (0 where it is -1)."""
-        partner = np.asarray(partner, dtype=np.int64)
-        own = partner[self._row] == self._row  # entries of the partner rows themselves
-        value = np.zeros(self._cells, dtype=np.float64)
-        value[self._cell[own]] = self._data[own]
+        partners = distinct(np.asarray(partner, dtype=np.int64))
+        partners = partners[partners >= 0]
+        entries, _ = self._matrix.entries(partners)  # the partner rows' own entries
+        cells = self._cell[entries]
+        value = self._value
+        value[cells] = self._data[entries]
         products = self._data * value[self._cell]
+        value[cells] = 0.0
         return np.bincount(self._row, weights=products, minlength=self._n)

@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from operator import itemgetter
 from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
@@ -637,7 +638,24 @@ class _Matched(Mapping[int, Counter[str]]):
         self._rows: list[int] = rows[order].tolist()  # bisect on a list: no numpy call a row
         self._which: list[int] = which[order].tolist()
         self._counts: list[int] = counts[order].tolist()
+        self._with_terms = distinct(rows)
         self._made: dict[int, Counter[str]] = {}
+
+    def prepare(self, rows: np.ndarray) -> None:
+        """Name the profile words of many passages at once (those a suggestion is about to
+        show): one pass over their entries instead of a sort per passage."""
+        if self._profile is None or not len(rows):
+            return
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[self._score[rows] > 0]
+        at = np.searchsorted(self._with_terms, rows)
+        at[at == len(self._with_terms)] = 0
+        need = rows[self._with_terms[at] != rows] if len(self._with_terms) else rows
+        made = self._made
+        need = [r for r in distinct(need).tolist() if r not in made]
+        for row, names in zip(need, _profile_words(self._index, need, self._profile),
+                              strict=True):
+            made[row] = _counter(dict.fromkeys(names, 1))
 
     def __getitem__(self, row: int) -> Counter[str]:
         row = int(row)
@@ -648,9 +666,10 @@ class _Matched(Mapping[int, Counter[str]]):
             raise KeyError(row)
         lo = bisect_left(self._rows, row)
         hi = bisect_right(self._rows, row, lo)
+        terms = self._terms
         if hi > lo:
-            made = Counter({self._terms[k]: c for k, c in
-                            zip(self._which[lo:hi], self._counts[lo:hi], strict=True)})
+            made = _counter(zip(map(terms.__getitem__, self._which[lo:hi]),
+                                self._counts[lo:hi], strict=True))
         elif self._profile is not None:
             made = _profile_terms(self._index, row, self._profile)
         else:
@@ -672,6 +691,13 @@ class _Matched(Mapping[int, Counter[str]]):
 
     def __len__(self) -> int:
         return int(np.count_nonzero(self._score > 0))
+
+
+def _counter(pairs: Iterable[tuple[str, int]] | dict[str, int]) -> Counter[str]:
+    """A Counter of distinct ``pairs`` (``Counter(dict)`` checks and adds each one)."""
+    out: Counter[str] = Counter()
+    dict.update(out, pairs)
+    return out
 
 
 _NO_TERMS: Counter[str] = Counter()
@@ -798,18 +824,30 @@ def _rows_for(index: PassageIndex, spans: dict[str, list[tuple[int, int]]]) -> l
 def _profile_terms(index: PassageIndex, row: int, profile: Profile,
                    limit: int = 3) -> Counter[str]:
     """The passage's words that weigh most in the profile (evidence for a profile match)."""
-    start, end = index.matrix.indptr[row], index.matrix.indptr[row + 1]
-    cols = index.matrix.indices[start:end]
-    weights = index.matrix.data[start:end] * profile.vector[cols]
+    return _counter(dict.fromkeys(_profile_words(index, [row], profile, limit)[0], 1))
+
+
+def _profile_words(index: PassageIndex, rows: Sequence[int], profile: Profile,
+                   limit: int = 3) -> list[list[str]]:
+    """For each of ``rows``: its ``limit`` words (not units) of largest positive weight x
+    profile, heaviest first, ties in the row's entry order — all rows in one sort."""
+    if not len(rows):
+        return []
+    picked = np.asarray(rows, dtype=np.int64)
+    entries, owner = index.matrix.entries(picked)
+    cols = index.matrix.indices[entries]
+    weights = index.matrix.data[entries] * profile.vector[cols]
+    keep = np.flatnonzero((weights > 0) & ~index.unit_terms()[cols])
+    order = keep[np.lexsort((keep, -weights[keep], owner[keep]))]  # by row, weight, entry
+    owners = owner[order]
+    first = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.append(first, len(order))))
+    top = order[rank < limit]
+    out: list[list[str]] = [[] for _ in range(len(picked))]
     names = index.terms
-    best: list[str] = []
-    order = np.argsort(-weights, kind="stable")  # heaviest first, ties in the row's order
-    for c, w in zip(cols[order].tolist(), weights[order].tolist(), strict=True):
-        if not w > 0 or len(best) == limit:
-            break
-        if not names[c].startswith("⟨"):
-            best.append(names[c])
-    return Counter({name: 1 for name in best})
+    for k, col in zip(owner[top].tolist(), cols[top].tolist(), strict=True):
+        out[k].append(names[col])
+    return out
 
 
 # --- suggestions --------------------------------------------------------------
@@ -1179,10 +1217,11 @@ def _grow(matrix: RowMatrix, doc_of: np.ndarray, relevance: np.ndarray,
         if round_ == 0:
             combined[doc_of == doc_of[seed]] = -np.inf  # the seed speaks for its document
             combined[seed] = SIM_WEIGHT * cosine[seed] + (1 - SIM_WEIGHT) * relevance[seed]
-        best = [i for i in _best_per_document(combined, doc_of)
-                if combined[i] >= MIN_MEMBER_SCORE or i == seed]
-        chosen = [(int(i), float(combined[i]), float(cosine[i])) for i in best]
-        new = {int(doc_of[i]): int(i) for i in best}
+        best = np.array(_best_per_document(combined, doc_of), dtype=np.int64)
+        best = best[(combined[best] >= MIN_MEMBER_SCORE) | (best == seed)]
+        chosen = list(zip(best.tolist(), combined[best].tolist(), cosine[best].tolist(),
+                          strict=True))
+        new = dict(zip(doc_of[best].tolist(), best.tolist(), strict=True))
         if new == members:
             break
         members = new
@@ -1232,22 +1271,25 @@ def _suggestion(index: PassageIndex, scores: ThemeScores, rows: np.ndarray,
     order = {d: i for i, d in enumerate(index.doc_ids)}
     picked = []
     chosen = np.fromiter((local for local, _, _ in members), dtype=np.int64, count=len(members))
+    if isinstance(scores.matched, _Matched):
+        scores.matched.prepare(rows[chosen])
     for (_, combined, cosine), row, rel in zip(members, rows[chosen].tolist(),
                                                relevance[chosen].tolist(), strict=True):
         passage = index.passages[row]
         terms = scores.matched.get(row, _NO_TERMS)
         start, end = _quote_span(passage, _terms_pattern(terms))
-        picked.append((row, SuggestedMember(passage, start, end, combined, cosine, rel,
-                                            [t for t, _ in terms.most_common()])))
-    picked.sort(key=lambda rm: (order[rm[1].passage.doc], rm[1].start))
-    evidence = _evidence(index, scores, [row for row, _ in picked])
-    key = "|".join(f"{m.passage.doc}:{m.passage.paragraph}" for _, m in picked)
+        ranked = list(terms) if len(terms) < 2 else [t for t, _ in terms.most_common()]
+        picked.append(((order[passage.doc], start), row,
+                       SuggestedMember(passage, start, end, combined, cosine, rel, ranked)))
+    picked.sort(key=itemgetter(0))
+    evidence = _evidence(index, scores, [row for _, row, _ in picked])
+    key = "|".join(f"{m.passage.doc}:{m.passage.paragraph}" for _, _, m in picked)
     digest = hashlib.sha1(f"{scores.theme.id}|{key}".encode()).hexdigest()[:8]
     words = [t["term"] for t in evidence["shared_terms"][:3]] or \
         [t["term"] for t in evidence["theme_terms"][:3]]
     label = f"{scores.theme.name_zh or scores.theme.id}：{'、'.join(words)}"
     return Suggestion(id=f"{scores.theme.id}-s{digest}", theme=scores.theme.id, label=label,
-                      score=score, members=[m for _, m in picked], evidence=evidence)
+                      score=score, members=[m for _, _, m in picked], evidence=evidence)
 
 
 def _quote_span(passage: Passage, pattern: re.Pattern[str] | None) -> tuple[int, int]:
