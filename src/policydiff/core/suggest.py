@@ -1161,20 +1161,23 @@ def suggest_theme(index: PassageIndex, theme: Theme, top: int = 3,
     available = np.ones(len(rows), dtype=bool)
     partner_dots = PartnerDots(matrix, doc_of)  # each passage against its document's member
     # A seed that cannot gather a second document is spent; stop after a while.
-    by_relevance = list(np.argsort(-relevance, kind="stable"))
+    by_relevance = np.argsort(-relevance, kind="stable").tolist()
     groups: list[tuple[float, list[tuple[int, float, float]]]] = []
     attempts = 0
+    cursor = 0  # rows before it in by_relevance are spent (a spent row stays spent)
     while len(groups) < top and attempts < top * 5 + 10:
-        seed = next((i for i in by_relevance if available[i]), None)
-        if seed is None:
+        while cursor < len(by_relevance) and not available[by_relevance[cursor]]:
+            cursor += 1
+        if cursor == len(by_relevance):
             break
+        seed = by_relevance[cursor]
         attempts += 1
-        members = _grow(matrix, doc_of, relevance, available, int(seed), partner_dots)
-        if len({int(doc_of[i]) for i, _, _ in members}) < 2:
+        members = _grow(matrix, doc_of, relevance, available, seed, partner_dots)
+        taken = np.fromiter((i for i, _, _ in members), dtype=np.int64, count=len(members))
+        if len(distinct(doc_of[taken])) < 2:
             available[seed] = False
             continue
-        for i, _, _ in members:
-            available[i] = False
+        available[taken] = False
         group_score = _group_score(members, doc_of, relevance)
         groups.append((group_score, members))
     groups.sort(key=lambda g: -g[0])
