@@ -188,10 +188,12 @@ class PartnerDots:
         self._data = matrix.data.astype(np.float64)
         self._value = np.zeros(int(first.sum()), dtype=np.float64)  # per cell, kept zeroed
 
-    def __call__(self, partner: np.ndarray) -> np.ndarray:
-        """Per row, the dot with ``partner[row]`` (0 where it is -1)."""
-        partners = distinct(np.asarray(partner, dtype=np.int64))
-        partners = partners[partners >= 0]
+    def __call__(self, partner: np.ndarray, partners: np.ndarray | None = None) -> np.ndarray:
+        """Per row, the dot with ``partner[row]`` (0 where it is -1). ``partners``: the
+        distinct partner rows, when the caller has them (else found from ``partner``)."""
+        if partners is None:
+            partners = distinct(np.asarray(partner, dtype=np.int64))
+            partners = partners[partners >= 0]
         entries, _ = self._matrix.entries(partners)  # the partner rows' own entries
         cells = self._cell[entries]
         value = self._value

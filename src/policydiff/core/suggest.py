@@ -336,6 +336,14 @@ class _FigureTable:
             self._unit.append(number)
         self._at.append(len(self._starts))
 
+    def nonempty(self, rows: Sequence[int]) -> list[int]:
+        """Those of ``rows`` (in order) that have figures."""
+        picked = np.asarray(rows, dtype=np.int64)
+        if not len(picked):
+            return []
+        at = np.frombuffer(self._at, dtype=np.int64)
+        return picked[at[picked + 1] > at[picked]].tolist()
+
     def row(self, row: int) -> list[Figure]:
         lo, hi = self._at[row], self._at[row + 1]
         if lo == hi:
@@ -442,6 +450,12 @@ class PassageIndex:
         if self.figures is None:
             return [(q.text, q.value, q.unit) for q in find_quantities(text) if q.unit]
         return [(text[s:e], value, unit) for s, e, value, unit in self.figures.row(row)]
+
+    def rows_with_figures(self, rows: Sequence[int]) -> list[int]:
+        """Those of ``rows`` (in order) that may state a figure with a unit."""
+        if self.figures is None:
+            return list(rows)
+        return self.figures.nonempty(rows)
 
     def unit_terms(self) -> np.ndarray:
         """Per term id: whether it is a figure's unit (⟨亿元⟩), not a word."""
@@ -695,7 +709,7 @@ class _Matched(Mapping[int, Counter[str]]):
 
 def _counter(pairs: Iterable[tuple[str, int]] | dict[str, int]) -> Counter[str]:
     """A Counter of distinct ``pairs`` (``Counter(dict)`` checks and adds each one)."""
-    out: Counter[str] = Counter()
+    out: Counter[str] = Counter.__new__(Counter)  # an empty Counter, without __init__'s update
     dict.update(out, pairs)
     return out
 
@@ -1160,6 +1174,7 @@ def suggest_theme(index: PassageIndex, theme: Theme, top: int = 3,
     relevance = raw  # already 0-1 (see theme_scores)
     available = np.ones(len(rows), dtype=bool)
     partner_dots = PartnerDots(matrix, doc_of)  # each passage against its document's member
+    candidates = len(distinct(doc_of))  # documents with a relevant passage
     # A seed that cannot gather a second document is spent; stop after a while.
     by_relevance = np.argsort(-relevance, kind="stable").tolist()
     groups: list[tuple[float, list[tuple[int, float, float]]]] = []
@@ -1178,7 +1193,7 @@ def suggest_theme(index: PassageIndex, theme: Theme, top: int = 3,
             available[seed] = False
             continue
         available[taken] = False
-        group_score = _group_score(members, doc_of, relevance)
+        group_score = _group_score(members, doc_of, relevance, candidates)
         groups.append((group_score, members))
     groups.sort(key=lambda g: -g[0])
     return [_suggestion(index, scores, rows, relevance, score, members)
@@ -1206,7 +1221,7 @@ def _grow(matrix: RowMatrix, doc_of: np.ndarray, relevance: np.ndarray,
         by_doc[np.fromiter(members.keys(), dtype=np.int64)] = rows
         own = by_doc[doc_of]  # each row's document member, -1 if none yet
         has = own >= 0
-        self_dot = (partner_dots or PartnerDots(matrix, doc_of))(own)
+        self_dot = (partner_dots or PartnerDots(matrix, doc_of))(own, rows)
         sq = float(total @ total)
         member_dot = np.zeros(len(doc_of))
         member_dot[has] = dots[own[has]]
@@ -1260,10 +1275,12 @@ def _best_per_document(values: np.ndarray, doc_of: np.ndarray) -> list[int]:
 
 
 def _group_score(members: list[tuple[int, float, float]], doc_of: np.ndarray,
-                 relevance: np.ndarray) -> float:
-    """Mean member score, discounted for groups that cover few of the theme's documents."""
+                 relevance: np.ndarray, candidates: int | None = None) -> float:
+    """Mean member score, discounted for groups that cover few of the theme's documents
+    (``candidates``: how many documents ``doc_of`` has, when the caller counted them)."""
     covered = len(members)
-    candidates = len(distinct(doc_of))
+    if candidates is None:
+        candidates = len(distinct(doc_of))
     mean = sum(score for _, score, _ in members) / covered
     return float(mean * math.sqrt(covered / max(covered, candidates)))
 
@@ -1318,7 +1335,7 @@ def _evidence(index: PassageIndex, scores: ThemeScores, rows: list[int]) -> Evid
 
     by_unit: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     by_value: dict[tuple[float, str], set[str]] = defaultdict(set)
-    for row in rows:
+    for row in index.rows_with_figures(rows):
         doc = index.passages[row].doc
         for text, value, unit in index.row_figures(row):
             by_unit[unit][doc].append(text)
