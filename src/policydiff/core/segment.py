@@ -462,13 +462,22 @@ def token_texts_once(text: str, quantity_spans: Iterable[tuple[int, int]] | None
     pieces = _scanned.get(text)
     if pieces is None:
         pieces = _scan(text, quantity_spans)
-    looked_up = _lookup_runs([text[s:e] for kind, s, e in pieces if kind == "cjk" and e - s > 1])
+    compiled = _compiled() if _cache is None and not _prefetched else None
+    looked_up = ({} if compiled is not None else  # no cache to ask: nothing to look up
+                 _lookup_runs([text[s:e] for kind, s, e in pieces if kind == "cjk" and e - s > 1]))
     texts: list[str] = []
     words: list[str] = []
     for kind, s, e in pieces:
         if kind == "cjk":
             run = text[s:e]
-            cut = _cut_cjk(run, looked_up.get(run, _ASK))
+            if compiled is None:
+                cut = _cut_cjk(run, looked_up.get(run, _ASK))
+            elif e - s == 1:
+                cut = [run]
+            else:  # what _cut_cjk does without a cache, without its calls
+                cut = _compiled_cut(compiled, run)
+                if "".join(cut) != run:
+                    cut = list(run)
             texts.extend(cut)
             words.extend(cut)
         else:
