@@ -210,9 +210,18 @@ def test_token_texts_equal_the_tokens_on_the_corpus(index) -> None:
 @given(st.lists(st.sampled_from([*WORDS, " ", "  ", "——", "AI", "5G", "3.5%", "２０", "〇",
                                  "㐀", "_", "x-y", "（一）", "…"]), max_size=20).map("".join))
 def test_token_texts_equal_the_tokens_on_generated_text(text) -> None:
+    from conftest import DictTokenCache
+    from policydiff.core import segment
     from policydiff.core.segment import token_texts_once
 
-    assert token_texts_once(text) == _token_texts_reference(text)
+    previous = segment.get_cache()
+    try:
+        for cache in (None, DictTokenCache()):  # cut directly, and through a cache
+            segment.set_cache(cache)
+            assert token_texts_once(text) == _token_texts_reference(text)
+            assert token_texts_once(text) == _token_texts_reference(text)  # cache hits
+    finally:
+        segment.set_cache(previous)
     edges = [0]
     for piece in token_texts_once(text)[0]:
         edges.append(edges[-1] + len(piece))
