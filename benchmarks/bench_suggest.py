@@ -9,6 +9,7 @@ N, each in a fresh process so that peak memory (max RSS) is per run.
     python benchmarks/bench_suggest.py                 # N = 10, 100, 1000
     python benchmarks/bench_suggest.py --sizes 10,100 --top 3
     python benchmarks/bench_suggest.py --warm 7 --base-src /tmp/base/src   # bundled corpus
+    python benchmarks/bench_suggest.py --child FOLDER --stages   # one run, CPU s per stage
 
 Prints a Markdown table (paste it into benchmarks/RESULTS.md).
 """
