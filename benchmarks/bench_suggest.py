@@ -9,6 +9,7 @@ N, each in a fresh process so that peak memory (max RSS) is per run.
     python benchmarks/bench_suggest.py                 # N = 10, 100, 1000
     python benchmarks/bench_suggest.py --sizes 10,100 --top 3
     python benchmarks/bench_suggest.py --warm 7 --base-src /tmp/base/src   # bundled corpus
+    python benchmarks/bench_suggest.py --child FOLDER --stages   # one run, CPU s per stage
 
 Prints a Markdown table (paste it into benchmarks/RESULTS.md).
 """
@@ -92,10 +93,39 @@ def _themes():
 
 
 
-def child(folder: str, top: int, lazy: bool = True) -> None:
+STAGES = ("passages", "build_index", "theme_scores", "suggest_theme", "_grow", "_suggestion",
+          "_evidence", "suggest_members")
+
+
+def _time_stages() -> dict[str, float]:
+    """CPU seconds spent in suggest's stages (filled as they run; process time, so other
+    jobs on the machine count less than in wall-clock time)."""
+    from policydiff.core import suggest as module
+
+    spent: dict[str, float] = {}
+
+    def timed(name, fn):
+        def run(*args, **kwargs):
+            began = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.process_time() - began
+        return run
+
+    for name in STAGES:
+        if hasattr(module, name):
+            setattr(module, name, timed(name, getattr(module, name)))
+    return spent
+
+
+def child(folder: str, top: int, lazy: bool = True, stages: bool = False) -> None:
     """One measured run: load the corpus and suggest; prints JSON on stdout."""
-    from policydiff.core.suggest import suggest
+    from policydiff.core import suggest as module
     from policydiff.store.corpus import load_corpus
+
+    spent = _time_stages() if stages else {}
+    suggest = module.suggest
 
     themes = _themes()
     progress = None
@@ -115,15 +145,21 @@ def child(folder: str, top: int, lazy: bool = True) -> None:
     t0 = time.perf_counter()
     corpus = load_corpus(folder, lazy=lazy)
     t1 = time.perf_counter()
+    cpu = time.process_time()
     result = suggest(corpus, themes, top=top, progress=progress)
     t2 = time.perf_counter()
+    cpu = time.process_time() - cpu
     if progress is not None:
         bar.stop()
     paragraphs = sum(len(d.paragraphs()) for d in corpus)
     members = sum(len(s.members) for s in result)
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"load": t1 - t0, "suggest": t2 - t1, "paragraphs": paragraphs,
-                      "suggestions": len(result), "members": members, "rss_mb": rss_kb / 1024}))
+    out = {"load": t1 - t0, "suggest": t2 - t1, "paragraphs": paragraphs,
+           "suggestions": len(result), "members": members, "rss_mb": rss_kb / 1024}
+    if stages:  # CPU seconds (suggest_theme includes _grow and _suggestion, which has _evidence)
+        out["stages_cpu"] = {"suggest": round(cpu, 2),
+                             **{k: round(v, 2) for k, v in spent.items()}}
+    print(json.dumps(out))
 
 
 def warm(runs: int, base_src: str | None) -> None:
@@ -205,10 +241,12 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=2, help="with --base-root")
     parser.add_argument("--eager", action="store_true",
                         help="hold every parsed document (load_corpus without lazy=True)")
+    parser.add_argument("--stages", action="store_true",
+                        help="with --child FOLDER: also CPU seconds per stage of suggest")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.top, not args.eager)
+        child(args.child, args.top, not args.eager, args.stages)
         return
     if args.warm:
         warm(args.warm, args.base_src)

@@ -50,3 +50,27 @@ def test_operations_agree_with_scipy(m, data):
                                           max_size=m.shape[0])), dtype=np.float32)
     scaled = m.scale_rows(factors).without_zeros()
     assert np.allclose(_scipy(scaled).toarray(), (sparse.diags(factors) @ ref).toarray())
+
+
+@given(matrices(), st.data())
+def test_partner_dots_equal_pair_dots_exactly(m, data):
+    """Each row against its group's partner (suggest: a passage against its document's
+    member) gives the very floats ``pair_dots`` gives, round after round."""
+    from policydiff.core.rows import PartnerDots
+
+    n = m.shape[0]
+    groups = np.array(sorted(data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))),
+                      dtype=np.int64)
+    if data.draw(st.booleans()):  # groups need not be contiguous
+        groups = np.array(data.draw(st.permutations(groups.tolist())), dtype=np.int64)
+    dots = PartnerDots(m, groups)
+    for _ in range(3):
+        partner = np.full(n, -1, dtype=np.int64)
+        for g in np.unique(groups).tolist():
+            rows = np.flatnonzero(groups == g)
+            if data.draw(st.booleans()):
+                partner[rows] = rows[data.draw(st.integers(0, len(rows) - 1))]
+        has = np.flatnonzero(partner >= 0)
+        expect = np.zeros(n)
+        expect[has] = m.pair_dots(has, partner[has])
+        assert np.array_equal(dots(partner), expect)

@@ -33,4 +33,5 @@ def test_parallel_index_equals_sequential(corpus, monkeypatch) -> None:
         assert np.array_equal(getattr(pooled.matrix, name), getattr(one.matrix, name))
     assert np.array_equal(pooled.edge_bits, one.edge_bits)
     assert np.array_equal(pooled.edge_offsets, one.edge_offsets)
+    assert all(pooled.row_figures(r) == one.row_figures(r) for r in range(len(items)))
     assert len(cache.data) > 100  # the workers' cuts were handed back to the cache

@@ -63,6 +63,8 @@ CONTEXT_KINDS = frozenset(("notice", "title", "preamble"))
 
 def strip_citations(text: str) -> str:
     """The text with 文号 replaced by spaces (offsets kept)."""
+    if "号" not in text:  # every 文号 ends so; most passages have none (one C scan)
+        return text
     return _WENHAO.sub(lambda m: " " * len(m.group(0)), text)
 
 
@@ -82,6 +84,12 @@ def passage_role(section_kind: str, heading_path: Sequence[str], text: str) -> s
     return "commitment"
 
 
+def is_seed_term(term: str) -> bool:
+    """Whether a (stripped) theme term is matched at all: 2+ characters, and not made
+    only of digits and date words (a date does not make a theme)."""
+    return bool(_HAS_DIGIT.sub("", term).strip("年月日底前后期间至到")) and len(term) >= 2
+
+
 def term_matches(text: str, terms: Sequence[str], boundaries: set[int]) -> list[str]:
     """Seed terms found in ``text`` at word boundaries (``boundaries``: token edges).
 
@@ -89,7 +97,7 @@ def term_matches(text: str, terms: Sequence[str], boundaries: set[int]) -> list[
     """
     found = []
     for term in sorted({t.strip() for t in terms if t and t.strip()}, key=lambda t: (-len(t), t)):
-        if not _HAS_DIGIT.sub("", term).strip("年月日底前后期间至到") or len(term) < 2:
+        if not is_seed_term(term):
             continue
         start = text.find(term)
         while start >= 0:

@@ -107,6 +107,11 @@ class RowMatrix:
         positions = np.repeat(starts - first, lengths) + np.arange(total)
         return positions, owner
 
+    def entries(self, rows: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (in ``data``/``indices``) of the entries of ``rows``, in order, and for
+        each entry which of ``rows`` it belongs to."""
+        return self._positions(np.asarray(rows, dtype=np.int64))
+
     def take(self, rows: Sequence[int] | np.ndarray) -> RowMatrix:
         """The sub-matrix of ``rows`` (in that order)."""
         rows = np.asarray(rows, dtype=np.int64)
@@ -152,3 +157,47 @@ class RowMatrix:
         hit[at_ok] = keys[at[at_ok]] == wanted[at_ok]
         products = self.data[l_pos][hit].astype(np.float64) * values[at[hit]]
         return np.bincount(l_owner[hit], weights=products, minlength=len(left))
+
+
+class PartnerDots:
+    """``dot(row i, row partner[i])`` for every row, asked again and again with new partners,
+    where rows come in groups and a group's rows all have the same partner, a row of
+    that group (suggest: a passage against its document's member in a group being grown).
+
+    Made once: each entry is labelled with the (group, column) cell it falls in. Then each
+    call scatters the partners' entries into their cells and reads every entry's cell
+    back — a few passes over the entries, no search (:meth:`RowMatrix.pair_dots` sorts and
+    binary-searches the partners' entries on every call). Each row's products are added
+    up in the row's entry order, as :meth:`RowMatrix.pair_dots` does, so the sums are the
+    same floats.
+    """
+
+    def __init__(self, matrix: RowMatrix, group: np.ndarray) -> None:
+        n = matrix.shape[0]
+        self._n = n
+        self._matrix = matrix
+        self._row = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
+        key = np.asarray(group, dtype=np.int64)[self._row] * matrix.n_cols + matrix.indices
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        first = np.ones(len(key), dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        del key
+        self._cell = np.empty(len(order), dtype=np.int64)
+        self._cell[order] = np.cumsum(first) - 1
+        self._data = matrix.data.astype(np.float64)
+        self._value = np.zeros(int(first.sum()), dtype=np.float64)  # per cell, kept zeroed
+
+    def __call__(self, partner: np.ndarray, partners: np.ndarray | None = None) -> np.ndarray:
+        """Per row, the dot with ``partner[row]`` (0 where it is -1). ``partners``: the
+        distinct partner rows, when the caller has them (else found from ``partner``)."""
+        if partners is None:
+            partners = distinct(np.asarray(partner, dtype=np.int64))
+            partners = partners[partners >= 0]
+        entries, _ = self._matrix.entries(partners)  # the partner rows' own entries
+        cells = self._cell[entries]
+        value = self._value
+        value[cells] = self._data[entries]
+        products = self._data * value[self._cell]
+        value[cells] = 0.0
+        return np.bincount(self._row, weights=products, minlength=self._n)

@@ -38,10 +38,13 @@ import hashlib
 import math
 import re
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
+from operator import itemgetter
 from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
@@ -52,7 +55,7 @@ from policydiff.core.corpus import Corpus
 from policydiff.core.document import Document
 from policydiff.core.passages import resolve_alignment, spans_by_doc
 from policydiff.core.quantities import find_quantities
-from policydiff.core.rows import RowMatrix, distinct
+from policydiff.core.rows import PartnerDots, RowMatrix, distinct
 
 if TYPE_CHECKING:
     from policydiff.core.document import Section
@@ -150,32 +153,52 @@ def _features(text: str) -> list[str]:
     return feats
 
 
-def _analyse(text: str) -> tuple[list[str], list[int]]:
-    """:func:`_features` of a passage and its token edges (offsets where a token starts or
-    ends), from one segmentation: seed terms are matched at these edges later, for every
-    theme, without segmenting the passage again."""
-    from policydiff.core.relevance import is_feature, strip_citations
-    from policydiff.core.segment import tokenize_once
+Figure = tuple[int, int, float, str]
+"""A figure with a unit in a passage: start and end (offsets in the passage's text),
+value, unit (what the evidence shows; :func:`policydiff.core.quantities.find_quantities`)."""
+
+
+def _analyse(text: str) -> tuple[list[str], list[int], list[Figure]]:
+    """:func:`_features` of a passage, its token edges (offsets where a token starts or
+    ends) and its figures with a unit, from one segmentation: seed terms are matched at
+    these edges later, for every theme, without segmenting the passage again, and the
+    evidence reads the figures back instead of finding them again."""
+    from policydiff.core.relevance import strip_citations
+    from policydiff.core.segment import token_texts_once
 
     quantities = find_quantities(text)
     clean = strip_citations(text)
-    tokens = tokenize_once(clean, [(q.start, q.end) for q in quantities] if clean == text
-                           else None)  # the figures are found once when no 文号 was blanked
-    feats = [t.text for t in tokens if t.kind in ("word", "number")
-             and is_feature(t.text) and t.text not in STOPWORDS]
+    texts, words = token_texts_once(clean, [(q.start, q.end) for q in quantities]
+                                    if clean == text else None)  # figures found once
+    usable = _usable
+    feats = [w for w in words if usable[w]]
     feats.extend(f"⟨{q.unit}⟩" for q in quantities if q.unit)
-    edges = [t.start for t in tokens]
-    edges.append(len(text))
-    return feats, edges
+    edges = list(accumulate(map(len, texts), initial=0))  # tokens cover the text in order
+    return feats, edges, [(q.start, q.end, q.value, q.unit) for q in quantities if q.unit]
 
 
-def _analyse_packed(text: str) -> tuple[list[str], bytes]:
-    """:func:`_analyse` with the edges as one byte per character position (0/1)."""
-    feats, edges = _analyse(text)
-    marks = bytearray(len(text) + 1)
-    for edge in edges:
-        marks[edge] = 1
-    return feats, bytes(marks)
+class _Numbering(dict[str, int]):
+    """Term -> id, a new term getting the next id when first looked up."""
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self)
+        return number
+
+
+class _Usable(dict[str, bool]):
+    """Word -> whether it is an index feature (2+ characters, no digit, not a stopword),
+    remembered: a corpus says the same few ten thousand words millions of times."""
+
+    def __missing__(self, word: str) -> bool:
+        from policydiff.core.relevance import is_feature
+
+        ok = is_feature(word) and word not in STOPWORDS
+        if len(self) < 1_000_000:
+            self[word] = ok
+        return ok
+
+
+_usable = _Usable()
 
 
 class _Recorder:
@@ -202,9 +225,10 @@ def _worker_start() -> None:
     segment.set_cache(_recorder)
 
 
-def _analyse_chunk(texts: list[str]) -> tuple[list[tuple[list[str], bytes]], dict[bytes, bytes]]:
+def _analyse_chunk(texts: list[str]) -> tuple[list[tuple[list[str], list[int], list[Figure]]],
+                                               dict[bytes, bytes]]:
     """A worker's share: the analyses of ``texts``, and the cuts it made (for the cache)."""
-    out = [_analyse_packed(text) for text in texts]
+    out = [_analyse(text) for text in texts]
     cuts: dict[bytes, bytes] = {}
     if _recorder is not None:
         cuts, _recorder.cuts = _recorder.cuts, {}
@@ -239,8 +263,8 @@ def _workers() -> int:
     return min(cores, int(idle)) if cores > 1 else 0
 
 
-def _analyses(items: Sequence[Passage]) -> Iterable[tuple[list[str], bytes]]:
-    """:func:`_analyse_packed` of every passage, in order.
+def _analyses(items: Sequence[Passage]) -> Iterable[tuple[list[str], list[int], list[Figure]]]:
+    """:func:`_analyse` of every passage, in order.
 
     A large corpus is analysed by a pool of worker processes (one per core), in
     chunks, results taken back in order: the same analyses, so the same index, as
@@ -248,10 +272,10 @@ def _analyses(items: Sequence[Passage]) -> Iterable[tuple[list[str], bytes]]:
     so the next command still finds them there.
     """
     if len(items) < PARALLEL_MIN_PASSAGES:
-        yield from (_analyse_packed(p.text) for p in items)
+        yield from (_analyse(p.text) for p in items)
         return
     if _workers() < 1:
-        yield from (_analyse_packed(p.text) for p in items)
+        yield from (_analyse(p.text) for p in items)
         return
     import multiprocessing
 
@@ -284,6 +308,51 @@ def _analyses(items: Sequence[Passage]) -> Iterable[tuple[list[str], bytes]]:
 # --- the index --------------------------------------------------------------
 
 
+class _FigureTable:
+    """The figures of every passage (:data:`Figure`), in flat arrays: a 10,000-document
+    corpus states ~300,000 of them, too many for a Python tuple each."""
+
+    __slots__ = ("_at", "_ends", "_starts", "_unit", "_units", "_values", "units")
+
+    def __init__(self) -> None:
+        self._at = array("q", [0])
+        self._starts = array("i")
+        self._ends = array("i")
+        self._values = array("d")
+        self._unit = array("i")
+        self._units: dict[str, int] = {}
+        self.units: list[str] = []
+
+    def add(self, figures: list[Figure]) -> None:
+        """The next passage's figures."""
+        for start, end, value, unit in figures:
+            self._starts.append(start)
+            self._ends.append(end)
+            self._values.append(value)
+            number = self._units.get(unit)
+            if number is None:
+                number = self._units[unit] = len(self.units)
+                self.units.append(unit)
+            self._unit.append(number)
+        self._at.append(len(self._starts))
+
+    def nonempty(self, rows: Sequence[int]) -> list[int]:
+        """Those of ``rows`` (in order) that have figures."""
+        picked = np.asarray(rows, dtype=np.int64)
+        if not len(picked):
+            return []
+        at = np.frombuffer(self._at, dtype=np.int64)
+        return picked[at[picked + 1] > at[picked]].tolist()
+
+    def row(self, row: int) -> list[Figure]:
+        lo, hi = self._at[row], self._at[row + 1]
+        if lo == hi:
+            return []
+        units = self.units
+        return [(self._starts[k], self._ends[k], self._values[k], units[self._unit[k]])
+                for k in range(lo, hi)]
+
+
 @dataclass
 class PassageIndex:
     """TF-IDF passage-by-term matrix (rows L2-normalised) with its vocabulary.
@@ -303,7 +372,13 @@ class PassageIndex:
     #: positions 0..len(text) at bits edge_offsets[r]..edge_offsets[r + 1].
     edge_bits: np.ndarray | None = field(default=None, repr=False)
     edge_offsets: np.ndarray | None = field(default=None, repr=False)
+    #: Every passage's figures with a unit (found once while indexing), for the evidence.
+    figures: _FigureTable | None = field(default=None, repr=False)
     _bounds: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    #: Per seed term, the rows where it occurs at token edges and how often
+    #: (:meth:`term_hits`; shared by the themes, which have terms in common).
+    _hits: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    _per_row: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def row_terms(self, row: int) -> list[str]:
         """The distinct weighted terms of passage ``row`` (words and figure units; words
@@ -326,6 +401,81 @@ class PassageIndex:
         bits = np.unpackbits(self.edge_bits[first:(end + 7) // 8])
         return set(np.flatnonzero(bits[start - 8 * first:end - 8 * first]).tolist())
 
+    def term_hits(self, terms: Iterable[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """For each term: the rows whose text has it at token edges (both ends), ascending,
+        and how many times (overlapping occurrences count, as ``str.find`` steps them).
+
+        One regex scan of all passages' texts joined per term, and the edges checked
+        as bits for all occurrences at once: per passage in Python (a search, a set of
+        edges, a find loop) this was a third of suggest's time. Kept per term, so each
+        term is scanned once however many themes use it (:func:`suggest` asks for all
+        the themes' terms at once, so the joined text is built once).
+        """
+        wanted = list(dict.fromkeys(t for t in terms if t))
+        todo = [t for t in wanted if t not in self._hits]
+        if todo:
+            if self.edge_bits is None or self.edge_offsets is None:
+                for term in todo:
+                    self._hits[term] = self._hits_by_passage(term)
+            else:
+                # row r's text starts at edge_offsets[r] (each row has len(text) + 1 bits)
+                joined = "\x00".join(p.text for p in self.passages)
+                for term in todo:
+                    self._hits[term] = _occurrences(joined, term, self.edge_offsets,
+                                                    self.edge_bits)
+                del joined
+        return {t: self._hits[t] for t in wanted}
+
+    def _hits_by_passage(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`term_hits` of one term, passage by passage (an index without edge bits)."""
+        rows, counts = [], []
+        for row, passage in enumerate(self.passages):
+            text = passage.text
+            at = text.find(term)
+            if at < 0:
+                continue
+            edges = self.edges(row)
+            found = 0
+            while at >= 0:
+                found += at in edges and at + len(term) in edges
+                at = text.find(term, at + 1)
+            if found:
+                rows.append(row)
+                counts.append(found)
+        return np.array(rows, dtype=np.int64), np.array(counts, dtype=np.int64)
+
+    def row_figures(self, row: int) -> list[tuple[str, float, str]]:
+        """Text, value and unit of each figure with a unit in passage ``row``, in order."""
+        text = self.passages[row].text
+        if self.figures is None:
+            return [(q.text, q.value, q.unit) for q in find_quantities(text) if q.unit]
+        return [(text[s:e], value, unit) for s, e, value, unit in self.figures.row(row)]
+
+    def rows_with_figures(self, rows: Sequence[int]) -> list[int]:
+        """Those of ``rows`` (in order) that may state a figure with a unit."""
+        if self.figures is None:
+            return list(rows)
+        return self.figures.nonempty(rows)
+
+    def unit_terms(self) -> np.ndarray:
+        """Per term id: whether it is a figure's unit (⟨亿元⟩), not a word."""
+        if "unit" not in self._per_row:
+            self._per_row["unit"] = np.fromiter((t.startswith("⟨") for t in self.terms),
+                                                dtype=bool, count=len(self.terms))
+        return self._per_row["unit"]
+
+    def per_row(self, name: str) -> np.ndarray:
+        """Per passage: ``length`` (characters) or ``role`` (the role's relevance factor),
+        built once (every theme needs them)."""
+        if name not in self._per_row:
+            from policydiff.core.relevance import ROLE_FACTOR
+
+            n = len(self.passages)
+            values = ((len(p.text) for p in self.passages) if name == "length"
+                      else (ROLE_FACTOR.get(p.role, 1.0) for p in self.passages))
+            self._per_row[name] = np.fromiter(values, dtype=np.float64, count=n)
+        return self._per_row[name]
+
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Start and end offsets of every passage (arrays, built once)."""
         if self._bounds is None:
@@ -333,6 +483,40 @@ class PassageIndex:
             self._bounds = (np.fromiter((p.start for p in self.passages), np.int64, n),
                             np.fromiter((p.end for p in self.passages), np.int64, n))
         return self._bounds
+
+
+def _occurrences(joined: str, term: str, offsets: np.ndarray,
+                 bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (ascending) where ``term`` occurs at token edges in ``joined`` (the passages'
+    texts joined by one character, row r's at ``offsets[r]``), and how many times.
+
+    ``bits``: the index's packed edge bits, in the same positions as ``joined``.
+    """
+    size = len(term)
+    if any(term[:k] == term[-k:] for k in range(1, size)):  # occurrences may overlap
+        found, find = [], joined.find
+        at = find(term)
+        while at >= 0:
+            found.append(at)
+            at = find(term, at + 1)
+        starts = np.array(found, dtype=np.int64)
+    else:  # non-overlapping by construction: the regex engine's literal scan finds all
+        starts = np.fromiter((m.start() for m in re.finditer(re.escape(term), joined)),
+                             dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(starts):
+        return empty, empty
+    ends = starts + size
+    rows = np.searchsorted(offsets, starts, side="right") - 1
+    inside = ends < offsets[rows + 1]  # the match does not run into the next passage
+    edge = ((bits[starts >> 3] >> (7 - (starts & 7))) & 1).astype(bool)
+    edge &= ((bits[ends >> 3] >> (7 - (ends & 7))) & 1).astype(bool)
+    rows = rows[inside & edge]
+    if not len(rows):
+        return empty, empty
+    first = np.concatenate(([True], rows[1:] != rows[:-1]))
+    at = np.flatnonzero(first)
+    return rows[at], np.diff(np.append(at, len(rows)))
 
 
 def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) -> PassageIndex:
@@ -344,23 +528,38 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
     documents. The evidence reads a passage's terms back from the ids. The weights are
     computed in place on those arrays (no float64 copy of the whole matrix).
     """
-    vocabulary: dict[str, int] = {}
     indptr = array("q", [0])
     indices = array("i")
     counts = array("i")
-    marks = bytearray()  # one byte per character position while building, packed below
-    mark_at = array("q", [0])
+    # token edges: row r's positions 0..len(text) are flags mark_at[r]..mark_at[r + 1] - 1,
+    # set a batch of rows at a time (one byte per position while building, packed below)
+    mark_at = np.zeros(len(items) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter((len(p.text) + 1 for p in items), dtype=np.int64, count=len(items)),
+              out=mark_at[1:])
+    flags = np.zeros(int(mark_at[-1]), dtype=np.uint8)
+    batch, batch_sizes, batch_first = array("i"), array("q"), 0
+    figures = _FigureTable()
     total = len(items)
     step = max(1, total // 200)
-    for n, (feats, row_marks) in enumerate(_analyses(items), 1):
-        for term, count in Counter(feats).items():
-            indices.append(vocabulary.setdefault(term, len(vocabulary)))
-            counts.append(count)
+    numbering = _Numbering()
+    for n, (feats, edges, row_figures) in enumerate(_analyses(items), 1):
+        tf = Counter(feats)  # each term once, in order of first use (the row's entry order)
+        indices.extend(map(numbering.__getitem__, tf))
+        counts.extend(tf.values())
         indptr.append(len(indices))
-        marks += row_marks
-        mark_at.append(len(marks))
+        batch.extend(edges)
+        batch_sizes.append(len(edges))
+        if len(batch_sizes) == 4096 or n == total:
+            sizes = np.frombuffer(batch_sizes, dtype=np.int64)
+            flags[np.frombuffer(batch, dtype=np.int32)
+                  + np.repeat(mark_at[batch_first:batch_first + len(sizes)], sizes)] = 1
+            batch_first += len(sizes)
+            batch, batch_sizes = array("i"), array("q")
+        figures.add(row_figures)
         if progress and (n % step == 0 or n == total):
             progress("segmenting passages", n, total)
+    vocabulary = dict(numbering)
+    del numbering
     shape = (len(items), max(1, len(vocabulary)))
     row_ptr = np.frombuffer(indptr, dtype=np.int64)  # shares the array's memory
     term_ids = np.frombuffer(indices, dtype=np.int32)
@@ -382,10 +581,10 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
     number = {d: i for i, d in enumerate(doc_ids)}
     doc_of = np.fromiter((number[p.doc] for p in items), dtype=np.int64, count=len(items))
     terms = list(vocabulary)
-    edge_bits = np.packbits(np.frombuffer(marks, dtype=np.uint8))
-    del marks
+    edge_bits = np.packbits(flags)
+    del flags
     return PassageIndex(list(items), weights, vocabulary, idf, doc_of, doc_ids, terms,
-                        edge_bits, np.frombuffer(mark_at, dtype=np.int64))
+                        edge_bits, mark_at, figures=figures)
 
 
 # --- theme relevance ----------------------------------------------------------
@@ -403,13 +602,120 @@ def _compiled_terms(terms: frozenset[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t))))
 
 
+_patterns: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+
+
+def _terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """:func:`_term_regex` of a passage's evidence terms, remembered by the terms as
+    they come (a suggestion quotes ~10,000 passages at 10,000 documents, most with one
+    of a few term sets)."""
+    key = tuple(terms)
+    pattern = _patterns.get(key, _patterns)
+    if pattern is _patterns:
+        pattern = _term_regex(key)
+        if len(_patterns) < 65536:
+            _patterns[key] = pattern
+    return pattern  # type: ignore[return-value]
+
+
 @dataclass
 class ThemeScores:
     """Relevance of every passage to one theme, and which terms matched where."""
 
     theme: Theme
     score: np.ndarray  # per passage row, 0-1; 0 = not about the theme
-    matched: dict[int, Counter[str]]  # passage row -> evidence terms (relevant rows only)
+    #: passage row -> evidence terms, for the relevant rows only (score > 0)
+    matched: Mapping[int, Counter[str]]
+
+
+class _Matched(Mapping[int, Counter[str]]):
+    """Evidence terms of a theme's relevant passages, named when asked for.
+
+    A passage with seed terms (at token edges) gets them, most frequent first (ties in
+    the order terms are tried: longest first); one relevant through the profile only
+    gets its words that weigh most in the profile (:func:`_profile_terms`). Only the
+    passages that end up in a suggestion are asked: naming the words of every relevant
+    passage of every theme was a tenth of suggest's time at 1,000 documents.
+    """
+
+    def __init__(self, index: PassageIndex, score: np.ndarray, terms: list[str],
+                 hits: list[tuple[np.ndarray, np.ndarray]], profile: Profile | None) -> None:
+        self._index = index
+        self._score = score
+        self._terms = terms
+        self._profile = profile
+        rows = np.concatenate([r for r, _ in hits]) if hits else np.zeros(0, np.int64)
+        which = np.concatenate([np.full(len(r), k, dtype=np.int64)
+                                for k, (r, _) in enumerate(hits)]) if hits else rows
+        counts = np.concatenate([c for _, c in hits]) if hits else rows
+        order = np.argsort(rows, kind="stable")  # by row, each row's terms in term order
+        self._rows: list[int] = rows[order].tolist()  # bisect on a list: no numpy call a row
+        self._which: list[int] = which[order].tolist()
+        self._counts: list[int] = counts[order].tolist()
+        self._with_terms = distinct(rows)
+        self._made: dict[int, Counter[str]] = {}
+
+    def prepare(self, rows: np.ndarray) -> None:
+        """Name the profile words of many passages at once (those a suggestion is about to
+        show): one pass over their entries instead of a sort per passage."""
+        if self._profile is None or not len(rows):
+            return
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[self._score[rows] > 0]
+        at = np.searchsorted(self._with_terms, rows)
+        at[at == len(self._with_terms)] = 0
+        need = rows[self._with_terms[at] != rows] if len(self._with_terms) else rows
+        made = self._made
+        need = [r for r in distinct(need).tolist() if r not in made]
+        for row, names in zip(need, _profile_words(self._index, need, self._profile),
+                              strict=True):
+            made[row] = _counter(dict.fromkeys(names, 1))
+
+    def __getitem__(self, row: int) -> Counter[str]:
+        row = int(row)
+        made = self._made.get(row)
+        if made is not None:
+            return made
+        if not 0 <= row < len(self._score) or not self._score[row] > 0:
+            raise KeyError(row)
+        lo = bisect_left(self._rows, row)
+        hi = bisect_right(self._rows, row, lo)
+        terms = self._terms
+        if hi > lo:
+            made = _counter(zip(map(terms.__getitem__, self._which[lo:hi]),
+                                self._counts[lo:hi], strict=True))
+        elif self._profile is not None:
+            made = _profile_terms(self._index, row, self._profile)
+        else:
+            made = Counter()
+        self._made[row] = made
+        return made
+
+    def get(self, row: int, default: object = None) -> Counter[str] | object:  # type: ignore[override]
+        """``self[row]``, or ``default`` for a passage that is not relevant."""
+        made = self._made.get(row)
+        if made is not None:
+            return made
+        if not 0 <= row < len(self._score) or not self._score[row] > 0:
+            return default
+        return self[row]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(np.flatnonzero(self._score > 0).tolist())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self._score > 0))
+
+
+def _counter(pairs: Iterable[tuple[str, int]] | dict[str, int]) -> Counter[str]:
+    """A Counter of distinct ``pairs`` (``Counter(dict)`` checks and adds each one)."""
+    out: Counter[str] = Counter.__new__(Counter)  # an empty Counter, without __init__'s update
+    dict.update(out, pairs)
+    return out
+
+
+_NO_TERMS: Counter[str] = Counter()
+"""The evidence terms of a passage that is not relevant (shared: never changed)."""
 
 
 @dataclass
@@ -433,57 +739,53 @@ def theme_scores(index: PassageIndex, theme: Theme,
     passages minus rejected ones; see :mod:`policydiff.core.relevance`), both squashed
     to 0-1, times the passage's role factor. A theme with neither terms nor
     description nor examples has no relevant passage.
-    """
-    from policydiff.core.relevance import ROLE_FACTOR
 
+    Every passage is scored at once (arrays over the rows, one term at a time); the
+    evidence terms are named only for the passages a suggestion shows (:class:`_Matched`).
+    """
     n = len(index)
-    score = np.zeros(n, dtype=np.float64)
-    matched: dict[int, Counter[str]] = {}
     if n == 0:
-        return ThemeScores(theme, score, matched)
-    terms_part = _term_part(index, theme, matched)
+        return ThemeScores(theme, np.zeros(0, dtype=np.float64), {})
+    terms = seed_terms(theme.terms)
+    hits = [index.term_hits(terms)[t] for t in terms]
+    terms_part = _term_part(index, hits)
     profile_part, profile = _profile_part(index, theme, examples or ThemeExamples())
     combined = 0.4 * terms_part + 0.6 * profile_part
-    roles = np.fromiter((ROLE_FACTOR.get(p.role, 1.0) for p in index.passages),
-                        dtype=np.float64, count=n)
-    score = combined * roles
+    score = combined * index.per_row("role")
     score[score < MIN_RELEVANCE] = 0.0
-    for row in np.flatnonzero(score > 0):
-        row = int(row)
-        if row not in matched:  # relevant through the profile: name its strongest words
-            matched[row] = _profile_terms(index, row, profile)
-    for row in [r for r in matched if score[r] <= 0]:
-        del matched[row]
-    return ThemeScores(theme, score, matched)
+    return ThemeScores(theme, score, _Matched(index, score, terms, hits, profile))
 
 
-def _term_part(index: PassageIndex, theme: Theme, matched: dict[int, Counter[str]]) -> np.ndarray:
-    """BM25 of the seed terms, squashed to 0-1 (median matching passage = 0.5)."""
-    from policydiff.core.relevance import term_matches
+def seed_terms(terms: Sequence[str]) -> list[str]:
+    """The theme terms that are matched, in the order they are tried: longest first,
+    then by text; blanks, single characters and dates (到2020年) left out
+    (:func:`policydiff.core.relevance.term_matches` applies the same rules)."""
+    from policydiff.core.relevance import is_seed_term
 
+    return [t for t in sorted({t.strip() for t in terms if t and t.strip()},
+                              key=lambda t: (-len(t), t)) if is_seed_term(t)]
+
+
+def _term_part(index: PassageIndex, hits: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """BM25 of the seed terms, squashed to 0-1 (median matching passage = 0.5).
+
+    ``hits``: each term's rows and counts (:meth:`PassageIndex.term_hits`), in the order
+    terms are tried; each row's sum is accumulated in that order (the same floats as
+    adding up a passage's terms one by one)."""
     n = len(index)
     out = np.zeros(n)
-    if not theme.terms:
+    if not any(len(rows) for rows, _ in hits):
         return out
-    pattern = _term_regex(theme.terms)
-    for row, passage in enumerate(index.passages):
-        if pattern is None or not pattern.search(passage.text):
-            continue  # no term even as a substring
-        found = term_matches(passage.text, theme.terms, index.edges(row))
-        if found:
-            matched[row] = Counter(found)
-    if not matched:
-        return out
-    df = Counter(term for counts in matched.values() for term in counts)
-    lengths = np.fromiter((len(p.text) for p in index.passages), dtype=np.float64, count=n)
+    lengths = index.per_row("length")
     avg = float(lengths.mean()) or 1.0
-    for row, counts in matched.items():
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[row] / avg)
-        total = 0.0
-        for term, tf in counts.items():
-            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-            total += idf * tf * (BM25_K1 + 1) / (tf + norm)
-        out[row] = total
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / avg)
+    for rows, tf in hits:
+        if not len(rows):
+            continue
+        df = len(rows)  # passages with the term (all of them are matching passages)
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        tf = tf.astype(np.float64)
+        out[rows] += idf * tf * (BM25_K1 + 1) / (tf + norm[rows])
     positive = out[out > 0]
     median = _median(positive) if len(positive) else 1.0
     return out / (out + median)
@@ -536,14 +838,30 @@ def _rows_for(index: PassageIndex, spans: dict[str, list[tuple[int, int]]]) -> l
 def _profile_terms(index: PassageIndex, row: int, profile: Profile,
                    limit: int = 3) -> Counter[str]:
     """The passage's words that weigh most in the profile (evidence for a profile match)."""
-    start, end = index.matrix.indptr[row], index.matrix.indptr[row + 1]
-    cols = index.matrix.indices[start:end]
-    weights = index.matrix.data[start:end] * profile.vector[cols]
+    return _counter(dict.fromkeys(_profile_words(index, [row], profile, limit)[0], 1))
+
+
+def _profile_words(index: PassageIndex, rows: Sequence[int], profile: Profile,
+                   limit: int = 3) -> list[list[str]]:
+    """For each of ``rows``: its ``limit`` words (not units) of largest positive weight x
+    profile, heaviest first, ties in the row's entry order — all rows in one sort."""
+    if not len(rows):
+        return []
+    picked = np.asarray(rows, dtype=np.int64)
+    entries, owner = index.matrix.entries(picked)
+    cols = index.matrix.indices[entries]
+    weights = index.matrix.data[entries] * profile.vector[cols]
+    keep = np.flatnonzero((weights > 0) & ~index.unit_terms()[cols])
+    order = keep[np.lexsort((keep, -weights[keep], owner[keep]))]  # by row, weight, entry
+    owners = owner[order]
+    first = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.append(first, len(order))))
+    top = order[rank < limit]
+    out: list[list[str]] = [[] for _ in range(len(picked))]
     names = index.terms
-    best = [int(c) for c, w in sorted(zip(cols.tolist(), weights.tolist(), strict=True),
-                                      key=lambda cw: -cw[1])
-            if w > 0 and not names[int(c)].startswith("⟨")][:limit]
-    return Counter({names[c]: 1 for c in best})
+    for k, col in zip(owner[top].tolist(), cols[top].tolist(), strict=True):
+        out[k].append(names[col])
+    return out
 
 
 # --- suggestions --------------------------------------------------------------
@@ -678,6 +996,7 @@ def suggest(corpus: Corpus | Sequence[Document], themes: Sequence[Theme],
     else:
         documents = [d for d in corpus if d.id in set(docs)] if docs else list(corpus)
     index = build_index(passages(documents), progress)
+    index.term_hits(t for theme in themes for t in seed_terms(theme.terms))  # one scan
     examples = theme_examples(alignments, corpus) if isinstance(corpus, Corpus) else {}
     out: list[Suggestion] = []
     accepted = [a for a in alignments if a.status == "accepted"]
@@ -748,8 +1067,8 @@ def suggest_members(index: PassageIndex, theme: Theme, accepted: Sequence[Alignm
             if not combined[best] >= floor:
                 continue
             passage = index.passages[best]
-            terms = scores.matched.get(best, Counter())
-            start, end = _quote_span(passage, _term_regex(list(terms)))
+            terms = scores.matched.get(best, _NO_TERMS)
+            start, end = _quote_span(passage, _terms_pattern(terms))
             member = SuggestedMember(passage, start, end, float(combined[best]),
                                      float(cosine[best]), float(scores.score[best]),
                                      [t for t, _ in terms.most_common()])
@@ -854,22 +1173,27 @@ def suggest_theme(index: PassageIndex, theme: Theme, top: int = 3,
     raw = scores.score[rows]
     relevance = raw  # already 0-1 (see theme_scores)
     available = np.ones(len(rows), dtype=bool)
+    partner_dots = PartnerDots(matrix, doc_of)  # each passage against its document's member
+    candidates = len(distinct(doc_of))  # documents with a relevant passage
     # A seed that cannot gather a second document is spent; stop after a while.
-    by_relevance = list(np.argsort(-relevance, kind="stable"))
+    by_relevance = np.argsort(-relevance, kind="stable").tolist()
     groups: list[tuple[float, list[tuple[int, float, float]]]] = []
     attempts = 0
+    cursor = 0  # rows before it in by_relevance are spent (a spent row stays spent)
     while len(groups) < top and attempts < top * 5 + 10:
-        seed = next((i for i in by_relevance if available[i]), None)
-        if seed is None:
+        while cursor < len(by_relevance) and not available[by_relevance[cursor]]:
+            cursor += 1
+        if cursor == len(by_relevance):
             break
+        seed = by_relevance[cursor]
         attempts += 1
-        members = _grow(matrix, doc_of, relevance, available, int(seed))
-        if len({int(doc_of[i]) for i, _, _ in members}) < 2:
+        members = _grow(matrix, doc_of, relevance, available, seed, partner_dots)
+        taken = np.fromiter((i for i, _, _ in members), dtype=np.int64, count=len(members))
+        if len(distinct(doc_of[taken])) < 2:
             available[seed] = False
             continue
-        for i, _, _ in members:
-            available[i] = False
-        group_score = _group_score(members, doc_of, relevance)
+        available[taken] = False
+        group_score = _group_score(members, doc_of, relevance, candidates)
         groups.append((group_score, members))
     groups.sort(key=lambda g: -g[0])
     return [_suggestion(index, scores, rows, relevance, score, members)
@@ -877,7 +1201,8 @@ def suggest_theme(index: PassageIndex, theme: Theme, top: int = 3,
 
 
 def _grow(matrix: RowMatrix, doc_of: np.ndarray, relevance: np.ndarray,
-          available: np.ndarray, seed: int) -> list[tuple[int, float, float]]:
+          available: np.ndarray, seed: int,
+          partner_dots: PartnerDots | None = None) -> list[tuple[int, float, float]]:
     """Members (row, combined score, cosine) of the group around ``seed``: one per document.
 
     A passage is compared with the centroid of the *other* documents' members
@@ -896,10 +1221,7 @@ def _grow(matrix: RowMatrix, doc_of: np.ndarray, relevance: np.ndarray,
         by_doc[np.fromiter(members.keys(), dtype=np.int64)] = rows
         own = by_doc[doc_of]  # each row's document member, -1 if none yet
         has = own >= 0
-        self_dot = np.zeros(len(doc_of))
-        if has.any():
-            idx = np.flatnonzero(has)
-            self_dot[idx] = matrix.pair_dots(idx, own[idx])
+        self_dot = (partner_dots or PartnerDots(matrix, doc_of))(own, rows)
         sq = float(total @ total)
         member_dot = np.zeros(len(doc_of))
         member_dot[has] = dots[own[has]]
@@ -913,10 +1235,11 @@ def _grow(matrix: RowMatrix, doc_of: np.ndarray, relevance: np.ndarray,
         if round_ == 0:
             combined[doc_of == doc_of[seed]] = -np.inf  # the seed speaks for its document
             combined[seed] = SIM_WEIGHT * cosine[seed] + (1 - SIM_WEIGHT) * relevance[seed]
-        best = [i for i in _best_per_document(combined, doc_of)
-                if combined[i] >= MIN_MEMBER_SCORE or i == seed]
-        chosen = [(int(i), float(combined[i]), float(cosine[i])) for i in best]
-        new = {int(doc_of[i]): int(i) for i in best}
+        best = np.array(_best_per_document(combined, doc_of), dtype=np.int64)
+        best = best[(combined[best] >= MIN_MEMBER_SCORE) | (best == seed)]
+        chosen = list(zip(best.tolist(), combined[best].tolist(), cosine[best].tolist(),
+                          strict=True))
+        new = dict(zip(doc_of[best].tolist(), best.tolist(), strict=True))
         if new == members:
             break
         members = new
@@ -926,7 +1249,22 @@ def _grow(matrix: RowMatrix, doc_of: np.ndarray, relevance: np.ndarray,
 
 
 def _best_per_document(values: np.ndarray, doc_of: np.ndarray) -> list[int]:
-    """Row of the highest value in each document (rows with -inf excluded)."""
+    """Row of the highest value in each document (rows with -inf excluded; of equal
+    values the first row), in document order.
+
+    When each document's rows are contiguous and in document order (always so for
+    :func:`passages`), a maximum per document run (``reduceat``) finds them in a few
+    passes; otherwise rows are sorted by document and value.
+    """
+    n = len(values)
+    if n and (n == 1 or bool((doc_of[1:] >= doc_of[:-1]).all())):
+        finite = np.where(np.isfinite(values), values, -np.inf)
+        starts = np.flatnonzero(np.concatenate(([True], doc_of[1:] != doc_of[:-1])))
+        lengths = np.diff(np.append(starts, n))
+        best = np.repeat(np.maximum.reduceat(finite, starts), lengths)
+        top = np.flatnonzero((finite == best) & (best > -np.inf))
+        first = np.concatenate(([True], doc_of[top][1:] != doc_of[top][:-1]))
+        return top[first].tolist()
     ok = np.flatnonzero(np.isfinite(values))
     if len(ok) == 0:
         return []
@@ -937,10 +1275,12 @@ def _best_per_document(values: np.ndarray, doc_of: np.ndarray) -> list[int]:
 
 
 def _group_score(members: list[tuple[int, float, float]], doc_of: np.ndarray,
-                 relevance: np.ndarray) -> float:
-    """Mean member score, discounted for groups that cover few of the theme's documents."""
+                 relevance: np.ndarray, candidates: int | None = None) -> float:
+    """Mean member score, discounted for groups that cover few of the theme's documents
+    (``candidates``: how many documents ``doc_of`` has, when the caller counted them)."""
     covered = len(members)
-    candidates = len(distinct(doc_of))
+    if candidates is None:
+        candidates = len(distinct(doc_of))
     mean = sum(score for _, score, _ in members) / covered
     return float(mean * math.sqrt(covered / max(covered, candidates)))
 
@@ -950,23 +1290,26 @@ def _suggestion(index: PassageIndex, scores: ThemeScores, rows: np.ndarray,
                 members: list[tuple[int, float, float]]) -> Suggestion:
     order = {d: i for i, d in enumerate(index.doc_ids)}
     picked = []
-    for local, combined, cosine in members:
-        row = int(rows[local])
+    chosen = np.fromiter((local for local, _, _ in members), dtype=np.int64, count=len(members))
+    if isinstance(scores.matched, _Matched):
+        scores.matched.prepare(rows[chosen])
+    for (_, combined, cosine), row, rel in zip(members, rows[chosen].tolist(),
+                                               relevance[chosen].tolist(), strict=True):
         passage = index.passages[row]
-        terms = scores.matched.get(row, Counter())
-        start, end = _quote_span(passage, _term_regex(list(terms)))
-        picked.append((row, SuggestedMember(passage, start, end, combined, cosine,
-                                            float(relevance[local]),
-                                            [t for t, _ in terms.most_common()])))
-    picked.sort(key=lambda rm: (order[rm[1].passage.doc], rm[1].start))
-    evidence = _evidence(index, scores, [row for row, _ in picked])
-    key = "|".join(f"{m.passage.doc}:{m.passage.paragraph}" for _, m in picked)
+        terms = scores.matched.get(row, _NO_TERMS)
+        start, end = _quote_span(passage, _terms_pattern(terms))
+        ranked = list(terms) if len(terms) < 2 else [t for t, _ in terms.most_common()]
+        picked.append(((order[passage.doc], start), row,
+                       SuggestedMember(passage, start, end, combined, cosine, rel, ranked)))
+    picked.sort(key=itemgetter(0))
+    evidence = _evidence(index, scores, [row for _, row, _ in picked])
+    key = "|".join(f"{m.passage.doc}:{m.passage.paragraph}" for _, _, m in picked)
     digest = hashlib.sha1(f"{scores.theme.id}|{key}".encode()).hexdigest()[:8]
     words = [t["term"] for t in evidence["shared_terms"][:3]] or \
         [t["term"] for t in evidence["theme_terms"][:3]]
     label = f"{scores.theme.name_zh or scores.theme.id}：{'、'.join(words)}"
     return Suggestion(id=f"{scores.theme.id}-s{digest}", theme=scores.theme.id, label=label,
-                      score=score, members=[m for _, m in picked], evidence=evidence)
+                      score=score, members=[m for _, _, m in picked], evidence=evidence)
 
 
 def _quote_span(passage: Passage, pattern: re.Pattern[str] | None) -> tuple[int, int]:
@@ -988,24 +1331,15 @@ def _evidence(index: PassageIndex, scores: ThemeScores, rows: list[int]) -> Evid
             docs_of_term[term].add(index.passages[row].doc)
     theme_terms = sorted(docs_of_term.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
-    shared: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        for token in index.row_terms(row):
-            if not token.startswith("⟨"):
-                shared[token].add(index.passages[row].doc)
-    weight = {t: float(index.idf[index.vocabulary[t]]) for t in shared}
-    shared_terms = sorted(((t, d) for t, d in shared.items() if len(d) >= 2 and weight[t] > 0),
-                          key=lambda kv: (-len(kv[1]) * weight[kv[0]], kv[0]))
+    shared_terms = _shared_terms(index, rows)
 
     by_unit: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     by_value: dict[tuple[float, str], set[str]] = defaultdict(set)
-    for row in rows:
-        passage = index.passages[row]
-        for q in find_quantities(passage.text):
-            if not q.unit:
-                continue
-            by_unit[q.unit][passage.doc].append(q.text)
-            by_value[(q.value, q.unit)].add(passage.doc)
+    for row in index.rows_with_figures(rows):
+        doc = index.passages[row].doc
+        for text, value, unit in index.row_figures(row):
+            by_unit[unit][doc].append(text)
+            by_value[(value, unit)].add(doc)
     figures = [FigureEvidence(unit=unit, docs=len(per_doc),
                               values=dict(list(per_doc.items())[:EVIDENCE_LIMIT]))
                for unit, per_doc in sorted(by_unit.items(), key=lambda kv: -len(kv[1]))
@@ -1015,11 +1349,39 @@ def _evidence(index: PassageIndex, scores: ThemeScores, rows: list[int]) -> Evid
             if len(d) >= 2]
     return Evidence(
         theme_terms=[TermEvidence(term=t, docs=len(d)) for t, d in theme_terms[:EVIDENCE_LIMIT]],
-        shared_terms=[TermEvidence(term=t, docs=len(d))
-                      for t, d in shared_terms[:EVIDENCE_LIMIT]],
+        shared_terms=shared_terms,
         figures=figures[:EVIDENCE_LIMIT],
         shared_figures=same[:EVIDENCE_LIMIT],
     )
+
+
+def _shared_terms(index: PassageIndex, rows: list[int]) -> list[TermEvidence]:
+    """The words (not units) of ``rows`` found in at least two of their documents, most
+    documents x idf first, then by the word: counted on the index's arrays (the
+    distinct (word, document) pairs of the rows' entries), only the leaders sorted in
+    Python."""
+    if not rows:
+        return []
+    picked = np.asarray(rows, dtype=np.int64)
+    entries, owner = index.matrix.entries(picked)
+    words = index.matrix.indices[entries].astype(np.int64)
+    docs = index.doc_of[picked][owner]
+    keep = ~index.unit_terms()[words]
+    n_docs = max(1, len(index.doc_ids))
+    pairs = distinct(words[keep] * n_docs + docs[keep])
+    per_word = np.bincount(pairs // n_docs, minlength=len(index.terms))
+    weight = index.idf[:len(per_word)]
+    found = np.flatnonzero((per_word >= 2) & (weight > 0))
+    if not len(found):
+        return []
+    key = -per_word[found] * weight[found]  # as (-docs) * idf, the same floats
+    if len(found) > EVIDENCE_LIMIT:  # the leaders: all ties of the last one kept
+        last = np.partition(key, EVIDENCE_LIMIT - 1)[EVIDENCE_LIMIT - 1]
+        found, key = found[key <= last], key[key <= last]
+    terms = index.terms
+    best = sorted(zip(key.tolist(), (terms[w] for w in found.tolist()),
+                      per_word[found].tolist(), strict=True))[:EVIDENCE_LIMIT]
+    return [TermEvidence(term=t, docs=d) for _, t, d in best]
 
 
 # --- the store: "same alignment" and writing proposals ---------------------------

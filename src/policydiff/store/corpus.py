@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from policydiff.core.corpus import Corpus, LazyCorpus, date_key
 from policydiff.core.document import Document, document_from_front
@@ -11,10 +12,12 @@ from policydiff.store.extract import split_front_matter
 from policydiff.store.project import Project, find_project
 
 
-def parse_document(text: str, path: Path | None = None) -> Document:
-    """Parse a corpus file: YAML front matter + Markdown body."""
+def parse_document(text: str, path: Path | None = None,
+                   fronts: dict[str, dict[str, Any]] | None = None) -> Document:
+    """Parse a corpus file: YAML front matter + Markdown body (``fronts``: front matter
+    already parsed, by its text; see :func:`split_front_matter`)."""
     try:
-        front, body = split_front_matter(text)
+        front, body = split_front_matter(text, fronts)
     except InputError as exc:
         if exc.path is None and path is not None:  # name the file, keep the line
             raise InputError(exc.message, path=str(path), line=exc.line) from None
@@ -22,7 +25,8 @@ def parse_document(text: str, path: Path | None = None) -> Document:
     return document_from_front(front, body, path)
 
 
-def load_document(path: str | Path) -> Document:
+def load_document(path: str | Path, fronts: dict[str, dict[str, Any]] | None = None
+                  ) -> Document:
     """Read and parse one ``corpus/<id>.md``."""
     path = Path(path)
     try:
@@ -33,7 +37,7 @@ def load_document(path: str | Path) -> Document:
         raise InputError("no such corpus file", path=str(path)) from None
     except IsADirectoryError:
         raise InputError("is a folder, not a corpus file", path=str(path)) from None
-    return parse_document(text, path)
+    return parse_document(text, path, fronts)
 
 
 def load_corpus(where: Project | str | Path | None = None, lazy: bool = False) -> Corpus:
@@ -56,10 +60,11 @@ def load_corpus(where: Project | str | Path | None = None, lazy: bool = False) -
     documents = []
     keys: list[tuple[tuple[str, int, str], str]] = []
     seen: dict[str, Path] = {}
+    fronts: dict[str, dict[str, Any]] | None = {} if lazy else None  # parsed again later
     for path in sorted(folder.glob("*.md")):
         if path.name.lower() == "readme.md":
             continue
-        doc = load_document(path)
+        doc = load_document(path, fronts)
         if doc.id in seen:
             raise InputError(f"duplicate document id {doc.id!r} (also in {seen[doc.id].name})",
                              path=str(path))
@@ -72,7 +77,7 @@ def load_corpus(where: Project | str | Path | None = None, lazy: bool = False) -
             documents.append(doc)
     if lazy:
         return LazyCorpus([doc_id for _, doc_id in sorted(keys)],
-                          lambda doc_id: load_document(seen[doc_id]), folder)
+                          lambda doc_id: load_document(seen[doc_id], fronts), folder)
     return Corpus(documents, folder)
 
 

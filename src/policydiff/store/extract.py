@@ -372,11 +372,18 @@ def extract_markdown(text: str) -> Extracted:
     return Extracted(blocks, {}, "markdown")
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """YAML front matter (``---`` … ``---``) and the rest; ``({}, text)`` if none."""
+def split_front_matter(text: str, memo: dict[str, dict[str, Any]] | None = None
+                       ) -> tuple[dict[str, Any], str]:
+    """YAML front matter (``---`` … ``---``) and the rest; ``({}, text)`` if none.
+
+    ``memo``: front matter already parsed, by its text (a lazy corpus parses each file
+    again when a document is asked for; the YAML was ~half of that).
+    """
     m = re.match(r"\A\ufeff?---[ \t]*\n(.*?)\n---[ \t]*\n", text, re.S)
     if not m:
         return {}, text
+    if memo is not None and m.group(1) in memo:
+        return dict(memo[m.group(1)]), text[m.end():]
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -393,6 +400,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
                          "write YYYY, YYYY-MM or YYYY-MM-DD") from None
     if not isinstance(data, dict):
         raise InputError("front matter is not a mapping")
+    if memo is not None:
+        memo[m.group(1)] = dict(data)
     return data, text[m.end():]
 
 
