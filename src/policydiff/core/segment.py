@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
@@ -360,16 +360,21 @@ def _lookup_runs(runs: list[str]) -> dict[str, bytes | None]:
 
 
 @contextmanager
-def prefetched_cuts(texts: Iterable[str]) -> Iterator[None]:
+def prefetched_cuts(texts: Iterable[str],
+                    spans: Mapping[str, Iterable[tuple[int, int]]] | None = None,
+                    ) -> Iterator[None]:
     """Read the cached cuts of every Chinese run of ``texts`` in one request, for a while.
 
     A long diff tokenises hundreds of changed sentences one at a time; reading their
     cuts together costs one query instead of one per sentence. Nothing is kept after
-    the block: this is a read-ahead, not a memo.
+    the block: this is a read-ahead, not a memo. ``spans``: ``quantity_spans(text)``
+    of some of the texts, when the caller has found their quantities anyway (the
+    word diff does, for its figures), so they are not found twice.
     """
     global _prefetched, _scanned
     saved = _prefetched, _scanned
-    scanned = {text: _scan(text) for text in texts if text not in _scanned}
+    given = spans or {}
+    scanned = {text: _scan(text, given.get(text)) for text in texts if text not in _scanned}
     runs = dict.fromkeys(text[s:e] for text, pieces in scanned.items()
                          for kind, s, e in pieces if kind == "cjk" and e - s > 1)
     try:

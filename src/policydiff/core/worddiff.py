@@ -25,7 +25,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import chain
 from typing import Any, NamedTuple
@@ -129,6 +129,28 @@ def diff_tokens(a: str, b: str) -> list[Op]:
     if head or tail:
         middle = diff_tokens(a[head:len(a) - tail], b[head:len(b) - tail])
         return merge_ops([(EQUAL, a[:head]), *middle, (EQUAL, a[len(a) - tail:])])
+    return _diff_words(a, b)
+
+
+def _diff_clauses(a: str, b: str, head: int, tail: int) -> list[Op]:
+    """:func:`diff_tokens` of two different, non-empty texts whose shared clauses are known.
+
+    ``head, tail = _shared_clauses(a, b)``, found once per pair by the caller. The
+    middles share no further clause: the head ends at the last clause mark of the
+    common prefix and the tail starts at the first of the common suffix, so
+    ``_shared_clauses`` of the middles is ``(0, 0)`` (a hypothesis test checks it)
+    and they go straight to the word diff.
+    """
+    if not head and not tail:
+        return _diff_words(a, b)
+    ma, mb = a[head:len(a) - tail], b[head:len(b) - tail]
+    middle = (_diff_words(ma, mb) if ma and mb
+              else [(INSERT, mb)] if mb else [(DELETE, ma)] if ma else [])
+    return merge_ops([(EQUAL, a[:head]), *middle, (EQUAL, a[len(a) - tail:])])
+
+
+def _diff_words(a: str, b: str) -> list[Op]:
+    """The token-code diff of two different, non-empty texts (no clause split)."""
     from policydiff.core.segment import token_texts
 
     ta, tb = token_texts(a), token_texts(b)
@@ -376,6 +398,36 @@ def changed_figures(a: str, b: str, ops: Sequence[Op] | None = None) -> list[Fig
     same_a, same_b = _unchanged_offsets(ops)
     gone = [q for q in find_quantities(a) if q.start not in same_a and not q.is_bare]
     new = [q for q in find_quantities(b) if q.start not in same_b and not q.is_bare]
+    return _pair_figures(a, b, gone, new)
+
+
+def _middle_figures(a: str, b: str, head: int, ops: Sequence[Op],
+                    in_a: Sequence[Quantity], in_b: Sequence[Quantity]) -> list[FigureChange]:
+    """:func:`changed_figures` from the quantities of the pair's middles (``in_a``/``in_b``).
+
+    Every figure of the shared head and tail sits in an equal op, so only the
+    middles' figures can change, and they are the whole texts' figures there: no
+    quantity spans a clause mark (the middles' bounds), and the marks stop the
+    patterns' look-arounds alike (a hypothesis test checks both). So the figures are
+    found once per middle, for its tokens and its figures, instead of again in the
+    whole sentences.
+    """
+    if not in_a and not in_b:
+        return []
+    same_a, same_b = _unchanged_offsets(ops)
+    gone = [q for q in in_a if q.start + head not in same_a and not q.is_bare]
+    new = [q for q in in_b if q.start + head not in same_b and not q.is_bare]
+    if not gone and not new:
+        return []
+    if head:
+        gone = [replace(q, start=q.start + head, end=q.end + head) for q in gone]
+        new = [replace(q, start=q.start + head, end=q.end + head) for q in new]
+    return _pair_figures(a, b, gone, new)
+
+
+def _pair_figures(a: str, b: str, gone: list[Quantity], new: list[Quantity],
+                  ) -> list[FigureChange]:
+    """Changed figures of ``a`` (``gone``) and ``b`` (``new``) paired within a family."""
     changes: list[FigureChange] = []
     used: set[int] = set()
     for qa in gone:
@@ -932,31 +984,66 @@ def diff_passages(a: str, b: str) -> PassageDiff:
         spans_a, spans_b = sentence_spans(a), sentence_spans(b)
         sa = [a[s:e] for s, e in spans_a]
         sb = [b[s:e] for s, e in spans_b]
-        planned: list[SentencePair | tuple] = []
+        planned: list[SentencePair | _Changed] = []
         for ia, ib, moved in align_sentences(sa, sb):
             at = sa[ia[0]] if len(ia) == 1 else "".join(sa[i] for i in ia)
             bt = sb[ib[0]] if len(ib) == 1 else "".join(sb[j] for j in ib)
             if at == bt and len(ia) == len(ib) == 1:  # most rows of a revision
                 planned.append(SentencePair("equal", ia, ib, at, bt, [(EQUAL, at)], moved))
+            elif at and bt and at != bt:
+                head, tail = _shared_clauses(at, bt)
+                planned.append(_Changed(ia, ib, at, bt, moved, head, tail,
+                                        at[head:len(at) - tail], bt[head:len(bt) - tail]))
             else:
-                planned.append((ia, ib, at, bt, moved))
+                planned.append(_Changed(ia, ib, at, bt, moved, -1, -1, "", ""))
         rows: list[SentencePair] = []
-        changed = [p for p in planned if isinstance(p, tuple)]
-        with prefetched_cuts(t for p in changed for t in _cut_by_diff_tokens(p[2], p[3])):
+        found: dict[str, list[Quantity]] = {}  # quantities of each middle, found once
+        for p in planned:
+            if type(p) is _Changed and p.head >= 0:
+                for t in (p.mid_a, p.mid_b):
+                    if t and t not in found:
+                        found[t] = find_quantities(t)
+        with prefetched_cuts(found, {t: [(q.start, q.end) for q in qs]
+                                     for t, qs in found.items()}):
             for p in planned:
-                if isinstance(p, tuple):
-                    rows.extend(_sentence_rows(*p))
-                else:
+                if type(p) is not _Changed:
                     rows.append(p)
+                elif p.head >= 0:
+                    rows.extend(_changed_rows(p, found))
+                else:
+                    rows.extend(_sentence_rows(p.a, p.b, p.a_text, p.b_text, p.moved))
         return PassageDiff(a, b, _flat_ops(rows, sa, sb), rows)
 
 
-def _cut_by_diff_tokens(a: str, b: str) -> tuple[str, ...]:
-    """The texts :func:`diff_tokens` will tokenise for ``a`` and ``b`` (to read cuts ahead)."""
-    if a == b or not a or not b:
-        return ()
-    head, tail = _shared_clauses(a, b)
-    return a[head:len(a) - tail], b[head:len(b) - tail]
+class _Changed(NamedTuple):
+    """A pairing whose texts differ, before its word diff: its shared clauses found.
+
+    ``head``/``tail``: what :func:`_shared_clauses` gives for the two texts, ``mid_*``
+    what is left between (the only parts the segmenter and the figure finder read);
+    ``head`` is -1 for a lone sentence or texts equal across a split.
+    """
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    a_text: str
+    b_text: str
+    moved: bool
+    head: int
+    tail: int
+    mid_a: str
+    mid_b: str
+
+
+def _changed_rows(p: _Changed, found: dict[str, list[Quantity]]) -> list[SentencePair]:
+    """:func:`_sentence_rows` of a pairing of two different texts, shared clauses known."""
+    ia, ib, at, bt, moved = p.a, p.b, p.a_text, p.b_text, p.moved
+    ops = _diff_clauses(at, bt, p.head, p.tail)
+    if not moved and not any(op == EQUAL for op, _ in ops):
+        return _sentence_rows(ia, ib, at, bt, moved, ops)  # shown deleted and inserted
+    kind = "merge" if len(ia) > 1 else "split" if len(ib) > 1 else "changed"
+    figures = _middle_figures(at, bt, p.head, ops, found.get(p.mid_a, ()),
+                              found.get(p.mid_b, ()))
+    return [SentencePair(kind, ia, ib, at, bt, ops, moved, figures)]
 
 
 @contextmanager
@@ -978,9 +1065,9 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _sentence_rows(ia: tuple[int, ...], ib: tuple[int, ...], at: str, bt: str, moved: bool,
-                   ) -> list[SentencePair]:
+                   ops: list[Op] | None = None) -> list[SentencePair]:
     """The row (or rows) for one pairing: its kind, word diff and changed figures."""
-    ops = diff_tokens(at, bt)
+    ops = diff_tokens(at, bt) if ops is None else ops
     if not ib:
         kind = "deleted"
     elif not ia:
