@@ -454,6 +454,27 @@ def tokenize_once(text: str,
     return _tokens(text, pieces)
 
 
+def cut_texts(text: str) -> list[str]:
+    """:func:`token_texts` of ``text`` without building tokens or keeping them.
+
+    For texts read once for their words alone (the changed middles of a word diff):
+    the positions and kinds, and the memo, would only cost time. Pieces read ahead by
+    :func:`prefetched_cuts` are used as :func:`tokenize` uses them.
+    """
+    pieces = _scanned.get(text)
+    if pieces is None:
+        pieces = _scan(text)
+    looked_up = _lookup_runs([text[s:e] for kind, s, e in pieces if kind == "cjk" and e - s > 1])
+    out: list[str] = []
+    for kind, s, e in pieces:
+        if kind == "cjk":
+            run = text[s:e]
+            out += _cut_cjk(run, looked_up.get(run, _ASK))
+        else:
+            out.append(text[s:e])
+    return out
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokens of ``text`` in order; their texts joined give ``text`` back exactly."""
     return list(_tokenize_cached(text))

@@ -129,7 +129,7 @@ def diff_tokens(a: str, b: str) -> list[Op]:
     if head or tail:
         middle = diff_tokens(a[head:len(a) - tail], b[head:len(b) - tail])
         return merge_ops([(EQUAL, a[:head]), *middle, (EQUAL, a[len(a) - tail:])])
-    return _diff_words(a, b)
+    return merge_ops(_diff_words(a, b))
 
 
 def _diff_clauses(a: str, b: str, head: int, tail: int) -> list[Op]:
@@ -142,23 +142,23 @@ def _diff_clauses(a: str, b: str, head: int, tail: int) -> list[Op]:
     and they go straight to the word diff.
     """
     if not head and not tail:
-        return _diff_words(a, b)
+        return merge_ops(_diff_words(a, b))
     ma, mb = a[head:len(a) - tail], b[head:len(b) - tail]
-    middle = (_diff_words(ma, mb) if ma and mb
-              else [(INSERT, mb)] if mb else [(DELETE, ma)] if ma else [])
-    return merge_ops([(EQUAL, a[:head]), *middle, (EQUAL, a[len(a) - tail:])])
+    ops = _diff_words(ma, mb) if ma and mb else [(INSERT, mb)] if mb else [(DELETE, ma)]
+    # One merge of the whole (merging the middle first would join the same runs).
+    return merge_ops([(EQUAL, a[:head]), *ops, (EQUAL, a[len(a) - tail:])])
 
 
 def _diff_words(a: str, b: str) -> list[Op]:
-    """The token-code diff of two different, non-empty texts (no clause split)."""
-    from policydiff.core.segment import token_texts
+    """The token-code diff of two different, non-empty texts (no clause split), unmerged."""
+    from policydiff.core.segment import cut_texts
 
-    ta, tb = token_texts(a), token_texts(b)
+    ta, tb = cut_texts(a), cut_texts(b)
     codes = _codes(chain(ta, tb))
     decode = dict(zip(codes.values(), codes, strict=True))
     diffs = diff_codes("".join(map(codes.__getitem__, ta)), "".join(map(codes.__getitem__, tb)))
     _cleanup_semantic(diffs, {c: len(t.strip()) or 1 for t, c in codes.items()})
-    return merge_ops([(op, "".join(map(decode.__getitem__, s))) for op, s in diffs])
+    return [(op, "".join(map(decode.__getitem__, s))) for op, s in diffs]
 
 
 _CLAUSE_ENDS = frozenset("，。；：、！？\n")
