@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import gc
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -171,12 +172,29 @@ def _shared_clauses(a: str, b: str) -> tuple[int, int]:
     middle tokenizes as it would in place; only the middle needs the segmenter.
     """
     p = _common_prefix(a, b)
-    head = max(a.rfind(c, 0, p) for c in _CLAUSE_ENDS) + 1
-    q = _common_prefix(a[::-1], b[::-1])
-    q = min(q, len(a) - head, len(b) - head)  # the shared tail may not overlap the head
-    ends = [k for k in (a.find(c, len(a) - q) for c in _CLAUSE_ENDS) if k >= 0]
-    tail = len(a) - min(ends) if ends else 0
+    m = _LAST_CLAUSE_END.match(a, 0, p)  # the last clause mark of the shared prefix
+    head = m.end() if m else 0
+    q = min(_common_suffix(a, b), len(a) - head, len(b) - head)  # no overlap with the head
+    m = _CLAUSE_END.search(a, len(a) - q) if q else None  # the first of the shared suffix
+    tail = len(a) - m.start() if m else 0
     return head, tail
+
+
+_CLAUSE_END = re.compile("[" + "".join(sorted(_CLAUSE_ENDS)) + "]")
+_LAST_CLAUSE_END = re.compile("(?s).*[" + "".join(sorted(_CLAUSE_ENDS)) + "]")
+
+
+def _common_suffix(a: str, b: str) -> int:
+    """Length of the longest common suffix, by halving slice comparisons (C speed)."""
+    lo, hi = 0, min(len(a), len(b))
+    la, lb = len(a), len(b)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[la - mid:] == b[lb - mid:]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -860,7 +878,8 @@ def _display_order(n: int, m: int, all_groups: list[Group]) -> Pairing:
 
     for k in sorted(anchored):
         ga, gb = all_groups[k]
-        advance(ga[0], gb[0])
+        if ia < ga[0] or ib < gb[0]:  # most anchored rows follow the last directly
+            advance(ga[0], gb[0])
         out.append((tuple(ga), tuple(gb), False))
         ia, ib = ga[-1] + 1, gb[-1] + 1
     advance(n, m)
@@ -907,15 +926,22 @@ def longest_increasing(values: Sequence[int]) -> set[int]:
     tails: list[int] = []
     tail_idx: list[int] = []
     prev = [-1] * len(values)
+    top: float = -math.inf  # tails[-1]: in a revision most values extend it (no bisect)
     for k, v in enumerate(values):
-        pos = bisect.bisect_left(tails, v)
-        if pos == len(tails):
+        if v > top:
+            if tail_idx:
+                prev[k] = tail_idx[-1]
             tails.append(v)
             tail_idx.append(k)
-        else:
-            tails[pos] = v
-            tail_idx[pos] = k
-        prev[k] = tail_idx[pos - 1] if pos else -1
+            top = v
+            continue
+        pos = bisect.bisect_left(tails, v)
+        tails[pos] = v
+        tail_idx[pos] = k
+        if pos:
+            prev[k] = tail_idx[pos - 1]
+        if pos == len(tails) - 1:
+            top = v
     result: set[int] = set()
     k = tail_idx[-1] if tail_idx else -1
     while k >= 0:
