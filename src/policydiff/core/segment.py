@@ -263,6 +263,8 @@ def _compiled():  # -> Callable[[str, bool], list[str]] | None
 
 def _compiled_cut(cut, run: str) -> list[str]:  # cut: the compiled tokenizer's ``cut``
     """jieba's cut of ``run`` (HMM off) done by the compiled segmenter, block by block."""
+    if _HAN.fullmatch(run):  # one block, the usual case
+        return list(cut(run, False))
     out: list[str] = []
     pos = 0
     for m in _HAN.finditer(run):

@@ -158,7 +158,9 @@ def _diff_words(a: str, b: str) -> list[Op]:
     codes = _codes(chain(ta, tb))
     decode = dict(zip(codes.values(), codes, strict=True))
     diffs = diff_codes("".join(map(codes.__getitem__, ta)), "".join(map(codes.__getitem__, tb)))
-    _cleanup_semantic(diffs, {c: len(t.strip()) or 1 for t, c in codes.items()})
+    # Only an equality of at most KEEP_EQUAL tokens (each weighs 1 or more) can be folded.
+    if any(op == EQUAL and len(s) <= KEEP_EQUAL for op, s in diffs):
+        _cleanup_semantic(diffs, {c: len(t.strip()) or 1 for t, c in codes.items()})
     return [(op, "".join(map(decode.__getitem__, s))) for op, s in diffs]
 
 
@@ -662,28 +664,36 @@ def _scores_python(norm_a: Sequence[str], norm_b: Sequence[str], u: _Unpaired) -
     total = len(bg_a) + len(bg_b)
     by_df = {k: idf_weight(total, k) for k in set(df.values())}
     weight = {g: by_df[k] for g, k in df.items()}
-    common = _common_df(total)
-    rare = {g for g, k in df.items() if k <= common}
+    limit = _common_df(total)
+    common = {g for g, k in df.items() if k > limit}  # few: set ops cost by its size
     mass_a = {i: sum(map(weight.__getitem__, grams)) for i, grams in bg_a.items()}
     mass_b = {j: sum(map(weight.__getitem__, grams)) for j, grams in bg_b.items()}
-    rare_a = {i: grams & rare for i, grams in bg_a.items()}
-    rare_b = {j: grams & rare for j, grams in bg_b.items()}
+    rare_a = {i: grams - common if not grams.isdisjoint(common) else grams
+              for i, grams in bg_a.items()}
+    rare_b = {j: grams - common if not grams.isdisjoint(common) else grams
+              for j, grams in bg_b.items()}
     postings: dict[str, list[int]] = defaultdict(list)
     for j, grams in rare_b.items():
         for g in grams:
             postings[g].append(j)
+    weighted = {g: (weight[g], post) for g, post in postings.items()}
+    # Most pairs share a few bigrams and score far below any threshold: an integer test
+    # with a 10 % margin drops them before the exact division (which decides the rest).
+    low = min(PAIR_THRESHOLD, MOVE_THRESHOLD) * 0.9
     in_order: list[tuple[int, int, float]] = []
     moves: list[tuple[float, int, int]] = []
     for i, grams in rare_a.items():
         shared: dict[int, int] = {}
+        get = shared.get
         for g in grams:
-            post = postings.get(g)
-            if post:
-                w = weight[g]
+            found = weighted.get(g)
+            if found:
+                w, post = found
                 for j in post:
-                    shared[j] = shared.get(j, 0) + w
+                    shared[j] = get(j, 0) + w
         mass_i, gap_i = mass_a[i], u.gap_a[i]
-        for j in sorted(shared):
+        near = [j for j, s in shared.items() if 2 * s >= low * (mass_i + mass_b[j])]
+        for j in sorted(near):
             d = 2 * shared[j] / ((mass_i + mass_b[j]) or 1)
             if d >= PAIR_THRESHOLD and gap_i == u.gap_b[j]:
                 in_order.append((i, j, d))
