@@ -428,9 +428,10 @@ def _middle_figures(a: str, b: str, head: int, ops: Sequence[Op],
     Every figure of the shared head and tail sits in an equal op, so only the
     middles' figures can change, and they are the whole texts' figures there: no
     quantity spans a clause mark (the middles' bounds), and the marks stop the
-    patterns' look-arounds alike (a hypothesis test checks both). So the figures are
-    found once per middle, for its tokens and its figures, instead of again in the
-    whole sentences.
+    patterns' look-arounds alike (a hypothesis test checks both), but for the
+    qualifier looked up before a figure, which may stand before a line end; so the
+    figures reported (few) are taken from the whole text. Each middle's figures are
+    found once, for its tokens and its figures, and most rows report none.
     """
     if not in_a and not in_b:
         return []
@@ -439,10 +440,19 @@ def _middle_figures(a: str, b: str, head: int, ops: Sequence[Op],
     new = [q for q in in_b if q.start + head not in same_b and not q.is_bare]
     if not gone and not new:
         return []
-    if head:
-        gone = [replace(q, start=q.start + head, end=q.end + head) for q in gone]
-        new = [replace(q, start=q.start + head, end=q.end + head) for q in new]
+    if head:  # the whole text's own figures (a qualifier such as 超过 may stand before "\n")
+        gone = _in_whole(a, head, gone)
+        new = _in_whole(b, head, new)
     return _pair_figures(a, b, gone, new)
+
+
+def _in_whole(text: str, head: int, found: list[Quantity]) -> list[Quantity]:
+    """The quantities of ``text`` that ``found`` (of the middle after ``head``) stand for."""
+    if not found:
+        return found
+    whole = {q.start: q for q in find_quantities(text)}
+    return [whole.get(q.start + head) or replace(q, start=q.start + head, end=q.end + head)
+            for q in found]
 
 
 def _pair_figures(a: str, b: str, gone: list[Quantity], new: list[Quantity],
