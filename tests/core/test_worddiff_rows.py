@@ -220,3 +220,43 @@ def test_corpus_rows_are_the_plain_rows(corpus) -> None:
     cases += [(x, edited_copy(x)) for x in bodies]
     for a, b in cases:
         assert diff_passages(a, b).sentences == plain_rows(a, b)
+
+
+@st.composite
+def occurrences(draw: st.DrawFn):
+    """Rare bigram occurrences of a and b sentences: (sentence, column[, weight])."""
+    na, nb, ncols = draw(st.integers(1, 6)), draw(st.integers(1, 6)), draw(st.integers(1, 8))
+    a = draw(st.lists(st.tuples(st.integers(0, na - 1), st.integers(0, ncols - 1),
+                                st.integers(1, 1 << 30)), max_size=30,
+                      unique_by=lambda t: (t[0], t[1])))
+    b = draw(st.lists(st.tuples(st.integers(0, nb - 1), st.integers(0, ncols - 1)),
+                      max_size=30, unique=True))
+    return na, nb, ncols, a, b
+
+
+@given(occurrences(), st.sampled_from([(1 << 23, 1 << 22), (0, 1 << 22), (1 << 23, 3), (0, 2)]))
+@settings(max_examples=300, deadline=None)
+def test_shared_weights_sum_every_pairs_weights(case, limits) -> None:
+    """The numpy join equals summing by hand, dense or sorted, in one step or many."""
+    import numpy as np
+
+    from policydiff.core import worddiff
+
+    na, nb, ncols, a, b = case
+    expected: dict[tuple[int, int], int] = {}
+    for i, g, w in a:
+        for j, h in b:
+            if g == h:
+                expected[i, j] = expected.get((i, j), 0) + w
+    saved = worddiff._DENSE_PAIRS, worddiff._STEP
+    worddiff._DENSE_PAIRS, worddiff._STEP = limits
+    try:
+        def ints(k: int, rows: list) -> np.ndarray:
+            return np.array([t[k] for t in rows], dtype=np.int64)
+
+        r, c, s = worddiff._shared_weights(ints(0, a), ints(1, a), ints(2, a).astype(float),
+                                           ints(0, b), ints(1, b), na, nb, ncols)
+    finally:
+        worddiff._DENSE_PAIRS, worddiff._STEP = saved
+    got = {(int(i), int(j)): int(x) for i, j, x in zip(r, c, s, strict=True)}
+    assert got == expected

@@ -643,8 +643,8 @@ class _Scores(NamedTuple):
 
 _VECTOR_PAIRS = 150_000
 """Above this many (free a × free b) sentence pairs, scores come from one sparse product
-(numpy/scipy, imported only then: ~0.35 s the first time); below, the plain loop is
-faster than the import. Both compute the same integers."""
+(numpy, imported only then: 0.1-0.25 s the first time on a shared 2-core machine); below,
+the plain loop is faster than the import. Both compute the same integers."""
 
 _EXACT = 1 << 52
 """Integer sums below this are exact in float64 (doubled, still below 2**53)."""
@@ -748,7 +748,6 @@ def _scores_numpy(norm_a: Sequence[str], norm_b: Sequence[str], u: _Unpaired,
     """The same scores from one sparse product: a sentences × rare bigrams (weights)
     times rare bigrams × b sentences (indicators). None if a sum could pass 2**52."""
     import numpy as np
-    from scipy import sparse
 
     na, nb = len(u.free_a), len(u.free_b)
     total = na + nb
@@ -764,14 +763,11 @@ def _scores_numpy(norm_a: Sequence[str], norm_b: Sequence[str], u: _Unpaired,
     mass = np.bincount(sent, weights=w, minlength=total)
     rare = df[col] <= _common_df(total)
     ra, rb = rare & (sent < na), rare & (sent >= na)
-    a_mat = sparse.csr_matrix((w[ra], (sent[ra], col[ra])), shape=(na, len(df)))
-    b_mat = sparse.csc_matrix((np.ones(int(rb.sum())), (col[rb], sent[rb] - na)),
-                              shape=(len(df), nb))
-    shared = (a_mat @ b_mat).tocoo()
-    r, c = shared.row.astype(np.int64), shared.col.astype(np.int64)
+    r, c, shared = _shared_weights(sent[ra], col[ra], w[ra], sent[rb] - na, col[rb],
+                                   na, nb, len(df))
     denom = mass[r] + mass[na + c]
     denom[denom == 0] = 1
-    d = 2 * shared.data / denom
+    d = 2 * shared / denom
     fa, fb = np.asarray(u.free_a, dtype=np.int64), np.asarray(u.free_b, dtype=np.int64)
     ga = np.asarray([u.gap_a[i] for i in u.free_a], dtype=np.int64)
     gb = np.asarray([u.gap_b[j] for j in u.free_b], dtype=np.int64)
@@ -792,6 +788,75 @@ def _scores_numpy(norm_a: Sequence[str], norm_b: Sequence[str], u: _Unpaired,
         return frozenset(code[lo:hi][rare[lo:hi]].tolist())
 
     return _Scores(in_order, moves, lambda i: rare_of(pos_a[i]), lambda j: rare_of(pos_b[j]))
+
+
+_DENSE_PAIRS = 1 << 23
+"""Up to this many sentence pairs, shared weights are summed into one dense array
+(64 MB of float64 at most); past it, per step by sorting."""
+_STEP = 1 << 22
+"""(a bigram occurrence, b sentence) products expanded per step (~100 MB of arrays)."""
+
+
+def _shared_weights(a_sent, a_col, a_w, b_sent, b_col, na: int, nb: int, ncols: int):
+    """The product of the sparse product, in numpy alone: ``(r, c, s)`` for every pair of
+    an a sentence ``r`` and a b sentence ``c`` sharing rare bigrams, ``s`` their weight.
+
+    Each rare bigram occurrence of an a sentence is matched with every b sentence holding
+    that bigram (a join on the bigram's column), and the weights are summed per pair:
+    integers in float64, exact below 2**53 like the sparse product's sums (guarded by
+    the caller). Without scipy, whose import cost as much again as numpy's.
+    """
+    import numpy as np
+
+    dense = na * nb <= _DENSE_PAIRS
+    small = np.int32 if dense else np.int64  # half the memory traffic where keys fit
+    cnt_b = np.bincount(b_col, minlength=ncols)
+    start_b = np.cumsum(cnt_b) - cnt_b
+    b_sorted = b_sent[np.argsort(b_col, kind="stable")].astype(small)  # by bigram column
+    reps = cnt_b[a_col]
+    has = reps > 0
+    a_row, a_w, reps = (a_sent[has] * nb).astype(small), a_w[has], reps[has]
+    a_first = start_b[a_col[has]]  # where each occurrence's b sentences start in b_sorted
+    ends = np.cumsum(reps)
+    acc = None
+    keys: list = []
+    sums: list = []
+    lo = 0
+    while lo < len(reps):
+        done = int(ends[lo - 1]) if lo else 0
+        hi = max(int(np.searchsorted(ends, done + _STEP, side="right")), lo + 1)
+        r = reps[lo:hi]
+        # b_sorted[a_first[k] + m] for m < reps[k], every occurrence k of the step
+        at = np.arange(int(ends[hi - 1]) - done, dtype=np.int32)  # < _STEP
+        at += np.repeat((a_first[lo:hi] - (ends[lo:hi] - r - done)).astype(np.int32), r)
+        key = np.repeat(a_row[lo:hi], r)
+        key += b_sorted[at]
+        weights = np.repeat(a_w[lo:hi], r)
+        if dense:
+            step = np.bincount(key, weights=weights, minlength=na * nb)
+            acc = step if acc is None else acc + step
+        else:
+            k, s = _sum_by_key(np, key, weights)
+            keys.append(k)
+            sums.append(s)
+        lo = hi
+    if acc is not None:
+        key = np.flatnonzero(acc)  # int64
+        total = acc[key]
+    elif keys:
+        key, total = _sum_by_key(np, np.concatenate(keys), np.concatenate(sums))
+    else:
+        key, total = np.zeros(0, dtype=np.int64), np.zeros(0)
+    return key // nb, key % nb, total
+
+
+def _sum_by_key(np, key, weights):  # -> (distinct keys, summed weights), sorted by key
+    order = np.argsort(key, kind="stable")
+    key, weights = key[order], weights[order]
+    if not len(key):
+        return key, weights
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    return key[starts], np.add.reduceat(weights, starts)
 
 
 def _assign_pairs(u: _Unpaired, in_order: Sequence[tuple[int, int, float]],
