@@ -260,3 +260,26 @@ def test_shared_weights_sum_every_pairs_weights(case, limits) -> None:
         worddiff._DENSE_PAIRS, worddiff._STEP = saved
     got = {(int(i), int(j)): int(x) for i, j, x in zip(r, c, s, strict=True)}
     assert got == expected
+
+
+def test_the_collector_is_left_as_it_was() -> None:
+    """Enabled or not, and objects someone froze stay frozen (the promotion is skipped)."""
+    import gc
+
+    a, b = "到2020年，规模超过1000亿。", "到2025年，规模超过4000亿元。"
+    was = gc.isenabled()
+    try:
+        gc.disable()
+        diff_passages(a, b)
+        assert not gc.isenabled()
+        gc.enable()
+        diff_passages(a, b)
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        gc.freeze()
+        frozen = gc.get_freeze_count()
+        diff_passages(a, b)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+        if not was:
+            gc.disable()

@@ -480,7 +480,7 @@ def _pair_figures(a: str, b: str, gone: list[Quantity], new: list[Quantity],
 # ---------------------------------------------------------------- sentences
 
 
-@dataclass
+@dataclass(slots=True)  # a long diff makes one per sentence: slots build them faster
 class SentencePair:
     """One row of a passage diff: paired sentences (or a lone one) and their word diff.
 
@@ -1167,12 +1167,22 @@ def _gc_paused() -> Iterator[None]:
     it returns and form no cycles; each collection would walk them again (a
     quarter of a 500,000-character diff's time). Reference counting still frees
     garbage at once; the collector resumes as it was.
+
+    Those objects still count as new: the first collection after the pause would walk
+    them all (a few ms at 500,000 characters, inside the diff's own exit), and the
+    next generation's collections again. ``freeze`` then ``unfreeze`` moves every
+    tracked object to the oldest generation at once, walking nothing; skipped when
+    something else keeps objects frozen (a server before it forks), which unfreezing
+    would undo.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if not gc.get_freeze_count():
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 
