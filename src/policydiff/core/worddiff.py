@@ -553,7 +553,7 @@ def _identical_pairs(norm_a: Sequence[str], norm_b: Sequence[str]) -> dict[int, 
     keep_a = [i for i, s in enumerate(norm_a) if s and s in common_text]
     keep_b = [j for j, s in enumerate(norm_b) if s and s in common_text]
     kept_a, kept_b = [norm_a[i] for i in keep_a], [norm_b[j] for j in keep_b]
-    codes = _codes(chain(kept_a, kept_b))
+    codes = _codes(kept_a)  # every kept b sentence is one of them
     ea, eb = "".join(map(codes.__getitem__, kept_a)), "".join(map(codes.__getitem__, kept_b))
     pair_a: dict[int, int] = {}
     ka = kb = 0
