@@ -283,3 +283,17 @@ def test_the_collector_is_left_as_it_was() -> None:
         gc.unfreeze()
         if not was:
             gc.disable()
+
+
+def test_a_sentence_rewritten_alike_in_several_places_gets_the_same_rows() -> None:
+    """Pairs of texts met again reuse their ops and figures; each row has its own lists."""
+    x = "到2020年，人工智能重点产业规模超过1000亿元。"
+    y = "推动产业集聚发展。"
+    x2 = "到2025年，人工智能重点产业规模超过4000亿元。"
+    a, b = (x + y) * 3 + x, (x2 + y) * 3 + "新增一句话。" + x2
+    rows = diff_passages(a, b).sentences
+    assert rows == plain_rows(a, b)
+    changed = [r for r in rows if r.kind == "changed"]
+    assert len(changed) >= 3 and changed[0].figures
+    assert len({id(r.ops) for r in changed}) == len(changed)
+    assert len({id(r.figures) for r in changed}) == len(changed)

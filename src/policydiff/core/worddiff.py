@@ -1098,13 +1098,17 @@ def diff_passages(a: str, b: str) -> PassageDiff:
         sa = [a[s:e] for s, e in spans_a]
         sb = [b[s:e] for s, e in spans_b]
         planned: list[SentencePair | _Changed] = []
+        clauses: dict[tuple[str, str], tuple[int, int]] = {}  # a pair met again: cut once
         for ia, ib, moved in align_sentences(sa, sb):
             at = sa[ia[0]] if len(ia) == 1 else "".join(sa[i] for i in ia)
             bt = sb[ib[0]] if len(ib) == 1 else "".join(sb[j] for j in ib)
             if at == bt and len(ia) == len(ib) == 1:  # most rows of a revision
                 planned.append(SentencePair("equal", ia, ib, at, bt, [(EQUAL, at)], moved))
             elif at and bt and at != bt:
-                head, tail = _shared_clauses(at, bt)
+                cut = clauses.get((at, bt))
+                if cut is None:
+                    cut = clauses[at, bt] = _shared_clauses(at, bt)
+                head, tail = cut
                 planned.append(_Changed(ia, ib, at, bt, moved, head, tail,
                                         at[head:len(at) - tail], bt[head:len(bt) - tail]))
             else:
@@ -1118,11 +1122,12 @@ def diff_passages(a: str, b: str) -> PassageDiff:
                         found[t] = find_quantities(t)
         with prefetched_cuts(found, {t: [(q.start, q.end) for q in qs]
                                      for t, qs in found.items()}):
+            seen: dict[tuple[str, str], tuple[tuple[Op, ...], list[FigureChange]]] = {}
             for p in planned:
                 if type(p) is not _Changed:
                     rows.append(p)
                 elif p.head >= 0:
-                    rows.extend(_changed_rows(p, found))
+                    rows.extend(_changed_rows(p, found, seen))
                 else:
                     rows.extend(_sentence_rows(p.a, p.b, p.a_text, p.b_text, p.moved))
         return PassageDiff(a, b, _flat_ops(rows, sa, sb), rows)
@@ -1147,15 +1152,27 @@ class _Changed(NamedTuple):
     mid_b: str
 
 
-def _changed_rows(p: _Changed, found: dict[str, list[Quantity]]) -> list[SentencePair]:
-    """:func:`_sentence_rows` of a pairing of two different texts, shared clauses known."""
+def _changed_rows(p: _Changed, found: dict[str, list[Quantity]],
+                  seen: dict[tuple[str, str], tuple[tuple[Op, ...], list[FigureChange]]],
+                  ) -> list[SentencePair]:
+    """:func:`_sentence_rows` of a pairing of two different texts, shared clauses known.
+
+    ``seen``: the ops and figures of the pairs of texts already diffed in this diff. A
+    sentence rewritten the same way in several places (a repeated clause, boilerplate
+    whose year changed) is diffed once; each row gets its own lists.
+    """
     ia, ib, at, bt, moved = p.a, p.b, p.a_text, p.b_text, p.moved
-    ops = _diff_clauses(at, bt, p.head, p.tail)
+    hit = seen.get((at, bt))
+    ops = list(hit[0]) if hit else _diff_clauses(at, bt, p.head, p.tail)
     if not moved and not any(op == EQUAL for op, _ in ops):
         return _sentence_rows(ia, ib, at, bt, moved, ops)  # shown deleted and inserted
     kind = "merge" if len(ia) > 1 else "split" if len(ib) > 1 else "changed"
-    figures = _middle_figures(at, bt, p.head, ops, found.get(p.mid_a, ()),
-                              found.get(p.mid_b, ()))
+    if hit:
+        figures = list(hit[1])
+    else:
+        figures = _middle_figures(at, bt, p.head, ops, found.get(p.mid_a, ()),
+                                  found.get(p.mid_b, ()))
+        seen[at, bt] = (tuple(ops), list(figures))
     return [SentencePair(kind, ia, ib, at, bt, ops, moved, figures)]
 
 
