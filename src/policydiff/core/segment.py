@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
@@ -263,6 +263,8 @@ def _compiled():  # -> Callable[[str, bool], list[str]] | None
 
 def _compiled_cut(cut, run: str) -> list[str]:  # cut: the compiled tokenizer's ``cut``
     """jieba's cut of ``run`` (HMM off) done by the compiled segmenter, block by block."""
+    if _HAN.fullmatch(run):  # one block, the usual case
+        return list(cut(run, False))
     out: list[str] = []
     pos = 0
     for m in _HAN.finditer(run):
@@ -360,16 +362,21 @@ def _lookup_runs(runs: list[str]) -> dict[str, bytes | None]:
 
 
 @contextmanager
-def prefetched_cuts(texts: Iterable[str]) -> Iterator[None]:
+def prefetched_cuts(texts: Iterable[str],
+                    spans: Mapping[str, Iterable[tuple[int, int]]] | None = None,
+                    ) -> Iterator[None]:
     """Read the cached cuts of every Chinese run of ``texts`` in one request, for a while.
 
     A long diff tokenises hundreds of changed sentences one at a time; reading their
     cuts together costs one query instead of one per sentence. Nothing is kept after
-    the block: this is a read-ahead, not a memo.
+    the block: this is a read-ahead, not a memo. ``spans``: ``quantity_spans(text)``
+    of some of the texts, when the caller has found their quantities anyway (the
+    word diff does, for its figures), so they are not found twice.
     """
     global _prefetched, _scanned
     saved = _prefetched, _scanned
-    scanned = {text: _scan(text) for text in texts if text not in _scanned}
+    given = spans or {}
+    scanned = {text: _scan(text, given.get(text)) for text in texts if text not in _scanned}
     runs = dict.fromkeys(text[s:e] for text, pieces in scanned.items()
                          for kind, s, e in pieces if kind == "cjk" and e - s > 1)
     try:
@@ -486,6 +493,16 @@ def token_texts_once(text: str, quantity_spans: Iterable[tuple[int, int]] | None
             if kind != "space" and kind != "punct":
                 words.append(piece)
     return texts, words
+
+
+def cut_texts(text: str) -> list[str]:
+    """:func:`token_texts` of ``text`` without building tokens or keeping them.
+
+    For texts read once for their words alone (the changed middles of a word diff):
+    the positions and kinds, and the memo, would only cost time. Pieces read ahead by
+    :func:`prefetched_cuts` are used as :func:`tokenize` uses them.
+    """
+    return token_texts_once(text)[0]
 
 
 def tokenize(text: str) -> list[Token]:

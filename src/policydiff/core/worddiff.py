@@ -22,12 +22,13 @@ from __future__ import annotations
 import bisect
 import gc
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any, NamedTuple
 
 from policydiff.core.quantities import Quantity, find_quantities
@@ -129,14 +130,38 @@ def diff_tokens(a: str, b: str) -> list[Op]:
     if head or tail:
         middle = diff_tokens(a[head:len(a) - tail], b[head:len(b) - tail])
         return merge_ops([(EQUAL, a[:head]), *middle, (EQUAL, a[len(a) - tail:])])
-    from policydiff.core.segment import token_texts
+    return merge_ops(_diff_words(a, b))
 
-    ta, tb = token_texts(a), token_texts(b)
+
+def _diff_clauses(a: str, b: str, head: int, tail: int) -> list[Op]:
+    """:func:`diff_tokens` of two different, non-empty texts whose shared clauses are known.
+
+    ``head, tail = _shared_clauses(a, b)``, found once per pair by the caller. The
+    middles share no further clause: the head ends at the last clause mark of the
+    common prefix and the tail starts at the first of the common suffix, so
+    ``_shared_clauses`` of the middles is ``(0, 0)`` (a hypothesis test checks it)
+    and they go straight to the word diff.
+    """
+    if not head and not tail:
+        return merge_ops(_diff_words(a, b))
+    ma, mb = a[head:len(a) - tail], b[head:len(b) - tail]
+    ops = _diff_words(ma, mb) if ma and mb else [(INSERT, mb)] if mb else [(DELETE, ma)]
+    # One merge of the whole (merging the middle first would join the same runs).
+    return merge_ops([(EQUAL, a[:head]), *ops, (EQUAL, a[len(a) - tail:])])
+
+
+def _diff_words(a: str, b: str) -> list[Op]:
+    """The token-code diff of two different, non-empty texts (no clause split), unmerged."""
+    from policydiff.core.segment import cut_texts
+
+    ta, tb = cut_texts(a), cut_texts(b)
     codes = _codes(chain(ta, tb))
     decode = dict(zip(codes.values(), codes, strict=True))
     diffs = diff_codes("".join(map(codes.__getitem__, ta)), "".join(map(codes.__getitem__, tb)))
-    _cleanup_semantic(diffs, {c: len(t.strip()) or 1 for t, c in codes.items()})
-    return merge_ops([(op, "".join(map(decode.__getitem__, s))) for op, s in diffs])
+    # Only an equality of at most KEEP_EQUAL tokens (each weighs 1 or more) can be folded.
+    if any(op == EQUAL and len(s) <= KEEP_EQUAL for op, s in diffs):
+        _cleanup_semantic(diffs, {c: len(t.strip()) or 1 for t, c in codes.items()})
+    return [(op, "".join(map(decode.__getitem__, s))) for op, s in diffs]
 
 
 _CLAUSE_ENDS = frozenset("，。；：、！？\n")
@@ -149,12 +174,29 @@ def _shared_clauses(a: str, b: str) -> tuple[int, int]:
     middle tokenizes as it would in place; only the middle needs the segmenter.
     """
     p = _common_prefix(a, b)
-    head = max(a.rfind(c, 0, p) for c in _CLAUSE_ENDS) + 1
-    q = _common_prefix(a[::-1], b[::-1])
-    q = min(q, len(a) - head, len(b) - head)  # the shared tail may not overlap the head
-    ends = [k for k in (a.find(c, len(a) - q) for c in _CLAUSE_ENDS) if k >= 0]
-    tail = len(a) - min(ends) if ends else 0
+    m = _LAST_CLAUSE_END.match(a, 0, p)  # the last clause mark of the shared prefix
+    head = m.end() if m else 0
+    q = min(_common_suffix(a, b), len(a) - head, len(b) - head)  # no overlap with the head
+    m = _CLAUSE_END.search(a, len(a) - q) if q else None  # the first of the shared suffix
+    tail = len(a) - m.start() if m else 0
     return head, tail
+
+
+_CLAUSE_END = re.compile("[" + "".join(sorted(_CLAUSE_ENDS)) + "]")
+_LAST_CLAUSE_END = re.compile("(?s).*[" + "".join(sorted(_CLAUSE_ENDS)) + "]")
+
+
+def _common_suffix(a: str, b: str) -> int:
+    """Length of the longest common suffix, by halving slice comparisons (C speed)."""
+    lo, hi = 0, min(len(a), len(b))
+    la, lb = len(a), len(b)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[la - mid:] == b[lb - mid:]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -376,6 +418,46 @@ def changed_figures(a: str, b: str, ops: Sequence[Op] | None = None) -> list[Fig
     same_a, same_b = _unchanged_offsets(ops)
     gone = [q for q in find_quantities(a) if q.start not in same_a and not q.is_bare]
     new = [q for q in find_quantities(b) if q.start not in same_b and not q.is_bare]
+    return _pair_figures(a, b, gone, new)
+
+
+def _middle_figures(a: str, b: str, head: int, ops: Sequence[Op],
+                    in_a: Sequence[Quantity], in_b: Sequence[Quantity]) -> list[FigureChange]:
+    """:func:`changed_figures` from the quantities of the pair's middles (``in_a``/``in_b``).
+
+    Every figure of the shared head and tail sits in an equal op, so only the
+    middles' figures can change, and they are the whole texts' figures there: no
+    quantity spans a clause mark (the middles' bounds), and the marks stop the
+    patterns' look-arounds alike (a hypothesis test checks both), but for the
+    qualifier looked up before a figure, which may stand before a line end; so the
+    figures reported (few) are taken from the whole text. Each middle's figures are
+    found once, for its tokens and its figures, and most rows report none.
+    """
+    if not in_a and not in_b:
+        return []
+    same_a, same_b = _unchanged_offsets(ops)
+    gone = [q for q in in_a if q.start + head not in same_a and not q.is_bare]
+    new = [q for q in in_b if q.start + head not in same_b and not q.is_bare]
+    if not gone and not new:
+        return []
+    if head:  # the whole text's own figures (a qualifier such as 超过 may stand before "\n")
+        gone = _in_whole(a, head, gone)
+        new = _in_whole(b, head, new)
+    return _pair_figures(a, b, gone, new)
+
+
+def _in_whole(text: str, head: int, found: list[Quantity]) -> list[Quantity]:
+    """The quantities of ``text`` that ``found`` (of the middle after ``head``) stand for."""
+    if not found:
+        return found
+    whole = {q.start: q for q in find_quantities(text)}
+    return [whole.get(q.start + head) or replace(q, start=q.start + head, end=q.end + head)
+            for q in found]
+
+
+def _pair_figures(a: str, b: str, gone: list[Quantity], new: list[Quantity],
+                  ) -> list[FigureChange]:
+    """Changed figures of ``a`` (``gone``) and ``b`` (``new``) paired within a family."""
     changes: list[FigureChange] = []
     used: set[int] = set()
     for qa in gone:
@@ -398,7 +480,7 @@ def changed_figures(a: str, b: str, ops: Sequence[Op] | None = None) -> list[Fig
 # ---------------------------------------------------------------- sentences
 
 
-@dataclass
+@dataclass(slots=True)  # a long diff makes one per sentence: slots build them faster
 class SentencePair:
     """One row of a passage diff: paired sentences (or a lone one) and their word diff.
 
@@ -434,7 +516,7 @@ def _bigrams(s: str) -> frozenset[str]:
     """Character bigrams of a text with its whitespace already removed."""
     if len(s) < 2:
         return frozenset([s]) if s else frozenset()
-    return frozenset(map(str.__add__, s[:-1], s[1:]))  # s[i:i + 2], in order
+    return frozenset(map("".join, pairwise(s)))  # s[i:i + 2]; ~15 % faster than str.__add__
 
 
 Pairing = list[tuple[tuple[int, ...], tuple[int, ...], bool]]
@@ -471,7 +553,7 @@ def _identical_pairs(norm_a: Sequence[str], norm_b: Sequence[str]) -> dict[int, 
     keep_a = [i for i, s in enumerate(norm_a) if s and s in common_text]
     keep_b = [j for j, s in enumerate(norm_b) if s and s in common_text]
     kept_a, kept_b = [norm_a[i] for i in keep_a], [norm_b[j] for j in keep_b]
-    codes = _codes(chain(kept_a, kept_b))
+    codes = _codes(kept_a)  # every kept b sentence is one of them
     ea, eb = "".join(map(codes.__getitem__, kept_a)), "".join(map(codes.__getitem__, kept_b))
     pair_a: dict[int, int] = {}
     ka = kb = 0
@@ -561,8 +643,8 @@ class _Scores(NamedTuple):
 
 _VECTOR_PAIRS = 150_000
 """Above this many (free a × free b) sentence pairs, scores come from one sparse product
-(numpy/scipy, imported only then: ~0.35 s the first time); below, the plain loop is
-faster than the import. Both compute the same integers."""
+(numpy, imported only then: 0.1-0.25 s the first time on a shared 2-core machine); below,
+the plain loop is faster than the import. Both compute the same integers."""
 
 _EXACT = 1 << 52
 """Integer sums below this are exact in float64 (doubled, still below 2**53)."""
@@ -592,28 +674,36 @@ def _scores_python(norm_a: Sequence[str], norm_b: Sequence[str], u: _Unpaired) -
     total = len(bg_a) + len(bg_b)
     by_df = {k: idf_weight(total, k) for k in set(df.values())}
     weight = {g: by_df[k] for g, k in df.items()}
-    common = _common_df(total)
-    rare = {g for g, k in df.items() if k <= common}
+    limit = _common_df(total)
+    common = {g for g, k in df.items() if k > limit}  # few: set ops cost by its size
     mass_a = {i: sum(map(weight.__getitem__, grams)) for i, grams in bg_a.items()}
     mass_b = {j: sum(map(weight.__getitem__, grams)) for j, grams in bg_b.items()}
-    rare_a = {i: grams & rare for i, grams in bg_a.items()}
-    rare_b = {j: grams & rare for j, grams in bg_b.items()}
+    rare_a = {i: grams - common if not grams.isdisjoint(common) else grams
+              for i, grams in bg_a.items()}
+    rare_b = {j: grams - common if not grams.isdisjoint(common) else grams
+              for j, grams in bg_b.items()}
     postings: dict[str, list[int]] = defaultdict(list)
     for j, grams in rare_b.items():
         for g in grams:
             postings[g].append(j)
+    weighted = {g: (weight[g], post) for g, post in postings.items()}
+    # Most pairs share a few bigrams and score far below any threshold: an integer test
+    # with a 10 % margin drops them before the exact division (which decides the rest).
+    low = min(PAIR_THRESHOLD, MOVE_THRESHOLD) * 0.9
     in_order: list[tuple[int, int, float]] = []
     moves: list[tuple[float, int, int]] = []
     for i, grams in rare_a.items():
         shared: dict[int, int] = {}
+        get = shared.get
         for g in grams:
-            post = postings.get(g)
-            if post:
-                w = weight[g]
+            found = weighted.get(g)
+            if found:
+                w, post = found
                 for j in post:
-                    shared[j] = shared.get(j, 0) + w
+                    shared[j] = get(j, 0) + w
         mass_i, gap_i = mass_a[i], u.gap_a[i]
-        for j in sorted(shared):
+        near = [j for j, s in shared.items() if 2 * s >= low * (mass_i + mass_b[j])]
+        for j in sorted(near):
             d = 2 * shared[j] / ((mass_i + mass_b[j]) or 1)
             if d >= PAIR_THRESHOLD and gap_i == u.gap_b[j]:
                 in_order.append((i, j, d))
@@ -647,7 +737,9 @@ def _bigram_codes(texts: Sequence[str]):  # -> tuple[np.ndarray, np.ndarray]
         starts = np.cumsum(lengths) - lengths
         code = np.concatenate([code, (chars[starts[single]] << 21) | _NO_SECOND])
         owner = np.concatenate([owner, single])
-    key = np.unique((owner << 42) | code)
+    key = np.sort((owner << 42) | code)
+    if key.size:  # distinct keys; np.unique hashes (numpy 2.3+): ~3x slower than this
+        key = key[np.concatenate(([True], key[1:] != key[:-1]))]
     return key >> 42, key & ((1 << 42) - 1)
 
 
@@ -656,7 +748,6 @@ def _scores_numpy(norm_a: Sequence[str], norm_b: Sequence[str], u: _Unpaired,
     """The same scores from one sparse product: a sentences × rare bigrams (weights)
     times rare bigrams × b sentences (indicators). None if a sum could pass 2**52."""
     import numpy as np
-    from scipy import sparse
 
     na, nb = len(u.free_a), len(u.free_b)
     total = na + nb
@@ -672,14 +763,11 @@ def _scores_numpy(norm_a: Sequence[str], norm_b: Sequence[str], u: _Unpaired,
     mass = np.bincount(sent, weights=w, minlength=total)
     rare = df[col] <= _common_df(total)
     ra, rb = rare & (sent < na), rare & (sent >= na)
-    a_mat = sparse.csr_matrix((w[ra], (sent[ra], col[ra])), shape=(na, len(df)))
-    b_mat = sparse.csc_matrix((np.ones(int(rb.sum())), (col[rb], sent[rb] - na)),
-                              shape=(len(df), nb))
-    shared = (a_mat @ b_mat).tocoo()
-    r, c = shared.row.astype(np.int64), shared.col.astype(np.int64)
+    r, c, shared = _shared_weights(sent[ra], col[ra], w[ra], sent[rb] - na, col[rb],
+                                   na, nb, len(df))
     denom = mass[r] + mass[na + c]
     denom[denom == 0] = 1
-    d = 2 * shared.data / denom
+    d = 2 * shared / denom
     fa, fb = np.asarray(u.free_a, dtype=np.int64), np.asarray(u.free_b, dtype=np.int64)
     ga = np.asarray([u.gap_a[i] for i in u.free_a], dtype=np.int64)
     gb = np.asarray([u.gap_b[j] for j in u.free_b], dtype=np.int64)
@@ -700,6 +788,75 @@ def _scores_numpy(norm_a: Sequence[str], norm_b: Sequence[str], u: _Unpaired,
         return frozenset(code[lo:hi][rare[lo:hi]].tolist())
 
     return _Scores(in_order, moves, lambda i: rare_of(pos_a[i]), lambda j: rare_of(pos_b[j]))
+
+
+_DENSE_PAIRS = 1 << 23
+"""Up to this many sentence pairs, shared weights are summed into one dense array
+(64 MB of float64 at most); past it, per step by sorting."""
+_STEP = 1 << 22
+"""(a bigram occurrence, b sentence) products expanded per step (~100 MB of arrays)."""
+
+
+def _shared_weights(a_sent, a_col, a_w, b_sent, b_col, na: int, nb: int, ncols: int):
+    """The product of the sparse product, in numpy alone: ``(r, c, s)`` for every pair of
+    an a sentence ``r`` and a b sentence ``c`` sharing rare bigrams, ``s`` their weight.
+
+    Each rare bigram occurrence of an a sentence is matched with every b sentence holding
+    that bigram (a join on the bigram's column), and the weights are summed per pair:
+    integers in float64, exact below 2**53 like the sparse product's sums (guarded by
+    the caller). Without scipy, whose import cost as much again as numpy's.
+    """
+    import numpy as np
+
+    dense = na * nb <= _DENSE_PAIRS
+    small = np.int32 if dense else np.int64  # half the memory traffic where keys fit
+    cnt_b = np.bincount(b_col, minlength=ncols)
+    start_b = np.cumsum(cnt_b) - cnt_b
+    b_sorted = b_sent[np.argsort(b_col, kind="stable")].astype(small)  # by bigram column
+    reps = cnt_b[a_col]
+    has = reps > 0
+    a_row, a_w, reps = (a_sent[has] * nb).astype(small), a_w[has], reps[has]
+    a_first = start_b[a_col[has]]  # where each occurrence's b sentences start in b_sorted
+    ends = np.cumsum(reps)
+    acc = None
+    keys: list = []
+    sums: list = []
+    lo = 0
+    while lo < len(reps):
+        done = int(ends[lo - 1]) if lo else 0
+        hi = max(int(np.searchsorted(ends, done + _STEP, side="right")), lo + 1)
+        r = reps[lo:hi]
+        # b_sorted[a_first[k] + m] for m < reps[k], every occurrence k of the step
+        at = np.arange(int(ends[hi - 1]) - done, dtype=np.int32)  # < _STEP
+        at += np.repeat((a_first[lo:hi] - (ends[lo:hi] - r - done)).astype(np.int32), r)
+        key = np.repeat(a_row[lo:hi], r)
+        key += b_sorted[at]
+        weights = np.repeat(a_w[lo:hi], r)
+        if dense:
+            step = np.bincount(key, weights=weights, minlength=na * nb)
+            acc = step if acc is None else acc + step
+        else:
+            k, s = _sum_by_key(np, key, weights)
+            keys.append(k)
+            sums.append(s)
+        lo = hi
+    if acc is not None:
+        key = np.flatnonzero(acc)  # int64
+        total = acc[key]
+    elif keys:
+        key, total = _sum_by_key(np, np.concatenate(keys), np.concatenate(sums))
+    else:
+        key, total = np.zeros(0, dtype=np.int64), np.zeros(0)
+    return key // nb, key % nb, total
+
+
+def _sum_by_key(np, key, weights):  # -> (distinct keys, summed weights), sorted by key
+    order = np.argsort(key, kind="stable")
+    key, weights = key[order], weights[order]
+    if not len(key):
+        return key, weights
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    return key[starts], np.add.reduceat(weights, starts)
 
 
 def _assign_pairs(u: _Unpaired, in_order: Sequence[tuple[int, int, float]],
@@ -806,7 +963,8 @@ def _display_order(n: int, m: int, all_groups: list[Group]) -> Pairing:
 
     for k in sorted(anchored):
         ga, gb = all_groups[k]
-        advance(ga[0], gb[0])
+        if ia < ga[0] or ib < gb[0]:  # most anchored rows follow the last directly
+            advance(ga[0], gb[0])
         out.append((tuple(ga), tuple(gb), False))
         ia, ib = ga[-1] + 1, gb[-1] + 1
     advance(n, m)
@@ -853,15 +1011,22 @@ def longest_increasing(values: Sequence[int]) -> set[int]:
     tails: list[int] = []
     tail_idx: list[int] = []
     prev = [-1] * len(values)
+    top: float = -math.inf  # tails[-1]: in a revision most values extend it (no bisect)
     for k, v in enumerate(values):
-        pos = bisect.bisect_left(tails, v)
-        if pos == len(tails):
+        if v > top:
+            if tail_idx:
+                prev[k] = tail_idx[-1]
             tails.append(v)
             tail_idx.append(k)
-        else:
-            tails[pos] = v
-            tail_idx[pos] = k
-        prev[k] = tail_idx[pos - 1] if pos else -1
+            top = v
+            continue
+        pos = bisect.bisect_left(tails, v)
+        tails[pos] = v
+        tail_idx[pos] = k
+        if pos:
+            prev[k] = tail_idx[pos - 1]
+        if pos == len(tails) - 1:
+            top = v
     result: set[int] = set()
     k = tail_idx[-1] if tail_idx else -1
     while k >= 0:
@@ -932,31 +1097,83 @@ def diff_passages(a: str, b: str) -> PassageDiff:
         spans_a, spans_b = sentence_spans(a), sentence_spans(b)
         sa = [a[s:e] for s, e in spans_a]
         sb = [b[s:e] for s, e in spans_b]
-        planned: list[SentencePair | tuple] = []
+        planned: list[SentencePair | _Changed] = []
+        clauses: dict[tuple[str, str], tuple[int, int]] = {}  # a pair met again: cut once
         for ia, ib, moved in align_sentences(sa, sb):
             at = sa[ia[0]] if len(ia) == 1 else "".join(sa[i] for i in ia)
             bt = sb[ib[0]] if len(ib) == 1 else "".join(sb[j] for j in ib)
             if at == bt and len(ia) == len(ib) == 1:  # most rows of a revision
                 planned.append(SentencePair("equal", ia, ib, at, bt, [(EQUAL, at)], moved))
+            elif at and bt and at != bt:
+                cut = clauses.get((at, bt))
+                if cut is None:
+                    cut = clauses[at, bt] = _shared_clauses(at, bt)
+                head, tail = cut
+                planned.append(_Changed(ia, ib, at, bt, moved, head, tail,
+                                        at[head:len(at) - tail], bt[head:len(bt) - tail]))
             else:
-                planned.append((ia, ib, at, bt, moved))
+                planned.append(_Changed(ia, ib, at, bt, moved, -1, -1, "", ""))
         rows: list[SentencePair] = []
-        changed = [p for p in planned if isinstance(p, tuple)]
-        with prefetched_cuts(t for p in changed for t in _cut_by_diff_tokens(p[2], p[3])):
+        found: dict[str, list[Quantity]] = {}  # quantities of each middle, found once
+        for p in planned:
+            if type(p) is _Changed and p.head >= 0:
+                for t in (p.mid_a, p.mid_b):
+                    if t and t not in found:
+                        found[t] = find_quantities(t)
+        with prefetched_cuts(found, {t: [(q.start, q.end) for q in qs]
+                                     for t, qs in found.items()}):
+            seen: dict[tuple[str, str], tuple[tuple[Op, ...], list[FigureChange]]] = {}
             for p in planned:
-                if isinstance(p, tuple):
-                    rows.extend(_sentence_rows(*p))
-                else:
+                if type(p) is not _Changed:
                     rows.append(p)
+                elif p.head >= 0:
+                    rows.extend(_changed_rows(p, found, seen))
+                else:
+                    rows.extend(_sentence_rows(p.a, p.b, p.a_text, p.b_text, p.moved))
         return PassageDiff(a, b, _flat_ops(rows, sa, sb), rows)
 
 
-def _cut_by_diff_tokens(a: str, b: str) -> tuple[str, ...]:
-    """The texts :func:`diff_tokens` will tokenise for ``a`` and ``b`` (to read cuts ahead)."""
-    if a == b or not a or not b:
-        return ()
-    head, tail = _shared_clauses(a, b)
-    return a[head:len(a) - tail], b[head:len(b) - tail]
+class _Changed(NamedTuple):
+    """A pairing whose texts differ, before its word diff: its shared clauses found.
+
+    ``head``/``tail``: what :func:`_shared_clauses` gives for the two texts, ``mid_*``
+    what is left between (the only parts the segmenter and the figure finder read);
+    ``head`` is -1 for a lone sentence or texts equal across a split.
+    """
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    a_text: str
+    b_text: str
+    moved: bool
+    head: int
+    tail: int
+    mid_a: str
+    mid_b: str
+
+
+def _changed_rows(p: _Changed, found: dict[str, list[Quantity]],
+                  seen: dict[tuple[str, str], tuple[tuple[Op, ...], list[FigureChange]]],
+                  ) -> list[SentencePair]:
+    """:func:`_sentence_rows` of a pairing of two different texts, shared clauses known.
+
+    ``seen``: the ops and figures of the pairs of texts already diffed in this diff. A
+    sentence rewritten the same way in several places (a repeated clause, boilerplate
+    whose year changed) is diffed once; each row gets its own lists.
+    """
+    ia, ib, at, bt, moved = p.a, p.b, p.a_text, p.b_text, p.moved
+    hit = seen.get((at, bt))
+    ops = list(hit[0]) if hit else _diff_clauses(at, bt, p.head, p.tail)
+    if not moved and not any(op == EQUAL for op, _ in ops):
+        return _sentence_rows(ia, ib, at, bt, moved, ops)  # shown deleted and inserted
+    kind = "merge" if len(ia) > 1 else "split" if len(ib) > 1 else "changed"
+    if hit:
+        figures = list(hit[1])
+    else:
+        figures = _middle_figures(at, bt, p.head, ops, found.get(p.mid_a, ()),
+                                  found.get(p.mid_b, ()))
+        seen[at, bt] = (tuple(ops), list(figures))
+    return [SentencePair(kind, ia, ib, at, bt, ops, moved, figures)]
 
 
 @contextmanager
@@ -967,20 +1184,30 @@ def _gc_paused() -> Iterator[None]:
     it returns and form no cycles; each collection would walk them again (a
     quarter of a 500,000-character diff's time). Reference counting still frees
     garbage at once; the collector resumes as it was.
+
+    Those objects still count as new: the first collection after the pause would walk
+    them all (a few ms at 500,000 characters, inside the diff's own exit), and the
+    next generation's collections again. ``freeze`` then ``unfreeze`` moves every
+    tracked object to the oldest generation at once, walking nothing; skipped when
+    something else keeps objects frozen (a server before it forks), which unfreezing
+    would undo.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if not gc.get_freeze_count():
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 
 
 def _sentence_rows(ia: tuple[int, ...], ib: tuple[int, ...], at: str, bt: str, moved: bool,
-                   ) -> list[SentencePair]:
+                   ops: list[Op] | None = None) -> list[SentencePair]:
     """The row (or rows) for one pairing: its kind, word diff and changed figures."""
-    ops = diff_tokens(at, bt)
+    ops = diff_tokens(at, bt) if ops is None else ops
     if not ib:
         kind = "deleted"
     elif not ia:
