@@ -35,3 +35,16 @@ def test_parallel_index_equals_sequential(corpus, monkeypatch) -> None:
     assert np.array_equal(pooled.edge_offsets, one.edge_offsets)
     assert all(pooled.row_figures(r) == one.row_figures(r) for r in range(len(items)))
     assert len(cache.data) > 100  # the workers' cuts were handed back to the cache
+
+
+def test_no_worker_processes_when_the_main_module_cannot_be_read_again():
+    """`python - <<EOF` scripts calling suggest hung: each spawned worker re-runs the main
+    module, cannot read '<stdin>', dies at start, and the pool replaces it for ever."""
+    import subprocess
+    import sys
+
+    script = ("import os\nos.getloadavg = lambda: (0.0, 0.0, 0.0)  # an idle machine\n"
+              "from policydiff.core.suggest import _workers\nprint(_workers())\n")
+    out = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "0"

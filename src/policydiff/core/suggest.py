@@ -245,13 +245,20 @@ PARALLEL_MAX_WORKERS = 2
 
 
 def _workers() -> int:
-    """How many worker processes may run: 0 unless a whole core is idle now, else up
+    """How many worker processes may run: 0 unless a whole core is idle now (and the main
+    module can be read again by a spawned worker), else up
     to the cores this process may use. On a busy machine (load average within a core of
     the number of cores) workers only compete with each other and with this process: at
     load 4 on 2 cores the pool was slower than one process, at load 0.8 it took 0.84 of
     the time (benchmarks/RESULTS.md)."""
     import os
+    import sys
 
+    main = getattr(sys.modules.get("__main__"), "__file__", None)
+    if main is not None and not os.path.isfile(main):
+        # `python - <<EOF`: a spawned worker would re-run a main module it cannot read,
+        # die at start, and the pool would replace it for ever
+        return 0
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
