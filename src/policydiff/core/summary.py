@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from policydiff.core.passages import ResolvedPassage
+from policydiff.core.progress import Series, is_quoted, ratio_to, share_of
 from policydiff.core.quantities import Quantity, find_quantities, multiplier
 from policydiff.core.targets import TARGET_VERBS
 from policydiff.core.terms import content_words, segment
@@ -277,8 +278,6 @@ def target_changes(rows: Sequence[TargetRow], place: Callable[[str], str],
     both. ``policies`` maps documents to their own policy; a figure a document quotes from
     another policy it names (今年7月发布的《…规划》提出…) is left out, as it is no revision.
     """
-    from policydiff.core.progress import Series, is_quoted, ratio_to, share_of
-
     policies = policies or {}
     order = {d: i for i, d in enumerate(dates)}
     mine = sorted((r for r in rows if not is_quoted(r.target, policies)),
