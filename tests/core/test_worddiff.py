@@ -19,6 +19,7 @@ from policydiff.core.worddiff import (
     text_a,
     text_b,
 )
+from revisions import edited_pairs
 
 FRAGMENTS = [
     "人工智能", "产业", "规模", "重点", "规上", "临港新片区", "应用场景", "2020年", "2025年",
@@ -32,18 +33,7 @@ texts = st.one_of(
 )
 
 
-@st.composite
-def text_pairs(draw: st.DrawFn) -> tuple[str, str]:
-    """Either two unrelated texts or a text and an edited copy (to get equalities)."""
-    a = draw(texts)
-    if draw(st.booleans()):
-        return a, draw(texts)
-    b = a
-    for _ in range(draw(st.integers(0, 4))):
-        i = draw(st.integers(0, len(b)))
-        j = draw(st.integers(i, min(len(b), i + 6)))
-        b = b[:i] + draw(texts.filter(lambda t: len(t) < 10)) + b[j:]
-    return a, b
+TEXT_PAIRS = edited_pairs(texts, texts.filter(lambda t: len(t) < 10), span=6)
 
 
 def _sides(ops: list[tuple[int, str]]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -72,7 +62,7 @@ def _assert_not_split(text: str, op_spans: list[tuple[int, int]]) -> None:
         assert not any(s < c < e for c in cuts), (text, text[s:e])
 
 
-@given(text_pairs())
+@given(TEXT_PAIRS)
 @settings(max_examples=300, deadline=None)
 def test_token_ops_rebuild_both_sides_and_keep_numbers_whole(pair: tuple[str, str]) -> None:
     a, b = pair
@@ -85,7 +75,7 @@ def test_token_ops_rebuild_both_sides_and_keep_numbers_whole(pair: tuple[str, st
     assert 0.0 <= similarity(ops) <= 1.0
 
 
-@given(text_pairs())
+@given(TEXT_PAIRS)
 @settings(max_examples=200, deadline=None)
 def test_passage_ops_rebuild_both_sides(pair: tuple[str, str]) -> None:
     a, b = pair

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from policydiff.core import worddiff
 from policydiff.core.sentences import split_sentences
 from reference_worddiff import reference_align_sentences
+from revisions import edited_pairs
 
 
 def _edited(text: str, k: int) -> str:
@@ -116,20 +117,10 @@ codes = st.lists(st.integers(0, 30), max_size=120).map(
     lambda xs: "".join(worddiff._code(x * 997) for x in xs))
 
 
-@st.composite
-def code_pairs(draw: st.DrawFn) -> tuple[str, str]:
-    a = draw(codes)
-    if draw(st.booleans()):
-        return a, draw(codes)
-    b = a
-    for _ in range(draw(st.integers(0, 6))):
-        i = draw(st.integers(0, len(b)))
-        j = draw(st.integers(i, min(len(b), i + 8)))
-        b = b[:i] + draw(codes.filter(lambda t: len(t) < 8)) + b[j:]
-    return a, b
+CODE_PAIRS = edited_pairs(codes, codes.filter(lambda t: len(t) < 8), edits=(0, 6))
 
 
-@given(code_pairs())
+@given(CODE_PAIRS)
 @settings(max_examples=500, deadline=None)
 def test_native_diff_equals_python_dmp(pair: tuple[str, str]) -> None:
     """The C++ diff-match-patch returns the Python port's ops (code points past the BMP too)."""

@@ -31,7 +31,7 @@ from policydiff.core.worddiff import (
     diff_tokens,
     longest_increasing,
 )
-from revisions import edited_copy
+from revisions import edited_copy, edited_pairs
 
 PIECES = [
     "人工智能", "产业规模", "超过", "达到", "力争", "到", "年", "2020年", "2025年", "1000亿",
@@ -45,18 +45,9 @@ texts = st.one_of(
 )
 
 
-@st.composite
-def pairs(draw: st.DrawFn) -> tuple[str, str]:
-    """A text and an edited copy of it (shared clauses), or two unrelated texts."""
-    a = draw(texts)
-    if draw(st.booleans()):
-        return a, draw(texts)
-    b = a
-    for _ in range(draw(st.integers(1, 4))):
-        i = draw(st.integers(0, len(b)))
-        j = draw(st.integers(i, min(len(b), i + 8)))
-        b = b[:i] + draw(st.lists(st.sampled_from(PIECES), max_size=3).map("".join)) + b[j:]
-    return a, b
+# a text and an edited copy of it (shared clauses), or two unrelated texts
+PAIRS = edited_pairs(texts, st.lists(st.sampled_from(PIECES), max_size=3).map("".join),
+                     edits=(1, 4))
 
 
 def _prefix_len(a: str, b: str) -> int:
@@ -74,13 +65,13 @@ def plain_shared_clauses(a: str, b: str) -> tuple[int, int]:
     return head, len(a) - min(ends) if ends else 0
 
 
-@given(pairs())
+@given(PAIRS)
 @settings(max_examples=400, deadline=None)
 def test_shared_clauses_as_first_written(pair: tuple[str, str]) -> None:
     assert _shared_clauses(*pair) == plain_shared_clauses(*pair)
 
 
-@given(pairs())
+@given(PAIRS)
 @settings(max_examples=300, deadline=None)
 def test_middles_share_no_further_clause_and_diff_alike(pair: tuple[str, str]) -> None:
     """The recursion ``diff_tokens`` makes on the middles finds nothing: it can be skipped."""
@@ -126,7 +117,7 @@ def test_a_qualifier_before_a_line_end_is_the_whole_texts() -> None:
                            find_quantities(b[3:])) == changed_figures(a, b)
 
 
-@given(pairs())
+@given(PAIRS)
 @settings(max_examples=400, deadline=None)
 def test_figures_from_the_middles_are_the_changed_figures(pair: tuple[str, str]) -> None:
     a, b = pair

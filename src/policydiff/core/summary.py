@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from policydiff.core.passages import ResolvedPassage
 from policydiff.core.progress import Series, is_quoted, ratio_to, share_of
 from policydiff.core.quantities import Quantity, find_quantities, multiplier
-from policydiff.core.targets import TARGET_VERBS
+from policydiff.core.targets import TARGET_VERBS, han_bigrams
 from policydiff.core.terms import content_words, segment
 from policydiff.core.worddiff import PassageDiff, diff_passages
 
@@ -125,20 +125,17 @@ def _scaled(q: Quantity) -> float:
 _TIME_UNITS = ("年", "月", "日", "天", "周", "%", "％")
 
 
-# Target verbs say how much, not of what: a shared 形成 or 达到 does not make two
-# figures measure the same thing (generic policy register, not one corpus's words).
-_TARGET_VERBS = TARGET_VERBS
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
 
 
-def _window(text: str, q: Quantity) -> set[str]:
+def _window(text: str, q: Quantity) -> frozenset[str]:
     """Han bigrams of the figure's clause and the clause before it (what the figure measures)."""
     stops = [m.start() for m in _CLAUSE_END.finditer(text, 0, q.start)]
     begin = stops[-2] + 1 if len(stops) >= 2 else 0
     end_m = _CLAUSE_END.search(text, q.end)
     around = text[begin:q.start] + text[q.end:end_m.start() if end_m else len(text)]
-    return {around[i:i + 2] for i in range(len(around) - 1)
-            if all("\u4e00" <= c <= "\u9fff" for c in around[i:i + 2])} - _TARGET_VERBS
+    # target verbs say how much, not of what: a shared 形成 or 达到 is no shared subject
+    return han_bigrams(around) - TARGET_VERBS
 
 
 def shares(a_text: str, b_text: str, place_a: str, place_b: str, part: bool = True
@@ -257,16 +254,6 @@ class Statement:
                 "links": [{"label": k.label, "anchor": k.anchor} for k in self.links]}
 
 
-def _what_is_counted(r: TargetRow) -> str:
-    """The metric's name, with the term the figure was found by when the metric is broader
-    (项目、平台与设施 (平台): 15个 of what?) or named otherwise (增长率 (年均增长))."""
-    zh = r.metric_name.split(" / ")[0]
-    term = r.target.term
-    if not term or (term in zh and not any(c in zh for c in "、与和及")):
-        return r.metric_name
-    return f"{r.metric_name} ({term})"
-
-
 def target_changes(rows: Sequence[TargetRow], place: Callable[[str], str],
                    dates: Mapping[str, str], policies: Mapping[str, str] | None = None
                    ) -> list[Statement]:
@@ -287,7 +274,7 @@ def target_changes(rows: Sequence[TargetRow], place: Callable[[str], str],
     out: list[Statement] = []
     for r in mine:
         t = r.target
-        what = _what_is_counted(r)
+        what = r.counted
 
         def link(x: Target) -> Link:
             return Link(f"{x.doc}: {row_of[id(x)].cell}", figure_anchor(x.doc, x.start))

@@ -771,6 +771,16 @@ class TargetRow:
         return "" if self.target.year is None else str(self.target.year)
 
     @property
+    def counted(self) -> str:
+        """The metric's name, with the term the figure was found by when the metric is
+        broader (项目、平台与设施 (平台): 15个 of what?) or named otherwise (增长率 (年均增长))."""
+        zh = self.metric_name.split(" / ")[0]
+        term = self.target.term
+        if not term or (term in zh and not any(c in zh for c in "、与和及")):
+            return self.metric_name
+        return f"{self.metric_name} ({term})"
+
+    @property
     def cell(self) -> str:
         """The figure as the policy words it, with its deadline: 超过1000亿 (2020)."""
         t = self.target
@@ -812,9 +822,7 @@ def _measured(text: str, figure: str, term: str) -> frozenset[str]:
         words = text[max(lo, before - 4):before]
     else:
         return frozenset()
-    words = _SCOPE.sub(" ", words)
-    return frozenset(words[i:i + 2] for i in range(len(words) - 1)
-                     if all("\u4e00" <= c <= "\u9fff" for c in words[i:i + 2])) - TARGET_VERBS
+    return han_bigrams(_SCOPE.sub(" ", words)) - TARGET_VERBS
 
 
 def counts_another_thing(a: Target, b: Target) -> bool:
@@ -822,17 +830,21 @@ def counts_another_thing(a: Target, b: Target) -> bool:
     share no word (开放创新平台 vs 应用场景 under 项目、平台与设施; 年均增速 and 年均增长
     share 年均 and stay one), or both items name what they count and share no word of it
     (领军企业 vs 专精特新企业)."""
-    ta, tb = _han_bigrams(a.term), _han_bigrams(b.term)
+    ta, tb = _term_bigrams(a.term), _term_bigrams(b.term)
     if ta and tb and not ta & tb:
         return True
     ma, mb = measured(a), measured(b)
     return bool(ma and mb and not ma & mb)
 
 
-@lru_cache(maxsize=4096)
-def _han_bigrams(words: str) -> frozenset[str]:
-    return frozenset(words[i:i + 2] for i in range(len(words) - 1)
-                     if all("\u4e00" <= c <= "\u9fff" for c in words[i:i + 2]))
+def han_bigrams(text: str) -> frozenset[str]:
+    """Every pair of adjacent Chinese characters in ``text``: how the words beside figures
+    and metric terms are compared (领军企业 and 专精特新企业 share none)."""
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1)
+                     if all("\u4e00" <= c <= "\u9fff" for c in text[i:i + 2]))
+
+
+_term_bigrams = lru_cache(maxsize=4096)(han_bigrams)  # a corpus has few metric terms
 
 
 def targets_table(targets: Iterable[Target], metrics: MetricSet, dates: dict[str, str],
