@@ -316,6 +316,10 @@ def test_init_ingest_a_folder_and_list(tmp_path):
     assert notice["number"] == "国发〔2021〕23号" and notice["issuer"] == "国务院"
     table = CliRunner().invoke(cli, ["--root", str(root), "docs"])
     assert table.exit_code == 0 and "3 documents" in table.output
+    # The store's and the manifest's lock files stay out of `git status` (a reviewer's
+    # `git add -A` committed corpus/.sources.yaml.lock and alignments/.policydiff.lock).
+    assert (root / "corpus" / ".sources.yaml.lock").exists()
+    assert not [p for p in repo.untracked_files if p.endswith(".lock")], repo.untracked_files
 
 
 def test_init_refuses_a_non_empty_folder_and_uses_an_enclosing_repository(tmp_path):

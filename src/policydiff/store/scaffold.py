@@ -108,6 +108,9 @@ GITIGNORE = """\
 .venv/
 __pycache__/
 *.pyc
+# policydiff's lock files (alignments/.policydiff.lock, corpus/.sources.yaml.lock): kept
+# between runs, never part of the history
+.*.lock
 """
 
 
