@@ -220,6 +220,7 @@ def test_token_texts_equal_the_tokens_on_generated_text(text) -> None:
             segment.set_cache(cache)
             assert token_texts_once(text) == _token_texts_reference(text)
             assert token_texts_once(text) == _token_texts_reference(text)  # cache hits
+            assert token_texts_once(text, cache=False) == _token_texts_reference(text)
     finally:
         segment.set_cache(previous)
     edges = [0]

@@ -66,7 +66,7 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
       policydiff suggest --theme talent
       policydiff suggest --theme talent --doc 2017-opinions --doc 2021-14th-plan --write
     """
-    from policydiff.core.suggest import alignment_spans, find_existing, suggest
+    from policydiff.core.suggest import alignments_spans, find_existing, suggest
     from policydiff.store.proposals import record
 
     project = get_policy_project()
@@ -93,7 +93,7 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
                               alignments=store.alignments())
 
     existing = list(store.alignments())
-    spans = {a.id: alignment_spans(a, corpus) for a in existing}
+    spans = alignments_spans(existing, corpus)
     chosen_ids = {t.id for t in chosen}
     for a in existing:
         if (a.status == "accepted" and a.theme in chosen_ids and not spans[a.id]
@@ -108,7 +108,7 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
     if fmt == "json":
         out = []
         for s in suggestions:
-            data = s.to_dict(corpus)
+            data = s.to_dict()
             match = matches[s.id]
             data["existing"] = ({"id": match.id, "status": match.status}
                                 if match is not None else None)
@@ -122,12 +122,17 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
         for s in suggestions:
             match = matches[s.id]
             status = f"in store: {match.status} {match.id}" if match is not None else "new"
-            for n, m in enumerate(s.members):
+            shown = _shown_members(s.members)
+            for n, m in enumerate(shown):
                 head = [s.id, s.theme, f"{s.score:.2f}"] if n == 0 else ["", "", ""]
                 if n == 1:
                     head[0] = status
                 rows.append([*head, f"{m.passage.doc} §{m.passage.section}",
-                             _short(corpus, m)])
+                             _short(m)])
+            if len(shown) < len(s.members):
+                rows.append(["", "", "", f"+ {len(s.members) - len(shown):,} more",
+                             f"members in {len(s.members):,} documents: --format json or "
+                             "--write lists them all"])
             rows.append(["", "", "", "why", _why(s)])
         emit_table(["id", "theme", "score", "passage", "quote"], rows,
                    title=f"{len(suggestions)} suggestions")
@@ -149,6 +154,21 @@ def _why(s) -> str:
     return "; ".join(parts)
 
 
-def _short(corpus, member, width: int = 40) -> str:
-    text = corpus.get(member.passage.doc).body[member.start:member.end].replace("\n", " ")
+#: Members of one suggestion shown in the table (a corpus of thousands of documents gives
+#: suggestions of thousands of members: a table of them all is read by nobody).
+TABLE_MEMBERS = 12
+
+
+def _shown_members(members: list) -> list:
+    """The :data:`TABLE_MEMBERS` best-scoring members, in their (document) order."""
+    if len(members) <= TABLE_MEMBERS:
+        return members
+    best = sorted(range(len(members)), key=lambda i: -members[i].score)[:TABLE_MEMBERS]
+    return [members[i] for i in sorted(best)]
+
+
+def _short(member, width: int = 40) -> str:
+    from policydiff.core.suggest import member_quote
+
+    text = member_quote(member).replace("\n", " ")
     return text if len(text) <= width else text[:width] + "…"

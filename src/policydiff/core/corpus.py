@@ -9,11 +9,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from policydiff.core.document import Document
+from policydiff.core.document import Document, DocumentMeta
 from policydiff.core.errors import UnknownDocumentError
 
 
-def date_key(doc: Document) -> tuple[str, int, str]:
+def date_key(doc: Document | DocumentMeta) -> tuple[str, int, str]:
     """Sort key: the last day a date can mean, then precision, then id.
 
     A date known only to the year (``2021``) or month (``2021-12``) is not "before" the

@@ -247,6 +247,14 @@ def document_from_front(front: dict[str, Any], body: str, path: Path | None = No
     Reading the file and parsing the YAML is the store's job
     (:func:`policydiff.store.corpus.parse_document`); this keeps the model pure.
     """
+    meta = meta_from_front(front, path)
+    return Document(meta, body, _sections(meta.id, body), path)
+
+
+def meta_from_front(front: dict[str, Any], path: Path | None = None) -> DocumentMeta:
+    """A document's metadata from its front matter, checked (an id, a date that is a
+    date, a period of two years): all a corpus needs to list and order its documents
+    without parsing their bodies."""
     name = str(path) if path else "<document>"
     if not front.get("id"):
         raise InputError("corpus file has no front matter with an id", path=name)
@@ -255,7 +263,7 @@ def document_from_front(front: dict[str, Any], body: str, path: Path | None = No
         period = [p for p in re.split(r"\s*[-–,~至]\s*", period.strip("[] ")) if p]
     known = {"id", "title", "policy", "issuer", "publisher", "date", "kind", "period",
              "source_url", "raw_file", "raw_sha256", "number", "status", "provenance"}
-    meta = DocumentMeta(
+    return DocumentMeta(
         id=str(front["id"]),
         title=str(front.get("title") or front["id"]),
         policy=str(front.get("policy") or front.get("title") or front["id"]),
@@ -272,7 +280,6 @@ def document_from_front(front: dict[str, Any], body: str, path: Path | None = No
         status=str(front.get("status") or "final"),
         provenance=dict(front.get("provenance") or {}),
     )
-    return Document(meta, body, _sections(meta.id, body), path)
 
 
 @dataclass

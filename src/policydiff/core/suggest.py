@@ -43,14 +43,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain, islice
 from operator import itemgetter
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
 from policydiff.core.alignment import Alignment, Member, Theme
-from policydiff.core.anchors import make_anchor
+from policydiff.core.anchors import Anchor, make_anchor
 from policydiff.core.corpus import Corpus
 from policydiff.core.document import Document
 from policydiff.core.passages import resolve_alignment, spans_by_doc
@@ -116,17 +116,20 @@ class Passage:
 
 def passages(documents: Iterable[Document]) -> list[Passage]:
     """The text paragraphs of ``documents`` (captions excluded: they describe pictures)."""
-    out = []
+    return list(iter_passages(documents))
+
+
+def iter_passages(documents: Iterable[Document]) -> Iterator[Passage]:
+    """:func:`passages`, one at a time: a lazy corpus's documents are then parsed while
+    the worker pool segments the passages already read (:func:`build_index`)."""
     for doc in documents:
         sections = {section.id: section for section in doc.sections}
         for para in doc.paragraphs():
             if para.kind != "text" or not para.text.strip():
                 continue
             spans = tuple((s.start, s.end) for s in para.sentences) or ((para.start, para.end),)
-            out.append(Passage(doc.id, para.section_id, para.id,
-                               para.start, para.end, para.text, spans,
-                               _role(sections.get(para.section_id), para.text)))
-    return out
+            yield Passage(doc.id, para.section_id, para.id, para.start, para.end, para.text,
+                          spans, _role(sections.get(para.section_id), para.text))
 
 
 def _role(section: Section | None, text: str) -> str:
@@ -169,7 +172,8 @@ def _analyse(text: str) -> tuple[list[str], list[int], list[Figure]]:
     quantities = find_quantities(text)
     clean = strip_citations(text)
     texts, words = token_texts_once(clean, [(q.start, q.end) for q in quantities]
-                                    if clean == text else None)  # figures found once
+                                    if clean == text else None,  # figures found once
+                                    cache=False)  # compiled cuts beat the cache's reads
     usable = _usable
     feats = [w for w in words if usable[w]]
     feats.extend(f"⟨{q.unit}⟩" for q in quantities if q.unit)
@@ -245,12 +249,12 @@ PARALLEL_MAX_WORKERS = 2
 
 
 def _workers() -> int:
-    """How many worker processes may run: 0 unless a whole core is idle now (and the main
-    module can be read again by a spawned worker), else up
-    to the cores this process may use. On a busy machine (load average within a core of
-    the number of cores) workers only compete with each other and with this process: at
-    load 4 on 2 cores the pool was slower than one process, at load 0.8 it took 0.84 of
-    the time (benchmarks/RESULTS.md)."""
+    """How many worker processes may run: 0 unless a whole core is idle now besides the
+    one this process keeps busy (and the main module can be read again by a spawned
+    worker), else up to the cores this process may use. On a busy machine workers only
+    compete with each other and with this process: at load 4 on 2 cores the pool was
+    slower than one process, at load 0.8 it took 0.84 of the time
+    (benchmarks/RESULTS.md)."""
     import os
     import sys
 
@@ -263,53 +267,91 @@ def _workers() -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
+    if cores < 2:
+        return 0
+    spare = _idle_cores(cores) - 1.0  # this process keeps a core busy meanwhile
+    return min(cores, round(spare)) if spare >= 0.5 else 0
+
+
+def _idle_cores(cores: int, window: float = 0.2) -> float:
+    """Cores idle now: the system's idle time over ``window`` seconds (``/proc/stat``,
+    Linux), else ``cores`` minus the 1-minute load average. The load average still
+    counts a run that ended seconds ago: a second ``suggest`` right after the first
+    found the machine "busy" with itself and ran without workers (79 s against 65 s)."""
+    import os
+    import time
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as stat:  # cpu user nice system idle iowait…
+            ticks = [int(v) for v in stat.readline().split()[1:9]]
+        return ticks[3] + ticks[4], sum(ticks)
+
     try:
-        idle = cores - os.getloadavg()[0]
+        idle0, total0 = sample()
+        time.sleep(window)
+        idle1, total1 = sample()
+    except (OSError, ValueError, IndexError):
+        idle1 = total1 = idle0 = total0 = 0
+    if total1 > total0:
+        return (os.cpu_count() or cores) * (idle1 - idle0) / (total1 - total0)
+    try:
+        return cores - os.getloadavg()[0]
     except OSError:  # no load average on this system
-        idle = float(cores)
-    return min(cores, int(idle)) if cores > 1 else 0
+        return float(cores)
 
 
-def _analyses(items: Sequence[Passage]) -> Iterable[tuple[list[str], list[int], list[Figure]]]:
-    """:func:`_analyse` of every passage, in order.
+Analysis = tuple[list[str], list[int], list[Figure]]
+"""What :func:`_analyse` finds in a passage: features, token edges, figures."""
 
-    A large corpus is analysed by a pool of worker processes (one per core), in
-    chunks, results taken back in order: the same analyses, so the same index, as
-    one process gives. The workers' cuts are put in the installed token cache here,
-    so the next command still finds them there.
+
+def _chunks(items: Iterator[Passage], size: int) -> Iterator[list[Passage]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def _analyses(items: Iterable[Passage]) -> Iterator[tuple[Passage, Analysis]]:
+    """Each passage with its :func:`_analyse`, in order.
+
+    A large corpus (known once :data:`PARALLEL_MIN_PASSAGES` passages have been read)
+    is analysed by a pool of worker processes, in chunks, results taken back in order:
+    the same analyses, so the same index, as one process gives. ``items`` is consumed
+    as the pool asks for work, so a lazy corpus's documents are parsed here while the
+    workers segment what was read before. The workers' cuts are put in the installed
+    token cache here, so the next command still finds them there.
     """
-    if len(items) < PARALLEL_MIN_PASSAGES:
-        yield from (_analyse(p.text) for p in items)
-        return
-    if _workers() < 1:
-        yield from (_analyse(p.text) for p in items)
+    items = iter(items)
+    head = list(islice(items, PARALLEL_MIN_PASSAGES))
+    if len(head) < PARALLEL_MIN_PASSAGES or _workers() < 1:
+        for passage in chain(head, items):
+            yield passage, _analyse(passage.text)
         return
     import multiprocessing
+    from collections import deque
 
     from policydiff.core import segment
 
-    texts = [p.text for p in items]
-    chunks = [texts[i:i + PARALLEL_CHUNK] for i in range(0, len(texts), PARALLEL_CHUNK)]
-    del texts
     cache = segment.get_cache()
     workers = PARALLEL_MAX_WORKERS
-    from collections import deque
-
-    todo = iter(chunks)
+    todo = _chunks(chain(head, items), PARALLEL_CHUNK)
+    del head
     with multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_start) as pool:
         # at most two chunks a worker in flight: results wait in a bounded queue, not all
         # of them in this process (``imap`` would collect them as fast as workers make them)
-        pending = deque(pool.apply_async(_analyse_chunk, (chunk,))
-                        for _, chunk in zip(range(2 * workers), todo, strict=False))
+        def send(chunk: list[Passage]) -> tuple[list[Passage], Any]:
+            return chunk, pool.apply_async(_analyse_chunk, ([p.text for p in chunk],))
+
+        pending = deque(send(chunk) for _, chunk in zip(range(2 * workers), todo,
+                                                        strict=False))
         while pending:
-            out, cuts = pending.popleft().get()
-            chunk = next(todo, None)
-            if chunk is not None:
-                pending.append(pool.apply_async(_analyse_chunk, (chunk,)))
+            chunk, result = pending.popleft()
+            next_chunk = next(todo, None)  # read (parse) the next while the workers work
+            if next_chunk is not None:
+                pending.append(send(next_chunk))
+            out, cuts = result.get()
             if cache is not None:
                 for key, value in cuts.items():
                     cache.put(key, value)
-            yield from out
+            yield from zip(chunk, out, strict=True)
 
 
 # --- the index --------------------------------------------------------------
@@ -526,7 +568,18 @@ def _occurrences(joined: str, term: str, offsets: np.ndarray,
     return rows[at], np.diff(np.append(at, len(rows)))
 
 
-def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) -> PassageIndex:
+def _edge_flags(mark_at: array, first: int, edges: array, sizes: array) -> np.ndarray:
+    """One byte per character position (and one past the end) of rows ``first`` to
+    ``first + len(sizes) - 1``, 1 at their token edges (``edges``: each row's offsets,
+    ``sizes`` of them a row; ``mark_at``: where each row's positions start)."""
+    starts = np.frombuffer(mark_at, dtype=np.int64)[first:first + len(sizes) + 1]
+    flags = np.zeros(int(starts[-1] - starts[0]), dtype=np.uint8)
+    flags[np.frombuffer(edges, dtype=np.int32)
+          + np.repeat(starts[:-1] - starts[0], np.frombuffer(sizes, dtype=np.int64))] = 1
+    return flags
+
+
+def build_index(items: Iterable[Passage], progress: ProgressFn | None = None) -> PassageIndex:
     """Tokenise every passage once and build the TF-IDF matrix.
 
     Passages are consumed one at a time (analysed in worker processes when the corpus
@@ -534,37 +587,43 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
     are kept (compact arrays): keeping each passage's token strings cost gigabytes at 10,000
     documents. The evidence reads a passage's terms back from the ids. The weights are
     computed in place on those arrays (no float64 copy of the whole matrix).
+    ``progress`` is told of the passages segmented when ``items`` has a length.
     """
+    kept: list[Passage] = []
     indptr = array("q", [0])
     indices = array("i")
     counts = array("i")
     # token edges: row r's positions 0..len(text) are flags mark_at[r]..mark_at[r + 1] - 1,
     # set a batch of rows at a time (one byte per position while building, packed below)
-    mark_at = np.zeros(len(items) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter((len(p.text) + 1 for p in items), dtype=np.int64, count=len(items)),
-              out=mark_at[1:])
-    flags = np.zeros(int(mark_at[-1]), dtype=np.uint8)
+    mark_at = array("q", [0])
+    flag_parts: list[np.ndarray] = []
     batch, batch_sizes, batch_first = array("i"), array("q"), 0
     figures = _FigureTable()
-    total = len(items)
+    total = len(items) if isinstance(items, Sequence) else 0
     step = max(1, total // 200)
     numbering = _Numbering()
-    for n, (feats, edges, row_figures) in enumerate(_analyses(items), 1):
+
+    for n, (passage, (feats, edges, row_figures)) in enumerate(_analyses(items), 1):
+        kept.append(passage)
+        mark_at.append(mark_at[-1] + len(passage.text) + 1)
         tf = Counter(feats)  # each term once, in order of first use (the row's entry order)
         indices.extend(map(numbering.__getitem__, tf))
         counts.extend(tf.values())
         indptr.append(len(indices))
         batch.extend(edges)
         batch_sizes.append(len(edges))
-        if len(batch_sizes) == 4096 or n == total:
-            sizes = np.frombuffer(batch_sizes, dtype=np.int64)
-            flags[np.frombuffer(batch, dtype=np.int32)
-                  + np.repeat(mark_at[batch_first:batch_first + len(sizes)], sizes)] = 1
-            batch_first += len(sizes)
+        if len(batch_sizes) == 4096:
+            flag_parts.append(_edge_flags(mark_at, batch_first, batch, batch_sizes))
+            batch_first = n
             batch, batch_sizes = array("i"), array("q")
         figures.add(row_figures)
-        if progress and (n % step == 0 or n == total):
+        if progress and total and (n % step == 0 or n == total):
             progress("segmenting passages", n, total)
+    if len(batch_sizes):
+        flag_parts.append(_edge_flags(mark_at, batch_first, batch, batch_sizes))
+    items = kept
+    flags = np.concatenate(flag_parts) if flag_parts else np.zeros(0, dtype=np.uint8)
+    del flag_parts
     vocabulary = dict(numbering)
     del numbering
     shape = (len(items), max(1, len(vocabulary)))
@@ -590,8 +649,8 @@ def build_index(items: Sequence[Passage], progress: ProgressFn | None = None) ->
     terms = list(vocabulary)
     edge_bits = np.packbits(flags)
     del flags
-    return PassageIndex(list(items), weights, vocabulary, idf, doc_of, doc_ids, terms,
-                        edge_bits, mark_at, figures=figures)
+    return PassageIndex(items, weights, vocabulary, idf, doc_of, doc_ids, terms,
+                        edge_bits, np.frombuffer(mark_at, dtype=np.int64), figures=figures)
 
 
 # --- theme relevance ----------------------------------------------------------
@@ -951,26 +1010,28 @@ class Suggestion:
                                                    self.evidence["figures"][:5]))
         return f"Suggested (score {self.score:.2f}): " + "; ".join(parts) + "."
 
-    def to_alignment(self, corpus: Corpus) -> Alignment:
-        """The alignment to write to the store, with ``status: proposed``."""
-        members = []
-        for m in self.members:
-            body = corpus.get(m.passage.doc).body
-            members.append(Member(doc=m.passage.doc, section=m.passage.section,
-                                  anchor=make_anchor(body, m.start, m.end)))
+    def to_alignment(self, corpus: Corpus,
+                     anchors: Mapping[tuple[str, int, int], Anchor] | None = None
+                     ) -> Alignment:
+        """The alignment to write to the store, with ``status: proposed``.
+
+        ``anchors``: :func:`member_anchors` of the suggestions being written (else each
+        member's document is asked of ``corpus`` in turn)."""
+        found = anchors or member_anchors([self], corpus)
+        members = [Member(doc=m.passage.doc, section=m.passage.section,
+                          anchor=found[m.passage.doc, m.start, m.end]) for m in self.members]
         origin = f"policydiff suggest (score {self.score:.2f})"
         if self.extends:
             origin = f"policydiff suggest: member of {self.extends} (score {self.score:.2f})"
         return Alignment(id=self.id, theme=self.theme, label=self.label, status="proposed",
                          note=self.note(), members=members, origin=origin)
 
-    def to_dict(self, corpus: Corpus | None = None) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """The JSON shape of ``policydiff alignments`` plus ``score`` and ``evidence``."""
         members = []
         for m in self.members:
-            quote = (corpus.get(m.passage.doc).body[m.start:m.end] if corpus is not None
-                     else _slice(m))
-            members.append({"doc": m.passage.doc, "section": m.passage.section, "quote": quote,
+            members.append({"doc": m.passage.doc, "section": m.passage.section,
+                            "quote": member_quote(m),
                             "start": m.start, "paragraph": m.passage.paragraph,
                             "score": round(m.score, 3), "similarity": round(m.similarity, 3),
                             "relevance": round(m.relevance, 3), "theme_terms": m.theme_terms})
@@ -979,9 +1040,28 @@ class Suggestion:
                 "evidence": self.evidence, "extends": self.extends}
 
 
-def _slice(m: SuggestedMember) -> str:
+def member_quote(m: SuggestedMember) -> str:
+    """The member's quoted text (its passage is the paragraph's text, so the document
+    need not be read again: a lazy corpus would parse it anew for each member)."""
     offset = m.start - m.passage.start
     return m.passage.text[offset:offset + (m.end - m.start)]
+
+
+def member_anchors(suggestions: Iterable[Suggestion], corpus: Corpus
+                   ) -> dict[tuple[str, int, int], Anchor]:
+    """The anchor of every member of ``suggestions`` by (document, start, end), each
+    document asked of ``corpus`` once (member by member, 33 suggestions over 10,000
+    documents parsed each document of a lazy corpus 33 times)."""
+    wanted: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for suggestion in suggestions:
+        for m in suggestion.members:
+            wanted[m.passage.doc].add((m.start, m.end))
+    out: dict[tuple[str, int, int], Anchor] = {}
+    for doc_id, spans in wanted.items():
+        body = corpus.get(doc_id).body
+        for start, end in sorted(spans):
+            out[doc_id, start, end] = make_anchor(body, start, end)
+    return out
 
 
 def suggest(corpus: Corpus | Sequence[Document], themes: Sequence[Theme],
@@ -996,36 +1076,49 @@ def suggest(corpus: Corpus | Sequence[Document], themes: Sequence[Theme],
     theme together with its description and terms, rejected ones are
     counter-examples (needs ``corpus`` to be a :class:`Corpus` to resolve them).
     """
-    documents: Iterable[Document]
+    chosen = set(docs or ())
     if isinstance(corpus, Corpus):  # one document at a time (a lazy corpus holds no more)
-        ids = [i for i in corpus.ids if i in set(docs)] if docs else corpus.ids
-        documents = (corpus.get(i) for i in ids)
+        ids = [i for i in corpus.ids if i in chosen] if docs else corpus.ids
+        documents = _reading(map(corpus.get, ids), len(ids), progress)
     else:
-        documents = [d for d in corpus if d.id in set(docs)] if docs else list(corpus)
-    index = build_index(passages(documents), progress)
+        listed = [d for d in corpus if d.id in chosen] if docs else list(corpus)
+        documents = _reading(iter(listed), len(listed), progress)
+    index = build_index(iter_passages(documents), progress)
     index.term_hits(t for theme in themes for t in seed_terms(theme.terms))  # one scan
     examples = theme_examples(alignments, corpus) if isinstance(corpus, Corpus) else {}
     out: list[Suggestion] = []
     accepted = [a for a in alignments if a.status == "accepted"]
+    resolved = alignments_spans(accepted, corpus) if isinstance(corpus, Corpus) else {}
     for n, theme in enumerate(themes, 1):
         scores = theme_scores(index, theme, examples.get(theme.id))
         out.extend(suggest_theme(index, theme, top, examples.get(theme.id), scores))
         if isinstance(corpus, Corpus):
             mine = [a for a in accepted if a.theme == theme.id]
             out.extend(suggest_members(index, theme, mine, corpus, examples.get(theme.id),
-                                       scores))
+                                       scores, resolved))
         if progress:
             progress("grouping by theme", n, len(themes))
     return out
 
 
+def _reading(documents: Iterator[Document], total: int, progress: ProgressFn | None
+             ) -> Iterator[Document]:
+    """``documents``, telling ``progress`` how many have been read for segmenting (the
+    index reads them as its workers ask for passages: the count follows the work)."""
+    step = max(1, total // 200)
+    for n, doc in enumerate(documents, 1):
+        yield doc
+        if progress and (n % step == 0 or n == total):
+            progress("reading and segmenting documents", n, total)
+
+
 def theme_examples(alignments: Sequence[Alignment], corpus: Corpus) -> dict[str, ThemeExamples]:
     """Per theme: spans of accepted members (examples) and rejected members (counter)."""
     out: dict[str, ThemeExamples] = {}
-    for alignment in alignments:
-        if alignment.status not in ("accepted", "rejected"):
-            continue
-        spans = alignment_spans(alignment, corpus)
+    used = [a for a in alignments if a.status in ("accepted", "rejected")]
+    resolved = alignments_spans(used, corpus)
+    for alignment in used:
+        spans = resolved[alignment.id]
         bucket = out.setdefault(alignment.theme, ThemeExamples())
         target = bucket.examples if alignment.status == "accepted" else bucket.counter
         for doc, doc_spans in spans.items():
@@ -1038,20 +1131,24 @@ MEMBER_PREFIX = "policydiff suggest: member of "
 
 def suggest_members(index: PassageIndex, theme: Theme, accepted: Sequence[Alignment],
                     corpus: Corpus, examples: ThemeExamples | None = None,
-                    scores: ThemeScores | None = None) -> list[Suggestion]:
+                    scores: ThemeScores | None = None,
+                    resolved: Mapping[str, Spans] | None = None) -> list[Suggestion]:
     """Proposed members: for each accepted alignment, the best passage of each document
     it has no member for (present or recorded absent), if it scores
     ``SIM_WEIGHT * cosine(alignment query) + (1 - SIM_WEIGHT) * relevance`` of at
     least the alignment's floor (:func:`_member_floor`). The query is the members'
     centroid plus the alignment's label (:func:`_alignment_query`). This is how a new
-    document joins the alignments a reviewer has already accepted.
+    document joins the alignments a reviewer has already accepted. ``resolved``:
+    :func:`alignments_spans` of ``accepted``, when the caller has them.
     """
     if not accepted or len(index) == 0:
         return []
     scores = scores or theme_scores(index, theme, examples)
+    if resolved is None:
+        resolved = alignments_spans(accepted, corpus)
     out = []
     for alignment in accepted:
-        spans = alignment_spans(alignment, corpus)
+        spans = resolved[alignment.id]
         rows = _rows_for(index, spans)
         if not rows:
             continue
@@ -1399,6 +1496,34 @@ Spans = dict[str, list[tuple[int, int]]]
 def alignment_spans(alignment: Alignment, corpus: Corpus) -> Spans:
     """Where each member of ``alignment`` is in the corpus now (absent/orphaned skipped)."""
     return spans_by_doc(resolve_alignment(alignment, corpus))
+
+
+def alignments_spans(alignments: Iterable[Alignment], corpus: Corpus) -> dict[str, Spans]:
+    """:func:`alignment_spans` of each of ``alignments``, by id, each document asked of
+    ``corpus`` once (alignment by alignment, a lazy corpus parsed a document again for
+    each alignment with a member in it)."""
+    from policydiff.core.anchors import resolve_anchor
+
+    out: dict[str, Spans] = {}
+    by_doc: dict[str, list[tuple[str, Member]]] = defaultdict(list)
+    for alignment in alignments:
+        out[alignment.id] = {}
+        for member in alignment.members:
+            if not member.absent and member.anchor is not None and member.doc in corpus:
+                by_doc[member.doc].append((alignment.id, member))
+    found: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    dates: dict[str, str] = {}
+    for doc_id, members in by_doc.items():
+        doc = corpus.get(doc_id)
+        dates[doc_id] = doc.date
+        for alignment_id, member in members:  # in member order; stable sort by start below
+            res = resolve_anchor(member.anchor, doc.body)  # type: ignore[arg-type]
+            if res.start is not None and res.end is not None:
+                found[alignment_id].append((doc_id, res.start, res.end))
+    for alignment_id, spans in found.items():  # documents in date order, as resolved
+        for doc_id, start, end in sorted(spans, key=lambda s: (dates[s[0]], s[0], s[1])):
+            out[alignment_id].setdefault(doc_id, []).append((start, end))
+    return out
 
 
 def suggestion_spans(suggestion: Suggestion) -> Spans:

@@ -39,7 +39,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 _T = "tag:yaml.org,2002:"
 STR, NULL, BOOL, INT, FLOAT = _T + "str", _T + "null", _T + "bool", _T + "int", _T + "float"
-MAP, SEQ = _T + "map", _T + "seq"
+MAP, SEQ, TIMESTAMP = _T + "map", _T + "seq", _T + "timestamp"
 
 
 class Fallback(Exception):
@@ -152,7 +152,10 @@ def _float(value: str) -> float:
     return float(text)
 
 
-def _scalar(node: ScalarNode) -> Any:
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _scalar(node: ScalarNode, dates: bool = False) -> Any:
     tag = node.tag
     if tag == STR:
         return node.value
@@ -167,22 +170,31 @@ def _scalar(node: ScalarNode) -> Any:
             return _float(node.value)
     except ValueError:
         raise Fallback(f"unusual number {node.value!r}") from None
+    if dates and tag == TIMESTAMP and _DAY.fullmatch(node.value):
+        import datetime
+
+        try:  # a day, as ruamel.yaml's safe loader reads it (a date that exists)
+            return datetime.date(*map(int, node.value.split("-")))
+        except ValueError:
+            raise Fallback(f"no such day {node.value!r}") from None
     raise Fallback(f"tag {tag}")  # timestamps, merge keys, explicit tags
 
 
-def _build(node: Any, seen: set[int] | None) -> Any:
+def _build(node: Any, seen: set[int] | None, plain: bool = False) -> Any:
+    """Data of ``node``: containers with line information, or (``plain``: for
+    :func:`load_plain`) plain dicts and lists, days read as dates."""
     if seen is not None:  # the text may hold aliases: a node met twice is one
         if id(node) in seen:
             raise Fallback("alias")
         seen.add(id(node))
     cls = node.__class__
     if cls is ScalarNode:
-        return _scalar(node)
+        return _scalar(node, plain)
     mark = node.start_mark
     if cls is MappingNode:
         if node.tag != MAP:
             raise Fallback(f"tag {node.tag}")
-        out = LineMap()
+        out = {} if plain else LineMap()
         where: dict[Any, tuple[int, int]] = {}
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
@@ -190,14 +202,18 @@ def _build(node: Any, seen: set[int] | None) -> Any:
             key = _scalar(key_node)
             if key in where or not isinstance(key, str):
                 raise Fallback("duplicate or non-string key")
-            out[key] = _build(value_node, seen)
+            out[key] = _build(value_node, seen, plain)
             where[key] = (key_node.start_mark.line, key_node.start_mark.column)
-        out.lc = LineCol(mark.line, mark.column, where)
+        if not plain:
+            out.lc = LineCol(mark.line, mark.column, where)
         return out
     if cls is SequenceNode:
         if node.tag != SEQ:
             raise Fallback(f"tag {node.tag}")
-        items = LineList([_build(child, seen) for child in node.value])
+        children = [_build(child, seen, plain) for child in node.value]
+        if plain:
+            return children
+        items = LineList(children)
         items.lc = LineCol(mark.line, mark.column,
                            [(c.start_mark.line, c.start_mark.column) for c in node.value])
         return items
@@ -236,6 +252,20 @@ def load(text: str) -> Any:
     finally:
         if collecting:
             gc.enable()
+
+
+def load_plain(text: str) -> Any:
+    """Plain dicts, lists and scalars of ``text`` as ruamel.yaml's *safe* loader reads it
+    (a corpus file's front matter: ``date: 2021-12-30`` is a date), :class:`Fallback`
+    otherwise (times of day, aliases, tags, duplicate keys, errors…). The two loaders
+    read scalars alike but for the round-trip one's wrapper types (``ScalarInt`` is an
+    int), which plain data has no use for."""
+    if "%YAML" in text:
+        raise Fallback("version directive")
+    node = compose(text)
+    if node is None:
+        return None
+    return _build(node, set() if "*" in text else None, plain=True)
 
 
 @lru_cache(maxsize=16)

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from policydiff.core.corpus import Corpus
 from policydiff.core.suggest import (
     Suggestion,
-    alignment_spans,
+    alignments_spans,
     extra_members,
     find_existing,
+    member_anchors,
     suggestion_spans,
 )
 from policydiff.store.alignments import as_editor
@@ -46,10 +47,11 @@ def record(store: AlignmentSnapshot, corpus: Corpus,
 
 def _record(store, corpus: Corpus, suggestions: Sequence[Suggestion]) -> WriteResult:
     existing = list(store.alignments())
-    spans = {a.id: alignment_spans(a, corpus) for a in existing}
+    spans = alignments_spans(existing, corpus)
     ids = {a.id for a in existing}
     result = WriteResult()
     queue = list(suggestions)
+    anchors = member_anchors(queue, corpus)  # extra members are members of these
     while queue:
         suggestion = queue.pop(0)
         match = find_existing(suggestion, existing, spans)
@@ -60,7 +62,7 @@ def _record(store, corpus: Corpus, suggestions: Sequence[Suggestion]) -> WriteRe
             if match.status == "accepted" and not suggestion.extends:
                 queue.extend(extra_members(suggestion, match))
             continue
-        alignment = suggestion.to_alignment(corpus)
+        alignment = suggestion.to_alignment(corpus, anchors)
         base, n = alignment.id, 2
         while alignment.id in ids:
             alignment.id = f"{base}-{n}"
