@@ -93,7 +93,7 @@ def _themes():
 
 
 
-STAGES = ("passages", "build_index", "theme_scores", "suggest_theme", "_grow", "_suggestion",
+STAGES = ("passages", "build_index", "theme_scores", "theme_groups", "_grow", "_suggestion",
           "_evidence", "suggest_members")
 
 
@@ -122,6 +122,57 @@ def _time_stages() -> dict[str, list[float]]:
     return spent
 
 
+def _pss_mb(pid: int) -> float:
+    """Proportional set size of a process (MB): its private pages, and its share of the
+    pages it shares (a forked helper shares the index with its parent: max RSS would
+    count those pages twice)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
+                out.extend(int(c) for c in f.read().split())
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+class MemorySampler:
+    """Peak of this process's PSS plus its children's (worker pool, forked helper),
+    sampled every ``every`` seconds in a thread (Linux; 0 elsewhere)."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        import threading
+
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+
+    def _run(self, every: float) -> None:
+        me = os.getpid()
+        while not self._stop.wait(every):
+            total = _pss_mb(me) + sum(_pss_mb(c) for c in _children(me))
+            self.peak = max(self.peak, total)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def child(folder: str, top: int, lazy: bool = True, stages: bool = False) -> None:
     """One measured run: load the corpus and suggest; prints JSON on stdout."""
     from policydiff.core import suggest as module
@@ -145,22 +196,26 @@ def child(folder: str, top: int, lazy: bool = True, stages: bool = False) -> Non
                 tasks[stage] = bar.add_task(stage, total=total or None)
             bar.update(tasks[stage], completed=done)
 
-    t0 = time.perf_counter()
-    corpus = load_corpus(folder, lazy=lazy)
-    t1 = time.perf_counter()
-    cpu = time.process_time()
-    result = suggest(corpus, themes, top=top, progress=progress)
-    t2 = time.perf_counter()
-    cpu = time.process_time() - cpu
+    with MemorySampler() as memory:
+        t0 = time.perf_counter()
+        corpus = load_corpus(folder, lazy=lazy)
+        t1 = time.perf_counter()
+        cpu = time.process_time()
+        result = suggest(corpus, themes, top=top, progress=progress)
+        t2 = time.perf_counter()
+        cpu = time.process_time() - cpu
     if progress is not None:
         bar.stop()
     paragraphs = sum(len(d.paragraphs()) for d in corpus)
     members = sum(len(s.members) for s in result)
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     out = {"load": t1 - t0, "suggest": t2 - t1, "paragraphs": paragraphs,
-           "suggestions": len(result), "members": members, "rss_mb": rss_kb / 1024}
-    if stages:  # [CPU s, wall s] (suggest_theme includes _grow and _suggestion, which has
-        # _evidence; build_index includes the passages' parse, lazy, as the pool asks)
+           "suggestions": len(result), "members": members, "rss_mb": rss_kb / 1024,
+           "children_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+           "pss_mb": memory.peak}
+    if stages:  # [CPU s, wall s] (theme_groups includes _grow; _suggestion includes
+        # _evidence and runs in a second thread beside the next theme's groups, so stages
+        # overlap; build_index includes the passages' parse, lazy, as the pool asks)
         out["stages"] = {"suggest": [round(cpu, 2), round(t2 - t1, 2)],
                          **{k: [round(v, 2) for v in pair] for k, pair in spent.items()}}
     print(json.dumps(out))

@@ -109,3 +109,23 @@ def test_idle_cores_is_measured_now_not_averaged_over_the_last_minute(monkeypatc
         assert 0.0 <= idle <= (os.cpu_count() or 2)
     else:
         assert idle == 2 - 9.0
+
+
+def test_themes_written_out_in_a_second_thread_give_the_same_suggestions(
+        project_copy, monkeypatch) -> None:
+    """Large corpora write one theme's suggestions out while the next theme's groups are
+    found (core/suggest.py ``suggest``): the same suggestions, in the same order."""
+    from policydiff.store.alignments import load_store
+    from policydiff.store.corpus import load_corpus
+
+    store = load_store(project_copy)
+    corpus = load_corpus(project_copy)
+    themes, alignments = store.themes(), store.alignments()
+
+    def run(threshold: int) -> list[dict]:
+        monkeypatch.setattr(sg, "PIPELINE_MIN_PASSAGES", threshold)
+        return [s.to_dict() for s in sg.suggest(corpus, themes, top=5, alignments=alignments)]
+
+    serial = run(10**9)
+    assert len({s["theme"] for s in serial}) > 3
+    assert run(0) == serial

@@ -7,7 +7,6 @@ Exit codes: 0 ok, 1 problems found, 2 usage or input error.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -165,8 +164,11 @@ def warn(message: str) -> None:
 
 
 def emit_json(data: Any) -> None:
-    """Print JSON with Chinese kept readable (not \\u-escaped)."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Print JSON with Chinese kept readable (not \\u-escaped), indented by 2
+    (:func:`~policydiff.render.jsontext.dumps_indented`: ``json.dumps``'s text, faster)."""
+    from policydiff.render.jsontext import dumps_indented
+
+    click.echo(dumps_indented(data))
 
 
 def console(stderr: bool = False):  # -> rich.console.Console

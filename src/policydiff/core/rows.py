@@ -67,7 +67,9 @@ class RowMatrix:
 
     def __matmul__(self, vector: np.ndarray) -> np.ndarray:
         """Dense ``matrix @ vector`` (one float64 per row)."""
-        return self._segment(self.data * vector[self.indices])
+        products = vector[self.indices]  # one temporary per entry, multiplied in place
+        products *= self.data
+        return self._segment(products)
 
     def row_max_product(self, vector: np.ndarray) -> np.ndarray:
         """Per row, the largest ``data * vector[column]`` (0 for an empty row)."""
@@ -176,16 +178,19 @@ class PartnerDots:
         n = matrix.shape[0]
         self._n = n
         self._matrix = matrix
-        self._row = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
+        # per entry: its row and its cell, in 32 bits (a theme's slice at 10,000 documents
+        # has millions of entries, and the grouping of two themes may run at once)
+        index = np.int32 if max(n, matrix.nnz) < 2**31 else np.int64
+        self._row = np.repeat(np.arange(n, dtype=index), np.diff(matrix.indptr))
         key = np.asarray(group, dtype=np.int64)[self._row] * matrix.n_cols + matrix.indices
         order = np.argsort(key, kind="stable")
         key = key[order]
         first = np.ones(len(key), dtype=bool)
         first[1:] = key[1:] != key[:-1]
         del key
-        self._cell = np.empty(len(order), dtype=np.int64)
+        self._cell = np.empty(len(order), dtype=index)
         self._cell[order] = np.cumsum(first) - 1
-        self._data = matrix.data.astype(np.float64)
+        del order
         self._value = np.zeros(int(first.sum()), dtype=np.float64)  # per cell, kept zeroed
 
     def __call__(self, partner: np.ndarray, partners: np.ndarray | None = None) -> np.ndarray:
@@ -197,7 +202,9 @@ class PartnerDots:
         entries, _ = self._matrix.entries(partners)  # the partner rows' own entries
         cells = self._cell[entries]
         value = self._value
-        value[cells] = self._data[entries]
-        products = self._data * value[self._cell]
+        data = self._matrix.data  # float32; each product is taken in float64
+        value[cells] = data[entries]
+        products = value[self._cell]
+        products *= data
         value[cells] = 0.0
         return np.bincount(self._row, weights=products, minlength=self._n)

@@ -41,6 +41,8 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain, islice
@@ -242,6 +244,9 @@ def _analyse_chunk(texts: list[str]) -> tuple[list[tuple[list[str], list[int], l
 #: Passages from which the index is built in worker processes (about 200 documents):
 #: below it, starting the workers (≈ 0.5 s each, loading the segmenter) costs more.
 PARALLEL_MIN_PASSAGES = 5000
+#: Passages from which one theme's suggestions are written out in a second thread while
+#: the next theme's groups are found (below it, a thread costs more than it saves).
+PIPELINE_MIN_PASSAGES = 5000
 #: Passages per piece of work sent to a worker.
 PARALLEL_CHUNK = 1000
 #: At most this many workers (the parent builds the index from their results meanwhile).
@@ -1086,19 +1091,40 @@ def suggest(corpus: Corpus | Sequence[Document], themes: Sequence[Theme],
     index = build_index(iter_passages(documents), progress)
     index.term_hits(t for theme in themes for t in seed_terms(theme.terms))  # one scan
     examples = theme_examples(alignments, corpus) if isinstance(corpus, Corpus) else {}
-    out: list[Suggestion] = []
     accepted = [a for a in alignments if a.status == "accepted"]
     resolved = alignments_spans(accepted, corpus) if isinstance(corpus, Corpus) else {}
-    for n, theme in enumerate(themes, 1):
-        scores = theme_scores(index, theme, examples.get(theme.id))
-        out.extend(suggest_theme(index, theme, top, examples.get(theme.id), scores))
+
+    def written_out(found: ThemeGroups) -> list[Suggestion]:
+        out = found.suggestions()
         if isinstance(corpus, Corpus):
+            theme = found.scores.theme
             mine = [a for a in accepted if a.theme == theme.id]
             out.extend(suggest_members(index, theme, mine, corpus, examples.get(theme.id),
-                                       scores, resolved))
-        if progress:
-            progress("grouping by theme", n, len(themes))
-    return out
+                                       found.scores, resolved))
+        return out
+
+    # Two halves a theme, in two threads as a pipeline: theme k's members are written out
+    # (Python: quotes, terms, evidence) while theme k + 1's groups are found (numpy, which
+    # lets the other thread run). Each half of each theme runs as it would alone, so the
+    # suggestions are the same; at most two themes' working arrays are held at once.
+    pipelined = len(index) >= PIPELINE_MIN_PASSAGES and len(themes) > 1
+    results: list[list[Suggestion]] = []
+    with ThreadPoolExecutor(1) if pipelined else nullcontext() as writer:
+        writing: Future[list[Suggestion]] | None = None
+        for n, theme in enumerate(themes, 1):
+            scores = theme_scores(index, theme, examples.get(theme.id))
+            found = theme_groups(index, scores, top)
+            if writer is None:
+                results.append(written_out(found))
+            else:
+                if writing is not None:  # one theme ahead at most
+                    results.append(writing.result())
+                writing = writer.submit(written_out, found)
+            if progress:
+                progress("grouping by theme", n, len(themes))
+        if writing is not None:
+            results.append(writing.result())
+    return [s for found in results for s in found]
 
 
 def _reading(documents: Iterator[Document], total: int, progress: ProgressFn | None
@@ -1269,9 +1295,32 @@ def suggest_theme(index: PassageIndex, theme: Theme, top: int = 3,
     ``scores`` (from :func:`theme_scores`) saves recomputing them when the caller has.
     """
     scores = scores or theme_scores(index, theme, examples)
+    return theme_groups(index, scores, top).suggestions()
+
+
+@dataclass
+class ThemeGroups:
+    """A theme's groups, found (:func:`theme_groups`) but not yet written out as
+    suggestions (quotes, evidence terms and figures of each member): the two halves
+    are separate so that one theme's members are written out while the next theme's
+    groups are being found (:func:`suggest`)."""
+
+    index: PassageIndex
+    scores: ThemeScores
+    rows: np.ndarray  # the theme's relevant passages (rows of the index)
+    groups: list[tuple[float, list[tuple[int, float, float]]]]  # best first
+
+    def suggestions(self) -> list[Suggestion]:
+        relevance = self.scores.score[self.rows]
+        return [_suggestion(self.index, self.scores, self.rows, relevance, score, members)
+                for score, members in self.groups]
+
+
+def theme_groups(index: PassageIndex, scores: ThemeScores, top: int = 3) -> ThemeGroups:
+    """The groups of :func:`suggest_theme`: seeds grown into groups (:func:`_grow`)."""
     rows = np.flatnonzero(scores.score > 0)
     if len(rows) == 0 or top <= 0:
-        return []
+        return ThemeGroups(index, scores, rows, [])
     matrix = index.matrix.take(rows)  # the theme's slice of the index (CSR rows)
     doc_of = index.doc_of[rows]
     raw = scores.score[rows]
@@ -1300,8 +1349,7 @@ def suggest_theme(index: PassageIndex, theme: Theme, top: int = 3,
         group_score = _group_score(members, doc_of, relevance, candidates)
         groups.append((group_score, members))
     groups.sort(key=lambda g: -g[0])
-    return [_suggestion(index, scores, rows, relevance, score, members)
-            for score, members in groups]
+    return ThemeGroups(index, scores, rows, groups)
 
 
 def _grow(matrix: RowMatrix, doc_of: np.ndarray, relevance: np.ndarray,
@@ -1326,7 +1374,10 @@ def _grow(matrix: RowMatrix, doc_of: np.ndarray, relevance: np.ndarray,
         own = by_doc[doc_of]  # each row's document member, -1 if none yet
         has = own >= 0
         self_dot = (partner_dots or PartnerDots(matrix, doc_of))(own, rows)
-        sq = float(total @ total)
+        # |centroid sum|², summed by numpy (pairwise) rather than BLAS: OpenBLAS splits a
+        # long dot product over threads that then spin between rounds (a second core's
+        # worth of CPU at 10,000 documents), and its sum depends on how many it used
+        sq = float(np.add.reduce(total * total))
         member_dot = np.zeros(len(doc_of))
         member_dot[has] = dots[own[has]]
         member_sq = np.zeros(len(doc_of))
