@@ -10,6 +10,7 @@ N, each in a fresh process so that peak memory (max RSS) is per run.
     python benchmarks/bench_suggest.py --sizes 10,100 --top 3
     python benchmarks/bench_suggest.py --warm 7 --base-src /tmp/base/src   # bundled corpus
     python benchmarks/bench_suggest.py --child FOLDER --stages   # one run, CPU s per stage
+    python benchmarks/bench_suggest.py --command 10000 --runs 3  # the command itself
 
 Prints a Markdown table (paste it into benchmarks/RESULTS.md).
 """
@@ -285,6 +286,55 @@ def paired(sizes: list[int], args: argparse.Namespace) -> None:
                       f"{statistics.median(ratios):.2f}")
 
 
+def command(n: int, runs: int, seed: int, keep: str | None) -> None:
+    """The user's command: ``policydiff suggest`` (table, then ``--format json``) in a
+    project of ``n`` synthetic documents, each run cold (the token cache removed), in a
+    process of its own; wall time and the peak PSS of the command and its workers."""
+    import shutil
+    import statistics
+
+    base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="bench-suggest-"))
+    root = base / f"project-{n}"
+    if not (root / "corpus").is_dir() or len(list((root / "corpus").glob("*.md"))) != n:
+        shutil.rmtree(root, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "policydiff", "init", str(root)], check=True,
+                       stdout=subprocess.DEVNULL, cwd=ROOT)
+        shutil.copy(ROOT / "alignments" / "themes.yaml", root / "alignments" / "themes.yaml")
+        synthetic_corpus(root / "corpus", n, seed)
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    times: dict[str, list[float]] = {"table": [], "json": []}
+    memory: dict[str, list[float]] = {"table": [], "json": []}
+    loads = []
+    for _ in range(runs):
+        for fmt in ("table", "json"):
+            shutil.rmtree(root / ".policydiff", ignore_errors=True)
+            began = time.perf_counter()
+            proc = subprocess.Popen([sys.executable, "-m", "policydiff", "--root", str(root),
+                                     "suggest", "--format", fmt], env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            peak = 0.0
+            while proc.poll() is None:
+                peak = max(peak, _pss_mb(proc.pid) + sum(_pss_mb(c)
+                                                         for c in _children(proc.pid)))
+                time.sleep(0.25)
+            times[fmt].append(time.perf_counter() - began)
+            memory[fmt].append(peak)
+            loads.append(os.getloadavg()[0])
+            print(f"{fmt}: {times[fmt][-1]:.1f} s, peak PSS {peak:.0f} MB, load "
+                  f"{loads[-1]:.1f}", file=sys.stderr)
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}; command: python benchmarks/bench_suggest.py "
+          f"--command {n} --runs {runs}; load average {min(loads):.1f}-{max(loads):.1f}\n")
+    print("| `policydiff suggest` | runs (s) | median s | peak PSS MB (max) |")
+    print("|---|---|---:|---:|")
+    for fmt in ("table", "json"):
+        label = "(table)" if fmt == "table" else "--format json"
+        print(f"| {label} | {', '.join(f'{t:.1f}' for t in times[fmt])} | "
+              f"{statistics.median(times[fmt]):.1f} | {max(memory[fmt]):.0f} |")
+    if not keep:
+        shutil.rmtree(base, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10,100,1000")
@@ -302,6 +352,12 @@ def main() -> None:
                         help="hold every parsed document (load_corpus without lazy=True)")
     parser.add_argument("--stages", action="store_true",
                         help="with --child FOLDER: also CPU seconds per stage of suggest")
+    parser.add_argument("--command", type=int, metavar="N",
+                        help="instead: time the command itself in a project of N synthetic "
+                             "documents (cold, table and --format json, --runs times)")
+    parser.add_argument("--runs", type=int, default=3, help="with --command")
+    parser.add_argument("--keep", metavar="FOLDER",
+                        help="with --command: build the project in FOLDER and keep it")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -309,6 +365,9 @@ def main() -> None:
         return
     if args.warm:
         warm(args.warm, args.base_src)
+        return
+    if args.command:
+        command(args.command, args.runs, args.seed, args.keep)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.base_root:

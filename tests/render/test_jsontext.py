@@ -52,3 +52,20 @@ def test_what_json_dumps_refuses_is_refused(data) -> None:
         json.dumps(data, ensure_ascii=False, indent=2)
     with pytest.raises(TypeError):
         dumps_indented(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(values, max_size=6), st.integers(min_value=1, max_value=64))
+def test_a_list_written_item_by_item_in_small_pieces_is_json_dumps_text(items, pieces) -> None:
+    from policydiff.render import jsontext
+
+    written: list[str] = []
+    previous = jsontext.PIECES
+    jsontext.PIECES = pieces  # hand pieces over often: nothing lost or doubled between them
+    try:
+        jsontext.write_list(iter(items), written.append)
+    finally:
+        jsontext.PIECES = previous
+    assert "".join(written) == json.dumps(items, ensure_ascii=False, indent=2)
+    if pieces < 8 and len(json.dumps(items)) > 200:
+        assert len(written) > 2  # and it was written in pieces, not held as one text

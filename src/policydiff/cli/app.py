@@ -164,11 +164,24 @@ def warn(message: str) -> None:
 
 
 def emit_json(data: Any) -> None:
-    """Print JSON with Chinese kept readable (not \\u-escaped), indented by 2
-    (:func:`~policydiff.render.jsontext.dumps_indented`: ``json.dumps``'s text, faster)."""
-    from policydiff.render.jsontext import dumps_indented
+    """Print JSON with Chinese kept readable (not \\u-escaped), indented by 2: the text of
+    ``json.dumps``, written a piece at a time (:mod:`policydiff.render.jsontext`)."""
+    from policydiff.render.jsontext import write_indented
 
-    click.echo(dumps_indented(data))
+    write_indented(data, _write_out)
+    click.echo()
+
+
+def emit_json_list(items: Iterable[Any]) -> None:
+    """:func:`emit_json` of a list whose items are made one at a time (and let go)."""
+    from policydiff.render.jsontext import write_list
+
+    write_list(items, _write_out)
+    click.echo()
+
+
+def _write_out(text: str) -> None:
+    click.echo(text, nl=False)
 
 
 def console(stderr: bool = False):  # -> rich.console.Console

@@ -11,7 +11,7 @@ from policydiff.cli.app import (
     cli,
     console,
     doc_option,
-    emit_json,
+    emit_json_list,
     emit_table,
     format_option,
     get_policy_project,
@@ -106,8 +106,7 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
     if write:
         written = record(store, corpus, suggestions)
     if fmt == "json":
-        out = []
-        for s in suggestions:
+        def described(s) -> dict:
             data = s.to_dict()
             match = matches[s.id]
             data["existing"] = ({"id": match.id, "status": match.status}
@@ -115,8 +114,9 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
             if written is not None:
                 data["written"] = s.id in written.added
                 data["id"] = written.added.get(s.id, s.id)
-            out.append(data)
-        emit_json(out)
+            return data
+
+        emit_json_list(described(s) for s in suggestions)  # one suggestion's dict at a time
     else:
         rows = []
         for s in suggestions:
