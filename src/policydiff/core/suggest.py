@@ -42,7 +42,6 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain, islice
@@ -1137,28 +1136,31 @@ def suggest(corpus: Corpus | Sequence[Document], themes: Sequence[Theme],
                                        found.scores, resolved))
         return out
 
-    # Two halves a theme, in two threads as a pipeline: theme k's members are written out
-    # (Python: quotes, terms, evidence) while theme k + 1's groups are found (numpy, which
-    # lets the other thread run). Each half of each theme runs as it would alone, so the
-    # suggestions are the same; at most two themes' working arrays are held at once.
-    pipelined = len(index) >= PIPELINE_MIN_PASSAGES and len(themes) > 1
-    results: list[list[Suggestion]] = []
-    with ThreadPoolExecutor(1) if pipelined else nullcontext() as writer:
-        writing: Future[list[Suggestion]] | None = None
+    def scored(theme: Theme) -> ThemeScores:
+        return theme_scores(index, theme, examples.get(theme.id))
+
+    if len(index) < PIPELINE_MIN_PASSAGES or len(themes) < 2:
+        results = []
         for n, theme in enumerate(themes, 1):
-            scores = theme_scores(index, theme, examples.get(theme.id))
-            found = theme_groups(index, scores, top)
-            if writer is None:
-                results.append(written_out(found))
-            else:
-                if writing is not None:  # one theme ahead at most
-                    results.append(writing.result())
-                writing = writer.submit(written_out, found)
+            results.append(written_out(theme_groups(index, scored(theme), top)))
             if progress:
                 progress("grouping by theme", n, len(themes))
-        if writing is not None:
-            results.append(writing.result())
-    return [s for found in results for s in found]
+        return [s for found in results for s in found]
+    # A pipeline over two threads: this one finds each theme's groups (numpy, which lets
+    # the other thread run) while the other scores the next theme and writes out the last
+    # one's suggestions (mostly Python: quotes, terms, evidence) — about equal halves.
+    # Each step of each theme runs as it would alone, so the suggestions are the same.
+    with ThreadPoolExecutor(1) as helper:
+        writing: list[Future[list[Suggestion]]] = []
+        next_scores = helper.submit(scored, themes[0])
+        for n in range(len(themes)):
+            scores = next_scores.result()
+            if n + 1 < len(themes):
+                next_scores = helper.submit(scored, themes[n + 1])
+            writing.append(helper.submit(written_out, theme_groups(index, scores, top)))
+            if progress:
+                progress("grouping by theme", n + 1, len(themes))
+        return [s for done in writing for s in done.result()]
 
 
 def _reading(documents: Iterator[Document], total: int, progress: ProgressFn | None
