@@ -162,11 +162,13 @@ Figure = tuple[int, int, float, str]
 value, unit (what the evidence shows; :func:`policydiff.core.quantities.find_quantities`)."""
 
 
-def _analyse(text: str) -> tuple[list[str], list[int], list[Figure]]:
+def _analyse(text: str, cache: bool = True) -> tuple[list[str], list[int], list[Figure]]:
     """:func:`_features` of a passage, its token edges (offsets where a token starts or
     ends) and its figures with a unit, from one segmentation: seed terms are matched at
     these edges later, for every theme, without segmenting the passage again, and the
-    evidence reads the figures back instead of finding them again."""
+    evidence reads the figures back instead of finding them again. ``cache=False``: cut
+    with the compiled segmenter without asking the token cache (a large corpus: there
+    loading the segmenter once costs less than reading every cut back)."""
     from policydiff.core.relevance import strip_citations
     from policydiff.core.segment import token_texts_once
 
@@ -174,7 +176,7 @@ def _analyse(text: str) -> tuple[list[str], list[int], list[Figure]]:
     clean = strip_citations(text)
     texts, words = token_texts_once(clean, [(q.start, q.end) for q in quantities]
                                     if clean == text else None,  # figures found once
-                                    cache=False)  # compiled cuts beat the cache's reads
+                                    cache=cache)
     usable = _usable
     feats = [w for w in words if usable[w]]
     feats.extend(f"⟨{q.unit}⟩" for q in quantities if q.unit)
@@ -267,7 +269,7 @@ def _pack(analyses: Iterable[Analysis]) -> _Packed:
 def _analyse_chunk(texts: list[str]) -> tuple[_Packed, dict[bytes, bytes]]:
     """A worker's share: the analyses of ``texts``, packed, and the cuts it made (for
     the cache)."""
-    packed = _pack(map(_analyse, texts))
+    packed = _pack(_analyse(text, cache=False) for text in texts)  # a large corpus
     cuts: dict[bytes, bytes] = {}
     if _recorder is not None:
         cuts, _recorder.cuts = _recorder.cuts, {}
@@ -361,10 +363,13 @@ def _analyses(items: Iterable[Passage]) -> Iterator[tuple[list[Passage], _Packed
     items = iter(items)
     head = list(islice(items, PARALLEL_MIN_PASSAGES))
     todo = _chunks(chain(head, items), PARALLEL_CHUNK)
-    if len(head) < PARALLEL_MIN_PASSAGES or _workers() < 1:
+    large = len(head) >= PARALLEL_MIN_PASSAGES
+    if not large or _workers() < 1:
         del head
+        # a small corpus reads its cuts from the token cache (a command then need not load
+        # the segmenter); a large one cuts them afresh, faster than reading them back
         for chunk in todo:
-            yield chunk, _pack(_analyse(p.text) for p in chunk)
+            yield chunk, _pack(_analyse(p.text, cache=not large) for p in chunk)
         return
     del head
     import multiprocessing
