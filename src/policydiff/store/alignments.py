@@ -461,28 +461,25 @@ def _crlf(text: str, crlf: bool) -> str:
 # --- rendering ------------------------------------------------------------------
 
 
-def alignment_to_yaml(alignment: Alignment) -> Any:
-    """An alignment as round-trip YAML data, keys in the order reviewers read them."""
-    from ruamel.yaml.comments import CommentedMap
-
-    item = CommentedMap()
-    item["id"] = alignment.id
-    item["label"] = alignment.label
-    item["status"] = alignment.status
+def alignment_to_yaml(alignment: Alignment) -> dict[str, Any]:
+    """An alignment as YAML data, keys in the order reviewers read them. Plain dicts (the
+    dumper keeps their order): a new item has no comments to keep, and building ruamel's
+    round-trip maps for 30,000 members was a sixth of ``suggest --write``."""
+    item: dict[str, Any] = {"id": alignment.id, "label": alignment.label,
+                            "status": alignment.status}
     if alignment.origin:
         item["origin"] = alignment.origin
     if alignment.note:
         item["note"] = text_value(alignment.note)
     members = []
     for m in alignment.members:
-        entry = CommentedMap()
-        entry["doc"] = m.doc
+        entry: dict[str, Any] = {"doc": m.doc}
         if m.section is not None:
             entry["section"] = str(m.section)
         if m.absent:
             entry["absent"] = True
         elif m.anchor is not None:
-            anchor = CommentedMap()
+            anchor: dict[str, Any] = {}
             if m.anchor.prefix:
                 anchor["prefix"] = m.anchor.prefix
             anchor["exact"] = m.anchor.exact

@@ -428,18 +428,24 @@ def dump_items(items: list[Any]) -> str:
     lines: list[str] = []
 
     def mapping(node: Mapping[str, Any], column: int, first: str) -> bool:
+        rest = " " * column
         for i, (key, value) in enumerate(node.items()):
-            lead = first if i == 0 else " " * column
-            if not isinstance(key, str) or not key or not _plain_key(key):
+            lead = first if i == 0 else rest
+            if (type(key) is not str and not isinstance(key, str)) or not key \
+                    or not _plain_key(key):
                 return False
-            if isinstance(value, Mapping):
+            kind = type(value)  # exact types first: an ABC check per scalar was a fifth
+            if kind is str or kind is int:
+                lines.append(f"{lead}{key}: {render_value(value, flow=False, indent=column)}")
+            elif kind is dict or isinstance(value, Mapping):
                 if not value:
                     return False
                 lines.append(f"{lead}{key}:")
                 if not mapping(value, column + 2, " " * (column + 2)):
                     return False
             elif isinstance(value, list):
-                if not value or not all(isinstance(v, Mapping) and v for v in value):
+                if not value or not all((type(v) is dict or isinstance(v, Mapping)) and v
+                                        for v in value):
                     return False
                 lines.append(f"{lead}{key}:")
                 for entry in value:
