@@ -79,6 +79,14 @@ class LineList(list):
 class _Resolver12(BaseResolver):
     """YAML 1.2 core-schema resolution, as ruamel.yaml's round-trip loader does it."""
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        # Called from libyaml once per scalar: a quoted scalar, or plain text whose first
+        # character no implicit resolver starts with, is text (what the base class finds
+        # after its lookups; most scalars of a store file are quotes and ids)
+        if kind is ScalarNode and (not implicit[0] or (value and value[0] not in _FIRSTS)):
+            return STR
+        return super().resolve(kind, value, implicit)
+
 
 _IMPLICIT = [
     (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
@@ -106,6 +114,7 @@ _IMPLICIT = [
 ]
 for _tag, _pattern, _first in _IMPLICIT:
     _Resolver12.add_implicit_resolver(_tag, re.compile(_pattern, re.X), list(_first))
+_FIRSTS = frozenset(c for _, _, first in _IMPLICIT for c in first if c)
 
 
 if _Parser is not None:
