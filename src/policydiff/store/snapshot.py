@@ -132,8 +132,16 @@ def alignments_from_data(rel: str, data: Any) -> list[Alignment]:
     items = data.get("alignments") or []
     for i, item in enumerate(items):
         members = []
-        for j, m in enumerate(item.get("members") or []):
-            members.append(_member(m, line_of(data, ["alignments", i, "members", j])))
+        listed = item.get("members") or []
+        lc = getattr(listed, "lc", None)  # each member's line read off its list at once
+        for j, m in enumerate(listed):
+            try:
+                line = lc.item(j)[0] + 1 if lc is not None else None
+            except (KeyError, IndexError, TypeError):
+                line = None
+            if line is None:  # what line_of finds when the list does not know its items
+                line = line_of(data, ["alignments", i, "members", j])
+            members.append(_member(m, line))
         found.append(Alignment(
             id=str(item["id"]), theme=theme, label=str(item["label"]),
             status=str(item["status"]), note=_str(item.get("note")), members=members,

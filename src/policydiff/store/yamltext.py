@@ -197,7 +197,7 @@ def line_of(data: Any, path: Iterable[Any]) -> int:
     for step in path:
         lc = getattr(node, "lc", None)
         try:
-            if isinstance(node, Mapping):
+            if isinstance(node, (dict, Mapping)):  # dict first: no ABC check for it
                 if lc is not None and step in node:
                     line = lc.key(step)[0] + 1
                 node = node[step]
