@@ -34,19 +34,12 @@ def _float(value: float) -> str:
 
 
 def _key(key: object) -> str:
-    """A mapping key as ``json.dumps`` writes it (it turns numbers and constants into text)."""
+    """A mapping key as ``json.dumps`` writes it: text, or a number or constant written as
+    a value and then quoted."""
     if isinstance(key, str):
         return encode_basestring(key)
-    if key is True:
-        return '"true"'
-    if key is False:
-        return '"false"'
-    if key is None:
-        return '"null"'
-    if isinstance(key, int):
-        return encode_basestring(int.__repr__(key))
-    if isinstance(key, float):
-        return encode_basestring(_float(key))
+    if key is None or isinstance(key, (int, float)):  # bool is an int
+        return encode_basestring(_scalar(key))
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
