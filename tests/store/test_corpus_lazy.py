@@ -99,3 +99,37 @@ def test_writing_suggestions_reads_each_document_a_fixed_number_of_times(tmp_pat
     assert result.added
     # once to find where the stored alignments are, once to anchor the new members
     assert loads and max(loads.values()) <= 2
+
+
+def test_alignments_resolved_together_read_as_one_by_one_and_parse_each_document_once(
+        tmp_path) -> None:
+    """`resolve_alignments` (suggest, `--write`) reads every stored alignment where
+    `resolve_alignment` reads it — found, drifted, orphaned, absent — after a reviewer's
+    edit of the corpus, while a lazy corpus parses each document once."""
+    from collections import Counter
+
+    from policydiff.core.passages import resolve_alignment, resolve_alignments
+
+    root = copy_project(tmp_path)
+    store = load_store(root)
+    alignments = store.alignments()
+    eager = load_corpus(root)
+    # edit a document under a stored quote: its anchor drifts or is orphaned
+    member = next(m for a in alignments for m in a.members if m.anchor is not None)
+    path = tmp_path / "corpus" / f"{member.doc}.md"
+    text = path.read_text(encoding="utf-8")
+    quote = member.anchor.exact
+    path.write_text(text.replace(quote, quote[: len(quote) // 2] + "（修订）"
+                                 + quote[len(quote) // 2 + 2:], 1), encoding="utf-8")
+    eager = load_corpus(root)
+    lazy = load_corpus(root, lazy=True)
+    loads: Counter[str] = Counter()
+    real = lazy._load
+    lazy._load = lambda doc_id: loads.update([doc_id]) or real(doc_id)
+    lazy._keep = 1
+    together = resolve_alignments(alignments, lazy)
+    assert max(loads.values()) == 1
+    one_by_one = {a.id: resolve_alignment(a, eager) for a in alignments}
+    assert together == one_by_one
+    statuses = {p.status for found in together.values() for p in found}
+    assert "exact" in statuses and statuses & {"drifted", "orphaned"}

@@ -100,7 +100,27 @@ def resolve_alignment(alignment: Alignment, corpus: Corpus,
     """
     out = [replace(resolve_member(m, corpus), member=i) for i, m in enumerate(alignment.members)
            if docs is None or m.doc in docs]
-    return sorted(out, key=lambda p: (p.date, p.doc, p.start if p.start is not None else -1))
+    return sorted(out, key=_in_date_order)
+
+
+def resolve_alignments(alignments: Sequence[Alignment], corpus: Corpus
+                       ) -> dict[str, list[ResolvedPassage]]:
+    """:func:`resolve_alignment` of each of ``alignments``, by id, their members resolved
+    one document after another: a lazy corpus keeps only the last few documents it
+    parsed, so alignment by alignment it parsed a document again for every alignment
+    with a member in it (33 suggestions over 10,000 documents: each document 33 times)."""
+    order = sorted(((m.doc, n, i) for n, a in enumerate(alignments)
+                    for i, m in enumerate(a.members)))
+    found: dict[int, list[ResolvedPassage]] = {n: [] for n in range(len(alignments))}
+    for _, n, i in order:
+        found[n].append(replace(resolve_member(alignments[n].members[i], corpus), member=i))
+    return {a.id: sorted(found[n], key=_in_date_order) for n, a in enumerate(alignments)}
+
+
+def _in_date_order(p: ResolvedPassage) -> tuple[str, str, int]:
+    """Documents in date order, a document's passages in text order (a stable sort: then
+    in member order)."""
+    return (p.date, p.doc, p.start if p.start is not None else -1)
 
 
 def spans_by_doc(passages: Iterable[ResolvedPassage]) -> dict[str, list[tuple[int, int]]]:

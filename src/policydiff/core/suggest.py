@@ -54,7 +54,7 @@ from policydiff.core.alignment import Alignment, Member, Theme
 from policydiff.core.anchors import Anchor, make_anchor
 from policydiff.core.corpus import Corpus
 from policydiff.core.document import Document
-from policydiff.core.passages import resolve_alignment, spans_by_doc
+from policydiff.core.passages import resolve_alignment, resolve_alignments, spans_by_doc
 from policydiff.core.quantities import find_quantities
 from policydiff.core.rows import PartnerDots, RowMatrix, distinct
 
@@ -1590,32 +1590,11 @@ def alignment_spans(alignment: Alignment, corpus: Corpus) -> Spans:
     return spans_by_doc(resolve_alignment(alignment, corpus))
 
 
-def alignments_spans(alignments: Iterable[Alignment], corpus: Corpus) -> dict[str, Spans]:
-    """:func:`alignment_spans` of each of ``alignments``, by id, each document asked of
-    ``corpus`` once (alignment by alignment, a lazy corpus parsed a document again for
-    each alignment with a member in it)."""
-    from policydiff.core.anchors import resolve_anchor
-
-    out: dict[str, Spans] = {}
-    by_doc: dict[str, list[tuple[str, Member]]] = defaultdict(list)
-    for alignment in alignments:
-        out[alignment.id] = {}
-        for member in alignment.members:
-            if not member.absent and member.anchor is not None and member.doc in corpus:
-                by_doc[member.doc].append((alignment.id, member))
-    found: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-    dates: dict[str, str] = {}
-    for doc_id, members in by_doc.items():
-        doc = corpus.get(doc_id)
-        dates[doc_id] = doc.date
-        for alignment_id, member in members:  # in member order; stable sort by start below
-            res = resolve_anchor(member.anchor, doc.body)  # type: ignore[arg-type]
-            if res.start is not None and res.end is not None:
-                found[alignment_id].append((doc_id, res.start, res.end))
-    for alignment_id, spans in found.items():  # documents in date order, as resolved
-        for doc_id, start, end in sorted(spans, key=lambda s: (dates[s[0]], s[0], s[1])):
-            out[alignment_id].setdefault(doc_id, []).append((start, end))
-    return out
+def alignments_spans(alignments: Sequence[Alignment], corpus: Corpus) -> dict[str, Spans]:
+    """:func:`alignment_spans` of each of ``alignments``, by id, each document parsed
+    once (:func:`~policydiff.core.passages.resolve_alignments`)."""
+    return {aid: spans_by_doc(found)
+            for aid, found in resolve_alignments(alignments, corpus).items()}
 
 
 def suggestion_spans(suggestion: Suggestion) -> Spans:
