@@ -92,12 +92,12 @@ def compare_cmd(docs: tuple[str, ...], fmt: str, output: Path | None, mode: str,
             click.echo(f"policydiff: note: {note}", err=True)
     chain = len(resolved) > 2
     if fmt == "json":
-        import json
-
-        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
         if output is None:
             emit_json(result.to_dict())
             return
+        from policydiff.render.jsontext import dumps_indented
+
+        text = dumps_indented(result.to_dict()) + "\n"  # the text emit_json prints
     elif fmt == "md":
         text = render.render_chain_markdown(result) if chain else render.render_markdown(result)
     elif fmt == "html":
