@@ -8,6 +8,7 @@ Exit codes: 0 ok, 1 problems found, 2 usage or input error.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -156,6 +157,35 @@ def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]
         "--format", "fmt", type=click.Choice(list(choices)), default=default or choices[0],
         show_default=True, help="Output format.",
     )
+
+
+def output_option() -> Callable[[F], F]:
+    """``-o/--output FILE`` (written atomically; see :func:`output_format`)."""
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                        default=None, help="Write to FILE (atomically) instead of stdout.")
+
+
+def output_format_option(*choices: str) -> Callable[[F], F]:
+    """``--format`` for a command with ``-o FILE``: left out, it is what the file's
+    extension names (``-o report.html`` writes HTML), else the first choice."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=None,
+        help=f"Output format. [default: {choices[0]}, or what -o FILE's extension names]",
+    )
+
+
+_SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md",
+                   ".json": "json"}
+
+
+def output_format(fmt: str | None, output: Path | None, choices: Sequence[str]) -> str:
+    """The format to write: ``--format`` as given, else the one ``output``'s extension
+    names if the command has it (a user who wrote ``-o report.html`` got Markdown in an
+    HTML file, shown by the browser as one long line), else the first of ``choices``."""
+    if fmt is not None:
+        return fmt
+    named = _SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    return named if named in choices else choices[0]
 
 
 def warn(message: str) -> None:

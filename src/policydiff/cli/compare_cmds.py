@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from policydiff.cli.app import cli, console, emit_json, get_project
+from policydiff.cli.app import (
+    cli,
+    console,
+    emit_json,
+    get_project,
+    output_format,
+    output_format_option,
+    output_option,
+)
 from policydiff.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -46,17 +54,15 @@ def _markers() -> bool:
 
 @cli.command("compare")
 @click.argument("docs", nargs=-1, required=True, metavar="DOC_A DOC_B [DOC_C …]")
-@click.option("--format", "fmt", type=click.Choice(["rich", "md", "html", "json"]),
-              default="rich", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE (atomically) instead of stdout.")
+@output_format_option("rich", "md", "html", "json")
+@output_option()
 @click.option("--mode", type=click.Choice(["auto", "versions", "report"]), default="auto",
               show_default=True,
               help="versions: two versions of one text; report: a press report against the "
                    "official text. auto picks report when one side is a press report.")
 @click.option("--all", "show_all", is_flag=True,
               help="Rich format: show unchanged articles in full instead of one line per run.")
-def compare_cmd(docs: tuple[str, ...], fmt: str, output: Path | None, mode: str,
+def compare_cmd(docs: tuple[str, ...], fmt: str | None, output: Path | None, mode: str,
                 show_all: bool) -> None:
     """Compare versions of a policy article by article: the 修改前后对照表.
 
@@ -67,7 +73,7 @@ def compare_cmd(docs: tuple[str, ...], fmt: str, output: Path | None, mode: str,
 
     \b
     Examples:
-      policydiff compare reg-draft reg-final --format html -o 对照表.html
+      policydiff compare reg-draft reg-final -o 对照表.html   # HTML, by the extension
       policydiff compare plan-2021 plan-2021-news          # press report vs official
       policydiff compare draft final amended --format md
     """
@@ -77,6 +83,7 @@ def compare_cmd(docs: tuple[str, ...], fmt: str, output: Path | None, mode: str,
     if len(docs) < 2:
         raise InputError("compare needs two documents (or more for a chain): "
                          "policydiff compare DOC_A DOC_B")
+    fmt = output_format(fmt, output, ("rich", "md", "html", "json"))
     resolved = _resolve(docs)
     if len(resolved) == 2:
         result: Any = compare_documents(resolved[0], resolved[1],

@@ -10,6 +10,9 @@ from policydiff.cli.app import (
     cli,
     doc_option,
     get_policy_project,
+    output_format,
+    output_format_option,
+    output_option,
     rev_option,
     status_option,
     theme_option,
@@ -17,14 +20,12 @@ from policydiff.cli.app import (
 
 
 @cli.command("report")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE (atomically) instead of stdout.")
+@output_option()
 @theme_option()
 @doc_option()
 @rev_option()
 @status_option(help="Which alignments to show: accepted, proposed, rejected or any.")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md",
-              show_default=True, help="Markdown, or one self-contained HTML page.")
+@output_format_option("md", "html")
 @click.option("--date", default=None,
               help="Generation date to print (default: $SOURCE_DATE_EPOCH, else today).")
 @click.option("--section", "sections", multiple=True, metavar="NAME[,NAME…]",
@@ -32,7 +33,7 @@ from policydiff.cli.app import (
                    "coverage, targets, progress, terms, citations, reuse, themes, provenance. "
                    "Default: all.")
 def report_cmd(output: Path | None, themes: tuple[str, ...], docs: tuple[str, ...],
-               rev: str | None, status: str, fmt: str, date: str | None,
+               rev: str | None, status: str, fmt: str | None, date: str | None,
                sections: tuple[str, ...]) -> None:
     """Write a report of how the policies' goals and wording evolved, theme by theme.
 
@@ -42,7 +43,7 @@ def report_cmd(output: Path | None, themes: tuple[str, ...], docs: tuple[str, ..
     \b
     Examples:
       policydiff report -o report.md
-      policydiff report --format html --theme talent -o talent.html
+      policydiff report --theme talent -o talent.html     # HTML: one self-contained page
       policydiff report --section summary,coverage,citations
     """
     from policydiff.render.report import render_html, render_markdown
@@ -51,6 +52,7 @@ def report_cmd(output: Path | None, themes: tuple[str, ...], docs: tuple[str, ..
     project = get_policy_project(rev)
     report = project.report(themes=themes, docs=docs, status=status, date=date,
                             sections=sections)
+    fmt = output_format(fmt, output, ("md", "html"))
     text = render_html(report) if fmt == "html" else render_markdown(report)
     if output is None:
         click.echo(text, nl=False)
