@@ -132,6 +132,21 @@ async def settle(pilot, rounds: int = 3) -> None:
         await pilot.pause()
 
 
+async def steady_cursors(pilot) -> None:
+    """Stop text cursors blinking so a snapshot does not depend on when it is taken.
+
+    An Input's or TextArea's cursor blinks every half second; a snapshot taken on a busy
+    machine a little later than usual caught it hidden (CI failed on the note dialog).
+    With blinking off a focused field shows its cursor steadily, as in the stored pictures.
+    """
+    from textual.widgets import Input, TextArea
+
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
+    await pilot.pause()
+
+
 async def press(pilot, *keys: str) -> None:
     """Press ``keys`` as the user would, then let the app settle (see :func:`settle`)."""
     await pilot.press(*keys)

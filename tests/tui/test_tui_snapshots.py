@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_project import app_for, make_docs_project, make_project, press, settle
+from tui_project import app_for, make_docs_project, make_project, press, settle, steady_cursors
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
@@ -27,6 +27,7 @@ def keys(*pressed: str):
         await settle(pilot)
         for key in pressed:
             await press(pilot, key)
+        await steady_cursors(pilot)
         await pilot.pause(0.2)
 
     return run_before
@@ -111,6 +112,7 @@ def test_compare_documents(snap_compare, docs_project: Path, size) -> None:
         await settle(pilot)
         await settle(pilot)
         await press(pilot, "right_square_bracket")
+        await steady_cursors(pilot)
         await pilot.pause(0.2)
 
     assert snap_compare(app_for(docs_project), terminal_size=size, run_before=run_before)
