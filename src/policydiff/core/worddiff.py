@@ -20,17 +20,16 @@ diff-match-patch convention; the ops of a diff rebuild both sides exactly.
 from __future__ import annotations
 
 import bisect
-import gc
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import chain, pairwise
 from typing import Any, NamedTuple
 
+from policydiff.core.collector import gc_paused
 from policydiff.core.quantities import Quantity, find_quantities
 from policydiff.core.sentences import sentence_spans
 
@@ -1093,7 +1092,7 @@ def diff_passages(a: str, b: str) -> PassageDiff:
     """Diff two passages sentence by sentence (moves, splits, merges), then word by word."""
     from policydiff.core.segment import prefetched_cuts
 
-    with _gc_paused():
+    with gc_paused():
         spans_a, spans_b = sentence_spans(a), sentence_spans(b)
         sa = [a[s:e] for s, e in spans_a]
         sb = [b[s:e] for s, e in spans_b]
@@ -1174,34 +1173,6 @@ def _changed_rows(p: _Changed, found: dict[str, list[Quantity]],
                                   found.get(p.mid_b, ()))
         seen[at, bt] = (tuple(ops), list(figures))
     return [SentencePair(kind, ia, ib, at, bt, ops, moved, figures)]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while a diff builds its rows.
-
-    A long diff allocates a few hundred thousand small objects that all live until
-    it returns and form no cycles; each collection would walk them again (a
-    quarter of a 500,000-character diff's time). Reference counting still frees
-    garbage at once; the collector resumes as it was.
-
-    Those objects still count as new: the first collection after the pause would walk
-    them all (a few ms at 500,000 characters, inside the diff's own exit), and the
-    next generation's collections again. ``freeze`` then ``unfreeze`` moves every
-    tracked object to the oldest generation at once, walking nothing; skipped when
-    something else keeps objects frozen (a server before it forks), which unfreezing
-    would undo.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if not gc.get_freeze_count():
-            gc.freeze()
-            gc.unfreeze()
-        if enabled:
-            gc.enable()
 
 
 def _sentence_rows(ia: tuple[int, ...], ib: tuple[int, ...], at: str, bt: str, moved: bool,

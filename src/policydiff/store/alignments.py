@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from policydiff.core.alignment import STATUSES, Alignment, Anchor, valid_id
+from policydiff.core.collector import gc_paused
 from policydiff.core.errors import InputError, StoreError
 from policydiff.store.fsutil import atomic_write_text
 from policydiff.store.locking import locked
@@ -196,13 +197,15 @@ class AlignmentStore(AlignmentSnapshot):
 
         Holds the store's lock for the block and starts from the files on disk (another
         process may have written them). If the block raises, nothing is written and the
-        store is read again from disk.
+        store is read again from disk. The garbage collector waits until the end: a batch
+        builds and reads back many objects with no cycles among them, and with a corpus in
+        memory each collection walked millions (see :mod:`policydiff.core.collector`).
         """
         if self._pending is not None:  # nested: the outer batch writes
             yield self
             return
         self._require_writable()
-        with locked(self.folder, what=f"{ALIGNMENTS_DIR}/"):
+        with locked(self.folder, what=f"{ALIGNMENTS_DIR}/"), gc_paused():
             before = dict(self._files)
             self.reload()
             self._pending = {}

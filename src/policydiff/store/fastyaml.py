@@ -20,7 +20,6 @@ alignments, members, anchors and line numbers.
 
 from __future__ import annotations
 
-import gc
 import re
 from functools import lru_cache
 from typing import Any
@@ -28,6 +27,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
+
+from policydiff.core.collector import gc_paused
 
 try:  # libyaml: ~10x faster than the pure-Python parser
     from yaml.cyaml import CParser as _Parser
@@ -231,19 +232,15 @@ def _build(node: Any, seen: set[int] | None, plain: bool = False) -> Any:
 
 def compose(text: str) -> Any:
     """The node tree of ``text`` (libyaml marks: 0-based lines, character indexes)."""
-    collecting = gc.isenabled()
-    gc.disable()  # a YAML tree has no cycles; the collector triples the time of a big file
     try:
-        loader = _Composer(text)
-        try:
-            return loader.get_single_node()
-        finally:
-            loader.dispose()
+        with gc_paused():  # a YAML tree has no cycles; collections triple a big file's time
+            loader = _Composer(text)
+            try:
+                return loader.get_single_node()
+            finally:
+                loader.dispose()
     except yaml.YAMLError as exc:
         raise Fallback(str(exc)) from None
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def load(text: str) -> Any:
@@ -254,13 +251,8 @@ def load(text: str) -> Any:
     node = compose(text)
     if node is None:
         return None
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _build(node, set() if "*" in text else None)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def load_plain(text: str) -> Any:

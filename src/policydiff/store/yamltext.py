@@ -369,13 +369,61 @@ def _quoted_rendering(value: Any) -> str | None:
     if type(value) is not str or not value:
         return None
     if "\n" in value:
-        return '"' + "".join(_escaped(ch) for ch in value) + '"'
+        return _double_quoted(value)
     if _SAFE_QUOTED.fullmatch(value):
         from policydiff.store.fastyaml import resolves_as_text
 
         if not resolves_as_text(value):
             return "'" + value + "'"
     return None
+
+
+# Characters the double-quoted writer escapes (see _escaped), to find them in one pass.
+_TO_ESCAPE = re.compile("[\"\\\\\x85\u2028\u2029\ufeff]"
+                        "|[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _double_quoted(value: str) -> str:
+    return '"' + _TO_ESCAPE.sub(lambda m: _escaped(m.group()), value) + '"'
+
+
+# ruamel.yaml's Emitter.analyze_scalar for one-line text in block context, as regexes:
+# characters it escapes (so neither plain nor single-quoted), and indicators that forbid
+# a plain scalar (document markers, a leading indicator, ": " or " #" inside, ":" last).
+_SPECIAL = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\ufeff")
+_WS = "\0 \t\r\n\x85\u2028\u2029"
+_BLOCK_INDICATOR = re.compile(
+    "^(?:---|\\.\\.\\.|[#,\\[\\]{}&*!|>'\"%@`]|[-?:](?:[" + _WS + "]|$))"
+    "|(?<=.):(?:[" + _WS + "]|$)|(?<=.)(?<=[" + _WS + "])#", re.S)
+_BREAKS = re.compile("[\n\x85\u2028\u2029]")
+# Text with none of these is plain unless its first character says otherwise (most
+# quotes of Chinese policy text): what every rule above looks for, in one search.
+_NOTEWORTHY = re.compile("[^\x21-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                         "|[:#\ufeff\u2028\u2029]")
+_LEADING = frozenset("#,[]{}&*!|>'\"%@`-?:.")
+
+
+def _text_rendering(value: Any) -> str | None:
+    """One line of text as ruamel.yaml writes it after ``key: `` in block context, by
+    its own rules (``Emitter.analyze_scalar`` and ``choose_scalar_style`` at our
+    unbounded width): plain when nothing forbids it and it reads back as text; else in
+    double quotes when it holds a ``'`` or a character that must be escaped; else in
+    single quotes. None for empty text and text with line breaks (the dumper's)."""
+    if type(value) is not str or not value:
+        return None
+    from policydiff.store.fastyaml import resolves_as_text
+
+    if value[0] not in _LEADING and _NOTEWORTHY.search(value) is None:
+        return value if resolves_as_text(value) else "'" + value + "'"
+    if _BREAKS.search(value):
+        return None
+    special = _SPECIAL.search(value) is not None
+    if not (special or value[0] == " " or value[-1] == " "
+            or _BLOCK_INDICATOR.search(value)) and resolves_as_text(value):
+        return value
+    if special or "'" in value:
+        return _double_quoted(value)
+    return "'" + value + "'"
 
 
 def render_value(value: Any, *, flow: bool, indent: int) -> str:
@@ -399,11 +447,15 @@ def _rendered_text(value: str, flow: bool, indent: int) -> str:
 
 
 def _rendering(value: Any, flow: bool, indent: int) -> str:
-    quick = _plain_rendering(value)
-    if quick is None and not flow:
-        quick = _quoted_rendering(value)
+    quick = _plain_rendering(value) if flow else (
+        _text_rendering(value) or _plain_rendering(value) or _quoted_rendering(value))
     if quick is not None:
         return quick
+    return _dumped_rendering(value, flow, indent)
+
+
+def _dumped_rendering(value: Any, flow: bool, indent: int) -> str:
+    """:func:`render_value` by running ruamel.yaml's dumper (what the quick paths match)."""
     if flow:
         text = dump([value], flow=True).strip()
         return text[1:-1].strip()
