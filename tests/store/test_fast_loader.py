@@ -475,3 +475,24 @@ def test_schema_is_validated_once_per_content(tmp_path: Path, monkeypatch) -> No
         broken = load_snapshot(proj, strict=False)
         assert any("is not one of" in p.message and p.path.endswith("talent.yaml")
                    for p in broken.problems)
+
+
+def test_a_batch_holds_off_the_collector_until_it_has_written(tmp_path: Path) -> None:
+    """A store batch builds and reads back many objects with no cycles; collections
+    inside walked a whole corpus in memory (``suggest --write`` spent 2 s in them)."""
+    import gc
+
+    from policydiff.store.alignments import load_store
+
+    proj = copy_project(tmp_path / "proj")
+    store = load_store(proj)
+    al = store.alignments()[0]
+    assert gc.isenabled()
+    with store.batch():
+        assert not gc.isenabled()
+        store.set_note(al.id, "written in a batch")
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), store.batch():
+        raise RuntimeError("stop")
+    assert gc.isenabled()
+    assert load_store(proj).get(al.id).note == "written in a batch"
