@@ -145,12 +145,15 @@ def store_file(draw: Any) -> str:
     return text.replace("\n", "\r\n") if draw(st.booleans()) else text
 
 
-def _lines(data: Any, path: tuple = ()) -> dict[tuple, int]:
-    """``line_of`` for every path into the data."""
-    out = {path: line_of(data, list(path))} if path else {}
+def _lines(data: Any, path: tuple = ()) -> dict[tuple, Any]:
+    """``line_of`` for every path into the data, and where each mapping and list starts
+    (its own ``lc.line``, ``lc.col``)."""
+    out: dict[tuple, Any] = {path: line_of(data, list(path))} if path else {}
     node = data
     for step in path:
         node = node[step]
+    if isinstance(node, dict | list):
+        out[("starts at", *path)] = (node.lc.line, node.lc.col)
     if isinstance(node, dict):
         for k in node:
             out.update(_lines(data, (*path, k)))

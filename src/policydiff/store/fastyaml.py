@@ -209,11 +209,15 @@ def _build(node: Any, seen: set[int] | None, plain: bool = False) -> Any:
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
                 raise Fallback("complex key")
-            key = _scalar(key_node)
+            key = key_node.value if key_node.tag == STR else _scalar(key_node)
             if key in where or not isinstance(key, str):
                 raise Fallback("duplicate or non-string key")
-            out[key] = _build(value_node, seen, plain)
-            where[key] = (key_node.start_mark.line, key_node.start_mark.column)
+            # text, most values of a store file, without a call per scalar
+            out[key] = value_node.value if (seen is None and value_node.tag == STR and
+                                            value_node.__class__ is ScalarNode) \
+                else _build(value_node, seen, plain)
+            at = key_node.start_mark
+            where[key] = (at.line, at.column)
         if not plain:
             out.lc = LineCol(mark.line, mark.column, where)
         return out

@@ -265,10 +265,14 @@ def valid_definition(value: Any, schema: str, definition: str) -> bool:
 
 def schema_problems(rel: str, data: Any, schema: str) -> list[Problem]:
     """Schema violations of ``data``, each at the line of the offending node."""
+    from policydiff.store.fastyaml import LineMap
+
     problems: list[Problem] = []
-    value = plain(data)
+    # the fast loader's dicts and lists hold plain values already: no copy to check them
+    value = data if isinstance(data, LineMap) else plain(data)
     if _quickly_valid(value, schema):
         return problems
+    value = plain(data)
     errors = sorted(_validator(schema).iter_errors(value),
                     key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors:
