@@ -499,3 +499,34 @@ def test_a_batch_holds_off_the_collector_until_it_has_written(tmp_path: Path) ->
         raise RuntimeError("stop")
     assert gc.isenabled()
     assert load_store(proj).get(al.id).note == "written in a batch"
+
+
+@pytest.mark.parametrize("new_file", [True, False], ids=["new file", "appended"])
+def test_new_alignments_that_would_not_read_back_as_intended_are_refused(
+        tmp_path: Path, monkeypatch, new_file: bool) -> None:
+    """Every file written is read back and compared with what was meant: a renderer slip
+    (here a label written wrong but still valid YAML, still schema-valid) refuses the
+    write and leaves the files as they were. A new file was only checked for being valid
+    before, not compared."""
+    import dataclasses
+
+    from policydiff.core.errors import StoreError
+    from policydiff.store import yamltext
+    from policydiff.store.alignments import load_store
+
+    proj = copy_project(tmp_path / "proj")
+    if new_file:
+        (proj.alignments_dir / "talent.yaml").unlink()
+    store = load_store(proj)
+    template = store.alignments()[0]
+    new = dataclasses.replace(template, id="brand-new-one", theme="talent", label="本来的标签")
+    before = {p.name: p.read_bytes() for p in proj.alignments_dir.glob("*.yaml")}
+    real = yamltext.dump_items
+    monkeypatch.setattr(yamltext, "dump_items",
+                        lambda items: real(items).replace("本来的标签", "写错的标签"))
+    with pytest.raises(StoreError, match="would not read back as intended"):
+        store.add(new)
+    assert {p.name: p.read_bytes() for p in proj.alignments_dir.glob("*.yaml")} == before
+    monkeypatch.setattr(yamltext, "dump_items", real)
+    store.add(new)  # without the slip it is written
+    assert load_store(proj).get("brand-new-one").label == "本来的标签"

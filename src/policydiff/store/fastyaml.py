@@ -296,6 +296,6 @@ _RESOLVER = _Resolver12()
 def resolves_as_text(value: str) -> bool:
     """Whether ``value`` written as a plain scalar reads back as text (not a number,
     boolean, null, date…) under the YAML 1.2 rules ruamel.yaml uses."""
-    from yaml.nodes import ScalarNode as _Scalar
-
-    return _RESOLVER.resolve(_Scalar, value, (True, False)) == STR
+    if value and value[0] not in _FIRSTS:  # no implicit resolver starts so: text
+        return True
+    return _RESOLVER.resolve(ScalarNode, value, (True, False)) == STR
