@@ -93,6 +93,8 @@ def find_project(start: str | os.PathLike[str] | None = None) -> Project:
     if start is None:
         start = os.environ.get("POLICYDIFF_ROOT") or Path.cwd()
     here = Path(start).resolve()
+    if not here.is_dir():  # a mistyped --root must not find the project around the cwd
+        raise InputError(f"{start}: no such folder (the project root to use)")
     for folder in (here, *here.parents):
         if (folder / "corpus").is_dir():
             return Project(folder)
