@@ -16,7 +16,7 @@ from policydiff.cli import cli, suggest_cmds
 
 
 def test_the_table_shows_the_best_members_and_counts_the_rest(tmp_path, monkeypatch):
-    root = copy_project(tmp_path / "proj")
+    root = copy_project(tmp_path / "proj").root
     args = ["--root", str(root), "suggest", "--theme", "talent", "--top", "1"]
     full = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).output)
     members = full[0]["members"]
@@ -33,9 +33,36 @@ def test_the_table_shows_the_best_members_and_counts_the_rest(tmp_path, monkeypa
 
 
 def test_a_small_corpus_shows_every_member(tmp_path):
-    root = copy_project(tmp_path / "proj")
+    root = copy_project(tmp_path / "proj").root
     args = ["--root", str(root), "suggest", "--theme", "talent", "--top", "1"]
     full = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).output)
     result = CliRunner().invoke(cli, [*args], env={"COLUMNS": "200"})
     assert sum(" §" in line for line in result.output.splitlines()) == len(full[0]["members"])
     assert "more" not in result.output
+
+
+def test_suggest_write_finds_each_stored_alignment_once(tmp_path, monkeypatch):
+    """The engine (examples, new members), the "in store" column and the write each
+    resolved the stored alignments again: an accepted alignment four times per
+    `suggest --write`, seconds per pass once the store holds thousands of members."""
+    from collections import Counter
+
+    from policydiff.core import suggest as engine
+
+    root = copy_project(tmp_path / "proj").root
+    asked: Counter[str] = Counter()
+    real = engine.resolve_alignments
+
+    def counting(alignments, corpus):
+        asked.update(a.id for a in alignments)
+        return real(alignments, corpus)
+
+    monkeypatch.setattr(engine, "resolve_alignments", counting)
+    resolved = []
+    for _ in range(2):  # the second run finds the first one's proposals in the store
+        asked.clear()
+        result = CliRunner().invoke(cli, ["--root", str(root), "suggest", "--write"])
+        assert result.exit_code == 0, result.output
+        assert max(asked.values()) == 1, asked.most_common(3)
+        resolved.append(len(asked))
+    assert 20 < resolved[0] < resolved[1]  # the curated alignments, then the proposals too

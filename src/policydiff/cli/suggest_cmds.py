@@ -66,7 +66,7 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
       policydiff suggest --theme talent
       policydiff suggest --theme talent --doc 2017-opinions --doc 2021-14th-plan --write
     """
-    from policydiff.core.suggest import alignments_spans, find_existing, suggest
+    from policydiff.core.suggest import SpansMemo, alignments_spans, find_existing, suggest
     from policydiff.store.proposals import record
 
     project = get_policy_project()
@@ -88,12 +88,13 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
              "example")
     chosen = [t for t in chosen if t.id not in empty]
 
+    memo = SpansMemo()  # each stored alignment resolved once: engine, this, the write
     with _progress() as report:
         suggestions = suggest(corpus, chosen, docs=list(docs) or None, top=top, progress=report,
-                              alignments=store.alignments())
+                              alignments=store.alignments(), memo=memo)
 
     existing = list(store.alignments())
-    spans = alignments_spans(existing, corpus)
+    spans = alignments_spans(existing, corpus, memo)
     chosen_ids = {t.id for t in chosen}
     for a in existing:
         if (a.status == "accepted" and a.theme in chosen_ids and not spans[a.id]
@@ -104,7 +105,7 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
     matches = {s.id: find_existing(s, existing, spans) for s in suggestions}
     written = None
     if write:
-        written = record(store, corpus, suggestions)
+        written = record(store, corpus, suggestions, memo)
     if fmt == "json":
         def described(s) -> dict:
             data = s.to_dict()

@@ -1110,14 +1110,16 @@ def member_anchors(suggestions: Iterable[Suggestion], corpus: Corpus
 def suggest(corpus: Corpus | Sequence[Document], themes: Sequence[Theme],
             docs: Sequence[str] | None = None, top: int = 3,
             progress: ProgressFn | None = None,
-            alignments: Sequence[Alignment] = ()) -> list[Suggestion]:
+            alignments: Sequence[Alignment] = (),
+            memo: SpansMemo | None = None) -> list[Suggestion]:
     """Up to ``top`` suggestions per theme, best first within each theme.
 
     ``docs`` restricts the documents considered (all by default). Suggestions with
     fewer than two documents are not made: an alignment compares. ``alignments``
     (the store's, any status) are the themes' examples: accepted members define a
     theme together with its description and terms, rejected ones are
-    counter-examples (needs ``corpus`` to be a :class:`Corpus` to resolve them).
+    counter-examples (needs ``corpus`` to be a :class:`Corpus` to resolve them);
+    ``memo`` keeps where their members were found for the caller (see :class:`SpansMemo`).
     """
     chosen = set(docs or ())
     if isinstance(corpus, Corpus):  # one document at a time (a lazy corpus holds no more)
@@ -1128,9 +1130,10 @@ def suggest(corpus: Corpus | Sequence[Document], themes: Sequence[Theme],
         documents = _reading(iter(listed), len(listed), progress)
     index = build_index(iter_passages(documents), progress)
     index.term_hits(t for theme in themes for t in seed_terms(theme.terms))  # one scan
-    examples = theme_examples(alignments, corpus) if isinstance(corpus, Corpus) else {}
+    memo = memo if memo is not None else SpansMemo()
+    examples = theme_examples(alignments, corpus, memo) if isinstance(corpus, Corpus) else {}
     accepted = [a for a in alignments if a.status == "accepted"]
-    resolved = alignments_spans(accepted, corpus) if isinstance(corpus, Corpus) else {}
+    resolved = alignments_spans(accepted, corpus, memo) if isinstance(corpus, Corpus) else {}
 
     def written_out(found: ThemeGroups) -> list[Suggestion]:
         out = found.suggestions()
@@ -1179,11 +1182,12 @@ def _reading(documents: Iterator[Document], total: int, progress: ProgressFn | N
             progress("reading and segmenting documents", n, total)
 
 
-def theme_examples(alignments: Sequence[Alignment], corpus: Corpus) -> dict[str, ThemeExamples]:
+def theme_examples(alignments: Sequence[Alignment], corpus: Corpus,
+                   memo: SpansMemo | None = None) -> dict[str, ThemeExamples]:
     """Per theme: spans of accepted members (examples) and rejected members (counter)."""
     out: dict[str, ThemeExamples] = {}
     used = [a for a in alignments if a.status in ("accepted", "rejected")]
-    resolved = alignments_spans(used, corpus)
+    resolved = alignments_spans(used, corpus, memo)
     for alignment in used:
         spans = resolved[alignment.id]
         bucket = out.setdefault(alignment.theme, ThemeExamples())
@@ -1590,11 +1594,47 @@ def alignment_spans(alignment: Alignment, corpus: Corpus) -> Spans:
     return spans_by_doc(resolve_alignment(alignment, corpus))
 
 
-def alignments_spans(alignments: Sequence[Alignment], corpus: Corpus) -> dict[str, Spans]:
+class SpansMemo:
+    """Where alignments' members were found, kept for one command over one corpus.
+
+    ``suggest --write`` asked the same question four times of each accepted alignment
+    (its examples, its new members, "already in the store?", the write) and twice of
+    every other; with tens of thousands of members each time cost seconds. An alignment
+    is looked up by id and used only if its members are still the ones resolved (the
+    write reads the store again under its lock: another process may have changed it).
+    """
+
+    def __init__(self) -> None:
+        self._found: dict[str, tuple[list[Member], Spans]] = {}
+
+    def get(self, alignment: Alignment) -> Spans | None:
+        kept = self._found.get(alignment.id)
+        return kept[1] if kept is not None and kept[0] == alignment.members else None
+
+    def put(self, alignment: Alignment, spans: Spans) -> None:
+        self._found[alignment.id] = (list(alignment.members), spans)
+
+
+def alignments_spans(alignments: Sequence[Alignment], corpus: Corpus,
+                     memo: SpansMemo | None = None) -> dict[str, Spans]:
     """:func:`alignment_spans` of each of ``alignments``, by id, each document parsed
-    once (:func:`~policydiff.core.passages.resolve_alignments`)."""
-    return {aid: spans_by_doc(found)
-            for aid, found in resolve_alignments(alignments, corpus).items()}
+    once (:func:`~policydiff.core.passages.resolve_alignments`); those ``memo`` holds
+    are not resolved again, those resolved are added to it."""
+    out: dict[str, Spans] = {}
+    missing = []
+    for a in alignments:
+        kept = memo.get(a) if memo is not None else None
+        if kept is None:
+            missing.append(a)
+        else:
+            out[a.id] = kept
+    if missing:
+        by_id = {a.id: a for a in missing}
+        for aid, found in resolve_alignments(missing, corpus).items():
+            out[aid] = spans_by_doc(found)
+            if memo is not None:
+                memo.put(by_id[aid], out[aid])
+    return {a.id: out[a.id] for a in alignments}
 
 
 def suggestion_spans(suggestion: Suggestion) -> Spans:

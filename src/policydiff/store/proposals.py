@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from policydiff.core.corpus import Corpus
 from policydiff.core.suggest import (
+    SpansMemo,
     Suggestion,
     alignments_spans,
     extra_members,
@@ -31,23 +32,26 @@ class WriteResult:
 
 
 def record(store: AlignmentSnapshot, corpus: Corpus,
-           suggestions: Sequence[Suggestion]) -> WriteResult:
+           suggestions: Sequence[Suggestion], memo: SpansMemo | None = None) -> WriteResult:
     """Add ``suggestions`` to ``store`` as ``proposed``, idempotently.
 
     A suggestion that matches an alignment already in the store (see
     :func:`same_alignment`; whatever its status, so a rejected alignment is never
     proposed again) is skipped, as is one matching a suggestion added earlier in
     the same call. All new alignments are written in one batch: each theme's file is
-    read, verified and written once, however many suggestions it receives.
+    read, verified and written once, however many suggestions it receives. ``memo``:
+    where the caller already found stored alignments' members (those unchanged on disk
+    since are not resolved again).
     """
     editor = as_editor(store)
     with editor.batch():
-        return _record(editor, corpus, suggestions)
+        return _record(editor, corpus, suggestions, memo)
 
 
-def _record(store, corpus: Corpus, suggestions: Sequence[Suggestion]) -> WriteResult:
+def _record(store, corpus: Corpus, suggestions: Sequence[Suggestion],
+            memo: SpansMemo | None) -> WriteResult:
     existing = list(store.alignments())
-    spans = alignments_spans(existing, corpus)
+    spans = alignments_spans(existing, corpus, memo)
     ids = {a.id for a in existing}
     result = WriteResult()
     queue = list(suggestions)
