@@ -99,6 +99,12 @@ def test_writing_suggestions_reads_each_document_a_fixed_number_of_times(tmp_pat
     assert result.added
     # once to find where the stored alignments are, once to anchor the new members
     assert loads and max(loads.values()) <= 2
+    loads.clear()
+    again = record(load_store(root), lazy, found)
+    assert not again.added and len(again.skipped) == len(found)
+    # all in the store already: each document read once, to find where they are — the
+    # members of suggestions not written are not anchored (it read them all again)
+    assert loads and max(loads.values()) == 1
 
 
 def test_alignments_resolved_together_read_as_one_by_one_and_parse_each_document_once(

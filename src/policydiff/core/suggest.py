@@ -1063,11 +1063,14 @@ class Suggestion:
         found = anchors or member_anchors([self], corpus)
         members = [Member(doc=m.passage.doc, section=m.passage.section,
                           anchor=found[m.passage.doc, m.start, m.end]) for m in self.members]
-        origin = f"policydiff suggest (score {self.score:.2f})"
-        if self.extends:
-            origin = f"policydiff suggest: member of {self.extends} (score {self.score:.2f})"
         return Alignment(id=self.id, theme=self.theme, label=self.label, status="proposed",
-                         note=self.note(), members=members, origin=origin)
+                         note=self.note(), members=members, origin=self.origin())
+
+    def origin(self) -> str:
+        """Who proposed it, as the alignment file records it."""
+        if self.extends:
+            return f"{MEMBER_PREFIX}{self.extends} (score {self.score:.2f})"
+        return f"policydiff suggest (score {self.score:.2f})"
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape of ``policydiff alignments`` plus ``score`` and ``evidence``."""

@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from policydiff.core.alignment import Alignment
 from policydiff.core.corpus import Corpus
 from policydiff.core.suggest import (
+    MEMBER_PREFIX,
     SpansMemo,
     Suggestion,
     alignments_spans,
@@ -55,8 +57,8 @@ def _record(store, corpus: Corpus, suggestions: Sequence[Suggestion],
     ids = {a.id for a in existing}
     result = WriteResult()
     queue = list(suggestions)
-    anchors = member_anchors(queue, corpus)  # extra members are members of these
-    while queue:
+    chosen: list[tuple[Suggestion, str]] = []
+    while queue:  # which to write, and under which ids (anchors only for those)
         suggestion = queue.pop(0)
         match = find_existing(suggestion, existing, spans)
         if match is None and suggestion.extends:
@@ -66,23 +68,29 @@ def _record(store, corpus: Corpus, suggestions: Sequence[Suggestion],
             if match.status == "accepted" and not suggestion.extends:
                 queue.extend(extra_members(suggestion, match))
             continue
-        alignment = suggestion.to_alignment(corpus, anchors)
-        base, n = alignment.id, 2
-        while alignment.id in ids:
-            alignment.id = f"{base}-{n}"
+        new_id, n = suggestion.id, 2
+        while new_id in ids:
+            new_id = f"{suggestion.id}-{n}"
             n += 1
+        ids.add(new_id)
+        # what a later suggestion of this call is compared with (members not needed)
+        existing.append(Alignment(id=new_id, theme=suggestion.theme, label=suggestion.label,
+                                  status="proposed", origin=suggestion.origin()))
+        spans[new_id] = suggestion_spans(suggestion)
+        chosen.append((suggestion, new_id))
+    # each member's document read once, and only for the suggestions written (a run
+    # that finds them all in the store reads none)
+    anchors = member_anchors([s for s, _ in chosen], corpus)
+    for suggestion, new_id in chosen:
+        alignment = suggestion.to_alignment(corpus, anchors)
+        alignment.id = new_id
         store.add(alignment)
-        ids.add(alignment.id)
-        existing.append(alignment)
-        spans[alignment.id] = suggestion_spans(suggestion)
-        result.added[suggestion.id] = alignment.id
+        result.added[suggestion.id] = new_id
     return result
 
 
 def _same_member(suggestion: Suggestion, existing, spans):
     """A stored proposal (any status) for the same member of the same alignment."""
-    from policydiff.core.suggest import MEMBER_PREFIX
-
     mine = suggestion_spans(suggestion)
     for alignment in existing:
         if not alignment.origin.startswith(f"{MEMBER_PREFIX}{suggestion.extends} "):
