@@ -139,3 +139,32 @@ def test_alignments_resolved_together_read_as_one_by_one_and_parse_each_document
     assert together == one_by_one
     statuses = {p.status for found in together.values() for p in found}
     assert "exact" in statuses and statuses & {"drifted", "orphaned"}
+
+
+def test_a_documents_structure_is_parsed_when_first_asked_for(tmp_path, monkeypatch) -> None:
+    """Anchoring the members `suggest --write` writes needs only the bodies; a lazy
+    corpus parsed each document's sections again for it (a third of the write's time
+    at 1,000 documents, as the command runs)."""
+    from policydiff.core import document as document_module
+    from policydiff.core.suggest import member_anchors
+    from policydiff.store.corpus import load_document
+
+    root = copy_project(tmp_path)
+    parsed = []
+    real = document_module._sections
+    monkeypatch.setattr(document_module, "_sections",
+                        lambda doc_id, body: parsed.append(doc_id) or real(doc_id, body))
+    path = root.corpus_dir / "2021-14th-plan.md"
+    doc, other = load_document(path), load_document(path)
+    assert doc.body and not parsed
+    assert doc == other  # equal whether or not the structure was parsed yet
+    first = doc.sections
+    assert parsed == ["2021-14th-plan"] and doc.sections is first  # once
+    assert [s.id for s in first] == [s.id for s in other.sections]
+    assert doc == other
+    store = load_store(root)
+    found = suggest(load_corpus(root), store.themes(), top=1)
+    lazy = load_corpus(root, lazy=True)
+    parsed.clear()
+    anchors = member_anchors(found, lazy)
+    assert anchors and not parsed

@@ -132,12 +132,33 @@ class Section:
         return first[:18] + ("…" if len(first) > 18 else "")
 
 
-@dataclass
+@dataclass(eq=False)
 class Document:
+    """A corpus document: its metadata, its body, and the body's structure.
+
+    The structure (sections, paragraphs, sentences) is parsed from the body the first
+    time it is asked for: a lazy corpus parses a document again for each later use,
+    and several uses need only the body (anchoring a quote, finding one): parsing the
+    structure was most of the cost of those reads.
+    """
+
     meta: DocumentMeta
     body: str
-    sections: list[Section]
+    _structure: list[Section] | None = field(default=None, repr=False)
     path: Path | None = None
+
+    @property
+    def sections(self) -> list[Section]:
+        if self._structure is None:
+            self._structure = _sections(self.meta.id, self.body)
+        return self._structure
+
+    def __eq__(self, other: object) -> bool:  # the structure follows from id and body
+        if not isinstance(other, Document):
+            return NotImplemented
+        return (self.meta, self.body, self.path) == (other.meta, other.body, other.path)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
 
     @property
     def id(self) -> str:
@@ -248,7 +269,7 @@ def document_from_front(front: dict[str, Any], body: str, path: Path | None = No
     (:func:`policydiff.store.corpus.parse_document`); this keeps the model pure.
     """
     meta = meta_from_front(front, path)
-    return Document(meta, body, _sections(meta.id, body), path)
+    return Document(meta, body, None, path)
 
 
 def meta_from_front(front: dict[str, Any], path: Path | None = None) -> DocumentMeta:
