@@ -66,3 +66,21 @@ def test_suggest_write_finds_each_stored_alignment_once(tmp_path, monkeypatch):
         assert max(asked.values()) == 1, asked.most_common(3)
         resolved.append(len(asked))
     assert 20 < resolved[0] < resolved[1]  # the curated alignments, then the proposals too
+
+
+def test_the_table_leaves_the_quotes_room_in_80_columns(tmp_path):
+    """Whether a suggestion is in the store got its own row: written in the id column
+    (never wrapped) it widened that column until the quotes were three characters wide."""
+    root = copy_project(tmp_path / "proj").root
+    args = ["--root", str(root), "suggest", "--theme", "talent", "--top", "1"]
+    full = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).output)
+    assert full[0]["existing"]["status"] == "accepted"
+    result = CliRunner().invoke(cli, args, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    quote = full[0]["members"][0]["quote"].replace("\n", " ")
+    assert any(quote[:8] in line for line in lines), result.output  # 8 characters unbroken
+    at = next(i for i, line in enumerate(lines) if " store " in line)
+    assert "accepted" in lines[at]
+    assert full[0]["existing"]["id"] in "".join(lines[at:at + 3]).replace("│", "").replace(" ", "")

@@ -121,13 +121,9 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
     else:
         rows = []
         for s in suggestions:
-            match = matches[s.id]
-            status = f"in store: {match.status} {match.id}" if match is not None else "new"
             shown = _shown_members(s.members)
             for n, m in enumerate(shown):
                 head = [s.id, s.theme, f"{s.score:.2f}"] if n == 0 else ["", "", ""]
-                if n == 1:
-                    head[0] = status
                 rows.append([*head, f"{m.passage.doc} §{m.passage.section}",
                              _short(m)])
             if len(shown) < len(s.members):
@@ -135,6 +131,9 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
                              f"members in {len(s.members):,} documents: --format json or "
                              "--write lists them all"])
             rows.append(["", "", "", "why", _why(s)])
+            # its own row: in the id column (never wrapped) it widened that column so
+            # much that an 80-column terminal left the quotes three characters wide
+            rows.append(["", "", "", "store", _in_store(s, matches[s.id])])
         emit_table(["id", "theme", "score", "passage", "quote"], rows,
                    title=f"{len(suggestions)} suggestions")
     if written is not None:
@@ -143,6 +142,13 @@ def suggest_cmd(themes: tuple[str, ...], docs: tuple[str, ...], top: int, fmt: s
                    + (f"; skipped {len(written.skipped)} already in the store ("
                       + ", ".join(f"{i} {st}" for _, i, st in written.skipped) + ")"
                       if written.skipped else ""), err=True)
+
+
+def _in_store(s, match) -> str:
+    """Whether the store already has this suggestion (any status), and as which id."""
+    if match is None:
+        return "new"
+    return f"{match.status}" + ("" if match.id == s.id else f" as {match.id}")
 
 
 def _why(s) -> str:
