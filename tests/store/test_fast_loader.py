@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from conftest import copy_project
 from policydiff.store import fastyaml, snapshot
 from policydiff.store.alignments import AlignmentStore, alignments_from_data, read_texts
+from policydiff.store.project import Project
 from policydiff.store.snapshot import parse_round_trip, parse_store_file
 from policydiff.store.yamltext import line_of, plain, round_trip
 
@@ -530,3 +531,38 @@ def test_new_alignments_that_would_not_read_back_as_intended_are_refused(
     monkeypatch.setattr(yamltext, "dump_items", real)
     store.add(new)  # without the slip it is written
     assert load_store(proj).get("brand-new-one").label == "本来的标签"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(alignment(), min_size=1, max_size=3, unique_by=lambda a: a.id))
+def test_any_alignment_the_store_accepts_is_written_to_a_new_file(alignments: list) -> None:
+    """A new file is compared with what was meant after it is read back: that check must
+    refuse a renderer's slip, never a good write (notes folded or literal, quotes with
+    YAML's indicator characters, sections that read as numbers)."""
+    import dataclasses
+    import tempfile
+
+    from policydiff.core.errors import InputError
+    from policydiff.store.alignments import load_store
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "corpus").mkdir()
+        (root / "alignments").mkdir()
+        (root / "alignments" / "themes.yaml").write_text(
+            "themes:\n  - id: talent\n    name_zh: 人才\n    name_en: Talent\n    terms: [人才]\n",
+            encoding="utf-8")
+        store = load_store(Project(root))
+        wanted = [dataclasses.replace(a, theme="talent") for a in alignments]
+        try:
+            with store.batch():
+                for a in wanted:
+                    store.add(a)
+        except InputError:
+            return  # not a valid alignment (an empty label, an absent member without a note)
+        back = load_store(Project(root))
+        for a in wanted:
+            got = back.get(a.id)
+            assert (got.label, got.note, got.origin) == (a.label, a.note, a.origin)
+            assert [(m.doc, m.section, m.anchor, m.absent, m.note) for m in got.members] == \
+                [(m.doc, m.section, m.anchor, m.absent, m.note) for m in a.members]
