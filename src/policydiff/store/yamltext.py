@@ -482,33 +482,40 @@ def dump_items(items: list[Any]) -> str:
     :func:`render_value` (plain text directly). ``suggest --write`` writes thousands of
     members; a property test holds this to ``dump``'s output."""
     lines: list[str] = []
+    append = lines.append
 
     def mapping(node: Mapping[str, Any], column: int, first: str) -> bool:
-        rest = " " * column
-        for i, (key, value) in enumerate(node.items()):
-            lead = first if i == 0 else rest
+        lead, rest = first, " " * column
+        for key, value in node.items():
             if (type(key) is not str and not isinstance(key, str)) or not key \
                     or not _plain_key(key):
                 return False
             kind = type(value)  # exact types first: an ABC check per scalar was a fifth
-            if kind is str or kind is int:
-                lines.append(f"{lead}{key}: {render_value(value, flow=False, indent=column)}")
+            if kind is str:  # render_value's own branches, without its call
+                append(f"{lead}{key}: " + (_rendered_text(value, False, column)
+                                           if len(value) <= 64 else
+                                           _text_rendering(value)
+                                           or _rendering(value, False, column)))
+            elif kind is int:
+                append(f"{lead}{key}: {value}")
             elif kind is dict or isinstance(value, Mapping):
                 if not value:
                     return False
-                lines.append(f"{lead}{key}:")
+                append(f"{lead}{key}:")
                 if not mapping(value, column + 2, " " * (column + 2)):
                     return False
             elif isinstance(value, list):
                 if not value or not all((type(v) is dict or isinstance(v, Mapping)) and v
                                         for v in value):
                     return False
-                lines.append(f"{lead}{key}:")
+                append(f"{lead}{key}:")
+                dash = " " * (column + 2) + "- "
                 for entry in value:
-                    if not mapping(entry, column + 4, " " * (column + 2) + "- "):
+                    if not mapping(entry, column + 4, dash):
                         return False
             else:
-                lines.append(f"{lead}{key}: {render_value(value, flow=False, indent=column)}")
+                append(f"{lead}{key}: {render_value(value, flow=False, indent=column)}")
+            lead = rest
         return True
 
     for item in items:
