@@ -250,7 +250,8 @@ def suggest_row(docs: int, runs: int, tmp: Path) -> dict:
             "ratio": statistics.median(ratios), "written": writes[-1]["written"],
             "members": writes[-1]["members"],
             "cmd_write": statistics.median(cmd_write), "cmd_plain": statistics.median(cmd_plain),
-            "cmd_ratio": statistics.median(cmd_ratios)}
+            "cmd_ratio": statistics.median(cmd_ratios), "ratios": ratios,
+            "cmd_ratios": cmd_ratios}
 
 
 def main() -> None:
@@ -263,7 +264,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         rows = store_rows(sizes, args.runs, tmp)
-        sug = suggest_row(args.docs, max(1, min(args.runs, 3)), tmp) if args.docs else None
+        sug = suggest_row(args.docs, args.runs, tmp) if args.docs else None
     load = os.getloadavg()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, {platform.system()} {platform.release()}; "
@@ -289,6 +290,8 @@ def main() -> None:
         print("|---:|---:|---:|---:|")
         print(f"| {sug['docs']} | {sug['cmd_write']:.2f} | {sug['cmd_plain']:.2f} | "
               f"{sug['cmd_ratio']:.2f} |")
+        print("\nratios pair by pair: engine " + ", ".join(f"{r:.2f}" for r in sug["ratios"]) +
+              "; commands " + ", ".join(f"{r:.2f}" for r in sug["cmd_ratios"]))
 
 
 if __name__ == "__main__":

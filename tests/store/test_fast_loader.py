@@ -566,3 +566,35 @@ def test_any_alignment_the_store_accepts_is_written_to_a_new_file(alignments: li
             assert (got.label, got.note, got.origin) == (a.label, a.note, a.origin)
             assert [(m.doc, m.section, m.anchor, m.absent, m.note) for m in got.members] == \
                 [(m.doc, m.section, m.anchor, m.absent, m.note) for m in a.members]
+
+
+@settings(max_examples=300)
+@given(alignment(), st.lists(st.sampled_from(["d-1", "Doc", "d_1", "", "-d", "文件"]),
+                             max_size=1), st.integers(-5, 5))
+def test_what_the_store_lets_in_is_schema_valid(al: Any, bad_doc: list, start: int) -> None:
+    """New alignments are read back and compared but not schema-checked again (a quarter
+    of a second for 30,000 members): what ``_check_new`` lets in must be what the schema
+    allows — here with member document ids and anchor offsets it must refuse."""
+    import dataclasses
+
+    from policydiff.core.errors import InputError
+    from policydiff.store.alignments import AlignmentStore, alignment_to_yaml
+    from policydiff.store.yamltext import schema_problems, valid_definition
+
+    members = list(al.members)
+    if bad_doc:
+        members[0] = dataclasses.replace(members[0], doc=bad_doc[0])
+    if members[0].anchor is not None:
+        anchor = dataclasses.replace(members[0].anchor, start=start)
+        members[0] = dataclasses.replace(members[0], anchor=anchor)
+    al = dataclasses.replace(al, members=members)
+    store = AlignmentStore.__new__(AlignmentStore)  # only its checks, no files
+    store._alignments, store._themes = {}, []
+    try:
+        store._check_new(al)
+    except InputError:
+        return
+    item = alignment_to_yaml(al)
+    assert valid_definition(item, "alignments.schema.json", "alignment")
+    data = {"theme": al.theme, "alignments": [plain(item)]}
+    assert not schema_problems("alignments/x.yaml", data, "alignments.schema.json")

@@ -290,6 +290,11 @@ class AlignmentStore(AlignmentSnapshot):
         if not alignment.members:
             raise InputError("an alignment needs at least one member")
         for m in alignment.members:
+            if not valid_id(m.doc):
+                raise InputError(f"member document {m.doc!r} is not a document id "
+                                 "(a-z, 0-9 and -)")
+            if m.anchor is not None and m.anchor.start < 0:
+                raise InputError(f"member {m.doc!r}: an anchor's start cannot be negative")
             if m.absent and not m.note.strip():
                 raise InputError(f"absent member {m.doc!r} needs a note saying why")
             if not m.absent and (m.anchor is None or not m.anchor.exact):
@@ -334,7 +339,10 @@ class AlignmentStore(AlignmentSnapshot):
             theme = work.added[0].theme
             items = [alignment_to_yaml(a) for a in work.added]
             text = new_file_text(theme, path, items, self._theme_title(theme))
-            self._write(rel, path, text, expected={"theme": theme, "alignments": items})
+            # read back and compared; not schema-checked again: _check_new let in only
+            # what the schema allows (a property test holds the two together)
+            self._write(rel, path, text, expected={"theme": theme, "alignments": items},
+                        changed=[])
             return
         if rel not in self._files:
             raise StoreError("not a file of the alignment store", path=rel)
@@ -366,9 +374,8 @@ class AlignmentStore(AlignmentSnapshot):
             edits += doc.append_items(new_items)
             if expected.get("alignments") is None:
                 expected["alignments"] = []
+            # schema-valid as made (see _check_new): read back and compared only
             expected["alignments"].extend(plain(item) for item in new_items)
-            for item in expected["alignments"][-len(new_items):]:
-                changed[id(item)] = (item, "alignment")
         new_text = doc.apply(edits)
         if new_text != current:
             self._write(rel, path, _crlf(new_text, crlf), expected=expected,
@@ -377,8 +384,9 @@ class AlignmentStore(AlignmentSnapshot):
     def _verified(self, rel: str, text: str, expected: Any,
                   changed: list[tuple[Any, str]]) -> StoreFile | None:
         """The new text as read, if it reads as ``expected`` and the ``changed`` parts are
-        schema-valid: the rest of the file was valid and reads the same, so the file is
-        valid without validating it whole (its digest is remembered as valid)."""
+        schema-valid: the rest of the file was valid and reads the same, and alignments
+        added are valid as made (:meth:`_check_new`), so the file is valid without
+        validating it whole (its digest is remembered as valid)."""
         from policydiff.store import fastyaml, schema_cache, snapshot
         from policydiff.store.yamltext import valid_definition
 
