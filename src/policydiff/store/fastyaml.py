@@ -84,8 +84,13 @@ class _Resolver12(BaseResolver):
         # Called from libyaml once per scalar: a quoted scalar, or plain text whose first
         # character no implicit resolver starts with, is text (what the base class finds
         # after its lookups; most scalars of a store file are quotes and ids)
-        if kind is ScalarNode and (not implicit[0] or (value and value[0] not in _FIRSTS)):
-            return STR
+        if kind is ScalarNode:
+            if not implicit[0] or (value and value[0] not in _FIRSTS):
+                return STR
+        elif kind is MappingNode:  # asked only when no tag was written (no path resolvers)
+            return MAP
+        elif kind is SequenceNode:
+            return SEQ
         return super().resolve(kind, value, implicit)
 
 
