@@ -43,3 +43,14 @@ def test_objects_made_inside_are_not_left_for_the_young_generations() -> None:
         kept = [[i] for i in range(50_000)]
     assert gc.get_count()[0] < 1_000
     assert kept[-1] == [49_999]
+
+
+def test_a_small_step_leaves_the_young_collections_their_work() -> None:
+    """A small pause (a front matter, called once per document of a corpus) must not
+    hand the loop's objects to the oldest generation each time: cyclic garbage made
+    between the calls would then wait for a full collection, which comes rarely."""
+    gc.collect()
+    made = []
+    with gc_paused():
+        made.append([[i] for i in range(100)])
+    assert gc.get_count()[0] >= 100  # still young: the next young collection walks them

@@ -15,16 +15,20 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+#: Objects made inside a pause past which they are handed to the oldest generation.
+MANY = 10_000
+
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """No cyclic collection inside the block; the collector resumes as it was after.
 
     The objects made inside still count as new: the first collection after the pause
-    would walk them all, and the next generation's collections again. ``freeze`` then
-    ``unfreeze`` moves every tracked object to the oldest generation at once, walking
-    nothing; skipped when something else keeps objects frozen (a server before it
-    forks), which unfreezing would undo. Nested pauses leave that to the outermost.
+    would walk them all, and the next generation's collections again. After a step that
+    made more than :data:`MANY`, ``freeze`` then ``unfreeze`` moves every tracked object
+    to the oldest generation at once, walking nothing; skipped when something else keeps
+    objects frozen (a server before it forks), which unfreezing would undo. Nested pauses
+    leave that to the outermost.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -32,7 +36,9 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            if not gc.get_freeze_count():
+            # only after a big step: a small one called in a loop (a front matter per
+            # document) must leave the young collections to find the loop's own garbage
+            if gc.get_count()[0] > MANY and not gc.get_freeze_count():
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
