@@ -29,3 +29,4 @@ def test_a_root_inside_a_project_still_finds_it(tmp_path):
     result = CliRunner().invoke(cli, ["--root", str(project.corpus_dir), "docs"])
     assert result.exit_code == 0, result.output
     assert "2017-opinions" in result.output
+

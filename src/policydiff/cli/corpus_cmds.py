@@ -10,9 +10,11 @@ from policydiff.cli.app import cli, console, emit_json, emit_table, format_optio
 
 
 def _corpus():
-    from policydiff.store.corpus import load_corpus
+    """The corpus through the façade: past a few hundred files documents are parsed when
+    used and not all held (``docs`` over 10,000 documents held 690 MB of them)."""
+    from policydiff.cli.app import get_policy_project
 
-    return load_corpus(get_project())
+    return get_policy_project().scan_corpus()
 
 
 @cli.command("docs")
