@@ -255,13 +255,7 @@ def compose(text: str) -> Any:
 def load(text: str) -> Any:
     """Plain data of ``text`` with ruamel-style line information; :class:`Fallback`
     whenever the round-trip parser might read it differently (or reject it)."""
-    if "%YAML" in text:
-        raise Fallback("version directive")
-    node = compose(text)
-    if node is None:
-        return None
-    with gc_paused():
-        return _build(node, set() if "*" in text else None)
+    return _read(text, plain=False)
 
 
 def load_plain(text: str) -> Any:
@@ -270,12 +264,18 @@ def load_plain(text: str) -> Any:
     otherwise (times of day, aliases, tags, duplicate keys, errors…). The two loaders
     read scalars alike but for the round-trip one's wrapper types (``ScalarInt`` is an
     int), which plain data has no use for."""
+    return _read(text, plain=True)
+
+
+def _read(text: str, plain: bool) -> Any:
+    """Compose and build under one pause of the collector (see :func:`compose`)."""
     if "%YAML" in text:
         raise Fallback("version directive")
-    node = compose(text)
-    if node is None:
-        return None
-    return _build(node, set() if "*" in text else None, plain=True)
+    with gc_paused():
+        node = compose(text)
+        if node is None:
+            return None
+        return _build(node, set() if "*" in text else None, plain)
 
 
 @lru_cache(maxsize=16)

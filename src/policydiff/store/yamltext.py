@@ -363,28 +363,10 @@ def _escaped(ch: str) -> str:
     return ch
 
 
-_SAFE_QUOTED = re.compile(r"[0-9A-Za-z.+\-_~]+")
-
-
-def _quoted_rendering(value: Any) -> str | None:
-    """``value`` quoted as ruamel.yaml quotes it (at our unbounded width), for the two
-    cases edits write most: text with line breaks (double quotes, escapes) and ids that
-    would read as numbers (single quotes: section '3.3'); else None."""
-    if type(value) is not str or not value:
-        return None
-    if "\n" in value:
-        return _double_quoted(value)
-    if _SAFE_QUOTED.fullmatch(value):
-        from policydiff.store.fastyaml import resolves_as_text
-
-        if not resolves_as_text(value):
-            return "'" + value + "'"
-    return None
-
-
+# What ruamel.yaml writes as it is with allow_unicode (Emitter.analyze_scalar, _escaped).
+_PRINTABLE = "\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
 # Characters the double-quoted writer escapes (see _escaped), to find them in one pass.
-_TO_ESCAPE = re.compile("[\"\\\\\x85\u2028\u2029\ufeff]"
-                        "|[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TO_ESCAPE = re.compile("[\"\\\\\x85\u2028\u2029\ufeff]|[^" + _PRINTABLE + "]")
 
 
 def _double_quoted(value: str) -> str:
@@ -394,7 +376,7 @@ def _double_quoted(value: str) -> str:
 # ruamel.yaml's Emitter.analyze_scalar for one-line text in block context, as regexes:
 # characters it escapes (so neither plain nor single-quoted), and indicators that forbid
 # a plain scalar (document markers, a leading indicator, ": " or " #" inside, ":" last).
-_SPECIAL = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\ufeff")
+_SPECIAL = re.compile("[^" + _PRINTABLE + "]|\ufeff")
 _WS = "\0 \t\r\n\x85\u2028\u2029"
 _BLOCK_INDICATOR = re.compile(
     "^(?:---|\\.\\.\\.|[#,\\[\\]{}&*!|>'\"%@`]|[-?:](?:[" + _WS + "]|$))"
@@ -402,23 +384,25 @@ _BLOCK_INDICATOR = re.compile(
 _BREAKS = re.compile("[\n\x85\u2028\u2029]")
 # Text with none of these is plain unless its first character says otherwise (most
 # quotes of Chinese policy text): what every rule above looks for, in one search.
-_NOTEWORTHY = re.compile("[^\x21-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+_NOTEWORTHY = re.compile("[^" + _PRINTABLE.replace("\x20", "\x21", 1) + "]"  # spaces too
                          "|[:#\ufeff\u2028\u2029]")
 _LEADING = frozenset("#,[]{}&*!|>'\"%@`-?:.")
 
 
 def _text_rendering(value: Any) -> str | None:
-    """One line of text as ruamel.yaml writes it after ``key: `` in block context, by
-    its own rules (``Emitter.analyze_scalar`` and ``choose_scalar_style`` at our
-    unbounded width): plain when nothing forbids it and it reads back as text; else in
-    double quotes when it holds a ``'`` or a character that must be escaped; else in
-    single quotes. None for empty text and text with line breaks (the dumper's)."""
+    """Text as ruamel.yaml writes it after ``key: `` in block context, by its own rules
+    (``Emitter.analyze_scalar`` and ``choose_scalar_style`` at our unbounded width):
+    plain when nothing forbids it and it reads back as text; else in double quotes when
+    it holds a ``'``, a ``\\n`` or a character that must be escaped; else in single
+    quotes. None for empty text and for the rarer line breaks alone (the dumper's)."""
     if type(value) is not str or not value:
         return None
     from policydiff.store.fastyaml import resolves_as_text
 
     if value[0] not in _LEADING and _NOTEWORTHY.search(value) is None:
         return value if resolves_as_text(value) else "'" + value + "'"
+    if "\n" in value:  # never plain; a line feed chooses double quotes
+        return _double_quoted(value)
     if _BREAKS.search(value):
         return None
     special = _SPECIAL.search(value) is not None
@@ -452,7 +436,7 @@ def _rendered_text(value: str, flow: bool, indent: int) -> str:
 
 def _rendering(value: Any, flow: bool, indent: int) -> str:
     quick = _plain_rendering(value) if flow else (
-        _text_rendering(value) or _plain_rendering(value) or _quoted_rendering(value))
+        _text_rendering(value) or _plain_rendering(value))  # the latter: integers
     if quick is not None:
         return quick
     return _dumped_rendering(value, flow, indent)
